@@ -1,0 +1,32 @@
+# saas_fdw: foreign data wrapper for SaaS list APIs (GitHub, Stripe, Slack)
+
+MODULE_big = saas_fdw
+OBJS = \
+	src/saas_fdw.o \
+	src/option.o \
+	src/service.o \
+	src/services/github.o \
+	src/pushdown.o \
+	src/scan.o \
+	src/convert.o \
+	src/import.o \
+	src/fetch.o \
+	src/http.o \
+	src/api_error.o \
+	src/json.o \
+	src/cache.o
+
+EXTENSION = saas_fdw
+DATA = saas_fdw--0.1.sql
+PGFILEDESC = "saas_fdw - foreign data wrapper for SaaS APIs"
+
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --load-extension=saas_fdw
+
+SHLIB_LINK = -lcurl -ljson-c
+PG_CPPFLAGS = -I$(srcdir)/src -I/usr/include/json-c
+PG_CFLAGS = -Wall -Wmissing-prototypes -Werror=implicit-function-declaration
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

@@ -1,0 +1,191 @@
+/*-------------------------------------------------------------------------
+ *
+ * saas_fdw.h
+ *		  Private declarations shared by the modules of saas_fdw.
+ *
+ * Everything here is safe to include next to json-c: no utils/builtins.h.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SAAS_FDW_H
+#define SAAS_FDW_H
+
+#include "lib/stringinfo.h"
+#include "nodes/pg_list.h"
+
+#include "service.h"
+
+/*
+ * Settings (GUCs) that give the defaults of the tuning options.
+ * in saas_fdw.c
+ */
+extern int	saas_timeout_ms;
+extern int	saas_connect_timeout_ms;
+extern int	saas_max_retries;
+extern int	saas_max_retry_wait_s;
+extern int	saas_page_size;
+extern int	saas_max_pages;
+extern int	saas_max_response_kb;
+extern int	saas_cache_ttl_s;
+extern int	saas_cache_size_kb;
+
+/*
+ * Everything a scan needs to know about its table, its server and the
+ * caller's credential, with the defaults applied.
+ * in option.c
+ */
+typedef struct SaasTableOptions
+{
+	Oid			serverid;
+	const ServiceSpec *service;
+	const ResourceSpec *resource;
+	char	   *base_url;		/* no trailing '/' */
+	int			timeout_ms;
+	int			connect_timeout_ms;
+	int			max_retries;
+	int			page_size;
+	int			cache_ttl_s;
+	List	   *fixed_keys;		/* DefElems: key column = value, from the
+								 * table options */
+} SaasTableOptions;
+
+extern void saas_define_option_gucs(void);
+extern SaasTableOptions *saas_get_table_options(Oid foreigntableid);
+extern char *saas_get_token(Oid serverid, Oid userid);
+extern char *saas_column_path_option(Oid foreigntableid, AttrNumber attnum);
+
+/*
+ * JSON documents (json-c lives only in json.c).
+ * in json.c
+ */
+typedef struct JsonDoc JsonDoc;		/* a parsed response body */
+typedef struct JsonItem JsonItem;	/* one item inside a JsonDoc */
+
+/* The kind of JSON value a path led to. */
+typedef enum JsonKind
+{
+	JSON_MISSING,				/* the path does not exist */
+	JSON_NULL,
+	JSON_BOOL,
+	JSON_NUMBER,
+	JSON_STRING,
+	JSON_OBJECT,
+	JSON_ARRAY
+} JsonKind;
+
+/* How json_item_value writes the value it found. */
+typedef enum JsonOutput
+{
+	JSON_OUT_TEXT,				/* strings bare, numbers and booleans as
+								 * text, objects and arrays as JSON */
+	JSON_OUT_JSON,				/* always JSON text (jsonb columns) */
+	JSON_OUT_PG_ARRAY			/* a PostgreSQL array literal of the
+								 * elements (text[] columns) */
+} JsonOutput;
+
+extern JsonDoc *json_doc_parse(const char *body, size_t len);
+extern void json_doc_free(JsonDoc *doc);
+extern int	json_doc_items(JsonDoc *doc, const char *items_at);
+extern JsonItem *json_doc_item(JsonDoc *doc, int index);
+extern JsonItem *json_doc_root(JsonDoc *doc);
+extern JsonKind json_item_value(JsonItem *item, const char *path,
+								JsonOutput output, StringInfo out);
+
+/*
+ * HTTP (libcurl lives only in http.c).
+ * in http.c
+ */
+typedef struct HttpRequest
+{
+	const char *url;
+	const char *token;			/* sent as Authorization: Bearer; never
+								 * logged */
+	const char *const *headers; /* service headers, NULL-terminated */
+	const char *if_none_match;	/* revalidation, or NULL */
+	const char *if_modified_since;
+	int			timeout_ms;
+	int			connect_timeout_ms;
+	int			max_retries;
+} HttpRequest;
+
+typedef struct HttpResponse
+{
+	long		status;
+	char	   *body;			/* NUL-terminated, body_len bytes before it */
+	size_t		body_len;
+	char	   *next_url;		/* Link: rel="next", or NULL */
+	char	   *etag;
+	char	   *last_modified;
+} HttpResponse;
+
+/* What a scan's requests cost, for EXPLAIN ANALYZE. */
+typedef struct HttpCounters
+{
+	int64		requests;		/* sent over the network */
+	int64		retries;
+	int64		bytes;
+	int64		cache_hits;
+	int64		revalidations;
+	double		wait_ms;		/* time spent on the network and in backoff */
+} HttpCounters;
+
+extern HttpResponse *http_get(const HttpRequest *request,
+							  HttpCounters *counters);
+
+/*
+ * Fetch one page: from the shared cache when it is fresh, else from the
+ * network (revalidating a stale cached page when the API allows).
+ * in fetch.c
+ */
+typedef struct FetchTarget
+{
+	Oid			serverid;
+	const char *token;
+	const ServiceSpec *service;
+	int			timeout_ms;
+	int			connect_timeout_ms;
+	int			max_retries;
+	int			cache_ttl_s;
+} FetchTarget;
+
+extern HttpResponse *fetch_page(const FetchTarget *target, const char *url,
+								HttpCounters *counters);
+
+/*
+ * API failures as PostgreSQL errors.
+ * in api_error.c
+ */
+extern void api_report_error(const ServiceSpec *service, const char *url,
+							 const HttpResponse *response);
+extern void api_check_ok_flag(const ServiceSpec *service, const char *url,
+							  const HttpResponse *response, JsonDoc *doc);
+
+/*
+ * The shared-memory page cache.
+ * in cache.c
+ */
+typedef struct CacheKey
+{
+	Oid			serverid;
+	uint64		credential;		/* fingerprint of the token, never the
+								 * token */
+	const char *url;
+} CacheKey;
+
+typedef enum CacheResult
+{
+	CACHE_HIT,					/* fresh page returned */
+	CACHE_STALE,				/* expired page returned for revalidation;
+								 * the caller now owns the fetch */
+	CACHE_MISS,					/* nothing; the caller now owns the fetch */
+	CACHE_DISABLED				/* no shared cache (not preloaded, ttl 0) */
+} CacheResult;
+
+extern void cache_init(void);
+extern uint64 cache_credential(const char *token);
+extern CacheResult cache_get(const CacheKey *key, int ttl_s,
+							 HttpResponse **page);
+extern void cache_put(const CacheKey *key, const HttpResponse *page);
+extern void cache_abandon(const CacheKey *key);
+
+#endif							/* SAAS_FDW_H */

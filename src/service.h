@@ -1,0 +1,167 @@
+/*-------------------------------------------------------------------------
+ *
+ * service.h
+ *		  The model every service is described in: resources, columns,
+ *		  pagination and pushdown rules, as plain constant data.
+ *
+ * A service file (src/services/<name>.c) fills in these structs and
+ * nothing else; the planner, the executor, IMPORT FOREIGN SCHEMA and the
+ * documentation tests all read the same tables.  Adding a service means
+ * adding one such file and naming it in service_registry (service.c).
+ *
+ * This header must stay free of json-c and of utils/builtins.h: it is
+ * included on both sides of the json-c boundary (see src/json.c).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SAAS_SERVICE_H
+#define SAAS_SERVICE_H
+
+/* How a resource's pages follow one another. */
+typedef enum PageKind
+{
+	PAGES_NONE,					/* one response holds every item */
+	PAGES_LINK_HEADER,			/* next URL in the Link header, rel="next"
+								 * (GitHub) */
+	PAGES_LAST_ID,				/* body flag says there is more; the next
+								 * page starts after the last item's id
+								 * (Stripe) */
+	PAGES_BODY_CURSOR			/* the body carries an opaque cursor that is
+								 * sent back as a parameter (Slack) */
+} PageKind;
+
+/* How a column's JSON value becomes the column value. */
+typedef enum ColumnConv
+{
+	CONV_VALUE,					/* the value at the path, converted to the
+								 * column type */
+	CONV_PRESENT,				/* boolean: the path holds a non-null value */
+	CONV_EXPANDABLE_ID			/* text: an id string, or an expanded object
+								 * whose "id" is taken (Stripe expand[]) */
+} ColumnConv;
+
+/* The SQL comparison a pushdown rule accepts. */
+typedef enum PushOp
+{
+	PUSH_EQ,					/* col = v, and col IN (...) as several
+								 * request streams */
+	PUSH_LT,
+	PUSH_LE,
+	PUSH_GT,
+	PUSH_GE,
+	PUSH_CONTAINS,				/* 'v' = ANY(col), col @> '{v,w}': the
+								 * values joined into one list parameter */
+	PUSH_IS_NULL,
+	PUSH_IS_NOT_NULL
+} PushOp;
+
+/* How a SQL value is written into a request parameter. */
+typedef enum ValueFormat
+{
+	VALUE_TEXT,					/* the value's text form (text, integers) */
+	VALUE_ISO8601,				/* timestamptz as YYYY-MM-DDTHH:MM:SSZ, cut
+								 * to the second (never exact) */
+	VALUE_EPOCH,				/* timestamptz as whole Unix seconds, rounded
+								 * by the operator so the bound stays exact */
+	VALUE_SLACK_TS				/* timestamptz as "seconds.micros" */
+} ValueFormat;
+
+typedef struct ColumnSpec
+{
+	const char *name;			/* column name in the foreign table */
+	const char *type;			/* SQL type, as written in the DDL */
+	const char *path;			/* JSON path in the item ("user.login",
+								 * "labels[*].name"); NULL for a key column,
+								 * which is filled from the request */
+	ColumnConv	conv;
+	const char *doc;			/* one line for COMMENT and docs */
+} ColumnSpec;
+
+/*
+ * One SQL qual shape that becomes one API parameter.  "exact" means the API
+ * applies exactly the SQL semantics; every pushed qual is still rechecked
+ * locally, exactness only decides whether LIMIT may shrink the page size.
+ */
+typedef struct PushdownSpec
+{
+	const char *column;
+	PushOp		op;
+	const char *param;			/* query parameter name */
+	ValueFormat format;
+	const char *fixed_value;	/* value sent for IS [NOT] NULL; NULL means
+								 * the SQL value */
+	bool		exact;
+} PushdownSpec;
+
+/*
+ * ORDER BY column [ASC|DESC] that the API can deliver.  The query string
+ * fragments ask for that order; "" means it is the API's natural order and
+ * nothing needs sending, NULL means that direction is not available.
+ */
+typedef struct SortSpec
+{
+	const char *column;
+	const char *asc_params;
+	const char *desc_params;
+} SortSpec;
+
+typedef struct ResourceSpec
+{
+	const char *table;			/* foreign table name, and the "resource"
+								 * table option */
+	const char *path_template;	/* "/repos/{repo}/issues": {x} is the key
+								 * column x, URL-encoded (a '/' in repo is
+								 * kept) */
+	const char *const *key_columns; /* NULL-terminated; each must be given
+									 * by an = / IN qual, a join, or a table
+									 * option */
+	const char *items_at;		/* where the item array is: "" = the body */
+	PageKind	pages;
+	const char *page_size_param;	/* "per_page", "limit" */
+	int			max_page_size;
+	const char *cursor_param;	/* PAGES_LAST_ID, PAGES_BODY_CURSOR: the
+								 * parameter that carries the cursor */
+	const char *cursor_at;		/* PAGES_BODY_CURSOR: path of the next
+								 * cursor; PAGES_LAST_ID: path of the id in
+								 * the last item */
+	const char *has_more_at;	/* PAGES_LAST_ID: path of the "more" flag */
+	const char *default_query;	/* "name=value&..." sent unless a pushed
+								 * qual sets that name ("state=all") */
+	const char *single_path;	/* "/repos/{repo}/issues/{number}": used when
+								 * single_key is bound by =; a 404 there is
+								 * an empty result */
+	const char *single_key;
+	const ColumnSpec *columns;	/* terminated by a NULL name */
+	const PushdownSpec *pushdown;	/* terminated by a NULL column */
+	const SortSpec *sorts;		/* terminated by a NULL column; may be NULL */
+	const char *doc;
+} ResourceSpec;
+
+typedef struct ServiceSpec
+{
+	const char *name;			/* the "service" server option and the
+								 * IMPORT FOREIGN SCHEMA remote schema */
+	const char *default_base_url;
+	const char *const *headers; /* extra request headers, NULL-terminated */
+	const char *error_message_at;	/* path of the API's message in an error
+									 * body ("message", "error.message") */
+	const char *ok_flag_at;		/* path of a boolean that is false on an
+								 * error sent with HTTP 200 (Slack "ok"); NULL
+								 * if the API uses HTTP status only */
+	const ResourceSpec *resources;	/* terminated by a NULL table */
+} ServiceSpec;
+
+/* in service.c */
+extern const ServiceSpec *service_lookup(const char *name);
+extern const ServiceSpec *const *service_all(void);
+extern const ResourceSpec *resource_lookup(const ServiceSpec *service,
+										   const char *table);
+extern const ColumnSpec *resource_column(const ResourceSpec *resource,
+										 const char *column);
+extern bool resource_is_key_column(const ResourceSpec *resource,
+								   const char *column);
+
+/* one per service, in src/services/ */
+extern const ServiceSpec github_service;
+
+#endif							/* SAAS_SERVICE_H */
