@@ -60,6 +60,8 @@ extern char *saas_column_path_option(Oid foreigntableid, AttrNumber attnum);
  */
 typedef struct JsonDoc JsonDoc;		/* a parsed response body */
 typedef struct JsonItem JsonItem;	/* one item inside a JsonDoc */
+typedef struct JsonPath JsonPath;	/* a compiled path: "user.login",
+									 * "labels[*].name", "" = the item */
 
 /* The kind of JSON value a path led to. */
 typedef enum JsonKind
@@ -84,11 +86,13 @@ typedef enum JsonOutput
 } JsonOutput;
 
 extern JsonDoc *json_doc_parse(const char *body, size_t len);
+extern JsonDoc *json_doc_try_parse(const char *body, size_t len);
 extern void json_doc_free(JsonDoc *doc);
-extern int	json_doc_items(JsonDoc *doc, const char *items_at);
+extern int	json_doc_items(JsonDoc *doc, const JsonPath *items_at);
 extern JsonItem *json_doc_item(JsonDoc *doc, int index);
 extern JsonItem *json_doc_root(JsonDoc *doc);
-extern JsonKind json_item_value(JsonItem *item, const char *path,
+extern JsonPath *json_path_compile(const char *path);
+extern JsonKind json_item_value(JsonItem *item, const JsonPath *path,
 								JsonOutput output, StringInfo out);
 
 /*
@@ -116,6 +120,9 @@ typedef struct HttpResponse
 	char	   *next_url;		/* Link: rel="next", or NULL */
 	char	   *etag;
 	char	   *last_modified;
+	double		retry_after_s;	/* Retry-After, or -1 */
+	int64		ratelimit_remaining;	/* x-ratelimit-remaining, or -1 */
+	int64		ratelimit_reset;	/* x-ratelimit-reset (epoch s), or 0 */
 } HttpResponse;
 
 /* What a scan's requests cost, for EXPLAIN ANALYZE. */
