@@ -141,7 +141,8 @@ extern HttpResponse *http_get(const HttpRequest *request,
 
 /*
  * Fetch one page: from the shared cache when it is fresh, else from the
- * network (revalidating a stale cached page when the API allows).
+ * network (revalidating a stale cached page when the API allows), checked
+ * for API errors and parsed.
  * in fetch.c
  */
 typedef struct FetchTarget
@@ -155,8 +156,14 @@ typedef struct FetchTarget
 	int			cache_ttl_s;
 } FetchTarget;
 
-extern HttpResponse *fetch_page(const FetchTarget *target, const char *url,
-								HttpCounters *counters);
+typedef struct FetchedPage
+{
+	HttpResponse *response;
+	JsonDoc    *doc;			/* NULL when a missing_ok fetch found 404 */
+} FetchedPage;
+
+extern FetchedPage fetch_page(const FetchTarget *target, const char *url,
+							  bool missing_ok, HttpCounters *counters);
 
 /*
  * API failures as PostgreSQL errors.
