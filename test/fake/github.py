@@ -1,0 +1,680 @@
+#!/usr/bin/env python3
+"""
+github.py
+    Fake GitHub REST API (issues and issue comments) for saas_fdw's tests.
+
+Behaves like api.github.com as described in shared/api/README.md section 1:
+auth (Bearer or token), User-Agent required, X-GitHub-Api-Version checked,
+x-ratelimit-* headers on every response, ETag / If-None-Match -> 304 (not
+counted against the limit), page-based pagination with a Link header that
+only exists when there is another page (next/last) or a previous one
+(prev/first), and that points at /repositories/{id}/... (which is served too).
+Pull requests are mixed in with issues and carry a "pull_request" key.
+
+Repositories (owner/name is case-insensitive):
+    octo/hello (250 items), octo/world (40), acme/widgets (120), acme/empty (0),
+    acme/private (20, visible only to token ghp_other; 404 for others)
+Fault fixtures (every path under the repository):
+    octo/forbidden    403 "Resource not accessible by personal access token"
+    octo/invalid      422 Validation Failed
+    octo/broken       500 {"message":"Server Error"}, always
+    octo/flaky        502 on the first request for each URL, then 200
+    octo/ratelimited  429 with x-ratelimit-remaining: 0 and a reset 1-2 s
+                      ahead, per URL; 200 once the reset time has passed
+    octo/secondary    403 secondary rate limit with Retry-After: 1 on the
+                      first request for each URL, then 200
+The fixtures flaky, ratelimited and secondary hold 70 items each.
+
+Run: python3 github.py [--port 8081] [--summary]
+"""
+
+import base64
+import hashlib
+import time
+
+from fakebase import (FakeService, Response, dumps, epoch, iso, json_response,
+                      mix, parse_iso8601, percent, pick, serve)
+
+API = "https://api.github.com"
+WEB = "https://github.com"
+API_VERSIONS = ("2022-11-28", "2026-03-10")
+TOKENS = ("ghp_test", "ghp_other")
+DOCS = "https://docs.github.com/rest"
+
+START = epoch("2024-01-01T00:00:00Z")
+CREATED_END = epoch("2025-11-30T00:00:00Z")
+END = epoch("2025-12-31T23:59:59Z")
+
+# login -> (id, type, author_association)
+USERS = {
+    "octocat": (583231, "User", "MEMBER"),
+    "hubot": (480938, "User", "COLLABORATOR"),
+    "monalisa": (2111, "User", "CONTRIBUTOR"),
+    "defunkt": (2, "User", "NONE"),
+    "mojombo": (1, "User", "FIRST_TIME_CONTRIBUTOR"),
+    "dependabot[bot]": (49699333, "Bot", "NONE"),
+}
+AUTHORS = ("octocat", "hubot", "monalisa", "defunkt", "mojombo")
+ASSIGNABLE = ("octocat", "hubot", "monalisa")
+
+# name, color, description, default, percent of items carrying it
+LABELS = (
+    ("bug", "d73a4a", "Something isn't working", True, 30),
+    ("enhancement", "a2eeef", "New feature or request", True, 25),
+    ("docs", "0075ca", "Improvements or additions to documentation", False, 12),
+    ("ui", "fbca04", None, False, 15),
+    ("good first issue", "7057ff", "Good for newcomers", True, 10),
+)
+
+# number, title, state, due_on, description
+MILESTONES = (
+    (1, "v1.0", "closed", "2024-06-30T07:00:00Z", "First stable release"),
+    (2, "v1.1", "open", "2025-03-31T07:00:00Z", "Polish and bug fixes"),
+    (3, "v2.0", "open", None, None),
+)
+
+LOCK_REASONS = ("too heated", "resolved", "off-topic", "spam")
+
+TITLE_VERBS = ("Fix", "Add", "Improve", "Support", "Remove", "Document",
+               "Refactor", "Crash in", "Slow", "Typo in", "Flaky test for",
+               "Deprecate")
+TITLE_OBJECTS = ("login page", "config parser", "pagination", "rate limiter",
+                 "CSV export", "dark mode", "search box", "webhook retries",
+                 "README", "CLI flags", "cache eviction", "unicode handling",
+                 "time zones", "error messages", "settings dialog")
+SENTENCES = (
+    "I'm having a problem with this.",
+    "Steps to reproduce are below.",
+    "This started after upgrading to the latest release.",
+    "It works on Linux but not on macOS.",
+    "The logs show nothing unusual.",
+    "Could we make this configurable?",
+    "A workaround is to restart the service, but that is not ideal.",
+    "See the attached screenshot for details.",
+    "This would help a lot of users coming from other tools.",
+    "Happy to send a pull request if the approach sounds right.",
+    "Tested with version 2.3.1 and the main branch.",
+    "The documentation says otherwise, so one of them is wrong.",
+    "Ünïcödé input like “café” or 東京 triggers it too.",
+    "Expected: the list is sorted. Actual: it is not.",
+)
+COMMENT_TEXTS = (
+    "Me too", "Thanks for the report!", "Can you share the full log?",
+    "Fixed in the latest release.", "I can reproduce this on main.",
+    "Closing as a duplicate.", "+1, this bites us every week.",
+    "Would a config flag be enough here?", "LGTM 👍",
+    "Let's discuss this in the next triage meeting.",
+)
+
+
+def node_id(prefix, number):
+    return prefix + base64.b64encode(("%s%d" % (prefix, number)).encode()).decode().rstrip("=")
+
+
+def user_obj(login):
+    uid, utype, _ = USERS[login]
+    url_login = login.replace("[", "%5B").replace("]", "%5D")
+    api = "%s/users/%s" % (API, url_login)
+    return {
+        "login": login, "id": uid, "node_id": node_id("U_kgDO", uid),
+        "avatar_url": "https://avatars.githubusercontent.com/u/%d?v=4" % uid,
+        "gravatar_id": "", "url": api, "html_url": "%s/%s" % (WEB, url_login),
+        "followers_url": api + "/followers",
+        "following_url": api + "/following{/other_user}",
+        "gists_url": api + "/gists{/gist_id}",
+        "starred_url": api + "/starred{/owner}{/repo}",
+        "subscriptions_url": api + "/subscriptions",
+        "organizations_url": api + "/orgs", "repos_url": api + "/repos",
+        "events_url": api + "/events{/privacy}",
+        "received_events_url": api + "/received_events",
+        "type": utype, "user_view_type": "public", "site_admin": False,
+    }
+
+
+def reactions_obj(url, *seed):
+    names = ("+1", "-1", "laugh", "hooray", "confused", "heart", "rocket", "eyes")
+    counts = {n: (mix(*seed, n) % 4 if percent(25, *seed, n) else 0) for n in names}
+    out = {"url": url + "/reactions", "total_count": sum(counts.values())}
+    out.update(counts)
+    return out
+
+
+class Repo:
+    """One repository: its fixed facts and its generated issues/comments."""
+
+    def __init__(self, owner, name, repo_id, count, private=False, fault=None,
+                 readers=TOKENS):
+        self.owner, self.name, self.id = owner, name, repo_id
+        self.full_name = "%s/%s" % (owner, name)
+        self.private, self.fault, self.readers = private, fault, readers
+        self.api = "%s/repos/%s" % (API, self.full_name)
+        self.web = "%s/%s" % (WEB, self.full_name)
+        self.labels = [self._label(i, spec) for i, spec in enumerate(LABELS)]
+        self.comments = {}
+        facts = [self._facts(n, count) for n in range(1, count + 1)]
+        self.milestones = {m[0]: self._milestone(m, facts) for m in MILESTONES} if count else {}
+        self.issues = [self._issue(f) for f in facts]
+        self.by_number = {i["number"]: i for i in self.issues}
+
+    def _label(self, i, spec):
+        name, color, description, default, _ = spec
+        lid = self.id * 100 + i + 1
+        return {"id": lid, "node_id": node_id("LA_kwDO", lid),
+                "url": "%s/labels/%s" % (self.api, name.replace(" ", "%20")),
+                "name": name, "color": color, "default": default,
+                "description": description}
+
+    def _facts(self, n, count):
+        """The plain facts of item n; the JSON is built from them."""
+        seed = (self.full_name, n)
+        step = (CREATED_END - START) // count
+        created = START + (n - 1) * step + mix(*seed, "created") % max(step // 2, 1)
+        closed = percent(40, *seed, "closed")
+        ncomments = 0 if percent(50, *seed, "has comments") else 1 + mix(*seed, "comments") % 8
+        if not closed and ncomments == 0 and percent(15, *seed, "untouched"):
+            life = 0
+        else:
+            life = 3600 + mix(*seed, "life") % min(90 * 86400, END - created - 3600)
+        updated = created + life
+        closed_at = None
+        if closed:
+            closed_at = created + 60 + (updated - created - 60) * (mix(*seed, "closed_at") % 100) // 100
+        nassignees = pick((0, 0, 0, 0, 1, 1, 1, 1, 1, 2), *seed, "nassignees")
+        first = mix(*seed, "assignee") % len(ASSIGNABLE)
+        assignees = [ASSIGNABLE[(first + k) % len(ASSIGNABLE)] for k in range(nassignees)]
+        is_pr = n % 5 == 0
+        author = pick(AUTHORS, *seed, "author")
+        if is_pr and percent(20, *seed, "bot"):
+            author = "dependabot[bot]"
+        return {
+            "n": n, "seed": seed, "created": created, "updated": updated,
+            "closed_at": closed_at, "ncomments": ncomments, "is_pr": is_pr,
+            "author": author, "assignees": assignees,
+            "labels": [spec[0] for spec in LABELS if percent(spec[4], *seed, spec[0])],
+            "milestone": mix(*seed, "milestone") % 4,   # 0 = none
+        }
+
+    def _milestone(self, spec, facts):
+        number, title, state, due_on, description = spec
+        mid = self.id * 10 + number
+        mine = [f for f in facts if f["milestone"] == number]
+        return {
+            "url": "%s/milestones/%d" % (self.api, number),
+            "html_url": "%s/milestone/%d" % (self.web, number),
+            "labels_url": "%s/milestones/%d/labels" % (self.api, number),
+            "id": mid, "node_id": node_id("MI_kwDO", mid), "number": number,
+            "title": title, "description": description,
+            "creator": user_obj("octocat"),
+            "open_issues": sum(1 for f in mine if f["closed_at"] is None),
+            "closed_issues": sum(1 for f in mine if f["closed_at"] is not None),
+            "state": state, "created_at": iso(START + number * 86400),
+            "updated_at": iso(START + number * 86400 + 3600),
+            "due_on": due_on,
+            "closed_at": "2024-07-01T12:00:00Z" if state == "closed" else None,
+        }
+
+    def _title(self, n, seed):
+        title = "%s %s" % (pick(TITLE_VERBS, *seed, "verb"), pick(TITLE_OBJECTS, *seed, "object"))
+        if n % 17 == 0:
+            title += " — “smart quotes” ✓"
+        if n % 31 == 0:
+            title += " under C:\\Program Files"
+        if n % 37 == 0:
+            title += " 🚀"
+        if n % 41 == 0:
+            title += ' with "double quotes"'
+        return title
+
+    def _body(self, f):
+        seed = f["seed"]
+        if percent(12, *seed, "no body"):
+            return None
+        paragraphs = []
+        for p in range(1 + mix(*seed, "paragraphs") % 5):
+            count = 2 + mix(*seed, p, "sentences") % 4
+            paragraphs.append(" ".join(pick(SENTENCES, *seed, p, s) for s in range(count)))
+        if "bug" in f["labels"]:
+            paragraphs.insert(0, "### Steps to reproduce\n\n1. Open the app\n2. Click the button\n3. See the error")
+        return "\r\n\r\n".join(paragraphs)
+
+    def _issue(self, f):
+        n, seed = f["n"], f["seed"]
+        iid = 3_000_000_000 + self.id * 10_000 + n
+        url = "%s/issues/%d" % (self.api, n)
+        closed = f["closed_at"] is not None
+        if f["is_pr"] or not closed:
+            state_reason = "reopened" if (not f["is_pr"] and percent(10, *seed, "reopened")) else None
+        else:
+            state_reason = "not_planned" if percent(20, *seed, "not planned") else "completed"
+        locked = n % 23 == 0
+        issue = {
+            "url": url,
+            "repository_url": self.api,
+            "labels_url": url + "/labels{/name}",
+            "comments_url": url + "/comments",
+            "events_url": url + "/events",
+            "html_url": "%s/%s/%d" % (self.web, "pull" if f["is_pr"] else "issues", n),
+            "id": iid,
+            "node_id": node_id("PR_kwDO" if f["is_pr"] else "I_kwDO", iid),
+            "number": n,
+            "title": self._title(n, seed),
+            "user": user_obj(f["author"]),
+            "labels": [l for l in self.labels if l["name"] in f["labels"]],
+            "state": "closed" if closed else "open",
+            "locked": locked,
+            "assignee": user_obj(f["assignees"][0]) if f["assignees"] else None,
+            "assignees": [user_obj(a) for a in f["assignees"]],
+            "milestone": self.milestones.get(f["milestone"]),
+            "comments": f["ncomments"],
+            "created_at": iso(f["created"]),
+            "updated_at": iso(f["updated"]),
+            "closed_at": iso(f["closed_at"]) if closed else None,
+            "author_association": USERS[f["author"]][2],
+            "type": None,
+            "active_lock_reason": pick(LOCK_REASONS, *seed, "lock") if locked else None,
+        }
+        if f["is_pr"]:
+            merged = closed and percent(70, *seed, "merged")
+            issue["draft"] = (not closed) and percent(20, *seed, "draft")
+            issue["pull_request"] = {
+                "url": "%s/pulls/%d" % (self.api, n),
+                "html_url": "%s/pull/%d" % (self.web, n),
+                "diff_url": "%s/pull/%d.diff" % (self.web, n),
+                "patch_url": "%s/pull/%d.patch" % (self.web, n),
+                "merged_at": iso(f["closed_at"]) if merged else None,
+            }
+        issue["sub_issues_summary"] = {"total": 0, "completed": 0, "percent_completed": 0}
+        issue["body"] = self._body(f)
+        issue["closed_by"] = user_obj(pick(ASSIGNABLE, *seed, "closer")) if closed else None
+        issue["reactions"] = reactions_obj(url, *seed)
+        issue["timeline_url"] = url + "/timeline"
+        issue["performed_via_github_app"] = None
+        issue["state_reason"] = state_reason
+        self.comments[n] = self._comments(f, iid)
+        return issue
+
+    def _comments(self, f, iid):
+        n, seed, c = f["n"], f["seed"], f["ncomments"]
+        out = []
+        for k in range(c):
+            cid = 2_000_000_000 + self.id * 100_000 + n * 10 + k
+            created = f["created"] + (f["updated"] - f["created"]) * (k + 1) // (c + 1)
+            updated = created
+            if percent(20, *seed, k, "edited"):
+                updated = min(created + 60 + mix(*seed, k, "edit") % 86400, f["updated"])
+            author = pick(AUTHORS, *seed, k, "commenter")
+            url = "%s/issues/comments/%d" % (self.api, cid)
+            out.append({
+                "url": url,
+                "html_url": "%s/issues/%d#issuecomment-%d" % (self.web, n, cid),
+                "issue_url": "%s/issues/%d" % (self.api, n),
+                "id": cid,
+                "node_id": node_id("IC_kwDO", cid),
+                "user": user_obj(author),
+                "created_at": iso(created),
+                "updated_at": iso(updated),
+                "body": pick(COMMENT_TEXTS, *seed, k, "text"),
+                "author_association": USERS[author][2],
+                "reactions": reactions_obj(url, *seed, k),
+                "performed_via_github_app": None,
+            })
+        return out
+
+    def repo_obj(self):
+        return {
+            "id": self.id, "node_id": node_id("R_kgDO", self.id), "name": self.name,
+            "full_name": self.full_name, "private": self.private,
+            "owner": {"login": self.owner, "id": self.id // 10000,
+                      "type": "Organization",
+                      "url": "%s/users/%s" % (API, self.owner)},
+            "html_url": self.web, "description": "Fake repository %s" % self.full_name,
+            "fork": False, "url": self.api,
+            "issues_url": self.api + "/issues{/number}",
+            "created_at": "2023-12-01T00:00:00Z", "updated_at": iso(END),
+            "pushed_at": iso(END), "has_issues": True,
+            "open_issues_count": sum(1 for i in self.issues if i["state"] == "open"),
+            "default_branch": "main",
+            "visibility": "private" if self.private else "public",
+        }
+
+
+def build_repos():
+    return [
+        Repo("octo", "hello", 1001, 250),
+        Repo("octo", "world", 1002, 40),
+        Repo("acme", "widgets", 2001, 120),
+        Repo("acme", "empty", 2002, 0),
+        Repo("acme", "private", 2003, 20, private=True, readers=("ghp_other",)),
+        Repo("octo", "forbidden", 1003, 0, fault="forbidden"),
+        Repo("octo", "invalid", 1004, 0, fault="invalid"),
+        Repo("octo", "broken", 1005, 0, fault="broken"),
+        Repo("octo", "flaky", 1006, 70, fault="flaky"),
+        Repo("octo", "ratelimited", 1007, 70, fault="ratelimited"),
+        Repo("octo", "secondary", 1008, 70, fault="secondary"),
+    ]
+
+
+def error(status, message, doc=DOCS, **extra):
+    body = {"message": message, "documentation_url": doc}
+    body.update(extra)
+    body["status"] = str(status)
+    return json_response(status, body)
+
+
+def not_found():
+    return error(404, "Not Found", DOCS + "/issues/issues#get-an-issue")
+
+
+def validation_failed(field, value):
+    return error(422, "Validation Failed",
+                 DOCS + "/issues/issues#list-repository-issues",
+                 errors=[{"value": value, "resource": "Issue", "field": field,
+                          "code": "invalid"}])
+
+
+USER_AGENT_TEXT = (
+    "Request forbidden by administrative rules. Please make sure your request "
+    "has a User-Agent header (https://docs.github.com/en/rest/overview/"
+    "resources-in-the-rest-api#user-agent-required). Check "
+    "https://developer.github.com for other possible causes.\n")
+
+
+class GitHubService(FakeService):
+    name = "github"
+    RATE_LIMIT = {"token": 5000, "anonymous": 60}
+
+    def __init__(self):
+        super().__init__()
+        self.repos = build_repos()
+        self.by_name = {r.full_name.lower(): r for r in self.repos}
+        self.by_id = {r.id: r for r in self.repos}
+        self.reset()
+
+    def reset(self):
+        super().reset()
+        with self.lock:
+            self.rate = {}             # bucket -> [used, reset epoch]
+            self.limited_until = {}    # URL -> epoch when octo/ratelimited lets it pass
+
+    # ---- the request pipeline ------------------------------------------
+
+    def handle(self, req):
+        if not req.header("User-Agent"):
+            return Response(403, USER_AGENT_TEXT)
+        version = req.header("X-GitHub-Api-Version")
+        token = self._token(req)
+        bucket = token if token in TOKENS else "anonymous"
+        if version is not None and version not in API_VERSIONS:
+            resp = error(400, "Invalid API version provided: '%s'. Supported versions are: %s."
+                         % (version, ", ".join(API_VERSIONS)),
+                         DOCS + "/about-the-rest-api/api-versions")
+        elif token not in TOKENS:
+            resp = error(401, "Bad credentials")
+        else:
+            resp = self._route(req, token)
+        return self._finish(req, resp, bucket)
+
+    @staticmethod
+    def _token(req):
+        auth = (req.header("Authorization") or "").strip()
+        scheme, _, value = auth.partition(" ")
+        if scheme.lower() in ("bearer", "token"):
+            return value.strip()
+        return None
+
+    def _finish(self, req, resp, bucket):
+        """Common headers, ETag/304 and rate-limit accounting."""
+        if resp.status == 200:
+            etag = '"%s"' % hashlib.sha256(resp.body).hexdigest()[:40]
+            resp.add_header("ETag", etag)
+            resp.add_header("Cache-Control", "private, max-age=60, s-maxage=60")
+            if etag in self._if_none_match(req):
+                resp = Response(304, headers=[(k, v) for k, v in resp.headers
+                                              if k.lower() != "link"])
+        override = getattr(resp, "rate", None)
+        limit = self.RATE_LIMIT["anonymous" if bucket == "anonymous" else "token"]
+        if override:
+            used, reset = limit, override
+        else:
+            used, reset = self._charge(bucket, limit, count=resp.status != 304)
+        resp.add_header("x-ratelimit-limit", limit)
+        resp.add_header("x-ratelimit-remaining", limit - used)
+        resp.add_header("x-ratelimit-reset", reset)
+        resp.add_header("x-ratelimit-used", used)
+        resp.add_header("x-ratelimit-resource", "core")
+        resp.add_header("Vary", "Accept, Authorization, Cookie, X-GitHub-OTP")
+        resp.add_header("X-GitHub-Media-Type", "github.v3; format=json")
+        resp.add_header("X-GitHub-Api-Version-Selected",
+                        req.header("X-GitHub-Api-Version") or API_VERSIONS[0])
+        resp.add_header("X-GitHub-Request-Id", "FAKE:%08X" % (mix(req.raw_path, time.time()) & 0xFFFFFFFF))
+        return resp
+
+    @staticmethod
+    def _if_none_match(req):
+        value = req.header("If-None-Match") or ""
+        tags = set()
+        for tag in value.split(","):
+            tag = tag.strip()
+            if tag.startswith("W/"):
+                tag = tag[2:]
+            if tag:
+                tags.add(tag)
+        return tags
+
+    def _charge(self, bucket, limit, count):
+        """Count one request; a window ends before remaining gets low, so
+        normal use never sees remaining 0."""
+        now = int(time.time())
+        with self.lock:
+            state = self.rate.get(bucket)
+            if state is None or now >= state[1] or state[0] >= limit * 9 // 10:
+                state = self.rate[bucket] = [0, now + 3600]
+            if count:
+                state[0] += 1
+            return state[0], state[1]
+
+    # ---- routing ---------------------------------------------------------
+
+    def _route(self, req, token):
+        parts = [p for p in req.path.split("/") if p]
+        repo, rest = None, []
+        if req.method == "GET" and len(parts) >= 3 and parts[0] == "repos":
+            repo, rest = self.by_name.get(("%s/%s" % (parts[1], parts[2])).lower()), parts[3:]
+        elif req.method == "GET" and len(parts) >= 2 and parts[0] == "repositories" and parts[1].isdigit():
+            repo, rest = self.by_id.get(int(parts[1])), parts[2:]
+        if repo is None or token not in repo.readers:
+            return not_found()
+        fault = self._fault(req, repo)
+        if fault is not None:
+            return fault
+        if not rest:
+            return json_response(200, repo.repo_obj())
+        if rest[0] != "issues" or len(rest) > 3:
+            return not_found()
+        if len(rest) == 1:
+            return self._list_issues(req, repo)
+        issue = repo.by_number.get(int(rest[1])) if rest[1].isdigit() else None
+        if issue is None:
+            return not_found()
+        if len(rest) == 2:
+            return json_response(200, issue)
+        if rest[2] == "comments":
+            return self._list_comments(req, repo, issue["number"])
+        return not_found()
+
+    def _fault(self, req, repo):
+        url = req.raw_path
+        if repo.fault == "forbidden":
+            return error(403, "Resource not accessible by personal access token",
+                         DOCS + "/issues/issues#list-repository-issues")
+        if repo.fault == "invalid":
+            return validation_failed("repository", repo.full_name)
+        if repo.fault == "broken":
+            return json_response(500, {"message": "Server Error"})
+        if repo.fault == "flaky" and self.first_time(("flaky", url)):
+            return Response(502, "<html><body><h1>502 Bad Gateway</h1>\n"
+                            "The server returned an invalid or incomplete response.\n"
+                            "</body></html>\n", "text/html")
+        if repo.fault == "secondary" and self.first_time(("secondary", url)):
+            resp = error(403, "You have exceeded a secondary rate limit. Please wait a few "
+                         "minutes before you try again. If you reach out to GitHub Support "
+                         "for help, please include the request ID FAKE:0000.",
+                         DOCS + "/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits")
+            return resp.add_header("Retry-After", 1)
+        if repo.fault == "ratelimited":
+            now = time.time()
+            with self.lock:
+                until = self.limited_until.setdefault(url, int(now) + 2)
+            if now < until:
+                resp = error(429, "API rate limit exceeded for user ID %d. If you reach out "
+                             "to GitHub Support for help, please include the request ID "
+                             "FAKE:0000." % USERS["octocat"][0],
+                             DOCS + "/overview/rate-limits-for-the-rest-api")
+                resp.rate = until
+                return resp
+        return None
+
+    # ---- lists -------------------------------------------------------------
+
+    def _list_issues(self, req, repo):
+        items = repo.issues
+        state = req.param("state", "open")
+        if state not in ("open", "closed", "all"):
+            return validation_failed("state", state)
+        if state != "all":
+            items = [i for i in items if i["state"] == state]
+        creator = req.param("creator")
+        if creator:
+            items = [i for i in items if i["user"]["login"].lower() == creator.lower()]
+        assignee = req.param("assignee")
+        if assignee == "none":
+            items = [i for i in items if not i["assignees"]]
+        elif assignee == "*":
+            items = [i for i in items if i["assignees"]]
+        elif assignee:
+            items = [i for i in items
+                     if any(a["login"].lower() == assignee.lower() for a in i["assignees"])]
+        labels = [l.strip().lower() for l in (req.param("labels") or "").split(",") if l.strip()]
+        for label in labels:
+            items = [i for i in items if any(l["name"].lower() == label for l in i["labels"])]
+        milestone = req.param("milestone")
+        if milestone == "none":
+            items = [i for i in items if i["milestone"] is None]
+        elif milestone == "*":
+            items = [i for i in items if i["milestone"] is not None]
+        elif milestone:
+            if not milestone.isdigit():
+                return validation_failed("milestone", milestone)
+            items = [i for i in items if i["milestone"] and i["milestone"]["number"] == int(milestone)]
+        since = req.param("since")
+        if since is not None:
+            bound = parse_iso8601(since)
+            if bound is None:
+                return validation_failed("since", since)
+            items = [i for i in items if epoch(i["updated_at"]) >= bound]
+        sort = req.param("sort", "created")
+        if sort not in ("created", "updated", "comments"):
+            return validation_failed("sort", sort)
+        direction = req.param("direction", "desc")
+        if direction not in ("asc", "desc"):
+            return validation_failed("direction", direction)
+        key = {"created": lambda i: (i["created_at"], i["number"]),
+               "updated": lambda i: (i["updated_at"], i["number"]),
+               "comments": lambda i: (i["comments"], i["number"])}[sort]
+        items = sorted(items, key=key, reverse=direction == "desc")
+        return paginate(req, items, "/repositories/%d/issues" % repo.id)
+
+    def _list_comments(self, req, repo, number):
+        items = repo.comments[number]
+        since = req.param("since")
+        if since is not None:
+            bound = parse_iso8601(since)
+            if bound is None:
+                return validation_failed("since", since)
+            items = [c for c in items if epoch(c["updated_at"]) >= bound]
+        return paginate(req, items, "/repositories/%d/issues/%d/comments" % (repo.id, number))
+
+    # ---- --summary ---------------------------------------------------------
+
+    def summary(self):
+        out = []
+        for r in self.repos:
+            items = r.issues
+            if not items:
+                out.append("%s (id %d): 0 items%s\n" % (r.full_name, r.id,
+                           ", fault %s" % r.fault if r.fault else ""))
+                continue
+            op = [i for i in items if i["state"] == "open"]
+            prs = [i for i in items if "pull_request" in i]
+            out.append("%s (id %d)%s%s: %d items (%d open, %d closed), %d pull requests "
+                       "(%d open); issue numbers 1..%d\n"
+                       % (r.full_name, r.id, " private" if r.private else "",
+                          ", fault %s" % r.fault if r.fault else "",
+                          len(items), len(op), len(items) - len(op), len(prs),
+                          sum(1 for i in prs if i["state"] == "open"), len(items)))
+            for name, *_ in LABELS:
+                has = [i for i in items if any(l["name"] == name for l in i["labels"])]
+                out.append("  label %-18s all %3d  open %3d\n"
+                           % ('"%s"' % name, len(has), sum(1 for i in has if i["state"] == "open")))
+            both = [i for i in items if {"bug", "ui"} <= {l["name"] for l in i["labels"]}]
+            out.append("  labels bug AND ui     all %3d  open %3d\n"
+                       % (len(both), sum(1 for i in both if i["state"] == "open")))
+            for m in (None, 1, 2, 3):
+                has = [i for i in items
+                       if (i["milestone"] or {}).get("number") == m]
+                out.append("  milestone %-4s        all %3d  open %3d\n"
+                           % (m or "none", len(has), sum(1 for i in has if i["state"] == "open")))
+            for a in ("none",) + ASSIGNABLE:
+                has = [i for i in items
+                       if (not i["assignees"] if a == "none"
+                           else any(x["login"] == a for x in i["assignees"]))]
+                out.append("  assignee %-12s all %3d  open %3d\n"
+                           % (a, len(has), sum(1 for i in has if i["state"] == "open")))
+            for u in USERS:
+                has = [i for i in items if i["user"]["login"] == u]
+                out.append("  creator %-15s all %3d  open %3d\n"
+                           % (u, len(has), sum(1 for i in has if i["state"] == "open")))
+            with_c = [i for i in items if i["comments"]]
+            out.append("  comments: %d in total on %d items; most on #%d (%d)\n"
+                       % (sum(i["comments"] for i in items), len(with_c),
+                          max(with_c, key=lambda i: (i["comments"], -i["number"]))["number"],
+                          max(i["comments"] for i in items)))
+            out.append("  null bodies: %d; locked: %d; created %s .. %s; updated max %s\n"
+                       % (sum(1 for i in items if i["body"] is None),
+                          sum(1 for i in items if i["locked"]),
+                          items[0]["created_at"], items[-1]["created_at"],
+                          max(i["updated_at"] for i in items)))
+        return "".join(out)
+
+
+def paginate(req, items, link_path):
+    """GitHub page-number pagination with a Link header (only when there is
+    another page or a previous one).  Links keep the request's own query
+    string as sent, with page replaced, on the /repositories/{id} form."""
+    per_page = req.param("per_page", "")
+    per_page = min(int(per_page), 100) if per_page.isdigit() and int(per_page) > 0 else 30
+    page = req.param("page", "")
+    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    last = max(1, -(-len(items) // per_page))
+    body = items[(page - 1) * per_page: page * per_page]
+    resp = Response(200, dumps(body), "application/json; charset=utf-8")
+    host = req.header("Host") or "127.0.0.1"
+    kept = [p for p in req.query_string.split("&") if p and not p.startswith("page=")]
+
+    def link(n, rel):
+        return '<http://%s%s?%s>; rel="%s"' % (host, link_path, "&".join(kept + ["page=%d" % n]), rel)
+
+    links = []
+    if page > 1:
+        links.append(link(min(page - 1, last), "prev"))
+    if page < last:
+        links += [link(page + 1, "next"), link(last, "last")]
+    if page > 1:
+        links.append(link(1, "first"))
+    if links:
+        resp.add_header("Link", ", ".join(links))
+    return resp
+
+
+if __name__ == "__main__":
+    serve(GitHubService(), 8081)

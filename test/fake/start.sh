@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# start.sh -- start every fake API server in the background.
+#
+# Servers: github on 127.0.0.1:8081, stripe on 8082, slack on 8083.
+# Pid files and logs go to $FAKE_RUN_DIR (default /tmp/saas_fdw_fake):
+# <name>.pid, <name>.log.  Leftovers of an earlier run are stopped first, so
+# running it twice is harmless.  Waits (bounded) until every server answers
+# /_health and fails loudly, with the server's log, if one does not.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+bash "$FAKE_DIR/stop.sh" >/dev/null
+mkdir -p "$FAKE_RUN_DIR"
+
+for entry in $FAKE_SERVICES; do
+	name=${entry%%:*} port=${entry##*:}
+	python3 "$FAKE_DIR/$name.py" --port "$port" \
+		>"$FAKE_RUN_DIR/$name.log" 2>&1 </dev/null &
+	echo $! >"$FAKE_RUN_DIR/$name.pid"
+done
+
+for entry in $FAKE_SERVICES; do
+	name=${entry%%:*} port=${entry##*:}
+	pid=$(cat "$FAKE_RUN_DIR/$name.pid")
+	for _ in $(seq 150); do
+		[[ $(fake_health_pid "$port") == "$pid" ]] && continue 2
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "start.sh: fake $name server did not come up on port $port; its log:" >&2
+	tail -n 30 "$FAKE_RUN_DIR/$name.log" >&2 || true
+	exit 1
+done
+
+for entry in $FAKE_SERVICES; do
+	echo "fake ${entry%%:*} API: http://127.0.0.1:${entry##*:}"
+done
+echo "fake servers' pid and log files: $FAKE_RUN_DIR"
