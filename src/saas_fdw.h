@@ -10,6 +10,7 @@
 #ifndef SAAS_FDW_H
 #define SAAS_FDW_H
 
+#include "access/attnum.h"
 #include "lib/stringinfo.h"
 #include "nodes/pg_list.h"
 
@@ -17,7 +18,7 @@
 
 /*
  * Settings (GUCs) that give the defaults of the tuning options.
- * in saas_fdw.c
+ * in option.c
  */
 extern int	saas_timeout_ms;
 extern int	saas_connect_timeout_ms;
@@ -49,7 +50,7 @@ typedef struct SaasTableOptions
 								 * table options */
 } SaasTableOptions;
 
-extern void saas_define_option_gucs(void);
+extern void saas_define_gucs(void);
 extern SaasTableOptions *saas_get_table_options(Oid foreigntableid);
 extern char *saas_get_token(Oid serverid, Oid userid);
 extern char *saas_column_path_option(Oid foreigntableid, AttrNumber attnum);

@@ -58,7 +58,9 @@ typedef enum PushOp
 /* How a SQL value is written into a request parameter. */
 typedef enum ValueFormat
 {
-	VALUE_TEXT,					/* the value's text form (text, integers) */
+	VALUE_TEXT,					/* the value's text form (text, integers);
+								 * for CONTAINS only the first value is sent */
+	VALUE_CSV,					/* CONTAINS: all values joined by commas */
 	VALUE_ISO8601,				/* timestamptz as YYYY-MM-DDTHH:MM:SSZ, cut
 								 * to the second (never exact) */
 	VALUE_EPOCH,				/* timestamptz as whole Unix seconds, rounded

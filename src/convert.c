@@ -1,0 +1,274 @@
+/*-------------------------------------------------------------------------
+ *
+ * convert.c
+ *		  Turn one JSON item into the values of one row.
+ *
+ * Where a column's value comes from, in order: the column's "path"
+ * option; the resource description of a column of that name (its path and
+ * conversion); a top-level key of the column's name.  Key columns (repo)
+ * come from the request, not from the item.
+ *
+ * Every byte came from the network: strings are checked for NUL bytes and
+ * for valid encoding before they become text, and a value that does not
+ * fit its column raises an error naming the table, the column and the
+ * value.  A timestamptz column also takes Unix seconds (Stripe's created,
+ * Slack's "1700000000.000100").
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+#include "scan.h"
+
+typedef struct ColumnReader
+{
+	AttrNumber	attnum;
+	const char *name;
+	int			key_index;		/* >= 0: filled from the request's key */
+	JsonPath   *path;
+	JsonPath   *id_path;		/* CONV_EXPANDABLE_ID: path + ".id" */
+	ColumnConv	conv;
+	JsonOutput	output;
+	Oid			typid;
+	int32		typmod;
+	Oid			ioparam;
+	FmgrInfo	input;
+} ColumnReader;
+
+struct TupleReader
+{
+	const char *relname;
+	int			natts;
+	int			ncolumns;
+	ColumnReader *columns;
+	StringInfoData buf;
+};
+
+/* Where conversion is, for the error context. */
+typedef struct ConversionPosition
+{
+	TupleReader *reader;
+	ColumnReader *column;
+} ConversionPosition;
+
+static void
+conversion_error_callback(void *arg)
+{
+	ConversionPosition *pos = arg;
+
+	if (pos->column == NULL)
+		return;
+	if (pos->reader->buf.len > 0)
+		errcontext("column \"%s\" of foreign table \"%s\", API value \"%.60s%s\"",
+				   pos->column->name, pos->reader->relname,
+				   pos->reader->buf.data, pos->reader->buf.len > 60 ? "..." : "");
+	else
+		errcontext("column \"%s\" of foreign table \"%s\"",
+				   pos->column->name, pos->reader->relname);
+}
+
+static int
+key_column_index(const ResourceSpec *resource, const char *name)
+{
+	int			i;
+
+	for (i = 0; resource->key_columns && resource->key_columns[i]; i++)
+		if (strcmp(resource->key_columns[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static void
+init_column(ColumnReader *column, Relation rel, const ResourceSpec *resource,
+			AttrNumber attnum)
+{
+	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), attnum - 1);
+	const char *path = saas_column_path_option(RelationGetRelid(rel), attnum);
+	const ColumnSpec *spec = resource_column(resource, NameStr(att->attname));
+	Oid			input;
+
+	column->attnum = attnum;
+	column->name = pstrdup(NameStr(att->attname));
+	column->typid = att->atttypid;
+	column->typmod = att->atttypmod;
+	column->conv = CONV_VALUE;
+	column->key_index = -1;
+
+	if (path == NULL && spec != NULL)
+	{
+		if (spec->path == NULL)
+			column->key_index = key_column_index(resource, spec->name);
+		path = spec->path;
+		column->conv = spec->conv;
+	}
+	if (column->key_index < 0)
+	{
+		column->path = json_path_compile(path ? path : column->name);
+		if (column->conv == CONV_EXPANDABLE_ID)
+			column->id_path = json_path_compile(psprintf("%s.id", path));
+	}
+
+	if (column->typid == JSONBOID || column->typid == JSONOID)
+		column->output = JSON_OUT_JSON;
+	else if (type_is_array(column->typid))
+		column->output = JSON_OUT_PG_ARRAY;
+	else
+		column->output = JSON_OUT_TEXT;
+
+	getTypeInputInfo(column->typid, &input, &column->ioparam);
+	fmgr_info(input, &column->input);
+}
+
+TupleReader *
+tuple_reader_create(Relation rel, const ResourceSpec *resource, List *columns)
+{
+	TupleReader *reader = palloc0(sizeof(TupleReader));
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	AttrNumber	attnum;
+	ListCell   *cell;
+
+	reader->relname = pstrdup(RelationGetRelationName(rel));
+	reader->natts = tupdesc->natts;
+	reader->columns = palloc0(sizeof(ColumnReader) * tupdesc->natts);
+	initStringInfo(&reader->buf);
+
+	if (list_length(columns) == 1 && linitial_int(columns) == 0)
+	{
+		columns = NIL;
+		for (attnum = 1; attnum <= tupdesc->natts; attnum++)
+			columns = lappend_int(columns, attnum);
+	}
+	foreach(cell, columns)
+	{
+		attnum = lfirst_int(cell);
+		if (TupleDescAttr(tupdesc, attnum - 1)->attisdropped)
+			continue;
+		init_column(&reader->columns[reader->ncolumns++], rel, resource, attnum);
+	}
+	return reader;
+}
+
+/* Unix seconds (a JSON number, or a numeric string) as a timestamptz. */
+static bool
+epoch_to_timestamptz(const char *text, Datum *result)
+{
+	char	   *end;
+	double		seconds;
+	double		micros;
+
+	errno = 0;
+	seconds = strtod(text, &end);
+	if (end == text || *end != '\0' || errno != 0 || !isfinite(seconds))
+		return false;
+	micros = rint(seconds * USECS_PER_SEC) -
+		(double) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+	if (micros < (double) MIN_TIMESTAMP || micros >= (double) END_TIMESTAMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range: %s seconds since 1970", text)));
+	*result = TimestampTzGetDatum((TimestampTz) micros);
+	return true;
+}
+
+static Datum
+text_to_datum(ColumnReader *column, StringInfo buf)
+{
+	if (memchr(buf->data, '\0', buf->len) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				 errmsg("API value contains a NUL byte, which PostgreSQL text cannot hold")));
+	(void) pg_verifymbstr(buf->data, buf->len, false);
+
+	if (column->typid == TEXTOID)
+		return PointerGetDatum(cstring_to_text_with_len(buf->data, buf->len));
+	return InputFunctionCall(&column->input, buf->data, column->ioparam,
+							 column->typmod);
+}
+
+static Datum
+read_column(TupleReader *reader, ColumnReader *column, JsonItem *item,
+			bool *isnull)
+{
+	StringInfo	buf = &reader->buf;
+	JsonKind	kind;
+	Datum		value;
+
+	resetStringInfo(buf);
+	kind = json_item_value(item, column->path, column->output, buf);
+	*isnull = false;
+
+	if (column->conv == CONV_PRESENT)
+		return BoolGetDatum(kind != JSON_MISSING && kind != JSON_NULL);
+	if (kind == JSON_MISSING || kind == JSON_NULL)
+	{
+		*isnull = true;
+		return (Datum) 0;
+	}
+	if (column->conv == CONV_EXPANDABLE_ID && kind == JSON_OBJECT)
+	{
+		resetStringInfo(buf);
+		kind = json_item_value(item, column->id_path, column->output, buf);
+		if (kind == JSON_MISSING || kind == JSON_NULL)
+		{
+			*isnull = true;
+			return (Datum) 0;
+		}
+	}
+	if (column->typid == TIMESTAMPTZOID &&
+		(kind == JSON_NUMBER || kind == JSON_STRING) &&
+		epoch_to_timestamptz(buf->data, &value))
+		return value;
+	return text_to_datum(column, buf);
+}
+
+/*
+ * Fill values/nulls (of the relation's width) from one item; columns the
+ * query does not use stay NULL.
+ */
+void
+tuple_reader_fill(TupleReader *reader, JsonItem *item, List *key_values,
+				  Datum *values, bool *nulls)
+{
+	ConversionPosition pos;
+	ErrorContextCallback callback;
+	int			i;
+
+	memset(nulls, true, sizeof(bool) * reader->natts);
+	pos.reader = reader;
+	pos.column = NULL;
+	callback.callback = conversion_error_callback;
+	callback.arg = &pos;
+	callback.previous = error_context_stack;
+	error_context_stack = &callback;
+
+	for (i = 0; i < reader->ncolumns; i++)
+	{
+		ColumnReader *column = &reader->columns[i];
+		int			index = column->attnum - 1;
+
+		pos.column = column;
+		if (column->key_index >= 0)
+		{
+			const char *key = list_nth(key_values, column->key_index);
+
+			resetStringInfo(&reader->buf);
+			if (key == NULL)
+				continue;
+			appendStringInfoString(&reader->buf, key);
+			values[index] = text_to_datum(column, &reader->buf);
+			nulls[index] = false;
+		}
+		else
+			values[index] = read_column(reader, column, item, &nulls[index]);
+	}
+	error_context_stack = callback.previous;
+}

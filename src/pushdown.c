@@ -1,0 +1,951 @@
+/*-------------------------------------------------------------------------
+ *
+ * pushdown.c
+ *		  Which WHERE clauses become API request parameters, and how the
+ *		  requests are written from their values.
+ *
+ * Rules a reader must know:
+ *	- A clause is pushed only in a shape a resource's description names
+ *	  (column, operator), with a built-in operator whose inputs are of one
+ *	  type, and a value that does not depend on the scanned row and is not
+ *	  volatile: a Const, a Param, or an outer column of a parameterized scan.
+ *	  Values are evaluated by the executor, never by the planner.
+ *	- Every clause, pushed or not, is still checked by PostgreSQL: the API
+ *	  only narrows what is fetched.  "Exact" only decides whether LIMIT may
+ *	  shrink the page size.
+ *	- One binding per key column and per query parameter; a second clause on
+ *	  the same parameter stays local (list parameters merge instead).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "commands/defrem.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/clauses.h"
+#include "optimizer/optimizer.h"
+#include "parser/parsetree.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+#include "pushdown.h"
+
+/* Identifies the qual shapes this module understands. */
+typedef struct QualShape
+{
+	AttrNumber	attnum;			/* column of the scanned relation */
+	PushOp		op;
+	Expr	   *value;
+	bool		is_array;
+} QualShape;
+
+static PushOp
+op_from_name(const char *name, bool *ok)
+{
+	*ok = true;
+	if (strcmp(name, "=") == 0)
+		return PUSH_EQ;
+	if (strcmp(name, "<") == 0)
+		return PUSH_LT;
+	if (strcmp(name, "<=") == 0)
+		return PUSH_LE;
+	if (strcmp(name, ">") == 0)
+		return PUSH_GT;
+	if (strcmp(name, ">=") == 0)
+		return PUSH_GE;
+	*ok = false;
+	return PUSH_EQ;
+}
+
+static PushOp
+commute_op(PushOp op)
+{
+	switch (op)
+	{
+		case PUSH_LT:
+			return PUSH_GT;
+		case PUSH_LE:
+			return PUSH_GE;
+		case PUSH_GT:
+			return PUSH_LT;
+		case PUSH_GE:
+			return PUSH_LE;
+		default:
+			return op;
+	}
+}
+
+/* The column of the scanned relation this expression is, or 0. */
+static AttrNumber
+scanned_column(Node *node, Index relid)
+{
+	if (node && IsA(node, RelabelType))
+		node = (Node *) ((RelabelType *) node)->arg;
+	if (node && IsA(node, Var))
+	{
+		Var		   *var = (Var *) node;
+
+		if (var->varno == relid && var->varlevelsup == 0 && var->varattno > 0)
+			return var->varattno;
+	}
+	return 0;
+}
+
+/* Can this expression be evaluated once, before the scan, as a value? */
+static bool
+is_runtime_value(PlannerInfo *root, Node *node, Index relid)
+{
+	return !bms_is_member(relid, pull_varnos(root, node)) &&
+		!contain_volatile_functions(node) &&
+		!contain_subplans(node) &&
+		!contain_agg_clause(node) &&
+		!contain_window_function(node);
+}
+
+static bool
+is_builtin_same_type_op(Oid opno)
+{
+	Oid			left;
+	Oid			right;
+
+	if (opno >= FirstNormalObjectId)
+		return false;
+	op_input_types(opno, &left, &right);
+	return left == right;
+}
+
+static bool
+match_op_expr(PlannerInfo *root, OpExpr *expr, Index relid, QualShape *shape)
+{
+	Node	   *left;
+	Node	   *right;
+	char	   *opname;
+	bool		ok;
+
+	if (list_length(expr->args) != 2 || !is_builtin_same_type_op(expr->opno))
+		return false;
+	left = linitial(expr->args);
+	right = lsecond(expr->args);
+	opname = get_opname(expr->opno);
+
+	if (strcmp(opname, "@>") == 0)
+	{
+		/* array column @> array value: every value must be present */
+		shape->attnum = scanned_column(left, relid);
+		shape->op = PUSH_CONTAINS;
+		shape->value = (Expr *) right;
+		shape->is_array = true;
+		return shape->attnum > 0 && is_runtime_value(root, right, relid);
+	}
+
+	shape->op = op_from_name(opname, &ok);
+	if (!ok)
+		return false;
+	if ((shape->attnum = scanned_column(left, relid)) > 0)
+		shape->value = (Expr *) right;
+	else if ((shape->attnum = scanned_column(right, relid)) > 0)
+	{
+		shape->value = (Expr *) left;
+		shape->op = commute_op(shape->op);
+	}
+	else
+		return false;
+	shape->is_array = false;
+	return is_runtime_value(root, (Node *) shape->value, relid);
+}
+
+static bool
+match_array_op(PlannerInfo *root, ScalarArrayOpExpr *expr, Index relid,
+			   QualShape *shape)
+{
+	Node	   *scalar = linitial(expr->args);
+	Node	   *array = lsecond(expr->args);
+
+	if (!expr->useOr || !is_builtin_same_type_op(expr->opno) ||
+		strcmp(get_opname(expr->opno), "=") != 0)
+		return false;
+
+	if ((shape->attnum = scanned_column(scalar, relid)) > 0)
+	{
+		/* column = ANY(values), column IN (...) */
+		shape->op = PUSH_EQ;
+		shape->value = (Expr *) array;
+		shape->is_array = true;
+		return is_runtime_value(root, array, relid);
+	}
+	if ((shape->attnum = scanned_column(array, relid)) > 0)
+	{
+		/* value = ANY(array column) */
+		shape->op = PUSH_CONTAINS;
+		shape->value = (Expr *) scalar;
+		shape->is_array = false;
+		return is_runtime_value(root, scalar, relid);
+	}
+	return false;
+}
+
+static bool
+match_qual(PlannerInfo *root, Expr *clause, Index relid, QualShape *shape)
+{
+	if (IsA(clause, OpExpr))
+		return match_op_expr(root, (OpExpr *) clause, relid, shape);
+	if (IsA(clause, ScalarArrayOpExpr))
+		return match_array_op(root, (ScalarArrayOpExpr *) clause, relid, shape);
+	if (IsA(clause, NullTest))
+	{
+		NullTest   *test = (NullTest *) clause;
+
+		if (test->argisrow)
+			return false;
+		shape->attnum = scanned_column((Node *) test->arg, relid);
+		shape->op = test->nulltesttype == IS_NULL ? PUSH_IS_NULL : PUSH_IS_NOT_NULL;
+		shape->value = NULL;
+		shape->is_array = false;
+		return shape->attnum > 0;
+	}
+	return false;
+}
+
+static int
+key_index(const ResourceSpec *resource, const char *column)
+{
+	int			i;
+
+	for (i = 0; resource->key_columns && resource->key_columns[i]; i++)
+		if (strcmp(resource->key_columns[i], column) == 0)
+			return i;
+	return -1;
+}
+
+static int
+pushdown_index(const ResourceSpec *resource, const char *column, PushOp op)
+{
+	int			i;
+
+	for (i = 0; resource->pushdown && resource->pushdown[i].column; i++)
+		if (resource->pushdown[i].op == op &&
+			strcmp(resource->pushdown[i].column, column) == 0)
+			return i;
+	return -1;
+}
+
+/* Is a binding for the same target already there? */
+static PushedQual *
+find_binding(List *quals, const ResourceSpec *resource, BindingKind kind,
+			 int spec_index)
+{
+	ListCell   *cell;
+
+	foreach(cell, quals)
+	{
+		PushedQual *qual = lfirst(cell);
+
+		if (qual->kind != kind)
+			continue;
+		if (kind == BIND_PARAM
+			? strcmp(resource->pushdown[qual->spec_index].param,
+					 resource->pushdown[spec_index].param) == 0
+			: qual->spec_index == spec_index)
+			return qual;
+	}
+	return NULL;
+}
+
+static bool
+is_single_valued(PushedQual *qual)
+{
+	if (!qual->is_array)
+		return true;
+	if (IsA(qual->value, Const) && !((Const *) qual->value)->constisnull)
+	{
+		ArrayType  *array = DatumGetArrayTypeP(((Const *) qual->value)->constvalue);
+
+		return ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array)) <= 1;
+	}
+	return false;
+}
+
+/*
+ * Decide which of the clauses (RestrictInfos) become request parameters.
+ */
+RequestPlan *
+plan_request(PlannerInfo *root, RelOptInfo *baserel,
+			 const ResourceSpec *resource, List *fixed_keys, List *clauses)
+{
+	RequestPlan *plan = palloc0(sizeof(RequestPlan));
+	Oid			relid = planner_rt_fetch(baserel->relid, root)->relid;
+	ListCell   *cell;
+	int			k;
+
+	plan->all_exact = true;
+	foreach(cell, clauses)
+	{
+		RestrictInfo *rinfo = lfirst_node(RestrictInfo, cell);
+		QualShape	shape;
+		PushedQual *qual;
+		char	   *column;
+		bool		exact = true;
+
+		if (!match_qual(root, rinfo->clause, baserel->relid, &shape))
+		{
+			plan->local_only = lappend(plan->local_only, rinfo);
+			plan->all_exact = false;
+			continue;
+		}
+		column = get_attname(relid, shape.attnum, false);
+		qual = palloc0(sizeof(PushedQual));
+		qual->value = shape.value;
+		qual->is_array = shape.is_array;
+
+		if (shape.op == PUSH_EQ && (qual->spec_index = key_index(resource, column)) >= 0)
+			qual->kind = BIND_KEY;
+		else if (shape.op == PUSH_EQ && resource->single_key &&
+				 strcmp(resource->single_key, column) == 0)
+			qual->kind = BIND_SINGLE;
+		else if ((qual->spec_index = pushdown_index(resource, column, shape.op)) >= 0)
+		{
+			const PushdownSpec *spec = &resource->pushdown[qual->spec_index];
+
+			qual->kind = BIND_PARAM;
+			exact = spec->exact;
+			/* a parameter that takes one value cannot carry several */
+			if (spec->op == PUSH_CONTAINS && spec->format != VALUE_CSV &&
+				!is_single_valued(qual))
+				exact = false;
+		}
+		else
+		{
+			plan->local_only = lappend(plan->local_only, rinfo);
+			plan->all_exact = false;
+			continue;
+		}
+
+		if (find_binding(plan->quals, resource, qual->kind, qual->spec_index) != NULL &&
+			!(qual->kind == BIND_PARAM && shape.op == PUSH_CONTAINS &&
+			  resource->pushdown[qual->spec_index].format == VALUE_CSV))
+		{
+			plan->local_only = lappend(plan->local_only, rinfo);
+			plan->all_exact = false;
+			continue;
+		}
+
+		plan->all_exact &= exact;
+		if (shape.op == PUSH_EQ && !is_single_valued(qual))
+			plan->several_streams = true;
+		plan->quals = lappend(plan->quals, qual);
+	}
+
+	for (k = 0; resource->key_columns && resource->key_columns[k]; k++)
+	{
+		bool		bound = find_binding(plan->quals, resource, BIND_KEY, k) != NULL;
+
+		foreach(cell, fixed_keys)
+			bound |= strcmp(lfirst_node(DefElem, cell)->defname, resource->key_columns[k]) == 0;
+		if (!bound)
+		{
+			plan->missing_key = resource->key_columns[k];
+			break;
+		}
+	}
+	return plan;
+}
+
+/*
+ * Pack the pushed quals for fdw_private: a List of Integer lists (kind,
+ * spec index, is_array, index of the value in *exprs or -1).
+ */
+List *
+request_plan_to_list(RequestPlan *plan, List **exprs)
+{
+	List	   *packed = NIL;
+	ListCell   *cell;
+
+	foreach(cell, plan->quals)
+	{
+		PushedQual *qual = lfirst(cell);
+		int			expr_index = -1;
+
+		if (qual->value != NULL)
+		{
+			*exprs = lappend(*exprs, qual->value);
+			expr_index = list_length(*exprs) - 1;
+		}
+		packed = lappend(packed, list_make4(makeInteger(qual->kind),
+											makeInteger(qual->spec_index),
+											makeInteger(qual->is_array),
+											makeInteger(expr_index)));
+	}
+	return packed;
+}
+
+List *
+request_quals_from_list(List *packed, List *exprs)
+{
+	List	   *quals = NIL;
+	ListCell   *cell;
+
+	foreach(cell, packed)
+	{
+		List	   *item = lfirst(cell);
+		PushedQual *qual = palloc0(sizeof(PushedQual));
+		int			expr_index = intVal(list_nth(item, 3));
+
+		qual->kind = intVal(list_nth(item, 0));
+		qual->spec_index = intVal(list_nth(item, 1));
+		qual->is_array = intVal(list_nth(item, 2)) != 0;
+		qual->value = expr_index >= 0 ? list_nth(exprs, expr_index) : NULL;
+		quals = lappend(quals, qual);
+	}
+	return quals;
+}
+
+/* Microseconds since the Unix epoch. */
+static int64
+unix_micros(TimestampTz ts)
+{
+	return ts + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+}
+
+static int64
+floor_div(int64 a, int64 b)
+{
+	return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+/*
+ * A timestamptz as whole Unix seconds such that the API's bound keeps the
+ * SQL meaning for a field counted in whole seconds: x > 5.5 is x > 5,
+ * x >= 5.5 is x >= 6, x < 5.5 is x < 6, x <= 5.5 is x <= 5.  Equality with
+ * a fraction matches nothing (returns false).
+ */
+static bool
+format_epoch(TimestampTz ts, PushOp op, StringInfo out)
+{
+	int64		micros = unix_micros(ts);
+	int64		down = floor_div(micros, USECS_PER_SEC);
+	int64		up = down + (micros % USECS_PER_SEC != 0);
+	int64		seconds;
+
+	switch (op)
+	{
+		case PUSH_GT:
+		case PUSH_LE:
+			seconds = down;
+			break;
+		case PUSH_GE:
+		case PUSH_LT:
+			seconds = up;
+			break;
+		default:
+			if (up != down)
+				return false;
+			seconds = down;
+			break;
+	}
+	appendStringInfo(out, INT64_FORMAT, seconds);
+	return true;
+}
+
+static void
+format_iso8601(TimestampTz ts, StringInfo out)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (TIMESTAMP_NOT_FINITE(ts) || timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range for an API request")));
+	appendStringInfo(out, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+					 tm.tm_year, tm.tm_mon, tm.tm_mday,
+					 tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/*
+ * One SQL value written for the API; false when it can match nothing.
+ */
+static bool
+format_value(Datum value, Oid type, ValueFormat format, PushOp op,
+			 StringInfo out)
+{
+	if (type == TIMESTAMPTZOID || type == TIMESTAMPOID)
+	{
+		TimestampTz ts = DatumGetTimestampTz(value);
+
+		if (TIMESTAMP_NOT_FINITE(ts))
+			return false;
+		switch (format)
+		{
+			case VALUE_EPOCH:
+				return format_epoch(ts, op, out);
+			case VALUE_ISO8601:
+				format_iso8601(ts, out);
+				return true;
+			case VALUE_SLACK_TS:
+				{
+					int64		micros = unix_micros(ts);
+
+					appendStringInfo(out, INT64_FORMAT ".%06d",
+									 floor_div(micros, USECS_PER_SEC),
+									 (int) (micros - floor_div(micros, USECS_PER_SEC) * USECS_PER_SEC));
+					return true;
+				}
+			default:
+				break;
+		}
+	}
+	{
+		Oid			output;
+		bool		varlena;
+
+		getTypeOutputInfo(type, &output, &varlena);
+		appendStringInfoString(out, OidOutputFunctionCall(output, value));
+	}
+	return true;
+}
+
+static bool
+list_has_string(List *list, const char *value)
+{
+	ListCell   *cell;
+
+	foreach(cell, list)
+		if (strcmp(lfirst(cell), value) == 0)
+			return true;
+	return false;
+}
+
+static ValueFormat
+qual_format(const ResourceSpec *resource, PushedQual *qual, PushOp *op)
+{
+	if (qual->kind != BIND_PARAM)
+	{
+		*op = PUSH_EQ;
+		return VALUE_TEXT;
+	}
+	*op = resource->pushdown[qual->spec_index].op;
+	return resource->pushdown[qual->spec_index].format;
+}
+
+/*
+ * The strings one pushed qual sends, from its value at run time.
+ */
+BoundValues *
+bind_value(const ResourceSpec *resource, PushedQual *qual, Datum value,
+		   bool isnull, Oid type)
+{
+	BoundValues *bound = palloc0(sizeof(BoundValues));
+	PushOp		op;
+	ValueFormat format = qual_format(resource, qual, &op);
+	StringInfoData buf;
+
+	if (qual->value == NULL)
+	{
+		/* IS [NOT] NULL: the description's fixed value */
+		bound->values = list_make1(pstrdup(resource->pushdown[qual->spec_index].fixed_value));
+		return bound;
+	}
+	if (isnull)
+	{
+		bound->no_rows = true;
+		return bound;
+	}
+
+	if (qual->is_array)
+	{
+		ArrayType  *array = DatumGetArrayTypeP(value);
+		Oid			elemtype = ARR_ELEMTYPE(array);
+		int16		typlen;
+		bool		typbyval;
+		char		typalign;
+		Datum	   *elems;
+		bool	   *nulls;
+		int			n;
+		int			i;
+
+		get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+		deconstruct_array(array, elemtype, typlen, typbyval, typalign,
+						  &elems, &nulls, &n);
+		for (i = 0; i < n; i++)
+		{
+			if (nulls[i])
+			{
+				/* col @> '{NULL}' is never true; NULL in IN matches nothing */
+				if (op == PUSH_CONTAINS)
+					bound->no_rows = true;
+				continue;
+			}
+			initStringInfo(&buf);
+			if (format_value(elems[i], elemtype, format, op, &buf) &&
+				!list_has_string(bound->values, buf.data))
+				bound->values = lappend(bound->values, buf.data);
+		}
+		if (bound->values == NIL && op != PUSH_CONTAINS)
+			bound->no_rows = true;
+		return bound;
+	}
+
+	initStringInfo(&buf);
+	if (format_value(value, type, format, op, &buf))
+		bound->values = list_make1(buf.data);
+	else
+		bound->no_rows = true;
+	return bound;
+}
+
+/*
+ * URL-encode a value.  A key value in a path keeps its '/' (repo is
+ * "owner/name"); a "." or ".." segment is refused, so a value cannot
+ * climb to another endpoint.
+ */
+static void
+append_encoded(StringInfo out, const char *value, bool in_path)
+{
+	const char *p;
+
+	if (in_path)
+	{
+		char	   *copy = pstrdup(value);
+		char	   *segment;
+		char	   *save;
+
+		for (segment = strtok_r(copy, "/", &save); segment; segment = strtok_r(NULL, "/", &save))
+			if (strcmp(segment, ".") == 0 || strcmp(segment, "..") == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("invalid key value \"%s\"", value),
+						 errdetail("A key value may not contain \".\" or \"..\" path segments.")));
+	}
+
+	for (p = value; *p; p++)
+	{
+		unsigned char c = (unsigned char) *p;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			(c >= '0' && c <= '9') || strchr("-._~", c) != NULL ||
+			(in_path ? c == '/' : strchr(",:*@", c) != NULL))
+			appendStringInfoChar(out, c);
+		else
+			appendStringInfo(out, "%%%02X", c);
+	}
+}
+
+static void
+append_value(StringInfo out, const char *value, bool verbatim, bool in_path)
+{
+	if (verbatim)
+		appendStringInfoString(out, value);
+	else
+		append_encoded(out, value, in_path);
+}
+
+/* A query parameter of the request being built. */
+typedef struct QueryParam
+{
+	const char *name;
+	const char *value;
+	bool		verbatim;
+} QueryParam;
+
+static List *
+set_param(List *params, const char *name, const char *value, bool verbatim)
+{
+	ListCell   *cell;
+	QueryParam *param;
+
+	foreach(cell, params)
+	{
+		param = lfirst(cell);
+		if (strcmp(param->name, name) == 0)
+		{
+			param->value = value;
+			param->verbatim = verbatim;
+			return params;
+		}
+	}
+	param = palloc(sizeof(QueryParam));
+	param->name = name;
+	param->value = value;
+	param->verbatim = verbatim;
+	return lappend(params, param);
+}
+
+/* "a=1&b=2" as parameters, in order. */
+static List *
+parse_fixed_query(List *params, const char *query)
+{
+	char	   *copy;
+	char	   *pair;
+	char	   *save;
+
+	if (query == NULL || query[0] == '\0')
+		return params;
+	copy = pstrdup(query);
+	for (pair = strtok_r(copy, "&", &save); pair; pair = strtok_r(NULL, "&", &save))
+	{
+		char	   *eq = strchr(pair, '=');
+
+		if (eq == NULL)
+			continue;
+		*eq = '\0';
+		params = set_param(params, pair, eq + 1, true);
+	}
+	return params;
+}
+
+/*
+ * One dimension of the request streams: a target and its alternative
+ * values; streams are the product of all dimensions.
+ */
+typedef struct Dimension
+{
+	PushedQual *qual;			/* NULL for a fixed key from table options */
+	int			key;			/* key column index for keys */
+	List	   *values;
+	bool		verbatim;
+} Dimension;
+
+typedef struct StreamBuilder
+{
+	const ResourceSpec *resource;
+	List	   *dimensions;
+	List	   *fixed_params;	/* QueryParams of single-valued quals */
+	const char *sort_params;
+	int			page_size;
+	List	   *streams;
+} StreamBuilder;
+
+static void
+emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
+{
+	const ResourceSpec *resource = builder->resource;
+	RequestStream *stream = palloc0(sizeof(RequestStream));
+	StringInfoData url;
+	const char *template;
+	const char *p;
+	const char *single_value = NULL;
+	bool		single_verbatim = false;
+	List	   *params = NIL;
+	ListCell   *cell;
+	int			d = 0;
+	int			nkeys = 0;
+	const char **keys;
+	bool	   *keys_verbatim;
+
+	while (resource->key_columns && resource->key_columns[nkeys])
+		nkeys++;
+	keys = palloc0(sizeof(char *) * (nkeys + 1));
+	keys_verbatim = palloc0(sizeof(bool) * (nkeys + 1));
+
+	params = parse_fixed_query(params, resource->default_query);
+	foreach(cell, builder->dimensions)
+	{
+		Dimension  *dim = lfirst(cell);
+
+		if (dim->qual == NULL || dim->qual->kind == BIND_KEY)
+		{
+			keys[dim->key] = choice[d];
+			keys_verbatim[dim->key] = verbatim[d];
+		}
+		else if (dim->qual->kind == BIND_SINGLE)
+		{
+			single_value = choice[d];
+			single_verbatim = verbatim[d];
+		}
+		else
+			params = set_param(params, resource->pushdown[dim->qual->spec_index].param,
+							   choice[d], verbatim[d]);
+		d++;
+	}
+	foreach(cell, builder->fixed_params)
+	{
+		QueryParam *param = lfirst(cell);
+
+		params = set_param(params, param->name, param->value, param->verbatim);
+	}
+
+	stream->single = single_value != NULL;
+	template = stream->single ? resource->single_path : resource->path_template;
+	initStringInfo(&url);
+	for (p = template; *p; p++)
+	{
+		const char *close;
+		char	   *name;
+		int			k;
+
+		if (*p != '{' || (close = strchr(p, '}')) == NULL)
+		{
+			appendStringInfoChar(&url, *p);
+			continue;
+		}
+		name = pnstrdup(p + 1, close - p - 1);
+		if (stream->single && strcmp(name, resource->single_key) == 0)
+			append_value(&url, single_value, single_verbatim, true);
+		else if ((k = key_index(resource, name)) >= 0 && keys[k] != NULL)
+			append_value(&url, keys[k], keys_verbatim[k], true);
+		else
+			elog(ERROR, "no value for {%s} in %s", name, template);
+		p = close;
+	}
+
+	for (d = 0; d < nkeys; d++)
+		stream->key_values = lappend(stream->key_values, (char *) keys[d]);
+
+	if (!stream->single)
+	{
+		char		sep = '?';
+
+		if (builder->sort_params && builder->sort_params[0])
+			params = parse_fixed_query(params, builder->sort_params);
+		if (resource->page_size_param && builder->page_size > 0)
+			params = set_param(params, resource->page_size_param,
+							   psprintf("%d", builder->page_size), true);
+		foreach(cell, params)
+		{
+			QueryParam *param = lfirst(cell);
+
+			appendStringInfo(&url, "%c%s=", sep, param->name);
+			append_value(&url, param->value, param->verbatim, false);
+			sep = '&';
+		}
+	}
+	stream->path_and_query = url.data;
+	builder->streams = lappend(builder->streams, stream);
+}
+
+static void
+product(StreamBuilder *builder, ListCell *next, int depth,
+		const char **choice, bool *verbatim)
+{
+	Dimension  *dim;
+	ListCell   *cell;
+
+	if (next == NULL)
+	{
+		emit_stream(builder, choice, verbatim);
+		return;
+	}
+	dim = lfirst(next);
+	foreach(cell, dim->values)
+	{
+		choice[depth] = lfirst(cell);
+		verbatim[depth] = dim->verbatim;
+		product(builder, lnext(builder->dimensions, next), depth + 1, choice, verbatim);
+	}
+}
+
+/*
+ * The request streams for the bound values (a BoundValues per qual, in
+ * the order of quals).  NIL when a value can match nothing.
+ */
+List *
+build_request_streams(const ResourceSpec *resource, List *quals, List *bound,
+					  List *fixed_keys, int sort_index, bool sort_desc,
+					  int page_size)
+{
+	StreamBuilder builder;
+	ListCell   *qcell;
+	ListCell   *bcell;
+	ListCell   *cell;
+	int			k;
+
+	memset(&builder, 0, sizeof(builder));
+	builder.resource = resource;
+	builder.page_size = page_size;
+	if (sort_index >= 0)
+		builder.sort_params = sort_desc ? resource->sorts[sort_index].desc_params
+			: resource->sorts[sort_index].asc_params;
+
+	forboth(qcell, quals, bcell, bound)
+	{
+		PushedQual *qual = lfirst(qcell);
+		BoundValues *values = lfirst(bcell);
+
+		if (values->no_rows)
+			return NIL;
+		if (qual->kind == BIND_PARAM &&
+			resource->pushdown[qual->spec_index].op == PUSH_CONTAINS)
+		{
+			const PushdownSpec *spec = &resource->pushdown[qual->spec_index];
+			StringInfoData joined;
+			ListCell   *p;
+
+			if (values->values == NIL)
+				continue;
+			initStringInfo(&joined);
+			/* merge with an earlier list qual on the same parameter */
+			foreach(p, builder.fixed_params)
+			{
+				QueryParam *param = lfirst(p);
+
+				if (strcmp(param->name, spec->param) == 0)
+					appendStringInfo(&joined, "%s,", param->value);
+			}
+			if (spec->format == VALUE_CSV)
+			{
+				foreach(cell, values->values)
+					appendStringInfo(&joined, "%s%s", cell == list_head(values->values) ? "" : ",",
+									 (char *) lfirst(cell));
+			}
+			else if (joined.len == 0)
+				appendStringInfoString(&joined, linitial(values->values));
+			else
+				continue;
+			builder.fixed_params = set_param(builder.fixed_params, spec->param,
+											 joined.data, values->verbatim);
+		}
+		else if (list_length(values->values) == 1 && qual->kind == BIND_PARAM)
+			builder.fixed_params = set_param(builder.fixed_params,
+											 resource->pushdown[qual->spec_index].param,
+											 linitial(values->values), values->verbatim);
+		else
+		{
+			Dimension  *dim = palloc0(sizeof(Dimension));
+
+			dim->qual = qual;
+			dim->key = qual->kind == BIND_KEY ? qual->spec_index : -1;
+			dim->values = values->values;
+			dim->verbatim = values->verbatim;
+			builder.dimensions = lappend(builder.dimensions, dim);
+		}
+	}
+
+	/* keys not bound by a qual come from the table options */
+	for (k = 0; resource->key_columns && resource->key_columns[k]; k++)
+	{
+		bool		bound_by_qual = false;
+
+		foreach(cell, builder.dimensions)
+			bound_by_qual |= ((Dimension *) lfirst(cell))->key == k;
+		if (bound_by_qual)
+			continue;
+		foreach(cell, fixed_keys)
+		{
+			DefElem    *def = lfirst_node(DefElem, cell);
+
+			if (strcmp(def->defname, resource->key_columns[k]) == 0)
+			{
+				Dimension  *dim = palloc0(sizeof(Dimension));
+
+				dim->key = k;
+				dim->values = list_make1(defGetString(def));
+				builder.dimensions = lappend(builder.dimensions, dim);
+				break;
+			}
+		}
+	}
+
+	{
+		int			n = list_length(builder.dimensions);
+		const char **choice = palloc0(sizeof(char *) * (n + 1));
+		bool	   *verbatim = palloc0(sizeof(bool) * (n + 1));
+
+		product(&builder, list_head(builder.dimensions), 0, choice, verbatim);
+	}
+	return builder.streams;
+}

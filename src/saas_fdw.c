@@ -1,0 +1,394 @@
+/*-------------------------------------------------------------------------
+ *
+ * saas_fdw.c
+ *		  Foreign-data wrapper for SaaS list APIs: the handler, the planner
+ *		  callbacks and module initialisation.
+ *
+ * Planning never touches the network.  The planner decides which quals
+ * become request parameters (pushdown.c), whether the API's order can stand
+ * for an ORDER BY (pathkeys), whether LIMIT may shrink the page size, and
+ * offers parameterized paths so that a join can feed a key column (the
+ * issue_number of issue_comments) from the outer side.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/sysattr.h"
+#include "catalog/pg_am.h"
+#include "commands/defrem.h"
+#include "foreign/fdwapi.h"
+#include "foreign/foreign.h"
+#include "nodes/makefuncs.h"
+#include "optimizer/cost.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/pathnode.h"
+#include "optimizer/paths.h"
+#include "optimizer/planmain.h"
+#include "optimizer/restrictinfo.h"
+#include "parser/parsetree.h"
+#include "utils/lsyscache.h"
+
+#include "pushdown.h"
+#include "scan.h"
+
+PG_MODULE_MAGIC;
+
+/* Rows assumed for a list resource when nothing better is known. */
+#define DEFAULT_LIST_ROWS		1000.0
+
+/* Cost of one API request, in units of sequential page fetches. */
+#define REQUEST_COST			1000.0
+
+/*
+ * A path with no value for a required key column cannot run; it stays only
+ * so the planner always has a path, and GetForeignPlan reports the error.
+ */
+#define MISSING_KEY_COST		1.0e10
+
+/* Planner state of one foreign relation. */
+typedef struct SaasRelInfo
+{
+	SaasTableOptions *options;
+	Oid			relid;
+} SaasRelInfo;
+
+/* What a path adds to the pushed quals: order and page size. */
+enum SaasPathPrivateIndex
+{
+	SaasPathSortIndex,			/* Integer: sorts[] index or -1 */
+	SaasPathSortDesc,			/* Integer: 1 for DESC */
+	SaasPathPageSize			/* Integer */
+};
+
+static void saasGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
+								  Oid foreigntableid);
+static void saasGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel,
+								Oid foreigntableid);
+static ForeignScan *saasGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
+									   Oid foreigntableid, ForeignPath *best_path,
+									   List *tlist, List *scan_clauses,
+									   Plan *outer_plan);
+
+PG_FUNCTION_INFO_V1(saas_fdw_handler);
+
+Datum
+saas_fdw_handler(PG_FUNCTION_ARGS)
+{
+	FdwRoutine *routine = makeNode(FdwRoutine);
+
+	routine->GetForeignRelSize = saasGetForeignRelSize;
+	routine->GetForeignPaths = saasGetForeignPaths;
+	routine->GetForeignPlan = saasGetForeignPlan;
+	routine->BeginForeignScan = saasBeginForeignScan;
+	routine->IterateForeignScan = saasIterateForeignScan;
+	routine->ReScanForeignScan = saasReScanForeignScan;
+	routine->EndForeignScan = saasEndForeignScan;
+	routine->ExplainForeignScan = saasExplainForeignScan;
+	routine->ImportForeignSchema = saasImportForeignSchema;
+
+	PG_RETURN_POINTER(routine);
+}
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	saas_define_gucs();
+	cache_init();
+}
+
+static void
+saasGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
+					  Oid foreigntableid)
+{
+	SaasRelInfo *info = palloc0(sizeof(SaasRelInfo));
+	RequestPlan *plan;
+	ListCell   *cell;
+
+	info->relid = foreigntableid;
+	info->options = saas_get_table_options(foreigntableid);
+	baserel->fdw_private = info;
+
+	plan = plan_request(root, baserel, info->options->resource,
+						info->options->fixed_keys, baserel->baserestrictinfo);
+	baserel->rows = DEFAULT_LIST_ROWS;
+	foreach(cell, plan->quals)
+	{
+		PushedQual *qual = lfirst(cell);
+
+		if (qual->kind == BIND_SINGLE)
+			baserel->rows = 1;
+	}
+	baserel->rows = clamp_row_est(baserel->rows *
+								  clauselist_selectivity(root, baserel->baserestrictinfo,
+														 0, JOIN_INNER, NULL));
+}
+
+static Cost
+request_cost(RequestPlan *plan, double rows, int page_size)
+{
+	double		pages;
+
+	if (plan->missing_key)
+		return MISSING_KEY_COST;
+	pages = ceil(Max(rows, 1.0) / Max(page_size, 1));
+	return pages * REQUEST_COST * seq_page_cost + rows * cpu_tuple_cost;
+}
+
+/*
+ * The ORDER BY this relation can deliver from the API, as a sorts[] index;
+ * -1 when the query's order is none the API gives.
+ */
+static int
+api_sort_for_query(PlannerInfo *root, RelOptInfo *baserel, SaasRelInfo *info,
+				   bool *desc)
+{
+	const ResourceSpec *resource = info->options->resource;
+	PathKey    *pathkey;
+	ListCell   *cell;
+	int			i;
+
+	if (resource->sorts == NULL || list_length(root->query_pathkeys) != 1)
+		return -1;
+	pathkey = linitial(root->query_pathkeys);
+	*desc = pathkey->pk_strategy == BTGreaterStrategyNumber;
+	/* the API puts no NULLs anywhere special: accept only the defaults */
+	if (pathkey->pk_nulls_first != *desc)
+		return -1;
+
+	foreach(cell, pathkey->pk_eclass->ec_members)
+	{
+		EquivalenceMember *member = lfirst(cell);
+		Var		   *var = (Var *) member->em_expr;
+		char	   *column;
+
+		if (!IsA(var, Var) || var->varno != baserel->relid || var->varattno <= 0)
+			continue;
+		column = get_attname(info->relid, var->varattno, false);
+		for (i = 0; resource->sorts[i].column; i++)
+		{
+			const SortSpec *sort = &resource->sorts[i];
+
+			if (strcmp(sort->column, column) == 0 &&
+				(*desc ? sort->desc_params : sort->asc_params) != NULL &&
+				get_opfamily_member(pathkey->pk_opfamily, var->vartype, var->vartype,
+									pathkey->pk_strategy) != InvalidOid &&
+				pathkey->pk_opfamily == get_opclass_family(GetDefaultOpClass(var->vartype, BTREE_AM_OID)))
+				return i;
+		}
+	}
+	return -1;
+}
+
+/*
+ * May a LIMIT shrink the page size?  Only when the LIMIT applies to this
+ * scan alone, in the order this path returns, and every qual is pushed
+ * exactly (otherwise rows the API returns may be filtered away locally).
+ */
+static bool
+limit_applies(PlannerInfo *root, RequestPlan *plan, bool ordered)
+{
+	Query	   *parse = root->parse;
+
+	return plan->all_exact &&
+		root->limit_tuples > 0 &&
+		bms_membership(root->all_baserels) == BMS_SINGLETON &&
+		(root->query_pathkeys == NIL || ordered) &&
+		parse->groupClause == NIL && parse->groupingSets == NIL &&
+		!parse->hasAggs && !parse->hasWindowFuncs &&
+		parse->distinctClause == NIL && !parse->hasTargetSRFs &&
+		parse->havingQual == NULL;
+}
+
+static void
+add_scan_path(PlannerInfo *root, RelOptInfo *baserel, SaasRelInfo *info,
+			  RequestPlan *plan, int sort_index, bool desc,
+			  List *pathkeys)
+{
+	int			page_size = info->options->page_size;
+	Cost		total;
+
+	if (limit_applies(root, plan, pathkeys != NIL))
+		page_size = (int) Min((double) page_size, root->limit_tuples);
+	total = request_cost(plan, baserel->rows, page_size);
+	add_path(baserel, (Path *)
+			 create_foreignscan_path(root, baserel, NULL, baserel->rows,
+									 REQUEST_COST * seq_page_cost, total,
+									 pathkeys, NULL, NULL,
+									 list_make3(makeInteger(sort_index),
+												makeInteger(desc),
+												makeInteger(page_size))));
+}
+
+/* Does the equivalence member stand for the given column of baserel? */
+static bool
+ec_member_is_column(PlannerInfo *root, RelOptInfo *rel,
+					EquivalenceClass *ec, EquivalenceMember *em, void *arg)
+{
+	Var		   *var = (Var *) em->em_expr;
+
+	return IsA(var, Var) && var->varno == rel->relid &&
+		var->varattno == *(AttrNumber *) arg;
+}
+
+/*
+ * Join clauses that could give a key column its value from another
+ * relation: explicit ones and those implied by equivalence classes.
+ */
+static List *
+key_join_clauses(PlannerInfo *root, RelOptInfo *baserel, SaasRelInfo *info)
+{
+	const ResourceSpec *resource = info->options->resource;
+	List	   *clauses = NIL;
+	ListCell   *cell;
+	int			k;
+
+	foreach(cell, baserel->joininfo)
+	{
+		RestrictInfo *rinfo = lfirst(cell);
+
+		if (join_clause_is_movable_to(rinfo, baserel))
+			clauses = lappend(clauses, rinfo);
+	}
+	for (k = 0; resource->key_columns && resource->key_columns[k]; k++)
+	{
+		AttrNumber	attnum = get_attnum(info->relid, resource->key_columns[k]);
+
+		if (attnum == InvalidAttrNumber)
+			continue;
+		clauses = list_concat(clauses,
+							  generate_implied_equalities_for_column(root, baserel,
+																	 ec_member_is_column,
+																	 &attnum,
+																	 baserel->lateral_referencers));
+	}
+	return clauses;
+}
+
+static void
+add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel,
+						SaasRelInfo *info)
+{
+	List	   *done = NIL;
+	ListCell   *cell;
+
+	foreach(cell, key_join_clauses(root, baserel, info))
+	{
+		RestrictInfo *rinfo = lfirst(cell);
+		Relids		required_outer;
+		ParamPathInfo *param_info;
+		RequestPlan *plan;
+		ListCell   *seen;
+		bool		repeated = false;
+
+		required_outer = bms_del_member(bms_copy(rinfo->clause_relids), baserel->relid);
+		required_outer = bms_add_members(required_outer, baserel->lateral_relids);
+		if (bms_is_empty(required_outer))
+			continue;
+		foreach(seen, done)
+			repeated |= bms_equal(lfirst(seen), required_outer);
+		if (repeated)
+			continue;
+		done = lappend(done, required_outer);
+
+		param_info = get_baserel_parampathinfo(root, baserel, required_outer);
+		plan = plan_request(root, baserel, info->options->resource,
+							info->options->fixed_keys,
+							list_concat(list_copy(baserel->baserestrictinfo),
+										param_info->ppi_clauses));
+		if (plan->missing_key)
+			continue;
+		add_path(baserel, (Path *)
+				 create_foreignscan_path(root, baserel, NULL, param_info->ppi_rows,
+										 REQUEST_COST * seq_page_cost,
+										 request_cost(plan, param_info->ppi_rows,
+													  info->options->page_size),
+										 NIL, required_outer, NULL,
+										 list_make3(makeInteger(-1), makeInteger(0),
+													makeInteger(info->options->page_size))));
+	}
+}
+
+static void
+saasGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
+{
+	SaasRelInfo *info = baserel->fdw_private;
+	RequestPlan *plan;
+	int			sort_index;
+	bool		desc = false;
+
+	plan = plan_request(root, baserel, info->options->resource,
+						info->options->fixed_keys, baserel->baserestrictinfo);
+	add_scan_path(root, baserel, info, plan, -1, false, NIL);
+
+	sort_index = api_sort_for_query(root, baserel, info, &desc);
+	if (sort_index >= 0 && !plan->several_streams)
+		add_scan_path(root, baserel, info, plan, sort_index, desc,
+					  root->query_pathkeys);
+
+	add_parameterized_paths(root, baserel, info);
+}
+
+/* Columns the scan must fill: those in the target list and the quals. */
+static List *
+retrieved_columns(RelOptInfo *baserel, List *local_quals)
+{
+	Bitmapset  *attrs = NULL;
+	List	   *columns = NIL;
+	int			attnum = -1;
+
+	pull_varattnos((Node *) baserel->reltarget->exprs, baserel->relid, &attrs);
+	pull_varattnos((Node *) local_quals, baserel->relid, &attrs);
+	while ((attnum = bms_next_member(attrs, attnum)) >= 0)
+	{
+		AttrNumber	real = attnum + FirstLowInvalidHeapAttributeNumber;
+
+		if (real == 0)
+			return list_make1_int(0);	/* whole row: every column */
+		if (real > 0)
+			columns = lappend_int(columns, real);
+	}
+	return columns;
+}
+
+static ForeignScan *
+saasGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
+				   ForeignPath *best_path, List *tlist, List *scan_clauses,
+				   Plan *outer_plan)
+{
+	SaasRelInfo *info = baserel->fdw_private;
+	const ResourceSpec *resource = info->options->resource;
+	RequestPlan *plan;
+	List	   *local_quals;
+	List	   *fdw_exprs = NIL;
+	List	   *packed;
+
+	plan = plan_request(root, baserel, resource, info->options->fixed_keys,
+						scan_clauses);
+	if (plan->missing_key)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("query on foreign table \"%s\" needs a value for column \"%s\"",
+						get_rel_name(foreigntableid), plan->missing_key),
+				 errdetail("The %s API reads %s only for a given %s (path %s).",
+						   info->options->service->name, resource->table,
+						   plan->missing_key, resource->path_template),
+				 errhint("Add a condition such as WHERE %s = ... (or IN (...)), join on %s, or set it as a table option.",
+						 plan->missing_key, plan->missing_key)));
+
+	/* Every qual is rechecked locally: the API only narrows the fetch. */
+	local_quals = extract_actual_clauses(scan_clauses, false);
+	packed = request_plan_to_list(plan, &fdw_exprs);
+
+	return make_foreignscan(tlist, local_quals, baserel->relid, fdw_exprs,
+							list_make5(packed,
+									   list_nth(best_path->fdw_private, SaasPathSortIndex),
+									   list_nth(best_path->fdw_private, SaasPathSortDesc),
+									   list_nth(best_path->fdw_private, SaasPathPageSize),
+									   retrieved_columns(baserel, local_quals)),
+							NIL, NIL, outer_plan);
+}

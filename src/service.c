@@ -1,0 +1,65 @@
+/*-------------------------------------------------------------------------
+ *
+ * service.c
+ *		  The registry of services and lookups in their descriptions.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "service.h"
+
+static const ServiceSpec *const service_registry[] = {
+	&github_service,
+	NULL
+};
+
+const ServiceSpec *const *
+service_all(void)
+{
+	return service_registry;
+}
+
+const ServiceSpec *
+service_lookup(const char *name)
+{
+	const ServiceSpec *const *service;
+
+	for (service = service_registry; *service != NULL; service++)
+		if (strcmp((*service)->name, name) == 0)
+			return *service;
+	return NULL;
+}
+
+const ResourceSpec *
+resource_lookup(const ServiceSpec *service, const char *table)
+{
+	const ResourceSpec *resource;
+
+	for (resource = service->resources; resource->table != NULL; resource++)
+		if (strcmp(resource->table, table) == 0)
+			return resource;
+	return NULL;
+}
+
+const ColumnSpec *
+resource_column(const ResourceSpec *resource, const char *column)
+{
+	const ColumnSpec *spec;
+
+	for (spec = resource->columns; spec->name != NULL; spec++)
+		if (strcmp(spec->name, column) == 0)
+			return spec;
+	return NULL;
+}
+
+bool
+resource_is_key_column(const ResourceSpec *resource, const char *column)
+{
+	const char *const *key;
+
+	for (key = resource->key_columns; key != NULL && *key != NULL; key++)
+		if (strcmp(*key, column) == 0)
+			return true;
+	return false;
+}

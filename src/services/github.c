@@ -1,0 +1,137 @@
+/*-------------------------------------------------------------------------
+ *
+ * github.c
+ *		  GitHub REST API: issues and issue comments, as data.
+ *
+ * Facts from the GitHub REST reference (API version 2022-11-28): list
+ * endpoints page with a Link header (per_page at most 100); the issues list
+ * returns only open issues unless told otherwise, so state=all is sent
+ * whenever the query does not filter on state; pull requests are issues
+ * with a "pull_request" key; "since" filters on updated_at >= a time cut to
+ * the second, so it is never exact.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "service.h"
+
+static const char *const github_headers[] = {
+	"Accept: application/vnd.github+json",
+	"X-GitHub-Api-Version: 2022-11-28",
+	NULL
+};
+
+static const char *const repo_key[] = {"repo", NULL};
+static const char *const repo_issue_key[] = {"repo", "issue_number", NULL};
+
+static const ColumnSpec github_issue_columns[] = {
+	{"repo", "text", NULL, CONV_VALUE, "repository as owner/name (required: = or IN)"},
+	{"number", "integer", "number", CONV_VALUE, "issue number within the repository"},
+	{"id", "bigint", "id", CONV_VALUE, "global issue id"},
+	{"title", "text", "title", CONV_VALUE, "title"},
+	{"body", "text", "body", CONV_VALUE, "body in Markdown"},
+	{"state", "text", "state", CONV_VALUE, "open or closed"},
+	{"state_reason", "text", "state_reason", CONV_VALUE, "completed, not_planned, reopened or null"},
+	{"user_login", "text", "user.login", CONV_VALUE, "login of the author"},
+	{"labels", "text[]", "labels[*].name", CONV_VALUE, "label names"},
+	{"assignees", "text[]", "assignees[*].login", CONV_VALUE, "logins of the assignees"},
+	{"milestone", "integer", "milestone.number", CONV_VALUE, "milestone number"},
+	{"comments", "integer", "comments", CONV_VALUE, "number of comments"},
+	{"locked", "boolean", "locked", CONV_VALUE, "conversation locked"},
+	{"is_pull_request", "boolean", "pull_request", CONV_PRESENT, "true for a pull request"},
+	{"created_at", "timestamptz", "created_at", CONV_VALUE, "creation time"},
+	{"updated_at", "timestamptz", "updated_at", CONV_VALUE, "last update time"},
+	{"closed_at", "timestamptz", "closed_at", CONV_VALUE, "closing time"},
+	{"html_url", "text", "html_url", CONV_VALUE, "web page of the issue"},
+	{"attrs", "jsonb", "", CONV_VALUE, "the whole issue as the API returned it"},
+	{NULL}
+};
+
+static const PushdownSpec github_issue_pushdown[] = {
+	{"state", PUSH_EQ, "state", VALUE_TEXT, NULL, true},
+	{"user_login", PUSH_EQ, "creator", VALUE_TEXT, NULL, true},
+	{"assignees", PUSH_CONTAINS, "assignee", VALUE_TEXT, NULL, false},
+	{"labels", PUSH_CONTAINS, "labels", VALUE_CSV, NULL, false},
+	{"milestone", PUSH_EQ, "milestone", VALUE_TEXT, NULL, true},
+	{"milestone", PUSH_IS_NULL, "milestone", VALUE_TEXT, "none", true},
+	{"milestone", PUSH_IS_NOT_NULL, "milestone", VALUE_TEXT, "*", true},
+	{"updated_at", PUSH_GE, "since", VALUE_ISO8601, NULL, false},
+	{"updated_at", PUSH_GT, "since", VALUE_ISO8601, NULL, false},
+	{NULL}
+};
+
+static const SortSpec github_issue_sorts[] = {
+	{"created_at", "sort=created&direction=asc", "sort=created&direction=desc"},
+	{"updated_at", "sort=updated&direction=asc", "sort=updated&direction=desc"},
+	{"comments", "sort=comments&direction=asc", "sort=comments&direction=desc"},
+	{NULL}
+};
+
+static const ColumnSpec github_comment_columns[] = {
+	{"repo", "text", NULL, CONV_VALUE, "repository as owner/name (required)"},
+	{"issue_number", "integer", NULL, CONV_VALUE, "number of the issue (required)"},
+	{"id", "bigint", "id", CONV_VALUE, "comment id"},
+	{"body", "text", "body", CONV_VALUE, "body in Markdown"},
+	{"user_login", "text", "user.login", CONV_VALUE, "login of the author"},
+	{"author_association", "text", "author_association", CONV_VALUE, "OWNER, MEMBER, CONTRIBUTOR, NONE, ..."},
+	{"created_at", "timestamptz", "created_at", CONV_VALUE, "creation time"},
+	{"updated_at", "timestamptz", "updated_at", CONV_VALUE, "last update time"},
+	{"html_url", "text", "html_url", CONV_VALUE, "web page of the comment"},
+	{"attrs", "jsonb", "", CONV_VALUE, "the whole comment as the API returned it"},
+	{NULL}
+};
+
+static const PushdownSpec github_comment_pushdown[] = {
+	{"updated_at", PUSH_GE, "since", VALUE_ISO8601, NULL, false},
+	{"updated_at", PUSH_GT, "since", VALUE_ISO8601, NULL, false},
+	{NULL}
+};
+
+/* "Issue comments are ordered by ascending ID." */
+static const SortSpec github_comment_sorts[] = {
+	{"id", "", NULL},
+	{NULL}
+};
+
+static const ResourceSpec github_resources[] = {
+	{
+		.table = "issues",
+		.path_template = "/repos/{repo}/issues",
+		.key_columns = repo_key,
+		.items_at = "",
+		.pages = PAGES_LINK_HEADER,
+		.page_size_param = "per_page",
+		.max_page_size = 100,
+		.default_query = "state=all",
+		.single_path = "/repos/{repo}/issues/{number}",
+		.single_key = "number",
+		.columns = github_issue_columns,
+		.pushdown = github_issue_pushdown,
+		.sorts = github_issue_sorts,
+		.doc = "issues and pull requests of a repository",
+	},
+	{
+		.table = "issue_comments",
+		.path_template = "/repos/{repo}/issues/{issue_number}/comments",
+		.key_columns = repo_issue_key,
+		.items_at = "",
+		.pages = PAGES_LINK_HEADER,
+		.page_size_param = "per_page",
+		.max_page_size = 100,
+		.columns = github_comment_columns,
+		.pushdown = github_comment_pushdown,
+		.sorts = github_comment_sorts,
+		.doc = "comments on an issue or pull request",
+	},
+	{NULL}
+};
+
+const ServiceSpec github_service = {
+	.name = "github",
+	.default_base_url = "https://api.github.com",
+	.headers = github_headers,
+	.error_message_at = "message",
+	.ok_flag_at = NULL,
+	.resources = github_resources,
+};
