@@ -6,6 +6,8 @@ OBJS = \
 	src/option.o \
 	src/service.o \
 	src/services/github.o \
+	src/services/stripe.o \
+	src/services/slack.o \
 	src/pushdown.o \
 	src/scan.o \
 	src/convert.o \

@@ -94,6 +94,20 @@ is_any_key_column(const char *name)
 	return false;
 }
 
+/* Is name a parameter of some resource's default_query ("types")? */
+static bool
+is_any_default_param(const char *name)
+{
+	const ServiceSpec *const *service;
+	const ResourceSpec *resource;
+
+	for (service = service_all(); *service != NULL; service++)
+		for (resource = (*service)->resources; resource->table; resource++)
+			if (resource_has_default_param(resource, name))
+				return true;
+	return false;
+}
+
 static const SaasOption *
 find_option(const char *keyword, Oid context)
 {
@@ -102,7 +116,8 @@ find_option(const char *keyword, Oid context)
 	for (opt = valid_options; opt->keyword; opt++)
 		if (opt->context == context && strcmp(opt->keyword, keyword) == 0)
 			return opt;
-	if (context == ForeignTableRelationId && is_any_key_column(keyword))
+	if (context == ForeignTableRelationId &&
+		(is_any_key_column(keyword) || is_any_default_param(keyword)))
 	{
 		static const SaasOption key_value = {"", ForeignTableRelationId, OPT_KEY_VALUE};
 
@@ -122,7 +137,7 @@ valid_option_names(Oid context)
 		if (opt->context == context)
 			appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", opt->keyword);
 	if (context == ForeignTableRelationId)
-		appendStringInfoString(&buf, ", and a fixed value for a key column (such as repo)");
+		appendStringInfoString(&buf, ", a fixed value for a key column (such as repo), and a request parameter with a default (such as types)");
 	return buf.data;
 }
 
@@ -301,6 +316,8 @@ saas_get_table_options(Oid foreigntableid)
 			opts->page_size = option_int_value(def, 1, 1000);
 		else if (strcmp(def->defname, "cache_ttl") == 0)
 			opts->cache_ttl_s = option_int_value(def, 0, INT_MAX);
+		else if (is_any_default_param(def->defname) && !is_any_key_column(def->defname))
+			opts->fixed_query = lappend(opts->fixed_query, def);
 		else
 			opts->fixed_keys = lappend(opts->fixed_keys, def);
 	}
@@ -315,6 +332,17 @@ saas_get_table_options(Oid foreigntableid)
 				 errhint("Use IMPORT FOREIGN SCHEMA %s to create the tables of the service.",
 						 opts->service->name)));
 
+	foreach(cell, opts->fixed_query)
+	{
+		DefElem    *def = lfirst_node(DefElem, cell);
+
+		if (!resource_has_default_param(opts->resource, def->defname))
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+					 errmsg("option \"%s\" of foreign table \"%s\" is not a parameter of resource \"%s\"",
+							def->defname, get_rel_name(foreigntableid),
+							opts->resource->table)));
+	}
 	foreach(cell, opts->fixed_keys)
 	{
 		DefElem    *def = lfirst_node(DefElem, cell);

@@ -196,6 +196,17 @@ match_qual(PlannerInfo *root, Expr *clause, Index relid, QualShape *shape)
 		return match_op_expr(root, (OpExpr *) clause, relid, shape);
 	if (IsA(clause, ScalarArrayOpExpr))
 		return match_array_op(root, (ScalarArrayOpExpr *) clause, relid, shape);
+	if (IsA(clause, Var) || is_notclause(clause))
+	{
+		/* a boolean column, or NOT of one */
+		Node	   *arg = is_notclause(clause) ? (Node *) get_notclausearg(clause) : (Node *) clause;
+
+		shape->attnum = scanned_column(arg, relid);
+		shape->op = IsA(clause, Var) ? PUSH_IS_TRUE : PUSH_IS_FALSE;
+		shape->value = NULL;
+		shape->is_array = false;
+		return shape->attnum > 0 && exprType(arg) == BOOLOID;
+	}
 	if (IsA(clause, NullTest))
 	{
 		NullTest   *test = (NullTest *) clause;
@@ -275,8 +286,9 @@ is_single_valued(PushedQual *qual)
  */
 RequestPlan *
 plan_request(PlannerInfo *root, RelOptInfo *baserel,
-			 const ResourceSpec *resource, List *fixed_keys, List *clauses)
+			 const SaasTableOptions *options, List *clauses)
 {
+	const ResourceSpec *resource = options->resource;
 	RequestPlan *plan = palloc0(sizeof(RequestPlan));
 	Oid			relid = planner_rt_fetch(baserel->relid, root)->relid;
 	ListCell   *cell;
@@ -344,7 +356,7 @@ plan_request(PlannerInfo *root, RelOptInfo *baserel,
 	{
 		bool		bound = find_binding(plan->quals, resource, BIND_KEY, k) != NULL;
 
-		foreach(cell, fixed_keys)
+		foreach(cell, options->fixed_keys)
 			bound |= strcmp(lfirst_node(DefElem, cell)->defname, resource->key_columns[k]) == 0;
 		if (!bound)
 		{
@@ -712,6 +724,7 @@ typedef struct Dimension
 
 typedef struct StreamBuilder
 {
+	const SaasTableOptions *options;
 	const ResourceSpec *resource;
 	List	   *dimensions;
 	List	   *fixed_params;	/* QueryParams of single-valued quals */
@@ -743,6 +756,12 @@ emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
 	keys_verbatim = palloc0(sizeof(bool) * (nkeys + 1));
 
 	params = parse_fixed_query(params, resource->default_query);
+	foreach(cell, builder->options->fixed_query)
+	{
+		DefElem    *def = lfirst_node(DefElem, cell);
+
+		params = set_param(params, def->defname, defGetString(def), false);
+	}
 	foreach(cell, builder->dimensions)
 	{
 		Dimension  *dim = lfirst(cell);
@@ -777,6 +796,7 @@ emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
 		const char *close;
 		char	   *name;
 		int			k;
+		bool		in_path = strchr(url.data, '?') == NULL;
 
 		if (*p != '{' || (close = strchr(p, '}')) == NULL)
 		{
@@ -785,9 +805,9 @@ emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
 		}
 		name = pnstrdup(p + 1, close - p - 1);
 		if (stream->single && strcmp(name, resource->single_key) == 0)
-			append_value(&url, single_value, single_verbatim, true);
+			append_value(&url, single_value, single_verbatim, in_path);
 		else if ((k = key_index(resource, name)) >= 0 && keys[k] != NULL)
-			append_value(&url, keys[k], keys_verbatim[k], true);
+			append_value(&url, keys[k], keys_verbatim[k], in_path);
 		else
 			elog(ERROR, "no value for {%s} in %s", name, template);
 		p = close;
@@ -798,7 +818,7 @@ emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
 
 	if (!stream->single)
 	{
-		char		sep = '?';
+		char		sep = strchr(url.data, '?') ? '&' : '?';
 
 		if (builder->sort_params && builder->sort_params[0])
 			params = parse_fixed_query(params, builder->sort_params);
@@ -844,10 +864,11 @@ product(StreamBuilder *builder, ListCell *next, int depth,
  * the order of quals).  NIL when a value can match nothing.
  */
 List *
-build_request_streams(const ResourceSpec *resource, List *quals, List *bound,
-					  List *fixed_keys, int sort_index, bool sort_desc,
+build_request_streams(const SaasTableOptions *options, List *quals,
+					  List *bound, int sort_index, bool sort_desc,
 					  int page_size)
 {
+	const ResourceSpec *resource = options->resource;
 	StreamBuilder builder;
 	ListCell   *qcell;
 	ListCell   *bcell;
@@ -855,6 +876,7 @@ build_request_streams(const ResourceSpec *resource, List *quals, List *bound,
 	int			k;
 
 	memset(&builder, 0, sizeof(builder));
+	builder.options = options;
 	builder.resource = resource;
 	builder.page_size = page_size;
 	if (sort_index >= 0)
@@ -868,6 +890,9 @@ build_request_streams(const ResourceSpec *resource, List *quals, List *bound,
 
 		if (values->no_rows)
 			return NIL;
+		if (qual->kind == BIND_PARAM && resource->pushdown[qual->spec_index].extra_query)
+			builder.fixed_params = parse_fixed_query(builder.fixed_params,
+													 resource->pushdown[qual->spec_index].extra_query);
 		if (qual->kind == BIND_PARAM &&
 			resource->pushdown[qual->spec_index].op == PUSH_CONTAINS)
 		{
@@ -924,7 +949,7 @@ build_request_streams(const ResourceSpec *resource, List *quals, List *bound,
 			bound_by_qual |= ((Dimension *) lfirst(cell))->key == k;
 		if (bound_by_qual)
 			continue;
-		foreach(cell, fixed_keys)
+		foreach(cell, options->fixed_keys)
 		{
 			DefElem    *def = lfirst_node(DefElem, cell);
 

@@ -69,16 +69,15 @@ typedef struct RequestStream
 
 /* in pushdown.c */
 extern RequestPlan *plan_request(PlannerInfo *root, RelOptInfo *baserel,
-								 const ResourceSpec *resource,
-								 List *fixed_keys, List *clauses);
+								 const SaasTableOptions *options,
+								 List *clauses);
 extern List *request_plan_to_list(RequestPlan *plan, List **exprs);
 extern List *request_quals_from_list(List *packed, List *exprs);
 extern BoundValues *bind_value(const ResourceSpec *resource,
 							   PushedQual *qual, Datum value, bool isnull,
 							   Oid type);
-extern List *build_request_streams(const ResourceSpec *resource,
-								   List *quals, List *bound,
-								   List *fixed_keys, int sort_index,
+extern List *build_request_streams(const SaasTableOptions *options,
+								   List *quals, List *bound, int sort_index,
 								   bool sort_desc, int page_size);
 
 #endif							/* SAAS_PUSHDOWN_H */

@@ -113,8 +113,7 @@ saasGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	info->options = saas_get_table_options(foreigntableid);
 	baserel->fdw_private = info;
 
-	plan = plan_request(root, baserel, info->options->resource,
-						info->options->fixed_keys, baserel->baserestrictinfo);
+	plan = plan_request(root, baserel, info->options, baserel->baserestrictinfo);
 	baserel->rows = DEFAULT_LIST_ROWS;
 	foreach(cell, plan->quals)
 	{
@@ -296,8 +295,7 @@ add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel,
 		done = lappend(done, required_outer);
 
 		param_info = get_baserel_parampathinfo(root, baserel, required_outer);
-		plan = plan_request(root, baserel, info->options->resource,
-							info->options->fixed_keys,
+		plan = plan_request(root, baserel, info->options,
 							list_concat(list_copy(baserel->baserestrictinfo),
 										param_info->ppi_clauses));
 		if (plan->missing_key)
@@ -321,8 +319,7 @@ saasGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 	int			sort_index;
 	bool		desc = false;
 
-	plan = plan_request(root, baserel, info->options->resource,
-						info->options->fixed_keys, baserel->baserestrictinfo);
+	plan = plan_request(root, baserel, info->options, baserel->baserestrictinfo);
 	add_scan_path(root, baserel, info, plan, -1, false, NIL);
 
 	sort_index = api_sort_for_query(root, baserel, info, &desc);
@@ -367,8 +364,7 @@ saasGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	List	   *fdw_exprs = NIL;
 	List	   *packed;
 
-	plan = plan_request(root, baserel, resource, info->options->fixed_keys,
-						scan_clauses);
+	plan = plan_request(root, baserel, info->options, scan_clauses);
 	if (plan->missing_key)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),

@@ -48,6 +48,8 @@ typedef struct SaasTableOptions
 	int			cache_ttl_s;
 	List	   *fixed_keys;		/* DefElems: key column = value, from the
 								 * table options */
+	List	   *fixed_query;	/* DefElems: table options that replace a
+								 * default_query parameter */
 } SaasTableOptions;
 
 extern void saas_define_gucs(void);
@@ -95,6 +97,10 @@ extern JsonItem *json_doc_root(JsonDoc *doc);
 extern JsonPath *json_path_compile(const char *path);
 extern JsonKind json_item_value(JsonItem *item, const JsonPath *path,
 								JsonOutput output, StringInfo out);
+extern bool json_path_is_valid(const char *path, char **why);
+extern const char *json_path_text(const JsonPath *path);
+extern bool json_path_maps_array(const JsonPath *path);
+extern const char *json_kind_name(JsonKind kind);
 
 /*
  * HTTP (libcurl lives only in http.c).
@@ -139,6 +145,7 @@ typedef struct HttpCounters
 
 extern HttpResponse *http_get(const HttpRequest *request,
 							  HttpCounters *counters);
+extern bool http_same_origin(const char *url1, const char *url2);
 
 /*
  * Fetch one page: from the shared cache when it is fresh, else from the
@@ -174,6 +181,20 @@ extern void api_report_error(const ServiceSpec *service, const char *url,
 							 const HttpResponse *response);
 extern void api_check_ok_flag(const ServiceSpec *service, const char *url,
 							  const HttpResponse *response, JsonDoc *doc);
+
+/*
+ * Names a request in the CONTEXT of errors raised while it is pushed
+ * ("API request: GET <url>"); lives on the caller's stack.
+ */
+typedef struct ApiRequestContext
+{
+	ErrorContextCallback callback;
+	const char *url;
+} ApiRequestContext;
+
+extern void api_request_context_push(ApiRequestContext *context,
+									 const char *url);
+extern void api_request_context_pop(ApiRequestContext *context);
 
 /*
  * The shared-memory page cache.

@@ -165,8 +165,8 @@ make_streams(ForeignScanState *node, SaasScanState *state, ExplainState *es)
 		}
 		bound = lappend(bound, values);
 	}
-	return build_request_streams(state->resource, state->quals, bound,
-								 state->options->fixed_keys, state->sort_index,
+	return build_request_streams(state->options, state->quals, bound,
+								 state->sort_index,
 								 state->sort_desc, state->page_size);
 }
 

@@ -11,6 +11,8 @@
 
 static const ServiceSpec *const service_registry[] = {
 	&github_service,
+	&stripe_service,
+	&slack_service,
 	NULL
 };
 
@@ -61,5 +63,23 @@ resource_is_key_column(const ResourceSpec *resource, const char *column)
 	for (key = resource->key_columns; key != NULL && *key != NULL; key++)
 		if (strcmp(*key, column) == 0)
 			return true;
+	return false;
+}
+
+/* Does the resource's default_query set this parameter? */
+bool
+resource_has_default_param(const ResourceSpec *resource, const char *name)
+{
+	const char *p = resource->default_query;
+	size_t		len = strlen(name);
+
+	while (p != NULL && *p != '\0')
+	{
+		if (strncmp(p, name, len) == 0 && p[len] == '=')
+			return true;
+		p = strchr(p, '&');
+		if (p != NULL)
+			p++;
+	}
 	return false;
 }

@@ -52,7 +52,9 @@ typedef enum PushOp
 	PUSH_CONTAINS,				/* 'v' = ANY(col), col @> '{v,w}': the
 								 * values joined into one list parameter */
 	PUSH_IS_NULL,
-	PUSH_IS_NOT_NULL
+	PUSH_IS_NOT_NULL,
+	PUSH_IS_TRUE,				/* a boolean column, or col = true */
+	PUSH_IS_FALSE				/* NOT col, or col = false */
 } PushOp;
 
 /* How a SQL value is written into a request parameter. */
@@ -90,9 +92,11 @@ typedef struct PushdownSpec
 	PushOp		op;
 	const char *param;			/* query parameter name */
 	ValueFormat format;
-	const char *fixed_value;	/* value sent for IS [NOT] NULL; NULL means
-								 * the SQL value */
+	const char *fixed_value;	/* value sent for IS [NOT] NULL / IS TRUE /
+								 * IS FALSE; NULL means the SQL value */
 	bool		exact;
+	const char *extra_query;	/* "name=value" sent along, or NULL (Slack's
+								 * inclusive=true) */
 } PushdownSpec;
 
 /*
@@ -113,7 +117,8 @@ typedef struct ResourceSpec
 								 * table option */
 	const char *path_template;	/* "/repos/{repo}/issues": {x} is the key
 								 * column x, URL-encoded (a '/' in repo is
-								 * kept) */
+								 * kept); a query part may hold keys too:
+								 * "/conversations.history?channel={channel}" */
 	const char *const *key_columns; /* NULL-terminated; each must be given
 									 * by an = / IN qual, a join, or a table
 									 * option */
@@ -128,7 +133,8 @@ typedef struct ResourceSpec
 								 * the last item */
 	const char *has_more_at;	/* PAGES_LAST_ID: path of the "more" flag */
 	const char *default_query;	/* "name=value&..." sent unless a pushed
-								 * qual sets that name ("state=all") */
+								 * qual sets that name ("state=all"); a
+								 * table option of that name replaces it */
 	const char *single_path;	/* "/repos/{repo}/issues/{number}": used when
 								 * single_key is bound by =; a 404 there is
 								 * an empty result */
@@ -162,8 +168,12 @@ extern const ColumnSpec *resource_column(const ResourceSpec *resource,
 										 const char *column);
 extern bool resource_is_key_column(const ResourceSpec *resource,
 								   const char *column);
+extern bool resource_has_default_param(const ResourceSpec *resource,
+									   const char *name);
 
 /* one per service, in src/services/ */
 extern const ServiceSpec github_service;
+extern const ServiceSpec stripe_service;
+extern const ServiceSpec slack_service;
 
 #endif							/* SAAS_SERVICE_H */

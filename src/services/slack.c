@@ -1,0 +1,177 @@
+/*-------------------------------------------------------------------------
+ *
+ * slack.c
+ *		  Slack Web API: channels, messages, thread replies and users, as
+ *		  data.
+ *
+ * Facts from Slack's Web API reference: methods answer HTTP 200 with
+ * {"ok":false,"error":"..."} on failure (ok_flag_at), page with
+ * response_metadata.next_cursor ("" at the end; a short page is not the
+ * end), and take the channel as a parameter.  A message's ts
+ * ("1700000000.000100") is its id, fixed-width, so text order is time
+ * order: ts bounds become oldest/latest exactly, inclusive=true for >= and
+ * <= (one flag for both ends, so mixed bounds fetch a boundary row that
+ * PostgreSQL removes).  conversations.list returns only public channels
+ * unless told, so every type is asked for unless the query or the table
+ * option "types" says otherwise.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "service.h"
+
+static const char *const channel_key[] = {"channel", NULL};
+static const char *const thread_key[] = {"channel", "thread_ts", NULL};
+
+static const ColumnSpec slack_channel_columns[] = {
+	{"id", "text", "id", CONV_VALUE, "channel id (C..., G..., D...)"},
+	{"name", "text", "name", CONV_VALUE, "channel name without #"},
+	{"is_channel", "boolean", "is_channel", CONV_VALUE, "a public channel"},
+	{"is_private", "boolean", "is_private", CONV_VALUE, "a private channel or group DM"},
+	{"is_im", "boolean", "is_im", CONV_VALUE, "a direct message"},
+	{"is_mpim", "boolean", "is_mpim", CONV_VALUE, "a group direct message"},
+	{"is_archived", "boolean", "is_archived", CONV_VALUE, "archived"},
+	{"is_member", "boolean", "is_member", CONV_VALUE, "the token's user is a member"},
+	{"created", "timestamptz", "created", CONV_VALUE, "creation time"},
+	{"creator", "text", "creator", CONV_VALUE, "user id of the creator"},
+	{"num_members", "integer", "num_members", CONV_VALUE, "number of members"},
+	{"topic", "text", "topic.value", CONV_VALUE, "topic"},
+	{"purpose", "text", "purpose.value", CONV_VALUE, "purpose"},
+	{"attrs", "jsonb", "", CONV_VALUE, "the whole conversation as the API returned it"},
+	{NULL}
+};
+
+static const PushdownSpec slack_channel_pushdown[] = {
+	{"is_archived", PUSH_IS_FALSE, "exclude_archived", VALUE_TEXT, "true", true},
+	{"is_private", PUSH_IS_TRUE, "types", VALUE_TEXT, "private_channel,mpim", false},
+	{"is_private", PUSH_IS_FALSE, "types", VALUE_TEXT, "public_channel,im", false},
+	{"is_im", PUSH_IS_TRUE, "types", VALUE_TEXT, "im", false},
+	{"is_mpim", PUSH_IS_TRUE, "types", VALUE_TEXT, "mpim", false},
+	{NULL}
+};
+
+/* ts bounds: exact; ts_time bounds: written as ts, rechecked */
+#define SLACK_TS_RANGE(column, format, exact) \
+	{column, PUSH_GT, "oldest", format, NULL, exact}, \
+	{column, PUSH_GE, "oldest", format, NULL, exact, "inclusive=true"}, \
+	{column, PUSH_LT, "latest", format, NULL, exact}, \
+	{column, PUSH_LE, "latest", format, NULL, exact, "inclusive=true"}
+
+static const ColumnSpec slack_message_columns[] = {
+	{"channel", "text", NULL, CONV_VALUE, "channel id (required: =, IN, or a join)"},
+	{"ts", "text", "ts", CONV_VALUE, "message id within the channel, \"seconds.micros\""},
+	{"ts_time", "timestamptz", "ts", CONV_VALUE, "ts as a time"},
+	{"user", "text", "user", CONV_VALUE, "user id of the author"},
+	{"text", "text", "text", CONV_VALUE, "message text"},
+	{"type", "text", "type", CONV_VALUE, "message"},
+	{"subtype", "text", "subtype", CONV_VALUE, "bot_message, channel_join, ... or null"},
+	{"thread_ts", "text", "thread_ts", CONV_VALUE, "ts of the thread's parent, if in a thread"},
+	{"reply_count", "integer", "reply_count", CONV_VALUE, "replies in the thread (parents only)"},
+	{"bot_id", "text", "bot_id", CONV_VALUE, "bot id for bot messages"},
+	{"attrs", "jsonb", "", CONV_VALUE, "the whole message as the API returned it"},
+	{NULL}
+};
+
+static const PushdownSpec slack_message_pushdown[] = {
+	SLACK_TS_RANGE("ts", VALUE_TEXT, true),
+	SLACK_TS_RANGE("ts_time", VALUE_SLACK_TS, false),
+	{NULL}
+};
+
+static const ColumnSpec slack_reply_columns[] = {
+	{"channel", "text", NULL, CONV_VALUE, "channel id (required)"},
+	{"thread_ts", "text", NULL, CONV_VALUE, "ts of the thread's parent (required)"},
+	{"ts", "text", "ts", CONV_VALUE, "message id within the channel"},
+	{"ts_time", "timestamptz", "ts", CONV_VALUE, "ts as a time"},
+	{"user", "text", "user", CONV_VALUE, "user id of the author"},
+	{"text", "text", "text", CONV_VALUE, "message text"},
+	{"type", "text", "type", CONV_VALUE, "message"},
+	{"subtype", "text", "subtype", CONV_VALUE, "subtype or null"},
+	{"parent_user_id", "text", "parent_user_id", CONV_VALUE, "author of the parent"},
+	{"attrs", "jsonb", "", CONV_VALUE, "the whole message as the API returned it"},
+	{NULL}
+};
+
+static const PushdownSpec slack_reply_pushdown[] = {
+	SLACK_TS_RANGE("ts", VALUE_TEXT, true),
+	SLACK_TS_RANGE("ts_time", VALUE_SLACK_TS, false),
+	{NULL}
+};
+
+static const ColumnSpec slack_user_columns[] = {
+	{"id", "text", "id", CONV_VALUE, "user id (U... or W...)"},
+	{"team_id", "text", "team_id", CONV_VALUE, "workspace id"},
+	{"name", "text", "name", CONV_VALUE, "user name"},
+	{"real_name", "text", "real_name", CONV_VALUE, "full name"},
+	{"display_name", "text", "profile.display_name", CONV_VALUE, "display name"},
+	{"email", "text", "profile.email", CONV_VALUE, "e-mail (needs users:read.email)"},
+	{"title", "text", "profile.title", CONV_VALUE, "job title"},
+	{"deleted", "boolean", "deleted", CONV_VALUE, "deactivated"},
+	{"is_bot", "boolean", "is_bot", CONV_VALUE, "a bot user"},
+	{"is_admin", "boolean", "is_admin", CONV_VALUE, "workspace admin"},
+	{"tz", "text", "tz", CONV_VALUE, "time zone name"},
+	{"updated", "timestamptz", "updated", CONV_VALUE, "last profile change"},
+	{"attrs", "jsonb", "", CONV_VALUE, "the whole user as the API returned it"},
+	{NULL}
+};
+
+#define SLACK_CURSOR_PAGES \
+	.pages = PAGES_BODY_CURSOR, \
+	.page_size_param = "limit", \
+	.cursor_param = "cursor", \
+	.cursor_at = "response_metadata.next_cursor"
+
+static const ResourceSpec slack_resources[] = {
+	{
+		.table = "channels",
+		.path_template = "/conversations.list",
+		.items_at = "channels",
+		SLACK_CURSOR_PAGES,
+		.max_page_size = 1000,
+		.default_query = "types=public_channel,private_channel,mpim,im",
+		.columns = slack_channel_columns,
+		.pushdown = slack_channel_pushdown,
+		.doc = "channels, private channels and direct messages (conversations.list)",
+	},
+	{
+		.table = "messages",
+		.path_template = "/conversations.history?channel={channel}",
+		.key_columns = channel_key,
+		.items_at = "messages",
+		SLACK_CURSOR_PAGES,
+		.max_page_size = 999,
+		.columns = slack_message_columns,
+		.pushdown = slack_message_pushdown,
+		.doc = "top-level messages of a channel, newest first (conversations.history)",
+	},
+	{
+		.table = "replies",
+		.path_template = "/conversations.replies?channel={channel}&ts={thread_ts}",
+		.key_columns = thread_key,
+		.items_at = "messages",
+		SLACK_CURSOR_PAGES,
+		.max_page_size = 999,
+		.columns = slack_reply_columns,
+		.pushdown = slack_reply_pushdown,
+		.doc = "a thread: its parent and replies (conversations.replies)",
+	},
+	{
+		.table = "users",
+		.path_template = "/users.list",
+		.items_at = "members",
+		SLACK_CURSOR_PAGES,
+		.max_page_size = 1000,
+		.columns = slack_user_columns,
+		.doc = "users of the workspace (users.list)",
+	},
+	{NULL}
+};
+
+const ServiceSpec slack_service = {
+	.name = "slack",
+	.default_base_url = "https://slack.com/api",
+	.error_message_at = "error",
+	.ok_flag_at = "ok",
+	.resources = slack_resources,
+};
