@@ -21,3 +21,52 @@ COMMENT ON FOREIGN DATA WRAPPER saas_fdw IS
   'query SaaS APIs (GitHub, Stripe, Slack) as tables';
 
 -- The shared page cache (src/cache.c)
+
+-- One row per foreign server the cache has seen since the last reset.
+-- serverid is NULL for the row that collects servers beyond the 127 the
+-- statistics can tell apart.  bytes counts whole 2 kB cache blocks.
+CREATE FUNCTION saas_fdw_cache_stats(
+    OUT serverid oid,
+    OUT entries bigint,
+    OUT bytes bigint,
+    OUT hits bigint,
+    OUT misses bigint,
+    OUT revalidations bigint,
+    OUT evictions bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'saas_fdw_cache_stats'
+LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
+
+CREATE VIEW saas_fdw_cache AS
+  SELECT s.srvname AS server, c.serverid, c.entries, c.bytes,
+         c.hits, c.misses, c.revalidations, c.evictions
+    FROM saas_fdw_cache_stats() c
+    LEFT JOIN pg_catalog.pg_foreign_server s ON s.oid = c.serverid;
+
+GRANT SELECT ON saas_fdw_cache TO PUBLIC;
+
+-- The cache as a whole: used_bytes + available_bytes = total_bytes.
+CREATE FUNCTION saas_fdw_cache_space(
+    OUT total_bytes bigint,
+    OUT used_bytes bigint,
+    OUT available_bytes bigint,
+    OUT entries bigint,
+    OUT fetching bigint,
+    OUT block_size integer)
+RETURNS record
+AS 'MODULE_PATHNAME', 'saas_fdw_cache_space'
+LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
+
+-- Forget every cached page (and zero the counters), or one server's.
+CREATE FUNCTION saas_fdw_cache_reset()
+RETURNS void
+AS 'MODULE_PATHNAME', 'saas_fdw_cache_reset_all'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION saas_fdw_cache_reset(server text)
+RETURNS void
+AS 'MODULE_PATHNAME', 'saas_fdw_cache_reset_server'
+LANGUAGE C STRICT VOLATILE;
+
+REVOKE ALL ON FUNCTION saas_fdw_cache_reset() FROM PUBLIC;
+REVOKE ALL ON FUNCTION saas_fdw_cache_reset(text) FROM PUBLIC;

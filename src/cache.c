@@ -1,0 +1,1625 @@
+/*-------------------------------------------------------------------------
+ *
+ * cache.c
+ *		  The shared-memory page cache: API pages fetched by one backend are
+ *		  served to every backend that asks for the same page with the same
+ *		  credential, until they expire.
+ *
+ * The cache lives in one fixed arena allocated at server start (it needs
+ * shared_preload_libraries = 'saas_fdw'; saas_fdw.cache_size sets its size).
+ * The arena holds a header, a bucket array, a table of entries and a pool
+ * of fixed-size blocks.  An entry is keyed by (server OID, credential
+ * fingerprint, full URL); its URL and its page (body, next URL, ETag,
+ * Last-Modified) are written one after the other into a chain of blocks.
+ * The URL is kept and compared byte for byte on every lookup: a hash
+ * collision never serves another request's page.  The token itself is
+ * never stored, only a keyed SHA-256 fingerprint of it (cache_credential).
+ *
+ * Entries with a page and no fetch in flight form an LRU list; when blocks
+ * run out, the least recently used entries are evicted until the new page
+ * fits.  A page larger than what eviction could free is not cached.
+ *
+ * Single flight: cache_get on a missing or expired key "claims" it for the
+ * calling backend (CACHE_MISS / CACHE_STALE); the caller fetches and then
+ * calls cache_put or cache_abandon, which release the claim and wake the
+ * backends that found the key claimed and went to sleep on its condition
+ * variable.  A woken backend looks again: it finds the fresh page, or (the
+ * fetch was abandoned) claims the key itself.  Claims are remembered in
+ * backend-local memory and released at (sub)transaction abort and at
+ * backend exit as well, so an error anywhere cannot leave other backends
+ * waiting; a waiter also checks every second that the claiming backend is
+ * still alive.
+ *
+ * Locking rules (read these before changing anything below):
+ *
+ * - One LWLock (tranche "saas_fdw") protects everything in the arena:
+ *	 buckets, entries, blocks, the LRU list, the free lists and the
+ *	 statistics.  Lookups take it exclusively because even a hit moves the
+ *	 entry in the LRU list and counts; read-only reports (stats) take it
+ *	 shared.  The work done under it is a hash lookup, block bookkeeping and
+ *	 memcpy of one page: never network I/O, JSON parsing, catalog access or
+ *	 anything that sleeps.
+ * - The condition variables are slept on only without the LWLock held, and
+ *	 broadcast after releasing it.
+ * - While the lock is held, the only thing that can raise an ERROR is the
+ *	 palloc of the copy handed back by cache_get, and it happens before any
+ *	 shared state is changed; everything that modifies the arena cannot
+ *	 fail.  An ERROR therefore leaves the arena consistent, and abort
+ *	 processing releases the lock (LWLockReleaseAll).
+ * - cache_put and cache_abandon never raise an ERROR: they run in fetch.c's
+ *	 PG_CATCH and in abort callbacks.
+ * - A backend that holds a claim never waits for another backend's claim
+ *	 (it fetches on its own instead), so waits cannot form a cycle.
+ * - Another lock may be taken while holding this one only if it is a
+ *	 spinlock that is not held across anything else (the condition
+ *	 variables' own mutex); ProcArrayLock (liveness check) is taken without
+ *	 this lock held.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "common/cryptohash.h"
+#include "common/hashfn.h"
+#include "common/hmac.h"
+#include "common/sha2.h"
+#include "fmgr.h"
+#include "foreign/foreign.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "storage/condition_variable.h"
+#include "storage/ipc.h"
+#include "storage/lwlock.h"
+#include "storage/procarray.h"
+#include "storage/shmem.h"
+#include "utils/builtins.h"
+#include "utils/resowner.h"
+#include "utils/timestamp.h"
+#include "utils/wait_event.h"
+
+#include "saas_fdw.h"
+
+/* Bytes of one block of the arena; an entry holds whole blocks. */
+#define CACHE_BLOCK_SIZE		2048
+
+/* Per-server statistics slots; slot 0 collects servers that do not fit. */
+#define CACHE_STATS_SLOTS		128
+
+/* Condition variables that waiters sleep on, chosen by key hash. */
+#define CACHE_WAIT_QUEUES		16
+
+/* How often a waiter checks that the backend it waits for is alive. */
+#define CACHE_LIVENESS_CHECK_MS 1000
+
+/* Claims one backend can hold at once (fetch.c holds one at a time). */
+#define CACHE_MAX_LOCAL_CLAIMS	8
+
+#define CACHE_SEED_LEN			32
+#define CACHE_TRANCHE			"saas_fdw"
+#define CACHE_SHMEM_NAME		"saas_fdw page cache"
+
+#define NO_INDEX				(-1)
+
+/* Counters of one server (or of the overflow slot 0). */
+typedef struct CacheServerStats
+{
+	Oid			serverid;
+	bool		used;
+	int64		entries;		/* pages cached */
+	int64		blocks;			/* blocks held, pages and claimed keys */
+	int64		hits;
+	int64		misses;
+	int64		revalidations;
+	int64		evictions;
+} CacheServerStats;
+
+/*
+ * One cached page, or a key being fetched for the first time (in_use,
+ * claimed, no page).  Its blocks hold url_len bytes of URL followed by the
+ * body, next URL, ETag and Last-Modified; a length of -1 means NULL.
+ */
+typedef struct CacheEntry
+{
+	uint64		hashcode;
+	uint64		credential;
+	Oid			serverid;
+	bool		in_use;
+	bool		has_page;
+	bool		in_lru;
+	int16		stats_slot;
+	int32		hash_next;		/* bucket chain, or the free entry list */
+	int32		lru_prev;
+	int32		lru_next;
+	int32		first_block;
+	int32		last_block;
+	int32		nblocks;
+	int32		url_len;
+	int32		body_len;
+	int32		next_url_len;
+	int32		etag_len;
+	int32		last_modified_len;
+	int32		status;
+	int			fetcher_pid;	/* claiming backend, or 0 */
+	uint64		claim_id;		/* current claim, or 0 */
+	uint64		page_gen;		/* changes whenever the page is stored */
+	TimestampTz fetched_at;
+	TimestampTz last_used;
+} CacheEntry;
+
+/* The arena's header; the arrays follow it at the offsets recorded here. */
+typedef struct CacheShared
+{
+	LWLock	   *lock;
+	ConditionVariableMinimallyPadded queues[CACHE_WAIT_QUEUES];
+	uint8		seed[CACHE_SEED_LEN];	/* key of the credential fingerprint */
+	int32		nbuckets;		/* a power of two */
+	int32		nentries;		/* entry slots == blocks */
+	int32		nblocks;
+	int32		free_entry;		/* head of the free entry list */
+	int32		free_block;		/* head of the free block list */
+	int32		nfree_blocks;
+	int32		lru_head;		/* most recently used */
+	int32		lru_tail;
+	int64		lru_blocks;		/* blocks held by entries in the LRU list */
+	int64		npages;
+	int64		nclaims;
+	uint64		next_claim_id;
+	uint64		next_page_gen;
+	Size		buckets_off;
+	Size		entries_off;
+	Size		block_next_off;
+	Size		blocks_off;
+	CacheServerStats stats[CACHE_STATS_SLOTS];
+} CacheShared;
+
+/* A claim held by this backend. */
+typedef struct LocalClaim
+{
+	int32		entry;
+	uint64		claim_id;
+	SubTransactionId subid;
+	const HttpResponse *stale_copy; /* page handed out as CACHE_STALE */
+	uint64		page_gen;		/* generation of that page */
+} LocalClaim;
+
+/* Where reading or writing an entry's blocks has got to. */
+typedef struct BlockCursor
+{
+	int32		block;
+	int32		offset;
+} BlockCursor;
+
+typedef enum CursorOp
+{
+	CURSOR_SKIP,
+	CURSOR_READ,
+	CURSOR_WRITE,
+	CURSOR_COMPARE
+} CursorOp;
+
+/* Set in the postmaster, inherited by every backend. */
+static bool cache_preloaded = false;
+static int32 layout_nblocks = 0;
+static int32 layout_nbuckets = 0;
+static shmem_request_hook_type prev_shmem_request_hook = NULL;
+static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+
+/* Pointers into the arena; NULL when there is no shared cache. */
+static CacheShared *cache = NULL;
+static int32 *cache_buckets = NULL;
+static CacheEntry *cache_entries = NULL;
+static int32 *cache_block_next = NULL;
+static char *cache_blocks = NULL;
+
+/* This backend's claims. */
+static LocalClaim local_claims[CACHE_MAX_LOCAL_CLAIMS];
+static int	n_local_claims = 0;
+static bool callbacks_registered = false;
+
+PG_FUNCTION_INFO_V1(saas_fdw_cache_stats);
+PG_FUNCTION_INFO_V1(saas_fdw_cache_space);
+PG_FUNCTION_INFO_V1(saas_fdw_cache_reset_all);
+PG_FUNCTION_INFO_V1(saas_fdw_cache_reset_server);
+
+static void cache_shmem_request(void);
+static void cache_shmem_startup(void);
+static void cache_xact_callback(XactEvent event, void *arg);
+static void cache_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+								   SubTransactionId parentSubid, void *arg);
+static void cache_exit_callback(int code, Datum arg);
+
+
+/* ---------------------------------------------------------------------
+ * Shared memory layout and start-up
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Work out how many blocks (and entries, and buckets) fit in
+ * saas_fdw.cache_size, and return the bytes to request; 0 means no cache.
+ */
+static Size
+cache_compute_layout(void)
+{
+	Size		total = (Size) saas_cache_size_kb * 1024;
+	Size		header = MAXALIGN(sizeof(CacheShared));
+	Size		per_block;
+	Size		n;
+	int32		nbuckets;
+
+	layout_nblocks = 0;
+	layout_nbuckets = 0;
+	if (total <= header)
+		return 0;
+
+	/* a block, its entry slot, its next link and up to two buckets */
+	per_block = CACHE_BLOCK_SIZE + sizeof(CacheEntry) + 3 * sizeof(int32);
+	n = (total - header) / per_block;
+	/* leave room for the MAXALIGN padding of the four arrays */
+	while (n > 0 && n * per_block + 4 * MAXIMUM_ALIGNOF > total - header)
+		n--;
+	if (n == 0)
+		return 0;
+	if (n > PG_INT32_MAX / 4)
+		n = PG_INT32_MAX / 4;
+
+	nbuckets = 1;
+	while ((Size) nbuckets < n)
+		nbuckets <<= 1;
+
+	layout_nblocks = (int32) n;
+	layout_nbuckets = nbuckets;
+
+	return header +
+		MAXALIGN(sizeof(int32) * nbuckets) +
+		MAXALIGN(sizeof(CacheEntry) * n) +
+		MAXALIGN(sizeof(int32) * n) +
+		(Size) CACHE_BLOCK_SIZE * n;
+}
+
+void
+cache_init(void)
+{
+	if (!process_shared_preload_libraries_in_progress)
+		return;
+
+	cache_preloaded = true;
+
+	prev_shmem_request_hook = shmem_request_hook;
+	shmem_request_hook = cache_shmem_request;
+	prev_shmem_startup_hook = shmem_startup_hook;
+	shmem_startup_hook = cache_shmem_startup;
+}
+
+static void
+cache_shmem_request(void)
+{
+	Size		size;
+
+	if (prev_shmem_request_hook)
+		prev_shmem_request_hook();
+
+	size = cache_compute_layout();
+	if (size == 0)
+		return;
+
+	RequestAddinShmemSpace(size);
+	RequestNamedLWLockTranche(CACHE_TRANCHE, 1);
+}
+
+static void
+cache_shmem_startup(void)
+{
+	bool		found;
+	CacheShared *shared;
+	char	   *base;
+	int32		i;
+
+	if (prev_shmem_startup_hook)
+		prev_shmem_startup_hook();
+
+	cache = NULL;
+	if (layout_nblocks == 0)
+		return;
+
+	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+
+	shared = ShmemInitStruct(CACHE_SHMEM_NAME, cache_compute_layout(), &found);
+	base = (char *) shared;
+
+	if (!found)
+	{
+		Size		off = MAXALIGN(sizeof(CacheShared));
+
+		memset(shared, 0, sizeof(CacheShared));
+		shared->lock = &(GetNamedLWLockTranche(CACHE_TRANCHE))->lock;
+		for (i = 0; i < CACHE_WAIT_QUEUES; i++)
+			ConditionVariableInit(&shared->queues[i].cv);
+		if (!pg_strong_random(shared->seed, CACHE_SEED_LEN))
+		{
+			/* weaker, but still unknown outside this server */
+			TimestampTz now = GetCurrentTimestamp();
+			uint64		mix = hash_bytes_extended((const unsigned char *) &now,
+												  sizeof(now), (uint64) MyProcPid);
+
+			for (i = 0; i < CACHE_SEED_LEN; i += sizeof(uint64))
+			{
+				memcpy(shared->seed + i, &mix, sizeof(uint64));
+				mix = hash_combine64(mix, (uint64) i);
+			}
+			ereport(LOG,
+					(errmsg("saas_fdw could not generate a random cache seed, using a time-based one")));
+		}
+		shared->nbuckets = layout_nbuckets;
+		shared->nentries = layout_nblocks;
+		shared->nblocks = layout_nblocks;
+
+		shared->buckets_off = off;
+		off += MAXALIGN(sizeof(int32) * layout_nbuckets);
+		shared->entries_off = off;
+		off += MAXALIGN(sizeof(CacheEntry) * layout_nblocks);
+		shared->block_next_off = off;
+		off += MAXALIGN(sizeof(int32) * layout_nblocks);
+		shared->blocks_off = off;
+
+		cache_buckets = (int32 *) (base + shared->buckets_off);
+		cache_entries = (CacheEntry *) (base + shared->entries_off);
+		cache_block_next = (int32 *) (base + shared->block_next_off);
+
+		for (i = 0; i < layout_nbuckets; i++)
+			cache_buckets[i] = NO_INDEX;
+		memset(cache_entries, 0, sizeof(CacheEntry) * layout_nblocks);
+		for (i = 0; i < layout_nblocks; i++)
+		{
+			cache_entries[i].hash_next = (i + 1 < layout_nblocks) ? i + 1 : NO_INDEX;
+			cache_block_next[i] = (i + 1 < layout_nblocks) ? i + 1 : NO_INDEX;
+		}
+		shared->free_entry = 0;
+		shared->free_block = 0;
+		shared->nfree_blocks = layout_nblocks;
+		shared->lru_head = NO_INDEX;
+		shared->lru_tail = NO_INDEX;
+		shared->next_claim_id = 1;
+		shared->next_page_gen = 1;
+		/* slot 0 collects servers beyond CACHE_STATS_SLOTS - 1 */
+		shared->stats[0].used = true;
+		shared->stats[0].serverid = InvalidOid;
+	}
+
+	cache_buckets = (int32 *) (base + shared->buckets_off);
+	cache_entries = (CacheEntry *) (base + shared->entries_off);
+	cache_block_next = (int32 *) (base + shared->block_next_off);
+	cache_blocks = base + shared->blocks_off;
+	cache = shared;
+
+	LWLockRelease(AddinShmemInitLock);
+}
+
+
+/* ---------------------------------------------------------------------
+ * Blocks, LRU list and statistics slots (all with the lock held)
+ * ---------------------------------------------------------------------
+ */
+
+static inline int32
+blocks_for(int64 len)
+{
+	if (len <= 0)
+		return 1;
+	return (int32) ((len + CACHE_BLOCK_SIZE - 1) / CACHE_BLOCK_SIZE);
+}
+
+static inline char *
+block_data(int32 block)
+{
+	Assert(block >= 0 && block < cache->nblocks);
+	return cache_blocks + (Size) block * CACHE_BLOCK_SIZE;
+}
+
+/* Append n blocks from the free list to e's chain; the caller made room. */
+static void
+entry_append_blocks(CacheEntry *e, int32 n)
+{
+	int32		i;
+
+	Assert(cache->nfree_blocks >= n);
+	for (i = 0; i < n; i++)
+	{
+		int32		b = cache->free_block;
+
+		cache->free_block = cache_block_next[b];
+		cache->nfree_blocks--;
+		cache_block_next[b] = NO_INDEX;
+		if (e->nblocks == 0)
+			e->first_block = b;
+		else
+			cache_block_next[e->last_block] = b;
+		e->last_block = b;
+		e->nblocks++;
+	}
+	cache->stats[e->stats_slot].blocks += n;
+}
+
+/* Give back all of e's blocks after the first keep. */
+static void
+entry_truncate_blocks(CacheEntry *e, int32 keep)
+{
+	int32		b;
+	int32		i;
+	int32		freed = 0;
+
+	if (e->nblocks <= keep)
+		return;
+
+	if (keep == 0)
+	{
+		b = e->first_block;
+		e->first_block = NO_INDEX;
+		e->last_block = NO_INDEX;
+	}
+	else
+	{
+		int32		last = e->first_block;
+
+		for (i = 1; i < keep; i++)
+			last = cache_block_next[last];
+		b = cache_block_next[last];
+		cache_block_next[last] = NO_INDEX;
+		e->last_block = last;
+	}
+
+	while (b != NO_INDEX)
+	{
+		int32		next = cache_block_next[b];
+
+		cache_block_next[b] = cache->free_block;
+		cache->free_block = b;
+		cache->nfree_blocks++;
+		freed++;
+		b = next;
+	}
+	Assert(freed == e->nblocks - keep);
+	e->nblocks = keep;
+	cache->stats[e->stats_slot].blocks -= freed;
+}
+
+static inline BlockCursor
+cursor_start(const CacheEntry *e)
+{
+	BlockCursor c;
+
+	c.block = e->first_block;
+	c.offset = 0;
+	return c;
+}
+
+/*
+ * Move the cursor len bytes on, skipping, reading into buf, writing from
+ * buf or comparing with buf.  Returns false only when a comparison finds a
+ * difference.  Moves to the next block lazily, so writing exactly up to
+ * the end of the chain never follows the last link.
+ */
+static bool
+cursor_step(BlockCursor *c, Size len, CursorOp op, char *buf)
+{
+	while (len > 0)
+	{
+		Size		room = CACHE_BLOCK_SIZE - c->offset;
+		Size		n;
+		char	   *p;
+
+		if (room == 0)
+		{
+			c->block = cache_block_next[c->block];
+			c->offset = 0;
+			room = CACHE_BLOCK_SIZE;
+		}
+		Assert(c->block != NO_INDEX);
+		n = Min(room, len);
+		p = block_data(c->block) + c->offset;
+		switch (op)
+		{
+			case CURSOR_SKIP:
+				break;
+			case CURSOR_READ:
+				memcpy(buf, p, n);
+				break;
+			case CURSOR_WRITE:
+				memcpy(p, buf, n);
+				break;
+			case CURSOR_COMPARE:
+				if (memcmp(p, buf, n) != 0)
+					return false;
+				break;
+		}
+		if (buf != NULL)
+			buf += n;
+		c->offset += (int32) n;
+		len -= n;
+	}
+	return true;
+}
+
+static void
+lru_remove(CacheEntry *e)
+{
+	Assert(e->in_lru);
+	if (e->lru_prev != NO_INDEX)
+		cache_entries[e->lru_prev].lru_next = e->lru_next;
+	else
+		cache->lru_head = e->lru_next;
+	if (e->lru_next != NO_INDEX)
+		cache_entries[e->lru_next].lru_prev = e->lru_prev;
+	else
+		cache->lru_tail = e->lru_prev;
+	e->lru_prev = e->lru_next = NO_INDEX;
+	e->in_lru = false;
+	cache->lru_blocks -= e->nblocks;
+}
+
+static void
+lru_push_head(CacheEntry *e)
+{
+	int32		idx = (int32) (e - cache_entries);
+
+	Assert(!e->in_lru);
+	e->lru_prev = NO_INDEX;
+	e->lru_next = cache->lru_head;
+	if (cache->lru_head != NO_INDEX)
+		cache_entries[cache->lru_head].lru_prev = idx;
+	else
+		cache->lru_tail = idx;
+	cache->lru_head = idx;
+	e->in_lru = true;
+	cache->lru_blocks += e->nblocks;
+}
+
+/* The statistics slot of a server, taking a free one if needed. */
+static int16
+stats_slot_for(Oid serverid)
+{
+	int			i;
+	int			unused = -1;
+	int			idle = -1;
+	int			free_slot;
+
+	for (i = 1; i < CACHE_STATS_SLOTS; i++)
+	{
+		CacheServerStats *s = &cache->stats[i];
+
+		if (s->used && s->serverid == serverid)
+			return (int16) i;
+		if (!s->used)
+		{
+			if (unused < 0)
+				unused = i;
+		}
+		else if (idle < 0 && s->blocks == 0)
+			idle = i;
+	}
+
+	/* a slot whose server holds nothing may be recycled, losing its counts */
+	free_slot = unused >= 0 ? unused : idle;
+	if (free_slot < 0)
+		return 0;
+
+	memset(&cache->stats[free_slot], 0, sizeof(CacheServerStats));
+	cache->stats[free_slot].used = true;
+	cache->stats[free_slot].serverid = serverid;
+	return (int16) free_slot;
+}
+
+
+/* ---------------------------------------------------------------------
+ * Entries (all with the lock exclusive)
+ * ---------------------------------------------------------------------
+ */
+
+static uint64
+key_hash(const CacheKey *key, Size url_len)
+{
+	uint64		seed = hash_combine64(key->credential, (uint64) key->serverid);
+
+#ifdef SAAS_CACHE_TEST_COLLISIONS
+	/* test builds: every key collides, only the full comparison tells */
+	return (uint64) key->serverid;
+#endif
+	return hash_bytes_extended((const unsigned char *) key->url, url_len, seed);
+}
+
+#ifdef SAAS_CACHE_CHECK
+/*
+ * Test builds: check every invariant of the arena before the exclusive
+ * lock is released.
+ */
+static void
+cache_check_invariants(void)
+{
+	int32		i;
+	int32		b;
+	int64		free_count = 0;
+	int64		held = 0;
+	int64		pages = 0;
+	int64		claims = 0;
+	int64		lru_count = 0;
+	int64		lru_blocks = 0;
+	int64		in_use = 0;
+	int64		chained = 0;
+	int64		slot_blocks[CACHE_STATS_SLOTS];
+	int64		slot_entries[CACHE_STATS_SLOTS];
+
+	memset(slot_blocks, 0, sizeof(slot_blocks));
+	memset(slot_entries, 0, sizeof(slot_entries));
+	for (b = cache->free_block; b != NO_INDEX; b = cache_block_next[b])
+		free_count++;
+	if (free_count != cache->nfree_blocks)
+		elog(PANIC, "cache check: free list %lld != %d",
+			 (long long) free_count, cache->nfree_blocks);
+
+	for (i = 0; i < cache->nentries; i++)
+	{
+		CacheEntry *e = &cache_entries[i];
+		int32		n = 0;
+
+		if (!e->in_use)
+			continue;
+		in_use++;
+		for (b = e->first_block; b != NO_INDEX; b = cache_block_next[b])
+		{
+			n++;
+			if (b == e->last_block && cache_block_next[b] != NO_INDEX)
+				elog(PANIC, "cache check: last block not last");
+		}
+		if (n != e->nblocks || n < blocks_for(e->url_len))
+			elog(PANIC, "cache check: entry %d chain %d != %d", i, n, e->nblocks);
+		if (e->has_page && (int64) blocks_for((int64) e->url_len + e->body_len +
+											  Max(e->next_url_len, 0) + Max(e->etag_len, 0) +
+											  Max(e->last_modified_len, 0)) != n)
+			elog(PANIC, "cache check: entry %d holds %d blocks", i, n);
+		if (!e->has_page && n != blocks_for(e->url_len))
+			elog(PANIC, "cache check: pending entry %d holds %d blocks", i, n);
+		held += n;
+		slot_blocks[e->stats_slot] += n;
+		if (e->has_page)
+		{
+			pages++;
+			slot_entries[e->stats_slot]++;
+		}
+		if (e->claim_id != 0)
+			claims++;
+		if (e->in_lru != (e->has_page && e->claim_id == 0))
+			elog(PANIC, "cache check: entry %d lru %d page %d claim %llu", i,
+				 e->in_lru, e->has_page, (unsigned long long) e->claim_id);
+		if (!e->has_page && e->claim_id == 0)
+			elog(PANIC, "cache check: entry %d neither page nor claim", i);
+	}
+	if (held + free_count != cache->nblocks)
+		elog(PANIC, "cache check: blocks %lld + %lld != %d",
+			 (long long) held, (long long) free_count, cache->nblocks);
+	if (pages != cache->npages || claims != cache->nclaims)
+		elog(PANIC, "cache check: pages/claims");
+	for (i = 0; i < CACHE_STATS_SLOTS; i++)
+		if (cache->stats[i].blocks != slot_blocks[i] ||
+			cache->stats[i].entries != slot_entries[i])
+			elog(PANIC, "cache check: slot %d", i);
+
+	for (i = cache->lru_head; i != NO_INDEX; i = cache_entries[i].lru_next)
+	{
+		CacheEntry *e = &cache_entries[i];
+
+		lru_count++;
+		lru_blocks += e->nblocks;
+		if (!e->in_lru)
+			elog(PANIC, "cache check: lru member not marked");
+		if (e->lru_next == NO_INDEX && cache->lru_tail != i)
+			elog(PANIC, "cache check: lru tail");
+		if (e->lru_next != NO_INDEX && cache_entries[e->lru_next].lru_prev != i)
+			elog(PANIC, "cache check: lru links");
+	}
+	if (lru_blocks != cache->lru_blocks)
+		elog(PANIC, "cache check: lru blocks");
+
+	for (i = 0; i < cache->nbuckets; i++)
+	{
+		int32		idx;
+
+		for (idx = cache_buckets[i]; idx != NO_INDEX; idx = cache_entries[idx].hash_next)
+		{
+			if (!cache_entries[idx].in_use ||
+				(int32) (cache_entries[idx].hashcode & (cache->nbuckets - 1)) != i)
+				elog(PANIC, "cache check: bucket %d", i);
+			chained++;
+		}
+	}
+	if (chained != in_use)
+		elog(PANIC, "cache check: chained %lld != %lld",
+			 (long long) chained, (long long) in_use);
+	(void) lru_count;
+}
+#endif
+
+/* Release the lock (test builds check the arena first). */
+static void
+cache_unlock(void)
+{
+#ifdef SAAS_CACHE_CHECK
+	if (LWLockHeldByMeInMode(cache->lock, LW_EXCLUSIVE))
+		cache_check_invariants();
+#endif
+	LWLockRelease(cache->lock);
+}
+
+static int32
+entry_lookup(const CacheKey *key, uint64 hashcode, int32 url_len)
+{
+	int32		idx = cache_buckets[hashcode & (cache->nbuckets - 1)];
+
+	while (idx != NO_INDEX)
+	{
+		CacheEntry *e = &cache_entries[idx];
+
+		if (e->hashcode == hashcode &&
+			e->serverid == key->serverid &&
+			e->credential == key->credential &&
+			e->url_len == url_len)
+		{
+			BlockCursor c = cursor_start(e);
+
+			if (cursor_step(&c, url_len, CURSOR_COMPARE, (char *) key->url))
+				return idx;
+		}
+		idx = e->hash_next;
+	}
+	return NO_INDEX;
+}
+
+static void
+entry_remove(CacheEntry *e)
+{
+	int32		idx = (int32) (e - cache_entries);
+	int32	   *link = &cache_buckets[e->hashcode & (cache->nbuckets - 1)];
+
+	Assert(e->in_use);
+	if (e->in_lru)
+		lru_remove(e);
+	while (*link != idx)
+	{
+		Assert(*link != NO_INDEX);
+		link = &cache_entries[*link].hash_next;
+	}
+	*link = e->hash_next;
+
+	if (e->has_page)
+	{
+		cache->stats[e->stats_slot].entries--;
+		cache->npages--;
+	}
+	if (e->claim_id != 0)
+		cache->nclaims--;
+	entry_truncate_blocks(e, 0);
+
+	memset(e, 0, sizeof(CacheEntry));
+	e->hash_next = cache->free_entry;
+	cache->free_entry = idx;
+}
+
+/*
+ * Make sure need blocks are free, evicting least recently used pages.
+ * Evicts nothing and returns false when even emptying the LRU list would
+ * not be enough.
+ */
+static bool
+make_room(int32 need)
+{
+	if ((int64) need > (int64) cache->nfree_blocks + cache->lru_blocks)
+		return false;
+
+	while (cache->nfree_blocks < need)
+	{
+		CacheEntry *victim = &cache_entries[cache->lru_tail];
+
+		Assert(cache->lru_tail != NO_INDEX);
+		cache->stats[victim->stats_slot].evictions++;
+		entry_remove(victim);
+	}
+	return true;
+}
+
+/* A new entry holding only the key's URL, or NO_INDEX if it cannot fit. */
+static int32
+entry_create(const CacheKey *key, uint64 hashcode, int32 url_len,
+			 int16 slot)
+{
+	int32		need = blocks_for(url_len);
+	int32		idx;
+	int32		bucket;
+	CacheEntry *e;
+	BlockCursor c;
+
+	if (!make_room(need))
+		return NO_INDEX;
+
+	/* every entry in use holds a block, so a slot is free if a block is */
+	idx = cache->free_entry;
+	Assert(idx != NO_INDEX);
+	e = &cache_entries[idx];
+	cache->free_entry = e->hash_next;
+
+	memset(e, 0, sizeof(CacheEntry));
+	e->hashcode = hashcode;
+	e->credential = key->credential;
+	e->serverid = key->serverid;
+	e->in_use = true;
+	e->stats_slot = slot;
+	e->lru_prev = e->lru_next = NO_INDEX;
+	e->first_block = e->last_block = NO_INDEX;
+	e->url_len = url_len;
+	entry_append_blocks(e, need);
+	c = cursor_start(e);
+	cursor_step(&c, url_len, CURSOR_WRITE, (char *) key->url);
+
+	bucket = (int32) (hashcode & (cache->nbuckets - 1));
+	e->hash_next = cache_buckets[bucket];
+	cache_buckets[bucket] = idx;
+	return idx;
+}
+
+static void
+entry_drop_page(CacheEntry *e)
+{
+	if (!e->has_page)
+		return;
+	e->has_page = false;
+	cache->stats[e->stats_slot].entries--;
+	cache->npages--;
+	entry_truncate_blocks(e, blocks_for(e->url_len));
+}
+
+static inline int32
+string_len(const char *s)
+{
+	return s ? (int32) strlen(s) : -1;
+}
+
+static inline void
+write_string(BlockCursor *c, const char *s, int32 len)
+{
+	if (len > 0)
+		cursor_step(c, len, CURSOR_WRITE, (char *) s);
+}
+
+/*
+ * Store page as e's page.  e must be out of the LRU list.  Returns false
+ * (and leaves e without a page) when it does not fit.
+ */
+static bool
+entry_store_page(CacheEntry *e, const HttpResponse *page, TimestampTz now)
+{
+	int32		next_len = string_len(page->next_url);
+	int32		etag_len = string_len(page->etag);
+	int32		lm_len = string_len(page->last_modified);
+	int32		body_len = (int32) page->body_len;
+	int64		total;
+	int32		keep = blocks_for(e->url_len);
+	int32		extra;
+	BlockCursor c;
+
+	Assert(!e->in_lru);
+	entry_drop_page(e);
+
+	total = (int64) e->url_len + body_len +
+		Max(next_len, 0) + Max(etag_len, 0) + Max(lm_len, 0);
+	if (total > (int64) cache->nblocks * CACHE_BLOCK_SIZE)
+		return false;
+	extra = blocks_for(total) - keep;
+	if (extra > 0)
+	{
+		if (!make_room(extra))
+			return false;
+		entry_append_blocks(e, extra);
+	}
+
+	c = cursor_start(e);
+	cursor_step(&c, e->url_len, CURSOR_SKIP, NULL);
+	if (body_len > 0)
+		cursor_step(&c, body_len, CURSOR_WRITE, page->body);
+	write_string(&c, page->next_url, next_len);
+	write_string(&c, page->etag, etag_len);
+	write_string(&c, page->last_modified, lm_len);
+
+	e->status = (int32) page->status;
+	e->body_len = body_len;
+	e->next_url_len = next_len;
+	e->etag_len = etag_len;
+	e->last_modified_len = lm_len;
+	e->fetched_at = now;
+	e->last_used = now;
+	e->page_gen = cache->next_page_gen++;
+	e->has_page = true;
+	cache->stats[e->stats_slot].entries++;
+	cache->npages++;
+	return true;
+}
+
+static char *
+read_string(BlockCursor *c, int32 len)
+{
+	char	   *s;
+
+	if (len < 0)
+		return NULL;
+	s = palloc(len + 1);
+	if (len > 0)
+		cursor_step(c, len, CURSOR_READ, s);
+	s[len] = '\0';
+	return s;
+}
+
+/*
+ * A palloc'd copy of e's page.  Changes nothing in the arena, so an out of
+ * memory ERROR here leaves it consistent.
+ */
+static HttpResponse *
+entry_copy_page(const CacheEntry *e)
+{
+	HttpResponse *r = palloc0(sizeof(HttpResponse));
+	BlockCursor c = cursor_start(e);
+
+	cursor_step(&c, e->url_len, CURSOR_SKIP, NULL);
+	r->status = e->status;
+	r->body = read_string(&c, e->body_len);
+	r->body_len = e->body_len;
+	r->next_url = read_string(&c, e->next_url_len);
+	r->etag = read_string(&c, e->etag_len);
+	r->last_modified = read_string(&c, e->last_modified_len);
+	r->retry_after_s = -1;
+	r->ratelimit_remaining = -1;
+	r->ratelimit_reset = 0;
+	return r;
+}
+
+/*
+ * Put an entry where its state says it belongs: a page with no fetch in
+ * flight at the head of the LRU list, a claimed entry out of it, an entry
+ * with neither removed.
+ */
+static void
+entry_settle(CacheEntry *e)
+{
+	if (e->claim_id != 0)
+	{
+		if (e->in_lru)
+			lru_remove(e);
+	}
+	else if (!e->has_page)
+		entry_remove(e);
+	else
+	{
+		if (e->in_lru)
+			lru_remove(e);
+		lru_push_head(e);
+	}
+}
+
+
+/* ---------------------------------------------------------------------
+ * Claims
+ * ---------------------------------------------------------------------
+ */
+
+static void
+register_callbacks(void)
+{
+	if (callbacks_registered)
+		return;
+	RegisterXactCallback(cache_xact_callback, NULL);
+	RegisterSubXactCallback(cache_subxact_callback, NULL);
+	before_shmem_exit(cache_exit_callback, (Datum) 0);
+	callbacks_registered = true;
+}
+
+/* Claim e for this backend (lock held; a local slot must be free). */
+static void
+claim_take(CacheEntry *e, const HttpResponse *stale_copy)
+{
+	LocalClaim *lc = &local_claims[n_local_claims++];
+
+	Assert(e->claim_id == 0);
+	e->claim_id = cache->next_claim_id++;
+	e->fetcher_pid = MyProcPid;
+	cache->nclaims++;
+	if (e->in_lru)
+		lru_remove(e);
+
+	lc->entry = (int32) (e - cache_entries);
+	lc->claim_id = e->claim_id;
+	lc->subid = GetCurrentSubTransactionId();
+	lc->stale_copy = stale_copy;
+	lc->page_gen = e->page_gen;
+}
+
+/* Release a claim on e (lock held); the caller wakes the waiters. */
+static void
+claim_release(CacheEntry *e)
+{
+	Assert(e->claim_id != 0);
+	e->claim_id = 0;
+	e->fetcher_pid = 0;
+	cache->nclaims--;
+	entry_settle(e);
+}
+
+/* This backend's claim on entry idx, or NULL. */
+static LocalClaim *
+local_claim_find(int32 idx)
+{
+	int			i;
+
+	if (idx == NO_INDEX)
+		return NULL;
+	for (i = 0; i < n_local_claims; i++)
+	{
+		if (local_claims[i].entry == idx &&
+			local_claims[i].claim_id == cache_entries[idx].claim_id)
+			return &local_claims[i];
+	}
+	return NULL;
+}
+
+static void
+local_claim_forget(LocalClaim *lc)
+{
+	int			i = (int) (lc - local_claims);
+
+	local_claims[i] = local_claims[--n_local_claims];
+}
+
+static inline ConditionVariable *
+wait_queue(uint64 hashcode)
+{
+	return &cache->queues[(hashcode >> 32) % CACHE_WAIT_QUEUES].cv;
+}
+
+/*
+ * Release this backend's claims: all of them, or those taken in subid.
+ * Never raises an ERROR; runs at abort and at exit.
+ */
+static void
+release_local_claims(bool all, SubTransactionId subid)
+{
+	int			i;
+
+	if (cache == NULL || n_local_claims == 0)
+		return;
+
+	LWLockAcquire(cache->lock, LW_EXCLUSIVE);
+	for (i = n_local_claims - 1; i >= 0; i--)
+	{
+		LocalClaim *lc = &local_claims[i];
+		CacheEntry *e;
+
+		if (!all && lc->subid != subid)
+			continue;
+		e = &cache_entries[lc->entry];
+		if (e->in_use && e->claim_id == lc->claim_id)
+			claim_release(e);
+		local_claims[i] = local_claims[--n_local_claims];
+	}
+	cache_unlock();
+
+	/* the keys are forgotten; wake every queue */
+	for (i = 0; i < CACHE_WAIT_QUEUES; i++)
+		ConditionVariableBroadcast(&cache->queues[i].cv);
+}
+
+static void
+cache_xact_callback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_PREPARE:
+			/* a claim never outlives the fetch that took it */
+			release_local_claims(true, InvalidSubTransactionId);
+			break;
+		default:
+			break;
+	}
+}
+
+static void
+cache_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					   SubTransactionId parentSubid, void *arg)
+{
+	int			i;
+
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		release_local_claims(false, mySubid);
+	else if (event == SUBXACT_EVENT_COMMIT_SUB)
+	{
+		for (i = 0; i < n_local_claims; i++)
+			if (local_claims[i].subid == mySubid)
+				local_claims[i].subid = parentSubid;
+	}
+}
+
+static void
+cache_exit_callback(int code, Datum arg)
+{
+	if (cache == NULL)
+		return;
+	/* we never raise FATAL with the lock held, but be safe */
+	if (LWLockHeldByMe(cache->lock))
+		LWLockRelease(cache->lock);
+	release_local_claims(true, InvalidSubTransactionId);
+}
+
+/*
+ * The backend claiming a key we wait for has been silent for a while: if it
+ * is gone without releasing its claim, release it for it.
+ */
+static void
+release_dead_claim(const CacheKey *key, uint64 hashcode, int32 url_len,
+				   uint64 claim_id, int pid)
+{
+	int32		idx;
+	bool		released = false;
+
+	if (pid == 0 || BackendPidGetProc(pid) != NULL)
+		return;
+
+	LWLockAcquire(cache->lock, LW_EXCLUSIVE);
+	idx = entry_lookup(key, hashcode, url_len);
+	if (idx != NO_INDEX && cache_entries[idx].claim_id == claim_id)
+	{
+		claim_release(&cache_entries[idx]);
+		released = true;
+	}
+	cache_unlock();
+
+	if (released)
+		ConditionVariableBroadcast(wait_queue(hashcode));
+}
+
+
+/* ---------------------------------------------------------------------
+ * The interface used by fetch.c
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * A 64-bit fingerprint of a token: HMAC-SHA256 keyed with a random secret
+ * made at server start, so it says nothing about the token.  0 for no
+ * token.  Only meaningful with the shared cache; may raise an ERROR (out of
+ * memory), so call it before cache_get.
+ */
+uint64
+cache_credential(const char *token)
+{
+	pg_hmac_ctx *ctx;
+	uint8		digest[PG_SHA256_DIGEST_LENGTH];
+	uint64		fingerprint;
+
+	if (token == NULL)
+		return 0;
+	if (cache == NULL)
+		return 1;				/* not used without the shared cache */
+
+	if (CurrentResourceOwner == NULL)
+	{
+		/* pg_hmac needs a resource owner; fall back to a seeded hash */
+		uint64		seed;
+
+		memcpy(&seed, cache->seed, sizeof(seed));
+		fingerprint = hash_bytes_extended((const unsigned char *) token,
+										  strlen(token), seed);
+	}
+	else
+	{
+		ctx = pg_hmac_create(PG_SHA256);
+		if (ctx == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory")));
+		if (pg_hmac_init(ctx, cache->seed, CACHE_SEED_LEN) < 0 ||
+			pg_hmac_update(ctx, (const uint8 *) token, strlen(token)) < 0 ||
+			pg_hmac_final(ctx, digest, sizeof(digest)) < 0)
+		{
+			const char *reason = pg_hmac_error(ctx);
+
+			pg_hmac_free(ctx);
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("could not compute the credential fingerprint: %s",
+							reason)));
+		}
+		pg_hmac_free(ctx);
+		memcpy(&fingerprint, digest, sizeof(fingerprint));
+	}
+
+	return fingerprint != 0 ? fingerprint : 1;
+}
+
+CacheResult
+cache_get(const CacheKey *key, int ttl_s, HttpResponse **page)
+{
+	Size		url_size;
+	int32		url_len;
+	uint64		hashcode;
+	TimestampTz last_check = 0;
+	ConditionVariable *cv;
+
+	*page = NULL;
+	if (cache == NULL || ttl_s <= 0)
+		return CACHE_DISABLED;
+
+	url_size = strlen(key->url);
+	if (url_size > (Size) PG_INT32_MAX / 2)
+		return CACHE_DISABLED;
+	url_len = (int32) url_size;
+	hashcode = key_hash(key, url_size);
+	cv = wait_queue(hashcode);
+	register_callbacks();
+
+	for (;;)
+	{
+		int32		idx;
+		CacheEntry *e;
+		TimestampTz now;
+		uint64		waited_claim;
+		int			waited_pid;
+
+		LWLockAcquire(cache->lock, LW_EXCLUSIVE);
+		now = GetCurrentTimestamp();
+		idx = entry_lookup(key, hashcode, url_len);
+
+		if (idx == NO_INDEX)
+		{
+			int16		slot = stats_slot_for(key->serverid);
+
+			cache->stats[slot].misses++;
+			if (n_local_claims < CACHE_MAX_LOCAL_CLAIMS)
+			{
+				idx = entry_create(key, hashcode, url_len, slot);
+				if (idx != NO_INDEX)
+					claim_take(&cache_entries[idx], NULL);
+			}
+			cache_unlock();
+			ConditionVariableCancelSleep();
+			return CACHE_MISS;
+		}
+
+		e = &cache_entries[idx];
+		if (e->has_page &&
+			now >= e->fetched_at &&
+			now - e->fetched_at < (int64) ttl_s * USECS_PER_SEC)
+		{
+			HttpResponse *copy = entry_copy_page(e);
+
+			e->last_used = now;
+			if (e->in_lru)
+			{
+				lru_remove(e);
+				lru_push_head(e);
+			}
+			cache->stats[e->stats_slot].hits++;
+			cache_unlock();
+			ConditionVariableCancelSleep();
+			*page = copy;
+			return CACHE_HIT;
+		}
+
+		/*
+		 * Expired or not there yet.  Fetch it ourselves when nobody else
+		 * is, or when we hold a claim already (never wait while holding
+		 * one).
+		 */
+		if (e->claim_id == 0 || n_local_claims > 0)
+		{
+			HttpResponse *copy = e->has_page ? entry_copy_page(e) : NULL;
+
+			if (e->claim_id == 0 && n_local_claims < CACHE_MAX_LOCAL_CLAIMS)
+				claim_take(e, copy);
+			cache->stats[e->stats_slot].misses++;
+			cache_unlock();
+			ConditionVariableCancelSleep();
+			*page = copy;
+			return copy ? CACHE_STALE : CACHE_MISS;
+		}
+
+		/* another backend is fetching this page: wait for it */
+		waited_claim = e->claim_id;
+		waited_pid = e->fetcher_pid;
+		cache_unlock();
+
+		if (last_check == 0)
+			last_check = now;
+		(void) ConditionVariableTimedSleep(cv, CACHE_LIVENESS_CHECK_MS,
+										   PG_WAIT_EXTENSION);
+		now = GetCurrentTimestamp();
+		if (TimestampDifferenceExceeds(last_check, now, CACHE_LIVENESS_CHECK_MS))
+		{
+			last_check = now;
+			release_dead_claim(key, hashcode, url_len, waited_claim, waited_pid);
+		}
+	}
+}
+
+void
+cache_put(const CacheKey *key, const HttpResponse *page)
+{
+	Size		url_size;
+	int32		url_len;
+	uint64		hashcode;
+	int32		idx;
+	LocalClaim *lc;
+	bool		revalidated;
+
+	if (cache == NULL || page == NULL)
+		return;
+
+	url_size = strlen(key->url);
+	if (url_size > (Size) PG_INT32_MAX / 2)
+		return;
+	url_len = (int32) url_size;
+	hashcode = key_hash(key, url_size);
+
+	LWLockAcquire(cache->lock, LW_EXCLUSIVE);
+	idx = entry_lookup(key, hashcode, url_len);
+	lc = local_claim_find(idx);
+	revalidated = (lc != NULL && lc->stale_copy != NULL && lc->stale_copy == page);
+
+	/* too big to hand back later: not cached */
+	if (page->body_len >= MaxAllocSize || (page->body == NULL && page->body_len > 0))
+	{
+		if (lc != NULL)
+		{
+			if (cache_entries[idx].has_page && !revalidated)
+				entry_drop_page(&cache_entries[idx]);
+			claim_release(&cache_entries[idx]);
+			local_claim_forget(lc);
+		}
+		cache_unlock();
+		ConditionVariableBroadcast(wait_queue(hashcode));
+		return;
+	}
+
+	if (idx == NO_INDEX)
+		idx = entry_create(key, hashcode, url_len,
+						   stats_slot_for(key->serverid));
+
+	if (idx != NO_INDEX)
+	{
+		CacheEntry *e = &cache_entries[idx];
+		TimestampTz now = GetCurrentTimestamp();
+
+		if (revalidated)
+			cache->stats[e->stats_slot].revalidations++;
+
+		if (e->in_lru)
+			lru_remove(e);
+		if (revalidated && e->has_page && e->page_gen == lc->page_gen)
+		{
+			/* a 304: the cached body is still right */
+			e->fetched_at = now;
+			e->last_used = now;
+		}
+		else
+			(void) entry_store_page(e, page, now);
+
+		if (lc != NULL)
+		{
+			claim_release(e);
+			local_claim_forget(lc);
+		}
+		else
+			entry_settle(e);
+	}
+	cache_unlock();
+
+	ConditionVariableBroadcast(wait_queue(hashcode));
+}
+
+void
+cache_abandon(const CacheKey *key)
+{
+	Size		url_size;
+	uint64		hashcode;
+	int32		idx;
+	LocalClaim *lc;
+
+	if (cache == NULL || n_local_claims == 0)
+		return;
+
+	url_size = strlen(key->url);
+	if (url_size > (Size) PG_INT32_MAX / 2)
+		return;
+	hashcode = key_hash(key, url_size);
+
+	LWLockAcquire(cache->lock, LW_EXCLUSIVE);
+	idx = entry_lookup(key, hashcode, (int32) url_size);
+	lc = local_claim_find(idx);
+	if (lc != NULL)
+	{
+		/* a stale page stays for the next revalidation */
+		claim_release(&cache_entries[idx]);
+		local_claim_forget(lc);
+	}
+	cache_unlock();
+
+	if (lc != NULL)
+		ConditionVariableBroadcast(wait_queue(hashcode));
+}
+
+
+/* ---------------------------------------------------------------------
+ * SQL functions
+ * ---------------------------------------------------------------------
+ */
+
+static void
+check_cache_available(void)
+{
+	if (cache != NULL)
+		return;
+	if (!cache_preloaded)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("saas_fdw shared cache is not available"),
+				 errhint("Add saas_fdw to shared_preload_libraries and restart the server.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("saas_fdw shared cache is not available"),
+			 errdetail("saas_fdw.cache_size is %d kB, too small for a cache.",
+					   saas_cache_size_kb),
+			 errhint("Set saas_fdw.cache_size to at least 64kB and restart the server.")));
+}
+
+/*
+ * saas_fdw_cache_stats(): one row per server the cache has seen since the
+ * last reset (serverid NULL for the overflow slot).
+ */
+Datum
+saas_fdw_cache_stats(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	CacheServerStats *copy;
+	int			i;
+
+	check_cache_available();
+	InitMaterializedSRF(fcinfo, 0);
+
+	copy = palloc(sizeof(CacheServerStats) * CACHE_STATS_SLOTS);
+	LWLockAcquire(cache->lock, LW_SHARED);
+	memcpy(copy, cache->stats, sizeof(CacheServerStats) * CACHE_STATS_SLOTS);
+	cache_unlock();
+
+	for (i = 0; i < CACHE_STATS_SLOTS; i++)
+	{
+		CacheServerStats *s = &copy[i];
+		Datum		values[7];
+		bool		nulls[7];
+
+		if (!s->used)
+			continue;
+		if (i == 0 && s->blocks == 0 && s->hits == 0 && s->misses == 0 &&
+			s->revalidations == 0 && s->evictions == 0)
+			continue;
+
+		memset(nulls, 0, sizeof(nulls));
+		if (i == 0)
+			nulls[0] = true;
+		else
+			values[0] = ObjectIdGetDatum(s->serverid);
+		values[1] = Int64GetDatum(s->entries);
+		values[2] = Int64GetDatum(s->blocks * CACHE_BLOCK_SIZE);
+		values[3] = Int64GetDatum(s->hits);
+		values[4] = Int64GetDatum(s->misses);
+		values[5] = Int64GetDatum(s->revalidations);
+		values[6] = Int64GetDatum(s->evictions);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * saas_fdw_cache_space(): the arena as a whole.  used_bytes is the sum of
+ * the bytes column of saas_fdw_cache_stats(); used + available = total.
+ */
+Datum
+saas_fdw_cache_space(PG_FUNCTION_ARGS)
+{
+	TupleDesc	tupdesc;
+	Datum		values[6];
+	bool		nulls[6];
+	int64		nblocks;
+	int64		nfree;
+	int64		npages;
+	int64		nclaims;
+
+	check_cache_available();
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+
+	LWLockAcquire(cache->lock, LW_SHARED);
+	nblocks = cache->nblocks;
+	nfree = cache->nfree_blocks;
+	npages = cache->npages;
+	nclaims = cache->nclaims;
+	cache_unlock();
+
+	memset(nulls, 0, sizeof(nulls));
+	values[0] = Int64GetDatum(nblocks * CACHE_BLOCK_SIZE);
+	values[1] = Int64GetDatum((nblocks - nfree) * CACHE_BLOCK_SIZE);
+	values[2] = Int64GetDatum(nfree * CACHE_BLOCK_SIZE);
+	values[3] = Int64GetDatum(npages);
+	values[4] = Int64GetDatum(nclaims);
+	values[5] = Int32GetDatum(CACHE_BLOCK_SIZE);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * Forget the pages of one server (or all) and zero its counters.  Keys
+ * being fetched right now keep their claim (the waiters stay asleep until
+ * the fetch ends) but lose their page.
+ */
+static void
+cache_reset(Oid serverid)
+{
+	int32		i;
+
+	LWLockAcquire(cache->lock, LW_EXCLUSIVE);
+	for (i = 0; i < cache->nentries; i++)
+	{
+		CacheEntry *e = &cache_entries[i];
+
+		if (!e->in_use)
+			continue;
+		if (OidIsValid(serverid) && e->serverid != serverid)
+			continue;
+		if (e->claim_id != 0)
+			entry_drop_page(e);
+		else
+			entry_remove(e);
+	}
+	for (i = 0; i < CACHE_STATS_SLOTS; i++)
+	{
+		CacheServerStats *s = &cache->stats[i];
+
+		if (!s->used)
+			continue;
+		if (OidIsValid(serverid) && s->serverid != serverid)
+			continue;
+		s->hits = s->misses = s->revalidations = s->evictions = 0;
+		if (i > 0 && s->blocks == 0)
+		{
+			memset(s, 0, sizeof(CacheServerStats));
+		}
+	}
+	cache_unlock();
+}
+
+Datum
+saas_fdw_cache_reset_all(PG_FUNCTION_ARGS)
+{
+	check_cache_available();
+	cache_reset(InvalidOid);
+	PG_RETURN_VOID();
+}
+
+Datum
+saas_fdw_cache_reset_server(PG_FUNCTION_ARGS)
+{
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	ForeignServer *server;
+
+	check_cache_available();
+	server = GetForeignServerByName(name, false);
+	cache_reset(server->serverid);
+	PG_RETURN_VOID();
+}
