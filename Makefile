@@ -32,3 +32,6 @@ PG_CFLAGS = -Wall -Wmissing-prototypes -Werror=implicit-function-declaration
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# every object depends on the private headers (PGXS tracks no header deps)
+$(OBJS): $(wildcard src/*.h)

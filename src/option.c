@@ -94,6 +94,17 @@ is_any_key_column(const char *name)
 	return false;
 }
 
+static bool
+is_any_resource(const char *name)
+{
+	const ServiceSpec *const *service;
+
+	for (service = service_all(); *service != NULL; service++)
+		if (resource_lookup(*service, name) != NULL)
+			return true;
+	return false;
+}
+
 /* Is name a parameter of some resource's default_query ("types")? */
 static bool
 is_any_default_param(const char *name)
@@ -198,6 +209,12 @@ validate_option(DefElem *def, const SaasOption *opt)
 			(void) option_int_value(def, opt->min, opt->max);
 			break;
 		case OPT_RESOURCE:
+			if (!is_any_resource(value))
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+						 errmsg("no service has a resource \"%s\"", value),
+						 errhint("Use IMPORT FOREIGN SCHEMA to create the tables of a service.")));
+			break;
 		case OPT_KEY_VALUE:
 		case OPT_TEXT:
 			if (value[0] == '\0')
@@ -448,10 +465,12 @@ saas_define_gucs(void)
 							"Server and table option cache_ttl override it.",
 							&saas_cache_ttl_s, 60, 0, INT_MAX,
 							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
-	DefineCustomIntVariable("saas_fdw.cache_size",
-							"Shared memory for the page cache (needs shared_preload_libraries).",
-							NULL,
-							&saas_cache_size_kb, 65536, 0, INT_MAX / 1024,
-							PGC_POSTMASTER, GUC_UNIT_KB, NULL, NULL, NULL);
+	/* a server-start setting can only be defined while preloading */
+	if (process_shared_preload_libraries_in_progress)
+		DefineCustomIntVariable("saas_fdw.cache_size",
+								"Shared memory for the page cache (needs shared_preload_libraries).",
+								NULL,
+								&saas_cache_size_kb, 65536, 0, INT_MAX / 1024,
+								PGC_POSTMASTER, GUC_UNIT_KB, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("saas_fdw");
 }
