@@ -1,0 +1,1269 @@
+/*-------------------------------------------------------------------------
+ *
+ * http.c
+ *		  Everything that touches libcurl: one reusable connection handle per
+ *		  backend, GET requests with timeouts, cancellation, redirects,
+ *		  retries with backoff, rate limits, and the response headers the
+ *		  rest of saas_fdw needs (Link rel="next", ETag, rate-limit counters).
+ *
+ * Rules a reader must know:
+ *
+ * - The token never appears in a message, a log line or an error, and curl
+ *	 never runs verbose.  The Authorization header goes only to the scheme,
+ *	 host and port of the URL the caller asked for: redirects are followed
+ *	 here, not by curl, and a hop to any other origin is sent without it.
+ *	 The header's copies are zeroed before they are freed.
+ *
+ * - Never ereport (or palloc in a way that can raise) inside a curl
+ *	 callback: longjmp'ing through libcurl corrupts it.  Callbacks only set
+ *	 flags in HttpTransfer and return; http_get raises after
+ *	 curl_easy_perform returns.  Body memory is grown with
+ *	 MCXT_ALLOC_NO_OOM for the same reason.
+ *
+ * - Query cancel, statement_timeout and backend termination stop a request
+ *	 in flight: the progress callback (called at least about once a second
+ *	 even on a stalled connection) aborts the transfer, then
+ *	 CHECK_FOR_INTERRUPTS raises.  Waits between retries use the latch.
+ *
+ * - A response with HTTP status >= 400 is returned, not raised: the caller
+ *	 raises it with api_report_error, which knows the service.  Only
+ *	 transport failures (no connection, timeouts, TLS), an oversized body
+ *	 and malformed redirects or links are raised here.
+ *
+ * - curl's lists and URL handles are malloc'd; they are freed in
+ *	 PG_FINALLY blocks or before anything can raise.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "common/pg_prng.h"
+#include "miscadmin.h"
+#include "storage/latch.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+#include "utils/wait_event.h"
+
+#include "saas_fdw.h"
+
+#define HTTP_USER_AGENT		"saas_fdw/0.1"
+#define HTTP_MAX_REDIRECTS	5
+
+/* backoff between retries without a server-given wait (Stripe's SDK values) */
+#define HTTP_BACKOFF_BASE_MS	500
+#define HTTP_BACKOFF_CAP_MS		5000
+
+/* margin added to a rate-limit reset time, for clock skew */
+#define HTTP_RESET_MARGIN_MS	1000
+
+/* limits on the header values kept */
+#define HTTP_MAX_LINK_LEN		16384
+#define HTTP_MAX_ETAG_LEN		1024
+#define HTTP_MAX_DATE_LEN		128
+
+/* A Retry-After beyond this many seconds is treated as this many. */
+#define HTTP_MAX_RETRY_AFTER_S	86400.0
+
+/*
+ * State of the transfer in flight, shared with the curl callbacks.  A
+ * backend runs one request at a time, so it is static: curl keeps pointers
+ * to it between requests, which must never dangle.
+ */
+typedef struct HttpTransfer
+{
+	/* body */
+	MemoryContext cxt;			/* where the body is allocated */
+	char	   *body;
+	size_t		body_len;
+	size_t		body_cap;
+	size_t		limit;			/* most body bytes accepted */
+
+	/* what made a callback abort the transfer */
+	bool		cancelled;
+	bool		too_large;
+	bool		out_of_memory;
+
+	/* a connection was made or reused (so a timeout is not a connect one) */
+	bool		connected;
+
+	/* headers of the latest response (reset at each status line) */
+	bool		has_next;
+	bool		link_too_long;
+	char		next[HTTP_MAX_LINK_LEN + 1];
+	char		etag[HTTP_MAX_ETAG_LEN + 1];
+	char		last_modified[HTTP_MAX_DATE_LEN + 1];
+	double		retry_after_s;	/* -1 if none */
+	int64		ratelimit_remaining;	/* -1 if none */
+	int64		ratelimit_reset;	/* 0 if none */
+	int			should_retry;	/* Stripe-Should-Retry: -1 none, 0, 1 */
+} HttpTransfer;
+
+static HttpTransfer http_transfer;
+static char http_errbuf[CURL_ERROR_SIZE];
+static CURL *http_handle = NULL;
+static bool http_curl_initialized = false;
+
+/* The parts of a URL that decide where a request goes. */
+typedef struct HttpOrigin
+{
+	char		scheme[16];
+	char		host[512];
+	long		port;
+} HttpOrigin;
+
+static CURL *http_get_handle(void);
+static void http_reset_headers(HttpTransfer *t);
+static size_t http_write_callback(char *data, size_t size, size_t nmemb,
+								  void *userdata);
+static size_t http_header_callback(char *buffer, size_t size, size_t nitems,
+								   void *userdata);
+static int	http_progress_callback(void *clientp, curl_off_t dltotal,
+								   curl_off_t dlnow, curl_off_t ultotal,
+								   curl_off_t ulnow);
+static int	http_prereq_callback(void *clientp, char *conn_primary_ip,
+								 char *conn_local_ip, int conn_primary_port,
+								 int conn_local_port);
+static void http_parse_link(HttpTransfer *t, const char *s, size_t len);
+static bool http_parse_origin(const char *url, HttpOrigin *origin);
+static char *http_origin_text(const char *url);
+static char *http_resolve_url(const char *base, const char *ref);
+static struct curl_slist *http_build_headers(const HttpRequest *request,
+											 bool send_token);
+static void http_free_headers(struct curl_slist *list);
+static void http_check_header_value(const char *value, const char *what);
+static void http_raise_aborted(const char *url);
+static bool http_transport_retryable(CURLcode rc);
+static void http_raise_transport(CURLcode rc, const char *url,
+								 const HttpRequest *request, int attempts);
+static bool http_should_retry(long status, const HttpTransfer *t);
+static double http_retry_wait_ms(int retry, const HttpTransfer *t);
+static void http_sleep(double ms, HttpCounters *counters);
+static HttpResponse *http_make_response(long status, const char *url);
+
+
+/* ----------------------------------------------------------------
+ *		The handle
+ * ----------------------------------------------------------------
+ */
+
+#define HTTP_SETOPT(h, opt, val) \
+	do { \
+		if (curl_easy_setopt((h), (opt), (val)) != CURLE_OK) \
+			failed_option = #opt; \
+	} while (0)
+
+/*
+ * The backend's one curl handle, created on first use and kept, so that
+ * connections (and TLS sessions) are reused across requests and scans.
+ */
+static CURL *
+http_get_handle(void)
+{
+	CURL	   *h;
+	const char *failed_option = NULL;
+
+	if (http_handle != NULL)
+		return http_handle;
+
+	if (!http_curl_initialized)
+	{
+		CURLcode	rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+
+		if (rc != CURLE_OK)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("could not initialize libcurl"),
+					 errdetail("%s", curl_easy_strerror(rc))));
+		http_curl_initialized = true;
+	}
+
+	h = curl_easy_init();
+	if (h == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("could not create a libcurl handle")));
+
+	/* settings that never change */
+	HTTP_SETOPT(h, CURLOPT_NOSIGNAL, 1L);
+	HTTP_SETOPT(h, CURLOPT_VERBOSE, 0L);	/* would print the token */
+	HTTP_SETOPT(h, CURLOPT_ERRORBUFFER, http_errbuf);
+	HTTP_SETOPT(h, CURLOPT_HTTPGET, 1L);
+	HTTP_SETOPT(h, CURLOPT_USERAGENT, HTTP_USER_AGENT);
+	HTTP_SETOPT(h, CURLOPT_ACCEPT_ENCODING, "");	/* all curl supports */
+	HTTP_SETOPT(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	HTTP_SETOPT(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	/* redirects are followed by http_get, which decides about the token */
+	HTTP_SETOPT(h, CURLOPT_FOLLOWLOCATION, 0L);
+	HTTP_SETOPT(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	HTTP_SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	HTTP_SETOPT(h, CURLOPT_TCP_KEEPALIVE, 1L);
+	HTTP_SETOPT(h, CURLOPT_WRITEFUNCTION, http_write_callback);
+	HTTP_SETOPT(h, CURLOPT_WRITEDATA, &http_transfer);
+	HTTP_SETOPT(h, CURLOPT_HEADERFUNCTION, http_header_callback);
+	HTTP_SETOPT(h, CURLOPT_HEADERDATA, &http_transfer);
+	HTTP_SETOPT(h, CURLOPT_NOPROGRESS, 0L);
+	HTTP_SETOPT(h, CURLOPT_XFERINFOFUNCTION, http_progress_callback);
+	HTTP_SETOPT(h, CURLOPT_XFERINFODATA, &http_transfer);
+	HTTP_SETOPT(h, CURLOPT_PREREQFUNCTION, http_prereq_callback);
+	HTTP_SETOPT(h, CURLOPT_PREREQDATA, &http_transfer);
+
+	if (failed_option != NULL)
+	{
+		curl_easy_cleanup(h);
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("could not configure libcurl"),
+				 errdetail("Setting %s failed; libcurl %s may be too old (7.85 or later is needed).",
+						   failed_option, curl_version_info(CURLVERSION_NOW)->version)));
+	}
+
+	http_handle = h;
+	return h;
+}
+
+
+/* ----------------------------------------------------------------
+ *		Callbacks (no ereport, no palloc that can raise)
+ * ----------------------------------------------------------------
+ */
+
+static void
+http_reset_headers(HttpTransfer *t)
+{
+	t->has_next = false;
+	t->link_too_long = false;
+	t->next[0] = '\0';
+	t->etag[0] = '\0';
+	t->last_modified[0] = '\0';
+	t->retry_after_s = -1;
+	t->ratelimit_remaining = -1;
+	t->ratelimit_reset = 0;
+	t->should_retry = -1;
+}
+
+static size_t
+http_write_callback(char *data, size_t size, size_t nmemb, void *userdata)
+{
+	HttpTransfer *t = (HttpTransfer *) userdata;
+	size_t		len = size * nmemb;
+	size_t		need;
+
+	if (len > t->limit - t->body_len)
+	{
+		t->too_large = true;
+		return 0;				/* anything but len aborts the transfer */
+	}
+	need = t->body_len + len + 1;	/* room for the NUL */
+	if (need > t->body_cap)
+	{
+		size_t		cap = Max(Max(t->body_cap * 2, need), (size_t) 8192);
+		char	   *body;
+
+		cap = Min(cap, t->limit + 1);
+		body = MemoryContextAllocExtended(t->cxt, cap, MCXT_ALLOC_NO_OOM);
+		if (body == NULL)
+		{
+			t->out_of_memory = true;
+			return 0;
+		}
+		if (t->body != NULL)
+		{
+			memcpy(body, t->body, t->body_len);
+			pfree(t->body);
+		}
+		t->body = body;
+		t->body_cap = cap;
+	}
+	memcpy(t->body + t->body_len, data, len);
+	t->body_len += len;
+	return len;
+}
+
+static int
+http_progress_callback(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
+					   curl_off_t ultotal, curl_off_t ulnow)
+{
+	HttpTransfer *t = (HttpTransfer *) clientp;
+
+	if (QueryCancelPending || ProcDiePending)
+	{
+		t->cancelled = true;
+		return 1;				/* abort; http_get raises */
+	}
+	return 0;
+}
+
+/* Called once a connection is established or reused, before the request. */
+static int
+http_prereq_callback(void *clientp, char *conn_primary_ip, char *conn_local_ip,
+					 int conn_primary_port, int conn_local_port)
+{
+	HttpTransfer *t = (HttpTransfer *) clientp;
+
+	t->connected = true;
+	return CURL_PREREQFUNC_OK;
+}
+
+static inline bool
+http_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Does the header name (name, len) equal expected, ignoring case? */
+static inline bool
+http_header_is(const char *name, size_t len, const char *expected)
+{
+	return len == strlen(expected) && pg_strncasecmp(name, expected, len) == 0;
+}
+
+/* Copy a header value if it fits (with its NUL); else keep nothing. */
+static void
+http_copy_value(char *dst, size_t dst_size, const char *s, size_t len)
+{
+	if (len >= dst_size)
+	{
+		dst[0] = '\0';
+		return;
+	}
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+/*
+ * A non-negative integer header value; -1 if it is not one (or overflows).
+ */
+static int64
+http_parse_count(const char *s, size_t len)
+{
+	int64		value = 0;
+	size_t		i;
+
+	if (len == 0)
+		return -1;
+	for (i = 0; i < len; i++)
+	{
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (value > (PG_INT64_MAX - 9) / 10)
+			return -1;
+		value = value * 10 + (s[i] - '0');
+	}
+	return value;
+}
+
+/*
+ * Retry-After in seconds ("120", tolerating a fraction); -1 for anything
+ * else, including an HTTP-date.
+ */
+static double
+http_parse_seconds(const char *s, size_t len)
+{
+	double		value = 0;
+	size_t		i = 0;
+
+	if (len == 0 || s[0] < '0' || s[0] > '9')
+		return -1;
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+	{
+		value = Min(value * 10 + (s[i] - '0'), HTTP_MAX_RETRY_AFTER_S);
+		i++;
+	}
+	if (i < len && s[i] == '.')
+	{
+		double		scale = 0.1;
+
+		i++;
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+		{
+			value += (s[i] - '0') * scale;
+			scale /= 10;
+			i++;
+		}
+	}
+	if (i != len)
+		return -1;
+	return Min(value, HTTP_MAX_RETRY_AFTER_S);
+}
+
+/*
+ * One header line: "Name: value\r\n", not NUL-terminated.  A status line
+ * starts a new response (after a 1xx, or on the next request), so it resets
+ * what was kept.
+ */
+static size_t
+http_header_callback(char *buffer, size_t size, size_t nitems, void *userdata)
+{
+	HttpTransfer *t = (HttpTransfer *) userdata;
+	size_t		len = size * nitems;
+	const char *colon;
+	const char *value;
+	size_t		name_len;
+	size_t		value_len;
+
+	if (len >= 5 && pg_strncasecmp(buffer, "HTTP/", 5) == 0)
+	{
+		http_reset_headers(t);
+		return len;
+	}
+	colon = memchr(buffer, ':', len);
+	if (colon == NULL)
+		return len;
+	name_len = colon - buffer;
+	value = colon + 1;
+	value_len = len - name_len - 1;
+	while (value_len > 0 && http_is_space(value[0]))
+	{
+		value++;
+		value_len--;
+	}
+	while (value_len > 0 && http_is_space(value[value_len - 1]))
+		value_len--;
+
+	if (http_header_is(buffer, name_len, "link"))
+		http_parse_link(t, value, value_len);
+	else if (http_header_is(buffer, name_len, "etag"))
+		http_copy_value(t->etag, sizeof(t->etag), value, value_len);
+	else if (http_header_is(buffer, name_len, "last-modified"))
+		http_copy_value(t->last_modified, sizeof(t->last_modified),
+						value, value_len);
+	else if (http_header_is(buffer, name_len, "retry-after"))
+		t->retry_after_s = http_parse_seconds(value, value_len);
+	else if (http_header_is(buffer, name_len, "x-ratelimit-remaining"))
+		t->ratelimit_remaining = http_parse_count(value, value_len);
+	else if (http_header_is(buffer, name_len, "x-ratelimit-reset"))
+		t->ratelimit_reset = Max(http_parse_count(value, value_len), 0);
+	else if (http_header_is(buffer, name_len, "stripe-should-retry"))
+	{
+		if (value_len == 4 && pg_strncasecmp(value, "true", 4) == 0)
+			t->should_retry = 1;
+		else if (value_len == 5 && pg_strncasecmp(value, "false", 5) == 0)
+			t->should_retry = 0;
+	}
+	return len;
+}
+
+/*
+ * Find rel="next" in a Link header value (RFC 8288):
+ *
+ *	 <uri>; rel="next", <uri>; rel="prev last"; title="a, b", ...
+ *
+ * Odd spacing, several links, quoted or bare rel values, space-separated rel
+ * lists and unknown parameters are fine.  Anything malformed skips to the
+ * next link.  Every index is checked against len.  The first rel="next"
+ * wins (also across several Link headers).
+ */
+static void
+http_parse_link(HttpTransfer *t, const char *s, size_t len)
+{
+	size_t		i = 0;
+
+	while (i < len && !t->has_next)
+	{
+		size_t		uri_start;
+		size_t		uri_len;
+		bool		is_next = false;
+
+		/* skip separators between links */
+		while (i < len && (http_is_space(s[i]) || s[i] == ','))
+			i++;
+		if (i >= len)
+			break;
+		if (s[i] != '<')
+		{
+			/* not a link: skip to the next comma outside quotes */
+			bool		in_quotes = false;
+
+			while (i < len && (in_quotes || s[i] != ','))
+			{
+				if (s[i] == '"')
+					in_quotes = !in_quotes;
+				else if (s[i] == '\\' && in_quotes && i + 1 < len)
+					i++;
+				i++;
+			}
+			continue;
+		}
+		uri_start = ++i;
+		while (i < len && s[i] != '>')
+			i++;
+		if (i >= len)
+			break;				/* unterminated <: nothing more to read */
+		uri_len = i - uri_start;
+		i++;
+		while (uri_len > 0 && http_is_space(s[uri_start]))
+		{
+			uri_start++;
+			uri_len--;
+		}
+		while (uri_len > 0 && http_is_space(s[uri_start + uri_len - 1]))
+			uri_len--;
+
+		/* parameters: ; name [= value] */
+		for (;;)
+		{
+			size_t		name_start;
+			size_t		name_len;
+			const char *val = NULL;
+			size_t		val_len = 0;
+
+			while (i < len && http_is_space(s[i]))
+				i++;
+			if (i >= len || s[i] != ';')
+				break;
+			i++;
+			while (i < len && http_is_space(s[i]))
+				i++;
+			name_start = i;
+			while (i < len && !http_is_space(s[i]) && s[i] != '=' &&
+				   s[i] != ';' && s[i] != ',')
+				i++;
+			name_len = i - name_start;
+			while (i < len && http_is_space(s[i]))
+				i++;
+			if (i < len && s[i] == '=')
+			{
+				i++;
+				while (i < len && http_is_space(s[i]))
+					i++;
+				if (i < len && s[i] == '"')
+				{
+					i++;
+					val = s + i;
+					while (i < len && s[i] != '"')
+					{
+						if (s[i] == '\\' && i + 1 < len)
+							i++;
+						i++;
+					}
+					val_len = (s + i) - val;
+					if (i < len)
+						i++;	/* closing quote */
+				}
+				else
+				{
+					val = s + i;
+					while (i < len && !http_is_space(s[i]) && s[i] != ';' &&
+						   s[i] != ',')
+						i++;
+					val_len = (s + i) - val;
+				}
+			}
+
+			if (val != NULL && name_len == 3 &&
+				pg_strncasecmp(s + name_start, "rel", 3) == 0)
+			{
+				/* a space-separated list of relation types */
+				size_t		j = 0;
+
+				while (j < val_len)
+				{
+					size_t		word_start;
+
+					while (j < val_len && http_is_space(val[j]))
+						j++;
+					word_start = j;
+					while (j < val_len && !http_is_space(val[j]))
+						j++;
+					if (j - word_start == 4 &&
+						pg_strncasecmp(val + word_start, "next", 4) == 0)
+						is_next = true;
+				}
+			}
+		}
+
+		if (is_next)
+		{
+			if (uri_len > HTTP_MAX_LINK_LEN || uri_len == 0)
+				t->link_too_long = uri_len > HTTP_MAX_LINK_LEN;
+			else
+			{
+				memcpy(t->next, s + uri_start, uri_len);
+				t->next[uri_len] = '\0';
+				t->has_next = true;
+			}
+			if (t->link_too_long)
+				break;
+		}
+
+		/* anything else before the next link is skipped */
+		{
+			bool		in_quotes = false;
+
+			while (i < len && (in_quotes || s[i] != ','))
+			{
+				if (s[i] == '"')
+					in_quotes = !in_quotes;
+				i++;
+			}
+		}
+	}
+}
+
+
+/* ----------------------------------------------------------------
+ *		URLs
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * Split url into scheme, host and port (the default port if none is
+ * written).  Everything curl allocates is freed before returning.
+ */
+static bool
+http_parse_origin(const char *url, HttpOrigin *origin)
+{
+	CURLU	   *u = curl_url();
+	char	   *scheme = NULL;
+	char	   *host = NULL;
+	char	   *port = NULL;
+	bool		ok = false;
+
+	if (u == NULL)
+		return false;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+		curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+		curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+		curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+		strlen(scheme) < sizeof(origin->scheme) &&
+		strlen(host) < sizeof(origin->host))
+	{
+		char	   *end;
+
+		strlcpy(origin->scheme, scheme, sizeof(origin->scheme));
+		strlcpy(origin->host, host, sizeof(origin->host));
+		origin->port = strtol(port, &end, 10);
+		ok = (*end == '\0');
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+/*
+ * Do two URLs have the same scheme, host and port?  False if either cannot
+ * be parsed.  Used to decide where the token may go.
+ */
+bool
+http_same_origin(const char *url1, const char *url2)
+{
+	HttpOrigin	a;
+	HttpOrigin	b;
+
+	if (!http_parse_origin(url1, &a) || !http_parse_origin(url2, &b))
+		return false;
+	return pg_strcasecmp(a.scheme, b.scheme) == 0 &&
+		pg_strcasecmp(a.host, b.host) == 0 &&
+		a.port == b.port;
+}
+
+/* "scheme://host:port" of url, for messages; never the path or query. */
+static char *
+http_origin_text(const char *url)
+{
+	HttpOrigin	o;
+
+	if (!http_parse_origin(url, &o))
+		return pstrdup("(an invalid URL)");
+	return psprintf("%s://%s:%ld", o.scheme, o.host, o.port);
+}
+
+static bool
+http_scheme_allowed(const char *url)
+{
+	HttpOrigin	o;
+
+	return http_parse_origin(url, &o) &&
+		(pg_strcasecmp(o.scheme, "https") == 0 ||
+		 pg_strcasecmp(o.scheme, "http") == 0);
+}
+
+/*
+ * Resolve ref (absolute or relative) against base; a palloc'd absolute URL,
+ * or NULL if it is malformed or not http(s).
+ */
+static char *
+http_resolve_url(const char *base, const char *ref)
+{
+	CURLU	   *u = curl_url();
+	char	   *resolved = NULL;
+	char	   *result = NULL;
+	char		buf[HTTP_MAX_LINK_LEN * 2];
+	bool		ok = false;
+
+	if (u == NULL)
+		return NULL;
+	if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+		curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
+		curl_url_get(u, CURLUPART_URL, &resolved, 0) == CURLUE_OK &&
+		strlen(resolved) < sizeof(buf))
+	{
+		strlcpy(buf, resolved, sizeof(buf));
+		ok = true;
+	}
+	curl_free(resolved);
+	curl_url_cleanup(u);
+
+	if (ok && http_scheme_allowed(buf))
+		result = pstrdup(buf);
+	return result;
+}
+
+
+/* ----------------------------------------------------------------
+ *		Requests
+ * ----------------------------------------------------------------
+ */
+
+/* Refuse a header value with a line break (header injection). */
+static void
+http_check_header_value(const char *value, const char *what)
+{
+	if (value != NULL && strpbrk(value, "\r\n") != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s contains a line break", what),
+				 errhint("HTTP header values cannot span lines.")));
+}
+
+static struct curl_slist *
+http_append_header(struct curl_slist *list, const char *header)
+{
+	struct curl_slist *appended = curl_slist_append(list, header);
+
+	if (appended == NULL)
+	{
+		http_free_headers(list);
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("Could not build the HTTP request headers.")));
+	}
+	return appended;
+}
+
+/*
+ * The request headers: the service's, revalidation, and Authorization when
+ * send_token.  curl copies each string; the palloc'd Authorization line is
+ * zeroed at once, and curl's copy in http_free_headers.
+ */
+static struct curl_slist *
+http_build_headers(const HttpRequest *request, bool send_token)
+{
+	struct curl_slist *list = NULL;
+	const char *const *h;
+
+	if (request->headers != NULL)
+	{
+		for (h = request->headers; *h != NULL; h++)
+			list = http_append_header(list, *h);
+	}
+	if (request->if_none_match != NULL)
+	{
+		char	   *line = psprintf("If-None-Match: %s", request->if_none_match);
+
+		list = http_append_header(list, line);
+		pfree(line);
+	}
+	if (request->if_modified_since != NULL)
+	{
+		char	   *line = psprintf("If-Modified-Since: %s",
+									request->if_modified_since);
+
+		list = http_append_header(list, line);
+		pfree(line);
+	}
+	if (send_token)
+	{
+		size_t		size = strlen("Authorization: Bearer ") + strlen(request->token) + 1;
+		char	   *line = MemoryContextAllocExtended(CurrentMemoryContext, size,
+													  MCXT_ALLOC_NO_OOM);
+		struct curl_slist *appended;
+
+		if (line == NULL)
+		{
+			http_free_headers(list);
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory")));
+		}
+		snprintf(line, size, "Authorization: Bearer %s", request->token);
+		appended = curl_slist_append(list, line);
+		explicit_bzero(line, size);
+		pfree(line);
+		if (appended == NULL)
+		{
+			http_free_headers(list);
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory")));
+		}
+		list = appended;
+	}
+	return list;
+}
+
+/* Free a header list, zeroing the Authorization line first. */
+static void
+http_free_headers(struct curl_slist *list)
+{
+	struct curl_slist *item;
+
+	for (item = list; item != NULL; item = item->next)
+	{
+		if (item->data != NULL &&
+			pg_strncasecmp(item->data, "Authorization:", 14) == 0)
+			explicit_bzero(item->data, strlen(item->data));
+	}
+	curl_slist_free_all(list);
+}
+
+/* A callback aborted the transfer: raise for the reason it recorded. */
+static void
+http_raise_aborted(const char *url)
+{
+	if (http_transfer.cancelled)
+	{
+		CHECK_FOR_INTERRUPTS();
+		/* interrupts are held off: still do not go on */
+		ereport(ERROR,
+				(errcode(ERRCODE_QUERY_CANCELED),
+				 errmsg("canceling API request to %s", http_origin_text(url))));
+	}
+	if (http_transfer.too_large)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("API response from %s is larger than saas_fdw.max_response_size",
+						http_origin_text(url)),
+				 errdetail("The limit is %zu kB.", http_transfer.limit / 1024),
+				 errhint("Raise saas_fdw.max_response_size, or ask for fewer items per page with the page_size option.")));
+	if (http_transfer.out_of_memory)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("Could not allocate %zu bytes for the API response.",
+						   http_transfer.body_len)));
+}
+
+static bool
+http_transport_retryable(CURLcode rc)
+{
+	switch (rc)
+	{
+		case CURLE_COULDNT_CONNECT:
+		case CURLE_OPERATION_TIMEDOUT:
+		case CURLE_SEND_ERROR:
+		case CURLE_RECV_ERROR:
+		case CURLE_GOT_NOTHING:
+		case CURLE_PARTIAL_FILE:
+		case CURLE_HTTP2:
+		case CURLE_HTTP2_STREAM:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/* A request failed below HTTP: raise, naming where and which setting. */
+static void
+http_raise_transport(CURLcode rc, const char *url,
+					 const HttpRequest *request, int attempts)
+{
+	char	   *origin = http_origin_text(url);
+	const char *reason = http_errbuf[0] ? http_errbuf : curl_easy_strerror(rc);
+	char	   *detail;
+
+	if (attempts > 1)
+		detail = psprintf("%s (after %d attempts).", reason, attempts);
+	else
+		detail = psprintf("%s.", reason);
+
+	switch (rc)
+	{
+		case CURLE_OPERATION_TIMEDOUT:
+			if (!http_transfer.connected)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+						 errmsg("could not reach the API at %s: connection timed out",
+								origin),
+						 errdetail("%s", detail),
+						 errhint("Check the server option base_url, or allow more than %d ms with saas_fdw.connect_timeout or the server option connect_timeout_ms.",
+								 request->connect_timeout_ms)));
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+					 errmsg("API request to %s timed out", origin),
+					 errdetail("%s", detail),
+					 errhint("Allow more than %d ms with saas_fdw.timeout or the server option timeout_ms.",
+							 request->timeout_ms)));
+			break;
+		case CURLE_URL_MALFORMAT:
+		case CURLE_UNSUPPORTED_PROTOCOL:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid API URL for %s", origin),
+					 errdetail("%s", detail),
+					 errhint("Check the server option base_url: it must be an http or https URL.")));
+			break;
+		case CURLE_COULDNT_RESOLVE_HOST:
+		case CURLE_COULDNT_RESOLVE_PROXY:
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+					 errmsg("could not reach the API at %s", origin),
+					 errdetail("%s", detail),
+					 errhint("Check the host name in the server option base_url and the database server's DNS.")));
+			break;
+		case CURLE_PEER_FAILED_VERIFICATION:
+		case CURLE_SSL_CONNECT_ERROR:
+		case CURLE_SSL_CERTPROBLEM:
+		case CURLE_SSL_CIPHER:
+		case CURLE_SSL_CACERT_BADFILE:
+		case CURLE_SSL_ISSUER_ERROR:
+		case CURLE_SSL_CRL_BADFILE:
+		case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		case CURLE_SSL_INVALIDCERTSTATUS:
+		case CURLE_SSL_ENGINE_INITFAILED:
+		case CURLE_SSL_SHUTDOWN_FAILED:
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+					 errmsg("could not reach the API at %s: TLS failed", origin),
+					 errdetail("%s", detail),
+					 errhint("saas_fdw always verifies the server's certificate against the system's trusted authorities; check base_url and the certificate.")));
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+					 errmsg("could not reach the API at %s", origin),
+					 errdetail("%s", detail),
+					 errhint("Check that the API is reachable from the database server and that the server option base_url is right.")));
+			break;
+	}
+}
+
+/*
+ * Is this response worth retrying?  5xx, 429, and 403 that is a GitHub rate
+ * limit (no requests remaining, or a Retry-After); Stripe-Should-Retry
+ * overrides either way.
+ */
+static bool
+http_should_retry(long status, const HttpTransfer *t)
+{
+	if (status < 400)
+		return false;
+	if (t->should_retry == 0)
+		return false;
+	if (t->should_retry == 1)
+		return true;
+	if (status >= 500 && status <= 599)
+		return true;
+	if (status == 429)
+		return true;
+	if (status == 403 &&
+		(t->ratelimit_remaining == 0 || t->retry_after_s >= 0))
+		return true;
+	return false;
+}
+
+/*
+ * How long to wait before retry number retry (0-based): Retry-After if the
+ * API gave it; the reset time if no requests remain; else exponential
+ * backoff with jitter.
+ */
+static double
+http_retry_wait_ms(int retry, const HttpTransfer *t)
+{
+	double		ms;
+
+	if (t->retry_after_s >= 0)
+		return t->retry_after_s * 1000.0;
+	if (t->ratelimit_remaining == 0 && t->ratelimit_reset > 0)
+	{
+		double		until = ((double) t->ratelimit_reset - (double) time(NULL)) * 1000.0;
+
+		return Max(until, 0) + HTTP_RESET_MARGIN_MS;
+	}
+	ms = HTTP_BACKOFF_BASE_MS * pow(2.0, Min(retry, 16));
+	ms = Min(ms, HTTP_BACKOFF_CAP_MS);
+	/* between half and all of it, so backends do not retry in step */
+	return ms * (0.5 + 0.5 * pg_prng_double(&pg_global_prng_state));
+}
+
+/* Sleep on the latch, so that cancel and backend termination interrupt. */
+static void
+http_sleep(double ms, HttpCounters *counters)
+{
+	TimestampTz start = GetCurrentTimestamp();
+	TimestampTz end = start + (TimestampTz) (ms * 1000.0);
+
+	for (;;)
+	{
+		TimestampTz now = GetCurrentTimestamp();
+		long		remaining;
+		int			rc;
+
+		if (now >= end)
+			break;
+		remaining = (long) ((end - now + 999) / 1000);
+		rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+					   remaining, PG_WAIT_EXTENSION);
+		if (rc & WL_LATCH_SET)
+			ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
+	counters->wait_ms += (double) (GetCurrentTimestamp() - start) / 1000.0;
+}
+
+/* The response just received, in CurrentMemoryContext. */
+static HttpResponse *
+http_make_response(long status, const char *url)
+{
+	HttpTransfer *t = &http_transfer;
+	HttpResponse *r = palloc0(sizeof(HttpResponse));
+
+	r->status = status;
+	if (t->body != NULL)
+	{
+		t->body[t->body_len] = '\0';
+		r->body = t->body;
+		r->body_len = t->body_len;
+		t->body = NULL;			/* the response owns it now */
+		t->body_cap = 0;
+		t->body_len = 0;
+	}
+	else
+	{
+		r->body = palloc(1);
+		r->body[0] = '\0';
+		r->body_len = 0;
+	}
+
+	r->next_url = NULL;
+	if (t->link_too_long && status >= 200 && status < 300)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("API response from %s has a next-page link longer than %d bytes",
+						http_origin_text(url), HTTP_MAX_LINK_LEN)));
+	if (t->has_next && status >= 200 && status < 300)
+	{
+		/* a Link target may be relative to the request's URL */
+		r->next_url = http_resolve_url(url, t->next);
+		if (r->next_url == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_ERROR),
+					 errmsg("API response from %s has an invalid next-page link",
+							http_origin_text(url)),
+					 errdetail("The Link header's rel=\"next\" target is not an http or https URL.")));
+	}
+	r->etag = t->etag[0] ? pstrdup(t->etag) : NULL;
+	r->last_modified = t->last_modified[0] ? pstrdup(t->last_modified) : NULL;
+	r->retry_after_s = t->retry_after_s;
+	r->ratelimit_remaining = t->ratelimit_remaining;
+	r->ratelimit_reset = t->ratelimit_reset;
+	return r;
+}
+
+/*
+ * GET request->url and return the final response (any status; a status of
+ * 400 or more is for the caller to raise with api_report_error).
+ *
+ * Redirects (at most HTTP_MAX_REDIRECTS, http and https only) are followed;
+ * the token goes only to the origin of request->url.  Transient failures
+ * are retried up to request->max_retries times: transport errors that may
+ * pass, 5xx, 429 and GitHub's 403 rate limits.  A wait longer than
+ * saas_fdw.max_retry_wait is not waited: the response is returned at once
+ * (api_report_error says when the limit resets).  counters (may be NULL)
+ * adds up requests, retries, bytes and time.
+ */
+HttpResponse *
+http_get(const HttpRequest *request, HttpCounters *counters)
+{
+	CURL	   *h;
+	HttpCounters local_counters;
+	MemoryContext cxt = CurrentMemoryContext;
+	struct curl_slist *volatile headers = NULL;
+	HttpResponse *volatile response = NULL;
+	char	   *current_url;
+	size_t		limit;
+	int			retries = 0;
+	int			redirects = 0;
+	double		max_wait_ms = (double) saas_max_retry_wait_s * 1000.0;
+
+	if (counters == NULL)
+	{
+		memset(&local_counters, 0, sizeof(local_counters));
+		counters = &local_counters;
+	}
+
+	if (request->token != NULL && strpbrk(request->token, "\r\n") != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				 errmsg("the token of the user mapping contains a line break"),
+				 errhint("Set the user mapping's token option to the token alone.")));
+	if (request->headers != NULL)
+	{
+		const char *const *hdr;
+
+		for (hdr = request->headers; *hdr != NULL; hdr++)
+			http_check_header_value(*hdr, "a service request header");
+	}
+	http_check_header_value(request->if_none_match, "a cached ETag");
+	http_check_header_value(request->if_modified_since, "a cached Last-Modified date");
+	http_check_header_value(request->url, "the request URL");
+
+	h = http_get_handle();
+
+	limit = (saas_max_response_kb > 0) ?
+		(size_t) saas_max_response_kb * 1024 : MaxAllocSize - 1;
+	limit = Min(limit, MaxAllocSize - 1);
+
+	current_url = pstrdup(request->url);
+
+	http_transfer.cxt = cxt;
+	http_transfer.limit = limit;
+	http_transfer.body = NULL;
+	http_transfer.body_cap = 0;
+	http_transfer.body_len = 0;
+
+	PG_TRY();
+	{
+		for (;;)
+		{
+			CURLcode	rc;
+			long		status = 0;
+			curl_off_t	total_us = 0;
+			bool		send_token;
+			const char *failed_option = NULL;
+
+			/*
+			 * The token goes only where the caller sent it: a redirect to
+			 * another scheme, host or port (even one on the same host but
+			 * plain http) must not receive it.  curl would also drop it on
+			 * a host change, but following redirects here makes the rule
+			 * explicit and covers the port and scheme too.
+			 */
+			send_token = request->token != NULL &&
+				(redirects == 0 || http_same_origin(current_url, request->url));
+
+			http_free_headers(headers);
+			headers = NULL;
+			(void) curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+			headers = http_build_headers(request, send_token);
+
+			/* a retried or redirected attempt reuses the body buffer */
+			http_transfer.body_len = 0;
+			http_transfer.cancelled = false;
+			http_transfer.too_large = false;
+			http_transfer.out_of_memory = false;
+			http_transfer.connected = false;
+			http_reset_headers(&http_transfer);
+			http_errbuf[0] = '\0';
+
+			CHECK_FOR_INTERRUPTS();
+
+			HTTP_SETOPT(h, CURLOPT_URL, current_url);
+			HTTP_SETOPT(h, CURLOPT_HTTPHEADER, headers);
+			HTTP_SETOPT(h, CURLOPT_TIMEOUT_MS, (long) Max(request->timeout_ms, 0));
+			HTTP_SETOPT(h, CURLOPT_CONNECTTIMEOUT_MS,
+						(long) Max(request->connect_timeout_ms, 0));
+			HTTP_SETOPT(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) limit);
+			if (failed_option != NULL)
+				elog(ERROR, "could not set libcurl option %s", failed_option);
+
+			rc = curl_easy_perform(h);
+
+			counters->requests++;
+			counters->bytes += http_transfer.body_len;
+			if (curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &total_us) == CURLE_OK)
+				counters->wait_ms += (double) total_us / 1000.0;
+
+			if (rc == CURLE_FILESIZE_EXCEEDED)
+				http_transfer.too_large = true;
+			http_raise_aborted(current_url);
+
+			if (rc != CURLE_OK)
+			{
+				if (http_transport_retryable(rc) && retries < request->max_retries)
+				{
+					double		wait_ms = http_retry_wait_ms(retries, &http_transfer);
+
+					if (wait_ms <= max_wait_ms)
+					{
+						http_sleep(wait_ms, counters);
+						retries++;
+						counters->retries++;
+						continue;
+					}
+				}
+				http_raise_transport(rc, current_url, request, retries + 1);
+			}
+
+			(void) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+
+			if (status == 301 || status == 302 || status == 303 ||
+				status == 307 || status == 308)
+			{
+				char	   *location = NULL;
+
+				(void) curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &location);
+				if (location != NULL)
+				{
+					char	   *next;
+
+					if (++redirects > HTTP_MAX_REDIRECTS)
+						ereport(ERROR,
+								(errcode(ERRCODE_FDW_ERROR),
+								 errmsg("API request to %s was redirected more than %d times",
+										http_origin_text(request->url),
+										HTTP_MAX_REDIRECTS),
+								 errhint("Check the server option base_url.")));
+					if (!http_scheme_allowed(location))
+						ereport(ERROR,
+								(errcode(ERRCODE_FDW_ERROR),
+								 errmsg("API request to %s was redirected to a URL that is not http or https",
+										http_origin_text(request->url)),
+								 errhint("Check the server option base_url.")));
+					next = pstrdup(location);
+					pfree(current_url);
+					current_url = next;
+					continue;
+				}
+			}
+
+			if (http_should_retry(status, &http_transfer) &&
+				retries < request->max_retries)
+			{
+				double		wait_ms = http_retry_wait_ms(retries, &http_transfer);
+
+				if (wait_ms <= max_wait_ms)
+				{
+					http_sleep(wait_ms, counters);
+					retries++;
+					counters->retries++;
+					continue;
+				}
+				/* too long to wait: the caller reports when it resets */
+			}
+
+			response = http_make_response(status, current_url);
+			break;
+		}
+	}
+	PG_FINALLY();
+	{
+		(void) curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+		http_free_headers(headers);
+		headers = NULL;
+		http_transfer.body = NULL;	/* belongs to cxt, or to the response */
+		http_transfer.body_cap = 0;
+		http_transfer.body_len = 0;
+	}
+	PG_END_TRY();
+
+	return response;
+}
