@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# install-deps.sh -- install the Debian packages saas_fdw needs to build and
+# test: the compiler, PostgreSQL 15 with its server headers and
+# postgresql-common (pg_virtualenv), libcurl, json-c, python3 (fake API
+# servers) and curl (tests read the fake servers' request logs with it).
+#
+# Idempotent: when every package is already installed it does nothing.
+# Runs apt-get as root, or through sudo otherwise.  Quiet unless it fails;
+# then it prints apt's output and exits non-zero.
+set -euo pipefail
+
+packages=(build-essential postgresql-15 postgresql-server-dev-15
+	postgresql-common libcurl4-openssl-dev libjson-c-dev python3 curl
+	ca-certificates)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+sudo=()
+[[ $(id -u) -eq 0 ]] || sudo=(sudo)
+log=$(mktemp -t saas_fdw_deps.XXXXXX)
+trap 'rm -f "$log"' EXIT
+echo "install-deps.sh: installing ${missing[*]}"
+if ! { "${sudo[@]}" apt-get update -q &&
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+	cat "$log" >&2
+	echo "install-deps.sh: apt-get failed (see above)" >&2
+	exit 1
+fi

@@ -1,0 +1,56 @@
+# lib.sh -- helpers for test suites (test/suites/*.sh); source it with
+#     . "$SAAS_FDW_TEST_LIB"
+#
+# A suite prints one line per check, "ok - <name>" or "not ok - <name>",
+# and exits non-zero when any check failed (t_done does that).  test/run.sh
+# runs every executable test/suites/*.sh from the repository root inside a
+# throwaway cluster, with PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE set and
+#     FAKE_GITHUB_URL  FAKE_STRIPE_URL  FAKE_SLACK_URL   the fake APIs
+#     SAAS_FDW_ROOT           the repository root
+#     SAAS_FDW_WITH_CLUSTER   test/with-cluster.sh, for a cluster of one's own
+#     SAAS_FDW_PG_LOG         the server's log file
+#     SAAS_FDW_TEST_LIB       this file
+
+t_failures=0
+
+t_ok() { echo "ok - $1"; }
+
+t_not_ok() {		# name [detail...]
+	echo "not ok - $1"
+	shift
+	[[ $# -gt 0 ]] && printf '%s\n' "$@" | sed 's/^/#   /'
+	t_failures=$((t_failures + 1))
+}
+
+t_check() {		# name command [args...]: ok when the command succeeds
+	local name=$1
+	shift
+	if "$@"; then t_ok "$name"; else t_not_ok "$name" "failed: $*"; fi
+}
+
+t_equal() {		# name expected actual
+	if [[ $2 == "$3" ]]; then
+		t_ok "$1"
+	else
+		t_not_ok "$1" "expected: $2" "actual:   $3"
+	fi
+}
+
+t_psql() {		# sql: run it, print unaligned tuples only, stop on error
+	psql -X -q -v ON_ERROR_STOP=1 -At -c "$1"
+}
+
+t_fake_log() {		# service [clear]: the fake server's request log
+	local url
+	case $1 in
+	github) url=$FAKE_GITHUB_URL ;;
+	stripe) url=$FAKE_STRIPE_URL ;;
+	slack) url=$FAKE_SLACK_URL ;;
+	*) echo "t_fake_log: unknown service $1" >&2; return 2 ;;
+	esac
+	curl -sf "$url/_log${2:+?clear=1}"
+}
+
+t_done() {		# exit with the suite's status
+	exit $((t_failures > 0))
+}

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# run.sh -- the whole test suite of saas_fdw:  bash test/run.sh
+#
+# 1. installs the Debian packages (test/install-deps.sh), builds and installs
+#    the extension (make install as root, else through sudo);
+# 2. starts the fake GitHub/Stripe/Slack APIs on 127.0.0.1:8081/8082/8083
+#    (test/fake/start.sh) and stops them on exit;
+# 3. makes a throwaway cluster with saas_fdw preloaded (test/with-cluster.sh,
+#    i.e. pg_virtualenv -t) and runs in it the pg_regress tests
+#    (make installcheck: sql/*.sql against expected/*.out), then every
+#    executable test/suites/*.sh (see test/lib.sh for what a suite gets);
+# 4. ends with exactly one line "N passed, N failed" and exits non-zero on
+#    any failure.  pg_regress counts its tests; a suite counts its
+#    "ok - " / "not ok - " lines (a suite that exits non-zero without a
+#    "not ok" line counts as one failure).
+#
+# Settings: SUITE_TIMEOUT (seconds per suite, default 300), REGRESS_TIMEOUT
+# (seconds for pg_regress, default 600).
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export LC_ALL=C.UTF-8 LANG=C.UTF-8
+export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-300}
+REGRESS_TIMEOUT=${REGRESS_TIMEOUT:-600}
+
+# ---------------------------------------------------------------------------
+# Inside the throwaway cluster: pg_regress, then the suites.  Writes
+# "<passed> <failed>" to the file named by $1.
+# ---------------------------------------------------------------------------
+in_cluster() {
+	local counts=$1 passed=0 failed=0 out rc suite name ok nok
+	out=$(mktemp -t saas_fdw_out.XXXXXX)
+
+	if compgen -G "sql/*.sql" >/dev/null; then
+		echo "== pg_regress (make installcheck)"
+		timeout "$REGRESS_TIMEOUT" make installcheck 2>&1 | tee "$out"
+		rc=${PIPESTATUS[0]}
+		if [[ $(grep -Eo 'All [0-9]+ tests passed' "$out") =~ ([0-9]+) ]]; then
+			passed=$((passed + BASH_REMATCH[1]))
+		elif [[ $(grep -Eo '[0-9]+ of [0-9]+ tests failed' "$out") =~ ([0-9]+)\ of\ ([0-9]+) ]]; then
+			failed=$((failed + BASH_REMATCH[1]))
+			passed=$((passed + BASH_REMATCH[2] - BASH_REMATCH[1]))
+		fi
+		if [[ $rc -ne 0 ]] && ! grep -Eq 'tests (passed|failed)' "$out"; then
+			echo "not ok - pg_regress ended with status $rc and no summary"
+			failed=$((failed + 1))
+		fi
+		if [[ -s regression.diffs ]]; then
+			echo "== regression.diffs (first 300 lines)"
+			head -n 300 regression.diffs
+		fi
+	else
+		echo "== pg_regress: no sql/*.sql tests yet"
+	fi
+
+	for suite in test/suites/*.sh; do
+		[[ -e $suite ]] || continue
+		name=$(basename "$suite" .sh)
+		if [[ ! -x $suite ]]; then
+			echo "== suite $name: skipped, $suite is not executable"
+			continue
+		fi
+		echo "== suite $name"
+		timeout "$SUITE_TIMEOUT" "$suite" 2>&1 | tee "$out"
+		rc=${PIPESTATUS[0]}
+		ok=$(grep -c '^ok - ' "$out")
+		nok=$(grep -c '^not ok - ' "$out")
+		if [[ $rc -ne 0 && $nok -eq 0 ]]; then
+			[[ $rc -eq 124 ]] && echo "not ok - suite $name timed out after ${SUITE_TIMEOUT}s" ||
+				echo "not ok - suite $name exited with status $rc"
+			nok=1
+		fi
+		passed=$((passed + ok))
+		failed=$((failed + nok))
+	done
+
+	rm -f "$out"
+	echo "$passed $failed" >"$counts"
+	[[ $failed -eq 0 ]]
+}
+
+if [[ ${1:-} == --in-cluster ]]; then
+	in_cluster "$2"
+	exit
+fi
+
+# ---------------------------------------------------------------------------
+# Outside: dependencies, build, fake servers, one cluster, the total.
+# ---------------------------------------------------------------------------
+passed=0
+failed=0
+work=$(mktemp -d -t saas_fdw_test.XXXXXX)
+export FAKE_RUN_DIR=$work/fake
+
+finish() {
+	bash test/fake/stop.sh >/dev/null 2>&1
+	if [[ $failed -gt 0 ]]; then
+		for log in "$FAKE_RUN_DIR"/*.log; do
+			[[ -s $log ]] || continue
+			echo "== last lines of $log"
+			tail -n 15 "$log"
+		done
+	fi
+	rm -rf "$work"
+	echo "$passed passed, $failed failed"
+}
+trap finish EXIT
+
+step_failed() {
+	echo "not ok - $1"
+	failed=$((failed + 1))
+	exit 1
+}
+
+sudo=()
+[[ $(id -u) -eq 0 ]] || sudo=(sudo)
+
+echo "== installing dependencies"
+bash test/install-deps.sh || step_failed "install dependencies"
+echo "== building"
+make -s || step_failed "build"
+"${sudo[@]}" make -s install >/dev/null || step_failed "make install"
+echo "== starting fake API servers"
+bash test/fake/start.sh || step_failed "start fake API servers"
+
+export FAKE_GITHUB_URL=http://127.0.0.1:8081
+export FAKE_STRIPE_URL=http://127.0.0.1:8082
+export FAKE_SLACK_URL=http://127.0.0.1:8083
+export SAAS_FDW_ROOT=$ROOT
+export SAAS_FDW_WITH_CLUSTER=$ROOT/test/with-cluster.sh
+export SAAS_FDW_TEST_LIB=$ROOT/test/lib.sh
+
+echo "== throwaway cluster (pg_virtualenv)"
+bash test/with-cluster.sh -- bash "$ROOT/test/run.sh" --in-cluster "$work/counts"
+if [[ -s $work/counts ]]; then
+	read -r passed failed <"$work/counts"
+else
+	step_failed "throwaway cluster with saas_fdw preloaded"
+fi
+[[ $failed -eq 0 ]]

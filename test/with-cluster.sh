@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# with-cluster.sh [-o 'guc=value']... -- command [args...]
+#
+# Runs command inside a fresh throwaway PostgreSQL 15 cluster made by
+# pg_virtualenv -t (a temporary directory even as root, so concurrent runs
+# and nested calls never clash), with shared_preload_libraries=saas_fdw
+# unless a later -o overrides it (-o 'shared_preload_libraries=' for none).
+# Every -o is a postgresql.conf setting; the last one for a name wins.
+#
+# The command sees PGHOST, PGPORT, PGUSER (postgres), PGPASSWORD, PGDATABASE
+# from pg_virtualenv and SAAS_FDW_PG_LOG, the server's log file.  It runs as
+# the calling user (root in CI); the server runs as the OS user postgres, so
+# COPY ... FROM PROGRAM commands run as postgres.  The cluster is dropped
+# when the command ends; on failure pg_virtualenv prints the log's tail.
+# Test suites call this (through $SAAS_FDW_WITH_CLUSTER) when they need a
+# cluster with other settings than the one test/run.sh gives them.
+set -euo pipefail
+
+opts=(-o shared_preload_libraries=saas_fdw)
+while [[ $# -gt 0 && $1 != -- ]]; do
+	case $1 in
+	-o) opts+=(-o "$2"); shift 2 ;;
+	*) echo "usage: $0 [-o 'guc=value']... -- command [args...]" >&2; exit 2 ;;
+	esac
+done
+[[ ${1:-} == -- ]] && shift
+[[ $# -gt 0 ]] || { echo "with-cluster.sh: no command given" >&2; exit 2; }
+
+# A cluster inside another one's environment must not inherit its port,
+# service file or cluster directory.
+unset PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD PGSERVICE PGSYSCONFDIR \
+	PG_CLUSTER_CONF_ROOT SAAS_FDW_PG_LOG
+export LC_ALL=C.UTF-8 LANG=C.UTF-8
+
+exec pg_virtualenv -t -v 15 "${opts[@]}" -- bash -c '
+	SAAS_FDW_PG_LOG=$(pg_lsclusters --no-header 15 regress | awk "{ print \$7 }")
+	export SAAS_FDW_PG_LOG
+	exec "$@"' with-cluster "$@"
