@@ -170,32 +170,15 @@ make_streams(ForeignScanState *node, SaasScanState *state, ExplainState *es)
 								 state->sort_desc, state->page_size);
 }
 
-/* Length of "scheme://host[:port]" at the start of url. */
-static size_t
-origin_length(const char *url)
-{
-	const char *host = strstr(url, "://");
-	const char *end;
-
-	if (host == NULL)
-		return 0;
-	end = strchr(host + 3, '/');
-	return end ? (size_t) (end - url) : strlen(url);
-}
-
 static void
 check_next_url(SaasScanState *state, const char *next)
 {
-	size_t		len = origin_length(state->options->base_url);
-
-	if (origin_length(next) != len ||
-		pg_strncasecmp(next, state->options->base_url, len) != 0)
+	if (!http_same_origin(next, state->options->base_url))
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("%s API sent a next-page link to another host",
 						state->options->service->name),
-				 errdetail("The link points to \"%.*s\"; requests go only to \"%.*s\".",
-						   (int) origin_length(next), next, (int) len,
+				 errdetail("Requests go only to the origin of \"%s\"; the link was not followed.",
 						   state->options->base_url),
 				 errhint("Check the server's base_url option.")));
 	if (strcmp(next, state->page_url) == 0)
