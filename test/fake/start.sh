@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# start.sh -- start every fake API server in the background.
+# start.sh [name...] -- start the fake API servers in the background: all
+# of them, or only those named (github, stripe, slack).
 #
 # Servers: github on 127.0.0.1:8081, stripe on 8082, slack on 8083.
 # Pid files and logs go to $FAKE_RUN_DIR (default /tmp/saas_fdw_fake):
@@ -8,6 +9,16 @@
 # /_health and fails loudly, with the server's log, if one does not.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+if [[ $# -gt 0 ]]; then
+	chosen=
+	for name in "$@"; do
+		entry=$(tr ' ' '\n' <<<"$FAKE_SERVICES" | grep "^$name:") ||
+			{ echo "start.sh: no fake server named $name" >&2; exit 2; }
+		chosen+=" $entry"
+	done
+	FAKE_SERVICES=$chosen
+fi
 
 bash "$FAKE_DIR/stop.sh" >/dev/null
 mkdir -p "$FAKE_RUN_DIR"

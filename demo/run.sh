@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# demo/run.sh -- see saas_fdw work in two minutes, with no token and no
+# internet: installs the build dependencies, builds and installs the
+# extension, starts the bundled demo API (the fake GitHub server of the tests,
+# on 127.0.0.1:8081) and a throwaway PostgreSQL cluster, and runs the psql
+# session in demo/demo.sql.  Everything it started is gone when it ends.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
+export FAKE_RUN_DIR
+FAKE_RUN_DIR=$(mktemp -d -t saas_fdw_demo.XXXXXX)
+trap 'bash test/fake/stop.sh >/dev/null 2>&1; rm -rf "$FAKE_RUN_DIR"' EXIT
+
+sudo=()
+[[ $(id -u) -eq 0 ]] || sudo=(sudo)
+
+echo "== installing dependencies"
+bash test/install-deps.sh
+echo "== building and installing saas_fdw"
+make -s
+"${sudo[@]}" make -s install >/dev/null
+echo "== starting the demo API"
+bash test/fake/start.sh github
+echo "== running demo/demo.sql in a throwaway cluster"
+bash test/with-cluster.sh -- psql -X -v ON_ERROR_STOP=1 --echo-queries -f demo/demo.sql
