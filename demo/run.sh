@@ -10,7 +10,7 @@ cd "$ROOT"
 export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 export FAKE_RUN_DIR
 FAKE_RUN_DIR=$(mktemp -d -t saas_fdw_demo.XXXXXX)
-trap 'bash test/fake/stop.sh >/dev/null 2>&1; rm -rf "$FAKE_RUN_DIR"' EXIT
+trap 'bash test/fake/stop.sh --own >/dev/null 2>&1; rm -rf "$FAKE_RUN_DIR"' EXIT
 
 sudo=()
 [[ $(id -u) -eq 0 ]] || sudo=(sudo)

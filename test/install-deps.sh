@@ -2,14 +2,15 @@
 # install-deps.sh -- install the Debian packages saas_fdw needs to build and
 # test: the compiler, PostgreSQL 15 with its server headers and
 # postgresql-common (pg_virtualenv), libcurl, json-c, python3 (fake API
-# servers) and curl (tests read the fake servers' request logs with it).
+# servers), curl (tests read the fake servers' request logs with it) and
+# iproute2 (test/run.sh brings up the loopback of its network namespace).
 #
 # Idempotent: when every package is already installed it does nothing.
 # Runs apt-get as root, or through sudo otherwise.  Quiet unless it fails;
 # then it prints apt's output and exits non-zero.
 set -euo pipefail
 
-packages=(build-essential postgresql-15 postgresql-server-dev-15
+packages=(build-essential postgresql-15 postgresql-server-dev-15 iproute2
 	postgresql-common libcurl4-openssl-dev libjson-c-dev python3 curl
 	ca-certificates)
 

@@ -4,11 +4,13 @@
 # A suite prints one line per check, "ok - <name>" or "not ok - <name>",
 # and exits non-zero when any check failed (t_done does that).  test/run.sh
 # runs every executable test/suites/*.sh from the repository root inside a
-# throwaway cluster, with PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE set and
+# throwaway cluster (as root: in a network namespace of the run's own, where
+# 127.0.0.1 is private to the run), with PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE set and
 #     FAKE_GITHUB_URL  FAKE_STRIPE_URL  FAKE_SLACK_URL   the fake APIs
 #     SAAS_FDW_ROOT           the repository root
 #     SAAS_FDW_WITH_CLUSTER   test/with-cluster.sh, for a cluster of one's own
 #     SAAS_FDW_PG_LOG         the server's log file
+#     SAAS_FDW_DESTDIR        the private installation the clusters load
 #     SAAS_FDW_TEST_LIB       this file
 
 t_failures=0

@@ -2,9 +2,14 @@
 # run.sh -- the whole test suite of saas_fdw:  bash test/run.sh
 #
 # 1. installs the Debian packages (test/install-deps.sh), builds and installs
-#    the extension (make install as root, else through sudo);
+#    the extension (make install as root, else through sudo), and once more
+#    into a private DESTDIR that the test clusters load it from;
 # 2. starts the fake GitHub/Stripe/Slack APIs on 127.0.0.1:8081/8082/8083
-#    (test/fake/start.sh) and stops them on exit;
+#    (test/fake/start.sh) and stops them on exit.  As root, steps 2 and 3
+#    run in a network namespace of their own (unshare --net, loopback only),
+#    so concurrent runs on one machine never share or stop each other's fake
+#    servers; SAAS_FDW_SHARED_NET=1 turns that off, and so does a machine
+#    where unshare is not allowed;
 # 3. makes a throwaway cluster with saas_fdw preloaded (test/with-cluster.sh,
 #    i.e. pg_virtualenv -t) and runs in it the pg_regress tests
 #    (make installcheck: sql/*.sql against expected/*.out), then every
@@ -81,21 +86,51 @@ in_cluster() {
 	[[ $failed -eq 0 ]]
 }
 
-if [[ ${1:-} == --in-cluster ]]; then
-	in_cluster "$2"
-	exit
-fi
+# ---------------------------------------------------------------------------
+# The fake servers and the cluster (in the run's own network namespace when
+# there is one).  Writes "<passed> <failed>" to the file named by $1.
+# ---------------------------------------------------------------------------
+run_tests() {
+	local counts=$1
+	if [[ ${SAAS_FDW_NETNS:-} == 1 ]] && ! ip link set lo up; then
+		echo "not ok - bring up the loopback interface of the network namespace"
+		echo "0 1" >"$counts"
+		return 1
+	fi
+	trap 'bash test/fake/stop.sh --own >/dev/null 2>&1' EXIT
+	echo "== starting fake API servers"
+	if ! bash test/fake/start.sh; then
+		echo "not ok - start fake API servers"
+		echo "0 1" >"$counts"
+		return 1
+	fi
+	export FAKE_GITHUB_URL=http://127.0.0.1:8081
+	export FAKE_STRIPE_URL=http://127.0.0.1:8082
+	export FAKE_SLACK_URL=http://127.0.0.1:8083
+	export SAAS_FDW_ROOT=$ROOT
+	export SAAS_FDW_WITH_CLUSTER=$ROOT/test/with-cluster.sh
+	export SAAS_FDW_TEST_LIB=$ROOT/test/lib.sh
+	echo "== throwaway cluster (pg_virtualenv)"
+	bash test/with-cluster.sh -- bash "$ROOT/test/run.sh" --in-cluster "$counts"
+}
+
+case ${1:-} in
+--in-cluster) in_cluster "$2"; exit ;;
+--tests) run_tests "$2"; exit ;;
+esac
 
 # ---------------------------------------------------------------------------
-# Outside: dependencies, build, fake servers, one cluster, the total.
+# Outside: dependencies, build, the tests, the total.
 # ---------------------------------------------------------------------------
 passed=0
 failed=0
 work=$(mktemp -d -t saas_fdw_test.XXXXXX)
+chmod a+rx "$work"		# the server (OS user postgres) loads from it
 export FAKE_RUN_DIR=$work/fake
+export SAAS_FDW_DESTDIR=$work/install
 
 finish() {
-	bash test/fake/stop.sh >/dev/null 2>&1
+	bash test/fake/stop.sh --own >/dev/null 2>&1
 	if [[ $failed -gt 0 ]]; then
 		for log in "$FAKE_RUN_DIR"/*.log; do
 			[[ -s $log ]] || continue
@@ -122,18 +157,16 @@ bash test/install-deps.sh || step_failed "install dependencies"
 echo "== building"
 make -s || step_failed "build"
 "${sudo[@]}" make -s install >/dev/null || step_failed "make install"
-echo "== starting fake API servers"
-bash test/fake/start.sh || step_failed "start fake API servers"
+# and privately, for the test clusters (see test/with-cluster.sh)
+make -s install DESTDIR="$SAAS_FDW_DESTDIR" >/dev/null || step_failed "make install DESTDIR"
 
-export FAKE_GITHUB_URL=http://127.0.0.1:8081
-export FAKE_STRIPE_URL=http://127.0.0.1:8082
-export FAKE_SLACK_URL=http://127.0.0.1:8083
-export SAAS_FDW_ROOT=$ROOT
-export SAAS_FDW_WITH_CLUSTER=$ROOT/test/with-cluster.sh
-export SAAS_FDW_TEST_LIB=$ROOT/test/lib.sh
-
-echo "== throwaway cluster (pg_virtualenv)"
-bash test/with-cluster.sh -- bash "$ROOT/test/run.sh" --in-cluster "$work/counts"
+if [[ $(id -u) -eq 0 && ${SAAS_FDW_SHARED_NET:-} != 1 ]] && unshare --net true 2>/dev/null; then
+	echo "== own network namespace (loopback only)"
+	SAAS_FDW_NETNS=1 unshare --net bash "$ROOT/test/run.sh" --tests "$work/counts"
+else
+	echo "== shared network: fake servers on this machine's ports 8081-8083"
+	bash "$ROOT/test/run.sh" --tests "$work/counts"
+fi
 if [[ -s $work/counts ]]; then
 	read -r passed failed <"$work/counts"
 else

@@ -6,17 +6,27 @@
 # and nested calls never clash), with shared_preload_libraries=saas_fdw
 # unless a later -o overrides it (-o 'shared_preload_libraries=' for none).
 # Every -o is a postgresql.conf setting; the last one for a name wins.
+# With SAAS_FDW_DESTDIR set (test/run.sh sets it), the cluster loads saas_fdw
+# from that private installation (Debian's extension_destdir), so a run
+# tests its own build even while another tree installs into the system.
 #
 # The command sees PGHOST, PGPORT, PGUSER (postgres), PGPASSWORD, PGDATABASE
 # from pg_virtualenv and SAAS_FDW_PG_LOG, the server's log file.  It runs as
 # the calling user (root in CI); the server runs as the OS user postgres, so
-# COPY ... FROM PROGRAM commands run as postgres.  The cluster is dropped
-# when the command ends; on failure pg_virtualenv prints the log's tail.
+# COPY ... FROM PROGRAM commands run as postgres.  The server's Unix socket
+# is in a private directory; clients connect over TCP (PGHOST=localhost).
+# The cluster is dropped when the command ends; on failure pg_virtualenv
+# prints the log's tail.  The exit status is the command's.
 # Test suites call this (through $SAAS_FDW_WITH_CLUSTER) when they need a
 # cluster with other settings than the one test/run.sh gives them.
 set -euo pipefail
 
 opts=(-o shared_preload_libraries=saas_fdw)
+# A private installation (make install DESTDIR=...) comes before the system's.
+if [[ -n ${SAAS_FDW_DESTDIR:-} ]]; then
+	opts+=(-o "extension_destdir=$SAAS_FDW_DESTDIR"
+		-o "dynamic_library_path=$SAAS_FDW_DESTDIR/usr/lib/postgresql/15/lib:\$libdir")
+fi
 while [[ $# -gt 0 && $1 != -- ]]; do
 	case $1 in
 	-o) opts+=(-o "$2"); shift 2 ;;
@@ -32,7 +42,13 @@ unset PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD PGSERVICE PGSYSCONFDIR \
 	PG_CLUSTER_CONF_ROOT SAAS_FDW_PG_LOG
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
 
-exec pg_virtualenv -t -v 15 "${opts[@]}" -- bash -c '
+# Its own socket directory: clusters of runs in separate network namespaces
+# (test/run.sh) may all get port 5432, and would clash in /var/run/postgresql.
+sockets=$(mktemp -d -t saas_fdw_sock.XXXXXX)
+trap 'rm -rf "$sockets"' EXIT
+[[ $(id -u) -eq 0 ]] && chown postgres:postgres "$sockets"
+
+pg_virtualenv -t -v 15 -o "unix_socket_directories=$sockets" "${opts[@]}" -- bash -c '
 	SAAS_FDW_PG_LOG=$(pg_lsclusters --no-header 15 regress | awk "{ print \$7 }")
 	export SAAS_FDW_PG_LOG
 	exec "$@"' with-cluster "$@"
