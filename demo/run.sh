@@ -7,19 +7,11 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 export FAKE_RUN_DIR
 FAKE_RUN_DIR=$(mktemp -d -t saas_fdw_demo.XXXXXX)
 trap 'bash test/fake/stop.sh --own >/dev/null 2>&1; rm -rf "$FAKE_RUN_DIR"' EXIT
 
-sudo=()
-[[ $(id -u) -eq 0 ]] || sudo=(sudo)
-
-echo "== installing dependencies"
-bash test/install-deps.sh
-echo "== building and installing saas_fdw"
-make -s
-"${sudo[@]}" make -s install >/dev/null
+bash test/build.sh
 echo "== starting the demo API"
 bash test/fake/start.sh github
 echo "== running demo/demo.sql in a throwaway cluster"

@@ -3,7 +3,7 @@
 #
 # 1. installs the Debian packages (test/install-deps.sh), builds and installs
 #    the extension (make install as root, else through sudo), and once more
-#    into a private DESTDIR that the test clusters load it from;
+#    into a private DESTDIR that the test clusters load it from (test/build.sh);
 # 2. starts the fake GitHub/Stripe/Slack APIs on 127.0.0.1:8081/8082/8083
 #    (test/fake/start.sh) and stops them on exit.  As root, steps 2 and 3
 #    run in a network namespace of their own (unshare --net, loopback only),
@@ -149,16 +149,8 @@ step_failed() {
 	exit 1
 }
 
-sudo=()
-[[ $(id -u) -eq 0 ]] || sudo=(sudo)
-
-echo "== installing dependencies"
-bash test/install-deps.sh || step_failed "install dependencies"
-echo "== building"
-make -s || step_failed "build"
-"${sudo[@]}" make -s install >/dev/null || step_failed "make install"
-# and privately, for the test clusters (see test/with-cluster.sh)
-make -s install DESTDIR="$SAAS_FDW_DESTDIR" >/dev/null || step_failed "make install DESTDIR"
+# (a private copy too: the test clusters load it, see test/with-cluster.sh)
+bash test/build.sh "$SAAS_FDW_DESTDIR" || step_failed "install dependencies, build, install"
 
 if [[ $(id -u) -eq 0 && ${SAAS_FDW_SHARED_NET:-} != 1 ]] && unshare --net true 2>/dev/null; then
 	echo "== own network namespace (loopback only)"

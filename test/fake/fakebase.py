@@ -142,6 +142,12 @@ class Request:
                 value = v
         return value
 
+    def credential(self):
+        """The Authorization header as (scheme in lower case, value), or
+        (None, None) without one."""
+        scheme, _, value = (self.header("Authorization") or "").strip().partition(" ")
+        return (scheme.lower(), value.strip()) if scheme else (None, None)
+
     def form_params(self):
         """Parameters from a POST body (form-encoded or JSON), as pairs."""
         if not self.body:

@@ -416,11 +416,8 @@ class GitHubService(FakeService):
 
     @staticmethod
     def _token(req):
-        auth = (req.header("Authorization") or "").strip()
-        scheme, _, value = auth.partition(" ")
-        if scheme.lower() in ("bearer", "token"):
-            return value.strip()
-        return None
+        scheme, value = req.credential()
+        return value if scheme in ("bearer", "token") else None
 
     def _finish(self, req, resp, bucket):
         """Common headers, ETag/304 and rate-limit accounting."""

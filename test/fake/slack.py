@@ -290,10 +290,9 @@ class SlackService(FakeService):
 
     @staticmethod
     def _token(req, params):
-        auth = (req.header("Authorization") or "").strip()
-        scheme, _, value = auth.partition(" ")
-        if scheme.lower() == "bearer" and value.strip():
-            return value.strip()
+        scheme, value = req.credential()
+        if scheme == "bearer" and value:
+            return value
         if req.method == "POST":
             for k, v in params:
                 if k == "token":

@@ -360,13 +360,12 @@ class StripeService(FakeService):
 
     @staticmethod
     def _key(req):
-        auth = (req.header("Authorization") or "").strip()
-        scheme, _, value = auth.partition(" ")
-        if scheme.lower() == "bearer" and value.strip():
-            return value.strip()
-        if scheme.lower() == "basic":
+        scheme, value = req.credential()
+        if scheme == "bearer" and value:
+            return value
+        if scheme == "basic":
             try:
-                user = base64.b64decode(value.strip()).decode("utf-8", "replace")
+                user = base64.b64decode(value).decode("utf-8", "replace")
             except ValueError:
                 return ""
             return user.split(":", 1)[0]

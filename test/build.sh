@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# build.sh [DESTDIR] -- install the Debian packages (test/install-deps.sh),
+# build saas_fdw and install it into the system (as root, else through sudo);
+# with an argument, install it once more under that DESTDIR (no root needed).
+# Used by test/run.sh and demo/run.sh.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+
+sudo=()
+[[ $(id -u) -eq 0 ]] || sudo=(sudo)
+
+echo "== installing dependencies"
+bash test/install-deps.sh
+echo "== building and installing saas_fdw"
+make -s
+"${sudo[@]}" make -s install >/dev/null
+if [[ $# -gt 0 ]]; then
+	make -s install DESTDIR="$1" >/dev/null
+fi
