@@ -642,7 +642,6 @@ cache_check_invariants(void)
 	int64		held = 0;
 	int64		pages = 0;
 	int64		claims = 0;
-	int64		lru_count = 0;
 	int64		lru_blocks = 0;
 	int64		in_use = 0;
 	int64		chained = 0;
@@ -708,7 +707,6 @@ cache_check_invariants(void)
 	{
 		CacheEntry *e = &cache_entries[i];
 
-		lru_count++;
 		lru_blocks += e->nblocks;
 		if (!e->in_lru)
 			elog(PANIC, "cache check: lru member not marked");
@@ -735,7 +733,6 @@ cache_check_invariants(void)
 	if (chained != in_use)
 		elog(PANIC, "cache check: chained %lld != %lld",
 			 (long long) chained, (long long) in_use);
-	(void) lru_count;
 }
 #endif
 

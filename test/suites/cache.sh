@@ -1,0 +1,307 @@
+#!/usr/bin/env bash
+# cache.sh -- the shared page cache (src/cache.c), end to end.
+#
+# Starts its own throwaway cluster (pg_virtualenv, saas_fdw preloaded) and
+# its own fake GitHub API on a free port, so its request counts are not
+# disturbed by other suites; both go away when it ends.  Every assertion
+# about requests reads the fake server's request log.  Needs saas_fdw
+# built and installed (make install) and, as root, works as is.
+#
+# Prints "ok - name" / "not ok - name" lines; exits non-zero on a failure.
+set -u
+
+if [[ -z ${SAAS_CACHE_SUITE_INNER:-} ]]; then
+	if [[ ! -f "$(pg_config --sharedir)/extension/saas_fdw.control" ]]; then
+		echo "not ok - saas_fdw is not installed (run make install first)"
+		exit 1
+	fi
+	export SAAS_CACHE_SUITE_INNER=1
+	# a free port of our own: other suites may run clusters at the same time
+	PGPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	export PGPORT
+	# pg_ctlcluster decides whether a cluster runs from its external pid
+	# file, by default /var/run/postgresql/15-regress.pid: the same for every
+	# pg_virtualenv cluster, so give ours its own (postgres removes it)
+	exec pg_virtualenv -t \
+		-o "external_pid_file=/tmp/saas_fdw_cache_suite.$$.pid" \
+		-o shared_preload_libraries=saas_fdw \
+		-o saas_fdw.cache_size=16MB \
+		-o max_connections=40 \
+		"$0" "$@"
+fi
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+failures=0
+tests=0
+
+# ---- reporting ---------------------------------------------------------
+
+ok() { tests=$((tests + 1)); echo "ok - $1"; }
+not_ok() {
+	tests=$((tests + 1)); failures=$((failures + 1))
+	echo "not ok - $1"
+	[[ -n ${2:-} ]] && printf '#   %s\n' "$2"
+}
+is() {		# actual expected name
+	if [[ $1 == "$2" ]]; then ok "$3"; else not_ok "$3" "got '$1', expected '$2'"; fi
+}
+check() {	# name condition-description command...
+	local name=$1 what=$2
+	shift 2
+	if "$@"; then ok "$name"; else not_ok "$name" "$what"; fi
+}
+
+# ---- a private fake GitHub API -------------------------------------------
+
+fake_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+FAKE=http://127.0.0.1:$fake_port
+fake_log=$(mktemp)
+python3 "$top/test/fake/github.py" --port "$fake_port" >"$fake_log" 2>&1 </dev/null &
+fake_pid=$!
+cleanup() {
+	kill "$fake_pid" 2>/dev/null
+	wait "$fake_pid" 2>/dev/null
+	rm -f "$fake_log"
+}
+trap cleanup EXIT
+
+for _ in $(seq 100); do
+	curl -sf -m 1 "$FAKE/_health" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+if ! curl -sf -m 1 "$FAKE/_health" >/dev/null 2>&1; then
+	echo "not ok - the fake GitHub API did not start"
+	cat "$fake_log"
+	exit 1
+fi
+
+# ---- helpers -------------------------------------------------------------
+
+sql() { psql -XAtq -v ON_ERROR_STOP=1 "$@"; }
+
+clear_log() { curl -sf "$FAKE/_log?clear=1" >/dev/null; }
+
+requests() {	# API requests since the last call, and clear the log
+	curl -sf "$FAKE/_log?clear=1" | grep -c '^GET ' || true
+}
+
+distinct_requests() {
+	curl -sf "$FAKE/_log?clear=1" | grep '^GET ' | sort -u | wc -l
+}
+
+SCAN="SELECT count(*) FROM github.issues WHERE repo = 'octo/hello'"
+
+scan() {	# [role]: run SCAN in a new backend, print the count
+	if [[ -n ${1:-} ]]; then
+		sql -c "SET ROLE $1" -c "$SCAN"
+	else
+		sql -c "$SCAN"
+	fi
+}
+
+stat() {	# column of the view for server gh (0 if no row)
+	local v
+	v=$(sql -c "SELECT $1 FROM saas_fdw_cache WHERE server = 'gh'")
+	echo "${v:-0}"
+}
+
+restart() {
+	local out
+	if ! out=$(pg_ctlcluster "$PGVERSION" regress restart 2>&1); then
+		printf '# %s\n' "$out"
+		return 1
+	fi
+	for _ in $(seq 50); do
+		sql -c "SELECT 1" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---- set up --------------------------------------------------------------
+
+if ! sql >/dev/null <<SQL
+CREATE EXTENSION saas_fdw;
+CREATE SERVER gh FOREIGN DATA WRAPPER saas_fdw
+  OPTIONS (service 'github', base_url '$FAKE');
+CREATE USER MAPPING FOR CURRENT_USER SERVER gh OPTIONS (token 'ghp_test');
+CREATE SCHEMA github;
+IMPORT FOREIGN SCHEMA github FROM SERVER gh INTO github;
+
+CREATE ROLE cache_other;
+CREATE ROLE cache_same;
+CREATE USER MAPPING FOR cache_other SERVER gh OPTIONS (token 'ghp_other');
+CREATE USER MAPPING FOR cache_same SERVER gh OPTIONS (token 'ghp_test');
+GRANT USAGE ON SCHEMA github TO cache_other, cache_same;
+GRANT SELECT ON ALL TABLES IN SCHEMA github TO cache_other, cache_same;
+SQL
+then
+	echo "not ok - set up the extension, server, mappings and schema"
+	exit 1
+fi
+ok "set up with shared_preload_libraries = saas_fdw"
+
+# ---- sharing between backends ----------------------------------------------
+
+sql -c "SELECT saas_fdw_cache_reset()" >/dev/null
+clear_log
+rows=$(scan)
+pages=$(requests)
+check "a cold scan pages through the API" "$pages requests for $rows rows" \
+	test "$pages" -ge 2
+is "$(stat misses)/$(stat hits)/$(stat entries)" "$pages/0/$pages" \
+	"a cold scan counts one miss and caches one entry per page"
+
+rows2=$(scan)
+is "$(requests)" 0 "the same scan in another backend makes no request"
+is "$rows2" "$rows" "the cached scan returns the same rows"
+is "$(stat hits)" "$pages" "the cached scan counts one hit per page"
+
+explain=$(sql -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) $SCAN")
+clear_log
+check "EXPLAIN ANALYZE shows the cache hits" "EXPLAIN ANALYZE said: $explain" \
+	grep -q "Cache Hits: $pages\$" <<<"$explain"
+
+# ---- credentials ---------------------------------------------------------
+
+rows_other=$(scan cache_other)
+is "$(requests)" "$pages" "another token does not see the first token's pages"
+scan cache_other >/dev/null
+is "$(requests)" 0 "the other token's pages are shared among its own backends"
+rows_same=$(scan cache_same)
+is "$(requests)" 0 "another role whose mapping has the same token shares the pages"
+is "$rows_same/$rows_other" "$rows/$rows" "all three see the same rows"
+
+# ---- TTL and revalidation ------------------------------------------------
+
+sql -c "SELECT saas_fdw_cache_reset('gh')" >/dev/null
+is "$(sql -c "SELECT count(*) FROM saas_fdw_cache WHERE server = 'gh'")" 0 \
+	"saas_fdw_cache_reset(server) forgets the server"
+sql -c "ALTER FOREIGN TABLE github.issues OPTIONS (ADD cache_ttl '2')"
+clear_log
+scan >/dev/null
+scan >/dev/null
+is "$(requests)" "$pages" "a table cache_ttl of 2 s: a second scan within it is served"
+sleep 2.5
+rows_reval=$(scan)
+is "$(requests)" "$pages" "after the TTL every page is asked for again"
+is "$(stat revalidations)" "$pages" "each expired page came back as a counted 304 revalidation"
+is "$rows_reval" "$rows" "a revalidated scan returns the same rows"
+scan >/dev/null
+is "$(requests)" 0 "a 304 makes the page fresh for another TTL"
+
+# ---- cache_ttl 0 ---------------------------------------------------------
+
+sql -c "SELECT saas_fdw_cache_reset()" >/dev/null
+sql -c "ALTER FOREIGN TABLE github.issues OPTIONS (SET cache_ttl '0')"
+clear_log
+scan >/dev/null
+scan >/dev/null
+is "$(requests)" $((2 * pages)) "table option cache_ttl 0 bypasses the cache"
+is "$(sql -c "SELECT coalesce(sum(entries + hits + misses), 0) FROM saas_fdw_cache")" 0 \
+	"a bypassing scan neither reads nor fills the cache"
+sql -c "ALTER FOREIGN TABLE github.issues OPTIONS (DROP cache_ttl)"
+sql -c "SET saas_fdw.cache_ttl = 0" -c "$SCAN" -c "$SCAN" >/dev/null
+is "$(requests)" $((2 * pages)) "SET saas_fdw.cache_ttl = 0 bypasses the cache"
+sql -c "ALTER SERVER gh OPTIONS (ADD cache_ttl '0')"
+scan >/dev/null
+scan >/dev/null
+is "$(requests)" $((2 * pages)) "server option cache_ttl 0 bypasses the cache"
+sql -c "ALTER SERVER gh OPTIONS (DROP cache_ttl)"
+
+# ---- eight concurrent cold scans ---------------------------------------------
+
+sql -c "SELECT saas_fdw_cache_reset()" >/dev/null
+clear_log
+tmp=$(mktemp -d)
+scanners=()
+for i in $(seq 8); do
+	scan >"$tmp/$i" 2>&1 &
+	scanners+=($!)
+done
+wait "${scanners[@]}"
+is "$(cat "$tmp"/* | sort -u | tr '\n' ' ')" "$rows " "eight concurrent scans all return the rows"
+rm -rf "$tmp"
+is "$(requests)" "$pages" "eight concurrent cold scans make each request once"
+is "$(( $(stat hits) + $(stat misses) ))" $((8 * pages)) \
+	"eight scans: hits + misses = page lookups"
+
+# ---- restart -------------------------------------------------------------
+
+bytes_all=$(stat bytes)
+check "restart the server" "pg_ctlcluster restart failed" restart
+is "$(sql -c "SELECT entries || '/' || used_bytes FROM saas_fdw_cache_space()")" "0/0" \
+	"a restarted server starts with an empty cache"
+clear_log
+scan >/dev/null
+is "$(requests)" "$pages" "after a restart the first scan fetches again"
+
+# ---- a small cache ----------------------------------------------------------
+
+# room for about 60% of the scan's pages: the largest page fits, not all do
+small_kb=$(( bytes_all * 6 / 10 * 107 / 100 / 1024 + 12 ))
+sql -c "ALTER SYSTEM SET saas_fdw.cache_size = '${small_kb}kB'" >/dev/null
+check "restart with saas_fdw.cache_size = ${small_kb}kB" "restart failed" restart
+total=$(sql -c "SELECT total_bytes FROM saas_fdw_cache_space()")
+check "the small cache cannot hold the whole scan" "total $total, scan needs $bytes_all" \
+	test "$total" -lt "$bytes_all"
+clear_log
+rows_small=$(scan)
+rows_small2=$(scan)
+made=$(requests)
+is "$rows_small/$rows_small2" "$rows/$rows" "scans through a small cache return the rows"
+check "a small cache evicts" "evictions: $(stat evictions)" test "$(stat evictions)" -ge 1
+check "a small cache still holds pages" "entries: $(stat entries)" test "$(stat entries)" -ge 1
+is "$(stat misses)" "$made" "every miss was a request and every request a miss"
+is "$(( $(stat hits) + $(stat misses) ))" $((2 * pages)) "hits + misses = page lookups"
+is "$(sql -c "SELECT (SELECT sum(bytes) FROM saas_fdw_cache) + available_bytes = total_bytes
+              AND used_bytes = (SELECT sum(bytes) FROM saas_fdw_cache)
+              AND entries = (SELECT sum(entries) FROM saas_fdw_cache)
+              FROM saas_fdw_cache_space()")" t \
+	"bytes used per server plus bytes available add up to the cache size"
+
+# a cache smaller than any page caches nothing and keeps working
+sql -c "ALTER SYSTEM SET saas_fdw.cache_size = '64kB'" >/dev/null
+check "restart with saas_fdw.cache_size = 64kB" "restart failed" restart
+total=$(sql -c "SELECT total_bytes FROM saas_fdw_cache_space()")
+if (( bytes_all / pages / 2 > total )); then
+	clear_log
+	rows_tiny=$(scan)
+	scan >/dev/null
+	is "$(requests)/$rows_tiny" "$((2 * pages))/$rows" "pages larger than the cache are fetched every time, correctly"
+	is "$(stat entries)" 0 "pages larger than the cache are not cached"
+else
+	ok "pages larger than the cache # SKIP pages are small ($((bytes_all / pages)) bytes)"
+fi
+
+# ---- permissions -------------------------------------------------------------
+
+err=$(sql -c "SET ROLE cache_other" -c "SELECT saas_fdw_cache_reset()" 2>&1)
+check "saas_fdw_cache_reset() is not open to every role" "got: $err" \
+	grep -q 'permission denied' <<<"$err"
+
+# ---- without preload -----------------------------------------------------------
+
+# (ALTER SYSTEM ... = '' would ask for a library named ""; and without the
+# library saas_fdw.cache_size is no known setting, so drop it too)
+sql -c "ALTER SYSTEM RESET saas_fdw.cache_size" >/dev/null
+pg_conftool "$PGVERSION" regress remove shared_preload_libraries
+pg_conftool "$PGVERSION" regress remove saas_fdw.cache_size
+check "restart without shared_preload_libraries" "restart failed" restart
+err=$(sql -c "SELECT * FROM saas_fdw_cache" 2>&1)
+check "without preload the view says how to enable the cache" "got: $err" \
+	grep -q 'HINT:  Add saas_fdw to shared_preload_libraries and restart the server.' <<<"$err"
+err=$(sql -c "SELECT saas_fdw_cache_reset()" 2>&1)
+check "without preload saas_fdw_cache_reset() raises the same error" "got: $err" \
+	grep -q 'saas_fdw shared cache is not available' <<<"$err"
+clear_log
+rows_nopre=$(scan 2>&1)
+scan >/dev/null 2>&1
+is "$rows_nopre/$(requests)" "$rows/$((2 * pages))" "without preload scans work and are not cached"
+
+echo "1..$tests"
+if (( failures > 0 )); then
+	echo "# $failures of $tests failed"
+	exit 1
+fi
+exit 0
