@@ -1,54 +1,38 @@
 #!/usr/bin/env bash
 # cache.sh -- the shared page cache (src/cache.c), end to end.
 #
-# Starts its own throwaway cluster (pg_virtualenv, saas_fdw preloaded) and
-# its own fake GitHub API on a free port, so its request counts are not
-# disturbed by other suites; both go away when it ends.  Every assertion
-# about requests reads the fake server's request log.  Needs saas_fdw
-# built and installed (make install) and, as root, works as is.
+# Runs in a cluster of its own (test/with-cluster.sh: saas_fdw preloaded,
+# saas_fdw.cache_size = 16MB), because it restarts it with other cache sizes
+# and finally without shared_preload_libraries; and against a fake GitHub API
+# of its own on a free port, so nothing else touches the request log that
+# every assertion about requests reads.  test/run.sh runs it; by hand:
+#     make install && test/suites/cache.sh
 #
 # Prints "ok - name" / "not ok - name" lines; exits non-zero on a failure.
 set -u
 
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
 if [[ -z ${SAAS_CACHE_SUITE_INNER:-} ]]; then
-	if [[ ! -f "$(pg_config --sharedir)/extension/saas_fdw.control" ]]; then
-		echo "not ok - saas_fdw is not installed (run make install first)"
-		exit 1
-	fi
 	export SAAS_CACHE_SUITE_INNER=1
-	# a free port of our own: other suites may run clusters at the same time
-	PGPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	export PGPORT
-	# pg_ctlcluster decides whether a cluster runs from its external pid
-	# file, by default /var/run/postgresql/15-regress.pid: the same for every
-	# pg_virtualenv cluster, so give ours its own (postgres removes it)
-	exec pg_virtualenv -t \
+	# pg_ctlcluster tells whether a cluster runs from its external pid file,
+	# by default /var/run/postgresql/15-regress.pid: the same for every
+	# pg_virtualenv cluster on the machine, so ours gets its own (postgres
+	# removes it when it stops)
+	exec "${SAAS_FDW_WITH_CLUSTER:-$top/test/with-cluster.sh}" \
 		-o "external_pid_file=/tmp/saas_fdw_cache_suite.$$.pid" \
-		-o shared_preload_libraries=saas_fdw \
 		-o saas_fdw.cache_size=16MB \
 		-o max_connections=40 \
-		"$0" "$@"
+		-- "$0" "$@"
 fi
 
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-failures=0
-tests=0
+. "${SAAS_FDW_TEST_LIB:-$top/test/lib.sh}"
 
-# ---- reporting ---------------------------------------------------------
-
-ok() { tests=$((tests + 1)); echo "ok - $1"; }
-not_ok() {
-	tests=$((tests + 1)); failures=$((failures + 1))
-	echo "not ok - $1"
-	[[ -n ${2:-} ]] && printf '#   %s\n' "$2"
-}
-is() {		# actual expected name
-	if [[ $1 == "$2" ]]; then ok "$3"; else not_ok "$3" "got '$1', expected '$2'"; fi
-}
-check() {	# name condition-description command...
+is() { t_equal "$3" "$2" "$1"; }	# actual expected name
+check() {	# name what-went-wrong command...
 	local name=$1 what=$2
 	shift 2
-	if "$@"; then ok "$name"; else not_ok "$name" "$what"; fi
+	if "$@"; then t_ok "$name"; else t_not_ok "$name" "$what"; fi
 }
 
 # ---- a private fake GitHub API -------------------------------------------
@@ -70,9 +54,8 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 if ! curl -sf -m 1 "$FAKE/_health" >/dev/null 2>&1; then
-	echo "not ok - the fake GitHub API did not start"
-	cat "$fake_log"
-	exit 1
+	t_not_ok "start a fake GitHub API" "$(cat "$fake_log")"
+	t_done
 fi
 
 # ---- helpers -------------------------------------------------------------
@@ -136,10 +119,10 @@ GRANT USAGE ON SCHEMA github TO cache_other, cache_same;
 GRANT SELECT ON ALL TABLES IN SCHEMA github TO cache_other, cache_same;
 SQL
 then
-	echo "not ok - set up the extension, server, mappings and schema"
-	exit 1
+	t_not_ok "set up the extension, server, mappings and schema"
+	t_done
 fi
-ok "set up with shared_preload_libraries = saas_fdw"
+t_ok "set up with shared_preload_libraries = saas_fdw"
 
 # ---- sharing between backends ----------------------------------------------
 
@@ -225,10 +208,43 @@ rm -rf "$tmp"
 is "$(requests)" "$pages" "eight concurrent cold scans make each request once"
 is "$(( $(stat hits) + $(stat misses) ))" $((8 * pages)) \
 	"eight scans: hits + misses = page lookups"
+bytes_all=$(stat bytes)	# what the pages of one scan take
+
+# The fake answers the first request for each octo/secondary URL with a
+# secondary rate limit (403, Retry-After: 1): the first backend holds the
+# fetch for a second, so the other seven surely arrive while it is in
+# flight and must wait for its page.
+clear_log
+tmp=$(mktemp -d)
+scanners=()
+for i in $(seq 8); do
+	sql -c "SELECT count(*) FROM github.issues WHERE repo = 'octo/secondary'" >"$tmp/$i" 2>&1 &
+	scanners+=($!)
+done
+wait "${scanners[@]}"
+is "$(cat "$tmp"/* | sort -u | tr '\n' ' ')" "70 " "eight scans during a one-second fetch all return the rows"
+rm -rf "$tmp"
+is "$(requests)" 2 "eight scans during a one-second fetch: one fetch (a refusal and its retry)"
+is "$(( $(stat hits) + $(stat misses) ))" $((8 * pages + 8)) "the seven waiters count as hits"
+
+# A backend waiting for another's fetch can be cancelled (octo/ratelimited:
+# the first request for each URL is refused for 1-2 s).
+sql -c "SELECT count(*) FROM github.issues WHERE repo = 'octo/ratelimited'" >/dev/null 2>&1 &
+fetcher=$!
+sleep 0.3
+started=$(date +%s%N)
+err=$(sql -c "SET statement_timeout = '300ms'" \
+	-c "SELECT count(*) FROM github.issues WHERE repo = 'octo/ratelimited'" 2>&1)
+waited_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+check "statement_timeout cancels a backend waiting for another's fetch" "after ${waited_ms} ms: $err" \
+	grep -q 'canceling statement due to statement timeout' <<<"$err"
+wait "$fetcher"
+is "$?" 0 "the fetching backend finishes its scan"
+is "$(sql -c "SELECT count(*) FROM github.issues WHERE repo = 'octo/ratelimited'")/$(requests)" "70/2" \
+	"the page fetched meanwhile is cached"
 
 # ---- restart -------------------------------------------------------------
 
-bytes_all=$(stat bytes)
 check "restart the server" "pg_ctlcluster restart failed" restart
 is "$(sql -c "SELECT entries || '/' || used_bytes FROM saas_fdw_cache_space()")" "0/0" \
 	"a restarted server starts with an empty cache"
@@ -271,7 +287,7 @@ if (( bytes_all / pages / 2 > total )); then
 	is "$(requests)/$rows_tiny" "$((2 * pages))/$rows" "pages larger than the cache are fetched every time, correctly"
 	is "$(stat entries)" 0 "pages larger than the cache are not cached"
 else
-	ok "pages larger than the cache # SKIP pages are small ($((bytes_all / pages)) bytes)"
+	t_ok "pages larger than the cache # SKIP pages are small ($((bytes_all / pages)) bytes)"
 fi
 
 # ---- permissions -------------------------------------------------------------
@@ -299,9 +315,4 @@ rows_nopre=$(scan 2>&1)
 scan >/dev/null 2>&1
 is "$rows_nopre/$(requests)" "$rows/$((2 * pages))" "without preload scans work and are not cached"
 
-echo "1..$tests"
-if (( failures > 0 )); then
-	echo "# $failures of $tests failed"
-	exit 1
-fi
-exit 0
+t_done
