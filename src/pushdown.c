@@ -20,6 +20,8 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
+
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
 #include "nodes/makefuncs.h"
@@ -521,6 +523,18 @@ format_value(Datum value, Oid type, ValueFormat format, PushOp op,
 	return true;
 }
 
+/* "1234567890.123456": ten digits, a dot, six digits */
+static bool
+is_fixed_width_ts(const char *ts)
+{
+	int			i;
+
+	for (i = 0; i < 17; i++)
+		if (i == 10 ? ts[i] != '.' : !isdigit((unsigned char) ts[i]))
+			return false;
+	return ts[17] == '\0';
+}
+
 static bool
 list_has_string(List *list, const char *value)
 {
@@ -603,7 +617,9 @@ bind_value(const ResourceSpec *resource, PushedQual *qual, Datum value,
 	}
 
 	initStringInfo(&buf);
-	if (format_value(value, type, format, op, &buf))
+	if (format == VALUE_SLACK_TS_TEXT && !is_fixed_width_ts(TextDatumGetCString(value)))
+		bound->unsent = true;
+	else if (format_value(value, type, format, op, &buf))
 		bound->values = list_make1(buf.data);
 	else
 		bound->no_rows = true;
@@ -805,7 +821,7 @@ emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
 		}
 		name = pnstrdup(p + 1, close - p - 1);
 		if (stream->single && strcmp(name, resource->single_key) == 0)
-			append_value(&url, single_value, single_verbatim, in_path);
+			append_value(&url, single_value, single_verbatim, false);	/* an id: '/' encoded too */
 		else if ((k = key_index(resource, name)) >= 0 && keys[k] != NULL)
 			append_value(&url, keys[k], keys_verbatim[k], in_path);
 		else
@@ -890,6 +906,8 @@ build_request_streams(const SaasTableOptions *options, List *quals,
 
 		if (values->no_rows)
 			return NIL;
+		if (values->unsent)
+			continue;
 		if (qual->kind == BIND_PARAM && resource->pushdown[qual->spec_index].extra_query)
 			builder.fixed_params = parse_fixed_query(builder.fixed_params,
 													 resource->pushdown[qual->spec_index].extra_query);

@@ -55,6 +55,8 @@ typedef struct BoundValues
 {
 	List	   *values;			/* char * */
 	bool		no_rows;
+	bool		unsent;			/* a value the API would read differently:
+								 * the qual stays local only */
 	bool		verbatim;		/* already written for EXPLAIN: do not
 								 * URL-encode */
 } BoundValues;

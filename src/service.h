@@ -67,7 +67,10 @@ typedef enum ValueFormat
 								 * to the second (never exact) */
 	VALUE_EPOCH,				/* timestamptz as whole Unix seconds, rounded
 								 * by the operator so the bound stays exact */
-	VALUE_SLACK_TS				/* timestamptz as "seconds.micros" */
+	VALUE_SLACK_TS,				/* timestamptz as "seconds.micros" */
+	VALUE_SLACK_TS_TEXT			/* a ts string, sent only in its fixed-width
+								 * form "1234567890.123456", where text order
+								 * is the API's numeric order */
 } ValueFormat;
 
 typedef struct ColumnSpec

@@ -74,7 +74,7 @@ static const ColumnSpec slack_message_columns[] = {
 };
 
 static const PushdownSpec slack_message_pushdown[] = {
-	SLACK_TS_RANGE("ts", VALUE_TEXT, true),
+	SLACK_TS_RANGE("ts", VALUE_SLACK_TS_TEXT, true),
 	SLACK_TS_RANGE("ts_time", VALUE_SLACK_TS, false),
 	{NULL}
 };
@@ -94,7 +94,7 @@ static const ColumnSpec slack_reply_columns[] = {
 };
 
 static const PushdownSpec slack_reply_pushdown[] = {
-	SLACK_TS_RANGE("ts", VALUE_TEXT, true),
+	SLACK_TS_RANGE("ts", VALUE_SLACK_TS_TEXT, true),
 	SLACK_TS_RANGE("ts_time", VALUE_SLACK_TS, false),
 	{NULL}
 };
