@@ -76,17 +76,6 @@ conversion_error_callback(void *arg)
 				   pos->column->name, pos->reader->relname);
 }
 
-static int
-key_column_index(const ResourceSpec *resource, const char *name)
-{
-	int			i;
-
-	for (i = 0; resource->key_columns && resource->key_columns[i]; i++)
-		if (strcmp(resource->key_columns[i], name) == 0)
-			return i;
-	return -1;
-}
-
 static void
 init_column(ColumnReader *column, Relation rel, const ResourceSpec *resource,
 			AttrNumber attnum)
@@ -106,7 +95,7 @@ init_column(ColumnReader *column, Relation rel, const ResourceSpec *resource,
 	if (path == NULL && spec != NULL)
 	{
 		if (spec->path == NULL)
-			column->key_index = key_column_index(resource, spec->name);
+			column->key_index = resource_key_index(resource, spec->name);
 		path = spec->path;
 		column->conv = spec->conv;
 	}

@@ -225,17 +225,6 @@ match_qual(PlannerInfo *root, Expr *clause, Index relid, QualShape *shape)
 }
 
 static int
-key_index(const ResourceSpec *resource, const char *column)
-{
-	int			i;
-
-	for (i = 0; resource->key_columns && resource->key_columns[i]; i++)
-		if (strcmp(resource->key_columns[i], column) == 0)
-			return i;
-	return -1;
-}
-
-static int
 pushdown_index(const ResourceSpec *resource, const char *column, PushOp op)
 {
 	int			i;
@@ -316,7 +305,7 @@ plan_request(PlannerInfo *root, RelOptInfo *baserel,
 		qual->value = shape.value;
 		qual->is_array = shape.is_array;
 
-		if (shape.op == PUSH_EQ && (qual->spec_index = key_index(resource, column)) >= 0)
+		if (shape.op == PUSH_EQ && (qual->spec_index = resource_key_index(resource, column)) >= 0)
 			qual->kind = BIND_KEY;
 		else if (shape.op == PUSH_EQ && resource->single_key &&
 				 strcmp(resource->single_key, column) == 0)
@@ -822,7 +811,7 @@ emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
 		name = pnstrdup(p + 1, close - p - 1);
 		if (stream->single && strcmp(name, resource->single_key) == 0)
 			append_value(&url, single_value, single_verbatim, false);	/* an id: '/' encoded too */
-		else if ((k = key_index(resource, name)) >= 0 && keys[k] != NULL)
+		else if ((k = resource_key_index(resource, name)) >= 0 && keys[k] != NULL)
 			append_value(&url, keys[k], keys_verbatim[k], in_path);
 		else
 			elog(ERROR, "no value for {%s} in %s", name, template);

@@ -55,15 +55,22 @@ resource_column(const ResourceSpec *resource, const char *column)
 	return NULL;
 }
 
+/* Position of column among the resource's key columns, or -1. */
+int
+resource_key_index(const ResourceSpec *resource, const char *column)
+{
+	int			i;
+
+	for (i = 0; resource->key_columns && resource->key_columns[i]; i++)
+		if (strcmp(resource->key_columns[i], column) == 0)
+			return i;
+	return -1;
+}
+
 bool
 resource_is_key_column(const ResourceSpec *resource, const char *column)
 {
-	const char *const *key;
-
-	for (key = resource->key_columns; key != NULL && *key != NULL; key++)
-		if (strcmp(*key, column) == 0)
-			return true;
-	return false;
+	return resource_key_index(resource, column) >= 0;
 }
 
 /* Does the resource's default_query set this parameter? */

@@ -169,6 +169,8 @@ extern const ResourceSpec *resource_lookup(const ServiceSpec *service,
 										   const char *table);
 extern const ColumnSpec *resource_column(const ResourceSpec *resource,
 										 const char *column);
+extern int	resource_key_index(const ResourceSpec *resource,
+							   const char *column);
 extern bool resource_is_key_column(const ResourceSpec *resource,
 								   const char *column);
 extern bool resource_has_default_param(const ResourceSpec *resource,
