@@ -12,6 +12,7 @@ OBJS = \
 	src/scan.o \
 	src/convert.o \
 	src/import.o \
+	src/describe.o \
 	src/fetch.o \
 	src/http.o \
 	src/api_error.o \

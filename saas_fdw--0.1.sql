@@ -70,3 +70,17 @@ LANGUAGE C STRICT VOLATILE;
 
 REVOKE ALL ON FUNCTION saas_fdw_cache_reset() FROM PUBLIC;
 REVOKE ALL ON FUNCTION saas_fdw_cache_reset(text) FROM PUBLIC;
+
+-- Comments on imported tables (src/describe.c): after IMPORT FOREIGN SCHEMA,
+-- every foreign table it created on a saas_fdw server gets a COMMENT on the
+-- table and on each column, saying what it is and which filters reach the
+-- API.  (IMPORT FOREIGN SCHEMA itself may return only CREATE FOREIGN TABLE.)
+CREATE FUNCTION saas_fdw_import_comments()
+RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'saas_fdw_import_comments'
+LANGUAGE C;
+
+CREATE EVENT TRIGGER saas_fdw_import_comments
+  ON ddl_command_end
+  WHEN TAG IN ('IMPORT FOREIGN SCHEMA')
+  EXECUTE FUNCTION saas_fdw_import_comments();

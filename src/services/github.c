@@ -26,7 +26,7 @@ static const char *const repo_key[] = {"repo", NULL};
 static const char *const repo_issue_key[] = {"repo", "issue_number", NULL};
 
 static const ColumnSpec github_issue_columns[] = {
-	{"repo", "text", NULL, CONV_VALUE, "repository as owner/name (required: = or IN)"},
+	{"repo", "text", NULL, CONV_VALUE, "repository as owner/name"},
 	{"number", "integer", "number", CONV_VALUE, "issue number within the repository"},
 	{"id", "bigint", "id", CONV_VALUE, "global issue id"},
 	{"title", "text", "title", CONV_VALUE, "title"},
@@ -69,8 +69,8 @@ static const SortSpec github_issue_sorts[] = {
 };
 
 static const ColumnSpec github_comment_columns[] = {
-	{"repo", "text", NULL, CONV_VALUE, "repository as owner/name (required)"},
-	{"issue_number", "integer", NULL, CONV_VALUE, "number of the issue (required)"},
+	{"repo", "text", NULL, CONV_VALUE, "repository as owner/name"},
+	{"issue_number", "integer", NULL, CONV_VALUE, "number of the issue"},
 	{"id", "bigint", "id", CONV_VALUE, "comment id"},
 	{"body", "text", "body", CONV_VALUE, "body in Markdown"},
 	{"user_login", "text", "user.login", CONV_VALUE, "login of the author"},

@@ -59,7 +59,7 @@ static const PushdownSpec slack_channel_pushdown[] = {
 	{column, PUSH_LE, "latest", format, NULL, exact, "inclusive=true"}
 
 static const ColumnSpec slack_message_columns[] = {
-	{"channel", "text", NULL, CONV_VALUE, "channel id (required: =, IN, or a join)"},
+	{"channel", "text", NULL, CONV_VALUE, "channel id"},
 	{"ts", "text", "ts", CONV_VALUE, "message id within the channel, \"seconds.micros\""},
 	{"ts_time", "timestamptz", "ts", CONV_VALUE, "ts as a time"},
 	{"user", "text", "user", CONV_VALUE, "user id of the author"},
@@ -80,8 +80,8 @@ static const PushdownSpec slack_message_pushdown[] = {
 };
 
 static const ColumnSpec slack_reply_columns[] = {
-	{"channel", "text", NULL, CONV_VALUE, "channel id (required)"},
-	{"thread_ts", "text", NULL, CONV_VALUE, "ts of the thread's parent (required)"},
+	{"channel", "text", NULL, CONV_VALUE, "channel id"},
+	{"thread_ts", "text", NULL, CONV_VALUE, "ts of the thread's parent"},
 	{"ts", "text", "ts", CONV_VALUE, "message id within the channel"},
 	{"ts_time", "timestamptz", "ts", CONV_VALUE, "ts as a time"},
 	{"user", "text", "user", CONV_VALUE, "user id of the author"},

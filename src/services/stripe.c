@@ -40,7 +40,7 @@ static const SortSpec stripe_sorts[] = {
 };
 
 static const ColumnSpec stripe_charge_columns[] = {
-	{"id", "text", "id", CONV_VALUE, "charge id (ch_...); = and IN read single charges"},
+	{"id", "text", "id", CONV_VALUE, "charge id (ch_...)"},
 	{"amount", "bigint", "amount", CONV_VALUE, "amount in the currency's smallest unit"},
 	{"amount_captured", "bigint", "amount_captured", CONV_VALUE, "amount captured"},
 	{"amount_refunded", "bigint", "amount_refunded", CONV_VALUE, "amount refunded"},
@@ -74,7 +74,7 @@ static const PushdownSpec stripe_charge_pushdown[] = {
 };
 
 static const ColumnSpec stripe_customer_columns[] = {
-	{"id", "text", "id", CONV_VALUE, "customer id (cus_...); = and IN read single customers"},
+	{"id", "text", "id", CONV_VALUE, "customer id (cus_...)"},
 	{"email", "text", "email", CONV_VALUE, "e-mail address (= is case-sensitive, as in the API)"},
 	{"name", "text", "name", CONV_VALUE, "full name or business name"},
 	{"description", "text", "description", CONV_VALUE, "description"},
@@ -96,7 +96,7 @@ static const PushdownSpec stripe_customer_pushdown[] = {
 };
 
 static const ColumnSpec stripe_refund_columns[] = {
-	{"id", "text", "id", CONV_VALUE, "refund id (re_...); = and IN read single refunds"},
+	{"id", "text", "id", CONV_VALUE, "refund id (re_...)"},
 	{"amount", "bigint", "amount", CONV_VALUE, "amount in the currency's smallest unit"},
 	{"currency", "text", "currency", CONV_VALUE, "three-letter ISO currency code, lowercase"},
 	{"charge", "text", "charge", CONV_EXPANDABLE_ID, "refunded charge id (ch_...)"},
@@ -117,7 +117,7 @@ static const PushdownSpec stripe_refund_pushdown[] = {
 };
 
 static const ColumnSpec stripe_invoice_columns[] = {
-	{"id", "text", "id", CONV_VALUE, "invoice id (in_...); = and IN read single invoices"},
+	{"id", "text", "id", CONV_VALUE, "invoice id (in_...)"},
 	{"customer", "text", "customer", CONV_EXPANDABLE_ID, "customer id (cus_...)"},
 	{"subscription", "text", "subscription", CONV_EXPANDABLE_ID, "subscription id (sub_...)"},
 	{"status", "text", "status", CONV_VALUE, "draft, open, paid, uncollectible or void"},

@@ -1,0 +1,233 @@
+/*-------------------------------------------------------------------------
+ *
+ * describe.c
+ *		  COMMENTs on the foreign tables IMPORT FOREIGN SCHEMA creates: what
+ *		  each table and column is, and which filters reach the API.
+ *
+ * IMPORT FOREIGN SCHEMA may hand back only CREATE FOREIGN TABLE statements,
+ * so the comments are set by an event trigger the extension script creates
+ * (ddl_command_end, tag IMPORT FOREIGN SCHEMA).  It looks only at the
+ * foreign tables that very statement created, and only at those of a
+ * saas_fdw server: tables created earlier, their comments, and the tables of
+ * other wrappers are never touched.  BI tools show these comments as table
+ * and column descriptions (JDBC's REMARKS).
+ *
+ * The "pushed down" part is written from the service description
+ * (PushdownSpec, SortSpec, key columns), so it cannot drift from what the
+ * planner does; the free text comes from ResourceSpec.doc and
+ * ColumnSpec.doc.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_class.h"
+#include "commands/comment.h"
+#include "commands/event_trigger.h"
+#include "executor/spi.h"
+#include "foreign/fdwapi.h"
+#include "foreign/foreign.h"
+#include "utils/lsyscache.h"
+
+#include "scan.h"
+
+/* How each pushable operator is written in a comment. */
+static const char *const push_op_text[] = {
+	[PUSH_EQ] = "=, IN",
+	[PUSH_LT] = "<",
+	[PUSH_LE] = "<=",
+	[PUSH_GT] = ">",
+	[PUSH_GE] = ">=",
+	[PUSH_CONTAINS] = "= ANY, @>",
+	[PUSH_IS_NULL] = "IS NULL",
+	[PUSH_IS_NOT_NULL] = "IS NOT NULL",
+	[PUSH_IS_TRUE] = "= true",
+	[PUSH_IS_FALSE] = "= false"
+};
+
+static void
+append_item(StringInfo buf, const char *first_prefix, const char *item)
+{
+	appendStringInfo(buf, "%s%s", buf->len == 0 ? first_prefix : ", ", item);
+}
+
+/*
+ * The operators the API filters this column by ("=, IN, <"), "" for none;
+ * *approximate tells whether the API applies any of them only roughly.
+ */
+static char *
+column_filters(const ResourceSpec *resource, const char *column,
+			   bool *approximate)
+{
+	StringInfoData buf;
+	int			op;
+	int			i;
+
+	initStringInfo(&buf);
+	*approximate = false;
+	if (resource->single_key && strcmp(resource->single_key, column) == 0)
+		append_item(&buf, "", "=, IN (one request per value)");
+	for (op = PUSH_EQ; op <= PUSH_IS_FALSE; op++)
+		for (i = 0; resource->pushdown && resource->pushdown[i].column; i++)
+		{
+			const PushdownSpec *spec = &resource->pushdown[i];
+
+			if (spec->op == op && strcmp(spec->column, column) == 0)
+			{
+				append_item(&buf, "", push_op_text[op]);
+				*approximate |= !spec->exact;
+				break;
+			}
+		}
+	return buf.data;
+}
+
+/* The ORDER BY on this column that the API delivers, or NULL. */
+static const char *
+column_order(const ResourceSpec *resource, const char *column)
+{
+	int			i;
+
+	for (i = 0; resource->sorts && resource->sorts[i].column; i++)
+	{
+		const SortSpec *sort = &resource->sorts[i];
+
+		if (strcmp(sort->column, column) == 0)
+			return sort->asc_params && sort->desc_params ? "ORDER BY ASC, DESC"
+				: sort->asc_params ? "ORDER BY ASC" : "ORDER BY DESC";
+	}
+	return NULL;
+}
+
+static char *
+column_comment(const ResourceSpec *resource, const ColumnSpec *column)
+{
+	StringInfoData buf;
+	StringInfoData pushed;
+	bool		approximate;
+	const char *order = column_order(resource, column->name);
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, column->doc);
+	if (resource_is_key_column(resource, column->name))
+	{
+		appendStringInfo(&buf, "; required: =, IN, a join, or the table option %s",
+						 column->name);
+		return buf.data;
+	}
+	initStringInfo(&pushed);
+	appendStringInfoString(&pushed, column_filters(resource, column->name, &approximate));
+	if (order)
+		append_item(&pushed, "", order);
+	if (pushed.len > 0)
+		appendStringInfo(&buf, "; pushed down%s: %s",
+						 approximate ? " (approximately, then rechecked)" : "",
+						 pushed.data);
+	return buf.data;
+}
+
+static char *
+table_comment(const ResourceSpec *resource)
+{
+	StringInfoData buf;
+	StringInfoData filtered;
+	StringInfoData ordered;
+	const ColumnSpec *column;
+	bool		approximate;
+	int			i;
+
+	initStringInfo(&buf);
+	initStringInfo(&filtered);
+	initStringInfo(&ordered);
+	appendStringInfoString(&buf, resource->doc);
+	for (i = 0; resource->key_columns && resource->key_columns[i]; i++)
+		appendStringInfo(&buf, "%s%s", i == 0 ? "; required: " : ", ",
+						 resource->key_columns[i]);
+	for (column = resource->columns; column->name; column++)
+	{
+		if (resource_is_key_column(resource, column->name))
+			continue;
+		if (column_filters(resource, column->name, &approximate)[0] != '\0')
+			append_item(&filtered, "; filters pushed down: ", column->name);
+		if (column_order(resource, column->name))
+			append_item(&ordered, "; ORDER BY pushed down: ", column->name);
+	}
+	if (filtered.len + ordered.len == 0)
+		appendStringInfoString(&buf, "; nothing is pushed down: every query reads the whole list");
+	else
+		appendStringInfo(&buf, "%s%s (see the column comments)", filtered.data, ordered.data);
+	return buf.data;
+}
+
+/* Does the foreign table belong to a server of this wrapper? */
+static bool
+is_saas_table(Oid relid)
+{
+	FdwRoutine *routine = GetFdwRoutineByServerId(GetForeignServerIdByRelId(relid));
+
+	return routine->ImportForeignSchema == saasImportForeignSchema;
+}
+
+static void
+describe_table(Oid relid)
+{
+	const ResourceSpec *resource = saas_get_table_options(relid)->resource;
+	const ColumnSpec *column;
+
+	CreateComments(relid, RelationRelationId, 0, table_comment(resource));
+	for (column = resource->columns; column->name; column++)
+	{
+		AttrNumber	attnum = get_attnum(relid, column->name);
+
+		if (attnum != InvalidAttrNumber)
+			CreateComments(relid, RelationRelationId, attnum,
+						   column_comment(resource, column));
+	}
+}
+
+/*
+ * The event trigger function: comment the saas_fdw foreign tables the
+ * IMPORT FOREIGN SCHEMA that just ended created.
+ */
+PG_FUNCTION_INFO_V1(saas_fdw_import_comments);
+
+Datum
+saas_fdw_import_comments(PG_FUNCTION_ARGS)
+{
+	MemoryContext outer = CurrentMemoryContext;
+	List	   *created = NIL;
+	ListCell   *cell;
+	uint64		i;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_EVENT_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("saas_fdw_import_comments() may only be called as an event trigger")));
+
+	SPI_connect();
+	if (SPI_execute("SELECT objid FROM pg_catalog.pg_event_trigger_ddl_commands()"
+					" WHERE classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+					" AND objsubid = 0 AND command_tag = 'CREATE FOREIGN TABLE'",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the commands of IMPORT FOREIGN SCHEMA");
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		Datum		objid = SPI_getbinval(SPI_tuptable->vals[i],
+										  SPI_tuptable->tupdesc, 1, &isnull);
+		MemoryContext spi = MemoryContextSwitchTo(outer);
+
+		created = lappend_oid(created, DatumGetObjectId(objid));
+		MemoryContextSwitchTo(spi);
+	}
+	SPI_finish();
+
+	foreach(cell, created)
+	{
+		Oid			relid = lfirst_oid(cell);
+
+		if (get_rel_relkind(relid) == RELKIND_FOREIGN_TABLE && is_saas_table(relid))
+			describe_table(relid);
+	}
+	PG_RETURN_VOID();
+}
