@@ -7,8 +7,9 @@
  * Rules a reader must know:
  *	- A clause is pushed only in a shape a resource's description names
  *	  (column, operator), with a built-in operator whose inputs are of one
- *	  type, and a value that does not depend on the scanned row and is not
- *	  volatile: a Const, a Param, or an outer column of a parameterized scan.
+ *	  type (or are both integers), and a value that does not depend on the
+ *	  scanned row and is not volatile: a Const, a Param, or an outer column
+ *	  of a parameterized scan.
  *	  Values are evaluated by the executor, never by the planner.
  *	- Every clause, pushed or not, is still checked by PostgreSQL: the API
  *	  only narrows what is fetched.  "Exact" only decides whether LIMIT may
@@ -110,6 +111,18 @@ is_runtime_value(PlannerInfo *root, Node *node, Index relid)
 }
 
 static bool
+is_integer_type(Oid type)
+{
+	return type == INT2OID || type == INT4OID || type == INT8OID;
+}
+
+/*
+ * A built-in operator whose inputs are of one type, or are two integer
+ * types: drivers bind integers as they like (JDBC's setLong makes
+ * "number = $1::bigint"), and an integer is written the same whatever its
+ * width, so int4 = int8 reaches the API as exactly as int4 = int4.
+ */
+static bool
 is_builtin_same_type_op(Oid opno)
 {
 	Oid			left;
@@ -118,7 +131,7 @@ is_builtin_same_type_op(Oid opno)
 	if (opno >= FirstNormalObjectId)
 		return false;
 	op_input_types(opno, &left, &right);
-	return left == right;
+	return left == right || (is_integer_type(left) && is_integer_type(right));
 }
 
 static bool
