@@ -2,7 +2,8 @@
  * BiToolsCheck -- what a BI tool does over JDBC, against saas_fdw tables
  * imported from the fake GitHub API: metadata (getTables, getColumns),
  * server-side prepared statements with generic plans, sampling queries
- * (LIMIT n, LIMIT 0, setMaxRows) and a cursor read with a fetch size.
+ * (LIMIT n, LIMIT 0, getMetaData, setMaxRows) and a cursor read with a
+ * fetch size.
  *
  * Run by test/suites/jdbc.sh, which compiles it against Debian's PostgreSQL
  * JDBC driver and sets up the database: schema "github" imported from a
@@ -205,6 +206,9 @@ public class BiToolsCheck {
         }
 
         try (PreparedStatement ps = conn.prepareStatement("SELECT * FROM github.issues WHERE repo = ?")) {
+            equal("getMetaData of a statement not yet run gives the columns",
+                  Integer.toString(ISSUE_COLUMNS.length), Integer.toString(ps.getMetaData().getColumnCount()));
+            equal("getMetaData makes no request", "[]", requests().toString());
             ps.setString(1, "octo/hello");
             ps.setMaxRows(10);
             equal("setMaxRows(10) returns 10 rows", "10", Integer.toString(countRows(ps)));
