@@ -67,7 +67,7 @@ column_filters(const ResourceSpec *resource, const char *column,
 	*approximate = false;
 	if (resource->single_key && strcmp(resource->single_key, column) == 0)
 		append_item(&buf, "", "=, IN (one request per value)");
-	for (op = PUSH_EQ; op <= PUSH_IS_FALSE; op++)
+	for (op = 0; op < lengthof(push_op_text); op++)
 		for (i = 0; resource->pushdown && resource->pushdown[i].column; i++)
 		{
 			const PushdownSpec *spec = &resource->pushdown[i];
