@@ -4,7 +4,7 @@
 --
 SET timezone = 'UTC';
 -- one page ahead at a time, so the request logs list pages in order
--- (09_read_ahead shows several at once)
+-- (11_read_ahead shows several at once)
 SET saas_fdw.read_ahead = 1;
 
 EXPLAIN (VERBOSE, COSTS OFF)
