@@ -3,6 +3,9 @@
 -- cache_ttl 0 so every query shows its own requests.
 --
 SET timezone = 'UTC';
+-- one page ahead at a time, so the request logs list pages in order
+-- (11_read_ahead shows several at once)
+SET saas_fdw.read_ahead = 1;
 CREATE SERVER gh FOREIGN DATA WRAPPER saas_fdw
   OPTIONS (service 'github', base_url 'http://127.0.0.1:8081', cache_ttl '0');
 CREATE USER MAPPING FOR CURRENT_USER SERVER gh OPTIONS (token 'ghp_test');

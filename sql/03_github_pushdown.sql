@@ -3,6 +3,9 @@
 -- local filter, and the requests made.
 --
 SET timezone = 'UTC';
+-- one page ahead at a time, so the request logs list pages in order
+-- (11_read_ahead shows several at once)
+SET saas_fdw.read_ahead = 1;
 
 -- repo IN (...): one request stream per repository
 EXPLAIN (VERBOSE, COSTS OFF)

@@ -3,6 +3,9 @@
 -- when every qual was pushed exactly.
 --
 SET timezone = 'UTC';
+-- one page ahead at a time, so the request logs list pages in order
+-- (11_read_ahead shows several at once)
+SET saas_fdw.read_ahead = 1;
 
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT number, created_at FROM github.issues WHERE repo = 'octo/hello'

@@ -545,7 +545,7 @@ api_rate_limit_hint(void)
 }
 
 /*
- * Raise the failure of a request: response is the final answer http_get
+ * Raise the failure of a request: response is the final answer http_finish
  * returned (usually status >= 400).  Never returns.
  */
 void

@@ -28,7 +28,8 @@
  * backend-local memory and released at (sub)transaction abort and at
  * backend exit as well, so an error anywhere cannot leave other backends
  * waiting; a waiter also checks every second that the claiming backend is
- * still alive.
+ * still alive, and gives up after saas_fdw.timeout (a page read ahead stays
+ * claimed until its scan reads it) and fetches the page itself.
  *
  * Locking rules (read these before changing anything below):
  *
@@ -1248,6 +1249,7 @@ cache_get(const CacheKey *key, int ttl_s, HttpResponse **page)
 	int32		url_len;
 	uint64		hashcode;
 	TimestampTz last_check = 0;
+	TimestampTz wait_start = 0;
 	ConditionVariable *cv;
 
 	*page = NULL;
@@ -1328,7 +1330,21 @@ cache_get(const CacheKey *key, int ttl_s, HttpResponse **page)
 			return copy ? CACHE_STALE : CACHE_MISS;
 		}
 
-		/* another backend is fetching this page: wait for it */
+		/*
+		 * Another backend is fetching this page: wait for it, but not longer
+		 * than a request may take.  A page it reads ahead stays claimed
+		 * until its scan gets there, which may be never soon (a cursor left
+		 * open): then fetch it ourselves, without a claim.
+		 */
+		if (wait_start == 0)
+			wait_start = now;
+		else if (TimestampDifferenceExceeds(wait_start, now, saas_timeout_ms))
+		{
+			cache->stats[e->stats_slot].misses++;
+			cache_unlock();
+			ConditionVariableCancelSleep();
+			return CACHE_MISS;
+		}
 		waited_claim = e->claim_id;
 		waited_pid = e->fetcher_pid;
 		cache_unlock();

@@ -4,16 +4,34 @@
  *		  Fetch one page of an API resource: shared cache first, then the
  *		  network; API errors raised, the body parsed.
  *
+ * A fetch is started (fetch_page_start) and later finished
+ * (fetch_page_finish) or cancelled (fetch_page_cancel), so that a scan can
+ * have the next pages on the way while it returns the rows of this one.  The request's strings, the answer and the
+ * parsed page live in the memory context current at the start.
+ *
  * Only successful pages are cached: an error response (including Slack's
  * errors sent with HTTP 200) is raised before cache_put, and a fetch that
- * fails or is cancelled releases its claim on the key (cache_abandon) so
- * backends waiting for the same page go on.
+ * fails, is cancelled or is abandoned by an error releases its claim on the
+ * key (cache_abandon, or cache.c's abort callback) so backends waiting for
+ * the same page go on.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "saas_fdw.h"
+
+struct PageFetch
+{
+	const FetchTarget *target;
+	bool		missing_ok;
+	HttpCounters *counters;
+	CacheKey	key;
+	CacheResult cached_state;
+	HttpResponse *cached;		/* a fresh hit, or the stale copy */
+	HttpRequest request;
+	HttpTransfer *transfer;		/* NULL for a fresh hit */
+};
 
 static FetchedPage
 parse_page(const FetchTarget *target, const char *url, HttpResponse *response)
@@ -26,51 +44,78 @@ parse_page(const FetchTarget *target, const char *url, HttpResponse *response)
 	return page;
 }
 
-FetchedPage
-fetch_page(const FetchTarget *target, const char *url, bool missing_ok,
-		   HttpCounters *counters)
+PageFetch *
+fetch_page_start(const FetchTarget *target, const char *url, bool missing_ok,
+				 HttpCounters *counters)
 {
-	CacheKey	key;
-	CacheResult cached_state;
-	HttpResponse *cached = NULL;
-	HttpResponse *volatile response = NULL;
-	HttpRequest request;
-	FetchedPage page;
+	PageFetch  *fetch = palloc0(sizeof(PageFetch));
+	HttpRequest *request = &fetch->request;
 
-	key.serverid = target->serverid;
-	key.credential = cache_credential(target->token);
-	key.url = url;
+	fetch->target = target;
+	fetch->missing_ok = missing_ok;
+	fetch->counters = counters;
+	fetch->key.serverid = target->serverid;
+	fetch->key.credential = cache_credential(target->token);
+	fetch->key.url = pstrdup(url);
 
-	cached_state = cache_get(&key, target->cache_ttl_s, &cached);
-	if (cached_state == CACHE_HIT)
+	fetch->cached_state = cache_get(&fetch->key, target->cache_ttl_s,
+									&fetch->cached);
+	if (fetch->cached_state == CACHE_HIT)
+		return fetch;
+
+	request->url = fetch->key.url;
+	request->token = target->token;
+	request->headers = target->service->headers;
+	request->timeout_ms = target->timeout_ms;
+	request->connect_timeout_ms = target->connect_timeout_ms;
+	request->max_retries = target->max_retries;
+	if (fetch->cached_state == CACHE_STALE)
 	{
-		counters->cache_hits++;
-		return parse_page(target, url, cached);
-	}
-
-	memset(&request, 0, sizeof(request));
-	request.url = url;
-	request.token = target->token;
-	request.headers = target->service->headers;
-	request.timeout_ms = target->timeout_ms;
-	request.connect_timeout_ms = target->connect_timeout_ms;
-	request.max_retries = target->max_retries;
-	if (cached_state == CACHE_STALE)
-	{
-		request.if_none_match = cached->etag;
-		request.if_modified_since = cached->last_modified;
+		request->if_none_match = fetch->cached->etag;
+		request->if_modified_since = fetch->cached->last_modified;
 	}
 
 	PG_TRY();
 	{
-		response = http_get(&request, counters);
+		fetch->transfer = http_start(request, counters);
+	}
+	PG_CATCH();
+	{
+		if (fetch->cached_state != CACHE_DISABLED)
+			cache_abandon(&fetch->key);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return fetch;
+}
 
-		if (response->status == 304 && cached_state == CACHE_STALE)
+FetchedPage
+fetch_page_finish(PageFetch *fetch)
+{
+	const FetchTarget *target = fetch->target;
+	const char *url = fetch->key.url;
+	HttpResponse *volatile response = NULL;
+	FetchedPage page;
+
+	if (fetch->cached_state == CACHE_HIT)
+	{
+		fetch->counters->cache_hits++;
+		return parse_page(target, url, fetch->cached);
+	}
+
+	PG_TRY();
+	{
+		HttpTransfer *transfer = fetch->transfer;
+
+		fetch->transfer = NULL;
+		response = http_finish(transfer);
+
+		if (response->status == 304 && fetch->cached_state == CACHE_STALE)
 		{
-			counters->revalidations++;
-			response = cached;
+			fetch->counters->revalidations++;
+			response = fetch->cached;
 		}
-		if (response->status == 404 && missing_ok)
+		if (response->status == 404 && fetch->missing_ok)
 		{
 			page.response = response;
 			page.doc = NULL;
@@ -84,18 +129,29 @@ fetch_page(const FetchTarget *target, const char *url, bool missing_ok,
 	}
 	PG_CATCH();
 	{
-		if (cached_state != CACHE_DISABLED)
-			cache_abandon(&key);
+		if (fetch->cached_state != CACHE_DISABLED)
+			cache_abandon(&fetch->key);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
 
-	if (cached_state != CACHE_DISABLED)
+	if (fetch->cached_state != CACHE_DISABLED)
 	{
 		if (page.doc != NULL)
-			cache_put(&key, response);
+			cache_put(&fetch->key, response);
 		else
-			cache_abandon(&key);
+			cache_abandon(&fetch->key);
 	}
 	return page;
+}
+
+/* A page no longer wanted: stop its request and release its claim. */
+void
+fetch_page_cancel(PageFetch *fetch)
+{
+	if (fetch->transfer != NULL)
+		http_discard(fetch->transfer);
+	fetch->transfer = NULL;
+	if (fetch->cached_state == CACHE_MISS || fetch->cached_state == CACHE_STALE)
+		cache_abandon(&fetch->key);
 }

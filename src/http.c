@@ -1,10 +1,13 @@
 /*-------------------------------------------------------------------------
  *
  * http.c
- *		  Everything that touches libcurl: one reusable connection handle per
- *		  backend, GET requests with timeouts, cancellation, redirects,
- *		  retries with backoff, rate limits, and the response headers the
- *		  rest of saas_fdw needs (Link rel="next", ETag, rate-limit counters).
+ *		  Everything that touches libcurl: GET requests with timeouts,
+ *		  cancellation, redirects, retries with backoff, rate limits, and the
+ *		  response headers the rest of saas_fdw needs (Link rel="next" and
+ *		  rel="last", ETag, rate-limit counters).  Several requests may be in
+ *		  flight at once (a scan reading pages ahead): each is an HttpTransfer
+ *		  on the backend's one curl multi handle, which also keeps the
+ *		  connections (and TLS sessions) for reuse across requests and scans.
  *
  * Rules a reader must know:
  *
@@ -16,14 +19,22 @@
  *
  * - Never ereport (or palloc in a way that can raise) inside a curl
  *	 callback: longjmp'ing through libcurl corrupts it.  Callbacks only set
- *	 flags in HttpTransfer and return; http_get raises after
- *	 curl_easy_perform returns.  Body memory is grown with
- *	 MCXT_ALLOC_NO_OOM for the same reason.
+ *	 flags in their HttpTransfer and return; http_finish raises after the
+ *	 transfer is done.  Body memory is grown with MCXT_ALLOC_NO_OOM for the
+ *	 same reason.
+ *
+ * - A transfer lives in TopMemoryContext and is owned by the resource owner
+ *	 that started it.  Its request strings and its body belong to the
+ *	 caller, who keeps them until http_finish or http_discard.  When an
+ *	 error unwinds past the owner, http_release_callback takes the transfer
+ *	 off the multi handle (without touching the caller's memory, which may
+ *	 be gone), so curl never writes through a dangling pointer.
  *
  * - Query cancel, statement_timeout and backend termination stop a request
- *	 in flight: the progress callback (called at least about once a second
- *	 even on a stalled connection) aborts the transfer, then
- *	 CHECK_FOR_INTERRUPTS raises.  Waits between retries use the latch.
+ *	 in flight: http_finish waits for the network in slices of at most
+ *	 HTTP_POLL_SLICE_MS and checks for interrupts between them, and the
+ *	 progress callback aborts a transfer when one is pending.  Waits between
+ *	 retries use the latch.
  *
  * - A response with HTTP status >= 400 is returned, not raised: the caller
  *	 raises it with api_report_error, which knows the service.  Only
@@ -43,9 +54,11 @@
 #include <curl/curl.h>
 
 #include "common/pg_prng.h"
+#include "lib/ilist.h"
 #include "miscadmin.h"
 #include "storage/latch.h"
 #include "utils/memutils.h"
+#include "utils/resowner.h"
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
@@ -69,13 +82,32 @@
 /* A Retry-After beyond this many seconds is treated as this many. */
 #define HTTP_MAX_RETRY_AFTER_S	86400.0
 
+/* how long http_finish waits for the network before checking interrupts */
+#define HTTP_POLL_SLICE_MS		100
+
+/* idle easy handles kept for the next transfers */
+#define HTTP_MAX_IDLE_HANDLES	16
+
 /*
- * State of the transfer in flight, shared with the curl callbacks.  A
- * backend runs one request at a time, so it is static: curl keeps pointers
- * to it between requests, which must never dangle.
+ * One request in flight, shared with the curl callbacks.  It stays at the
+ * same address from http_start to http_finish or http_discard: curl keeps
+ * pointers to it.
  */
-typedef struct HttpTransfer
+struct HttpTransfer
 {
+	dlist_node	node;			/* in http_active */
+	CURL	   *easy;
+	ResourceOwner owner;		/* discarded when this is released */
+	HttpRequest request;		/* strings belong to the caller */
+	HttpCounters *counters;		/* the caller's, or NULL */
+	char	   *current_url;	/* after redirects; TopMemoryContext */
+	struct curl_slist *headers; /* curl's copies; Authorization zeroed */
+	int			retries;
+	int			redirects;
+	bool		done;			/* curl has finished the current attempt */
+	CURLcode	result;
+	char		errbuf[CURL_ERROR_SIZE];
+
 	/* body */
 	MemoryContext cxt;			/* where the body is allocated */
 	char	   *body;
@@ -92,21 +124,23 @@ typedef struct HttpTransfer
 	bool		connected;
 
 	/* headers of the latest response (reset at each status line) */
-	bool		has_next;
 	bool		link_too_long;
-	char		next[HTTP_MAX_LINK_LEN + 1];
+	char		next[HTTP_MAX_LINK_LEN + 1];	/* rel="next", or "" */
+	char		last[HTTP_MAX_LINK_LEN + 1];	/* rel="last", or "" */
 	char		etag[HTTP_MAX_ETAG_LEN + 1];
 	char		last_modified[HTTP_MAX_DATE_LEN + 1];
 	double		retry_after_s;	/* -1 if none */
 	int64		ratelimit_remaining;	/* -1 if none */
 	int64		ratelimit_reset;	/* 0 if none */
 	int			should_retry;	/* Stripe-Should-Retry: -1 none, 0, 1 */
-} HttpTransfer;
+};
 
-static HttpTransfer http_transfer;
-static char http_errbuf[CURL_ERROR_SIZE];
-static CURL *http_handle = NULL;
+static CURLM *http_multi = NULL;
+static dlist_head http_active = DLIST_STATIC_INIT(http_active);
+static CURL *http_idle[HTTP_MAX_IDLE_HANDLES];
+static int	http_n_idle = 0;
 static bool http_curl_initialized = false;
+static bool http_callback_registered = false;
 
 /* The parts of a URL that decide where a request goes. */
 typedef struct HttpOrigin
@@ -116,7 +150,10 @@ typedef struct HttpOrigin
 	long		port;
 } HttpOrigin;
 
-static CURL *http_get_handle(void);
+static void http_init_multi(void);
+static CURL *http_new_easy(void);
+static void http_release_callback(ResourceReleasePhase phase, bool isCommit,
+								  bool isTopLevel, void *arg);
 static void http_reset_headers(HttpTransfer *t);
 static size_t http_write_callback(char *data, size_t size, size_t nmemb,
 								  void *userdata);
@@ -136,18 +173,21 @@ static struct curl_slist *http_build_headers(const HttpRequest *request,
 											 bool send_token);
 static void http_free_headers(struct curl_slist *list);
 static void http_check_header_value(const char *value, const char *what);
-static void http_raise_aborted(const char *url);
+static void http_raise_aborted(const HttpTransfer *t);
 static bool http_transport_retryable(CURLcode rc);
-static void http_raise_transport(CURLcode rc, const char *url,
-								 const HttpRequest *request, int attempts);
+static void http_raise_transport(const HttpTransfer *t, int attempts);
 static bool http_should_retry(long status, const HttpTransfer *t);
 static double http_retry_wait_ms(int retry, const HttpTransfer *t);
 static void http_sleep(double ms, HttpCounters *counters);
-static HttpResponse *http_make_response(long status, const char *url);
+static void http_send(HttpTransfer *t);
+static void http_drive(void);
+static void http_wait_done(HttpTransfer *t);
+static void http_retire(HttpTransfer *t);
+static HttpResponse *http_make_response(HttpTransfer *t, long status);
 
 
 /* ----------------------------------------------------------------
- *		The handle
+ *		Handles
  * ----------------------------------------------------------------
  */
 
@@ -157,18 +197,25 @@ static HttpResponse *http_make_response(long status, const char *url);
 			failed_option = #opt; \
 	} while (0)
 
-/*
- * The backend's one curl handle, created on first use and kept, so that
- * connections (and TLS sessions) are reused across requests and scans.
- */
-static CURL *
-http_get_handle(void)
+static void
+http_raise_setopt_failed(const char *failed_option)
 {
-	CURL	   *h;
-	const char *failed_option = NULL;
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_ERROR),
+			 errmsg("could not configure libcurl"),
+			 errdetail("Setting %s failed; libcurl %s may be too old (7.85 or later is needed).",
+					   failed_option, curl_version_info(CURLVERSION_NOW)->version)));
+}
 
-	if (http_handle != NULL)
-		return http_handle;
+/*
+ * The backend's multi handle, created on first use and kept: it holds the
+ * connection cache, so connections are reused across requests and scans.
+ */
+static void
+http_init_multi(void)
+{
+	if (http_multi != NULL)
+		return;
 
 	if (!http_curl_initialized)
 	{
@@ -181,6 +228,28 @@ http_get_handle(void)
 					 errdetail("%s", curl_easy_strerror(rc))));
 		http_curl_initialized = true;
 	}
+	if (!http_callback_registered)
+	{
+		RegisterResourceReleaseCallback(http_release_callback, NULL);
+		http_callback_registered = true;
+	}
+
+	http_multi = curl_multi_init();
+	if (http_multi == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("could not create a libcurl multi handle")));
+}
+
+/* An easy handle with the settings that never change. */
+static CURL *
+http_new_easy(void)
+{
+	CURL	   *h;
+	const char *failed_option = NULL;
+
+	if (http_n_idle > 0)
+		return http_idle[--http_n_idle];
 
 	h = curl_easy_init();
 	if (h == NULL)
@@ -188,42 +257,74 @@ http_get_handle(void)
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("could not create a libcurl handle")));
 
-	/* settings that never change */
 	HTTP_SETOPT(h, CURLOPT_NOSIGNAL, 1L);
 	HTTP_SETOPT(h, CURLOPT_VERBOSE, 0L);	/* would print the token */
-	HTTP_SETOPT(h, CURLOPT_ERRORBUFFER, http_errbuf);
 	HTTP_SETOPT(h, CURLOPT_HTTPGET, 1L);
 	HTTP_SETOPT(h, CURLOPT_USERAGENT, HTTP_USER_AGENT);
 	HTTP_SETOPT(h, CURLOPT_ACCEPT_ENCODING, "");	/* all curl supports */
 	HTTP_SETOPT(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	HTTP_SETOPT(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	/* redirects are followed by http_get, which decides about the token */
+	/* redirects are followed by http_finish, which decides about the token */
 	HTTP_SETOPT(h, CURLOPT_FOLLOWLOCATION, 0L);
 	HTTP_SETOPT(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	HTTP_SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	HTTP_SETOPT(h, CURLOPT_TCP_KEEPALIVE, 1L);
 	HTTP_SETOPT(h, CURLOPT_WRITEFUNCTION, http_write_callback);
-	HTTP_SETOPT(h, CURLOPT_WRITEDATA, &http_transfer);
 	HTTP_SETOPT(h, CURLOPT_HEADERFUNCTION, http_header_callback);
-	HTTP_SETOPT(h, CURLOPT_HEADERDATA, &http_transfer);
 	HTTP_SETOPT(h, CURLOPT_NOPROGRESS, 0L);
 	HTTP_SETOPT(h, CURLOPT_XFERINFOFUNCTION, http_progress_callback);
-	HTTP_SETOPT(h, CURLOPT_XFERINFODATA, &http_transfer);
 	HTTP_SETOPT(h, CURLOPT_PREREQFUNCTION, http_prereq_callback);
-	HTTP_SETOPT(h, CURLOPT_PREREQDATA, &http_transfer);
 
 	if (failed_option != NULL)
 	{
 		curl_easy_cleanup(h);
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("could not configure libcurl"),
-				 errdetail("Setting %s failed; libcurl %s may be too old (7.85 or later is needed).",
-						   failed_option, curl_version_info(CURLVERSION_NOW)->version)));
+		http_raise_setopt_failed(failed_option);
 	}
-
-	http_handle = h;
 	return h;
+}
+
+/*
+ * Take a transfer off the multi handle and free it; its easy handle is kept
+ * for later requests.  Never raises; touches nothing of the caller's.
+ */
+static void
+http_retire(HttpTransfer *t)
+{
+	dlist_delete(&t->node);
+	if (t->easy != NULL)
+	{
+		(void) curl_multi_remove_handle(http_multi, t->easy);
+		(void) curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, NULL);
+		if (http_n_idle < HTTP_MAX_IDLE_HANDLES)
+			http_idle[http_n_idle++] = t->easy;
+		else
+			curl_easy_cleanup(t->easy);
+	}
+	http_free_headers(t->headers);
+	if (t->current_url != NULL)
+		pfree(t->current_url);
+	pfree(t);
+}
+
+/*
+ * Resource owner release: transfers started under this owner are no longer
+ * wanted (an error unwound the scan, or its portal is gone).
+ */
+static void
+http_release_callback(ResourceReleasePhase phase, bool isCommit,
+					  bool isTopLevel, void *arg)
+{
+	dlist_mutable_iter iter;
+
+	if (phase != RESOURCE_RELEASE_BEFORE_LOCKS)
+		return;
+	dlist_foreach_modify(iter, &http_active)
+	{
+		HttpTransfer *t = dlist_container(HttpTransfer, node, iter.cur);
+
+		if (t->owner == CurrentResourceOwner || isTopLevel)
+			http_retire(t);
+	}
 }
 
 
@@ -235,9 +336,9 @@ http_get_handle(void)
 static void
 http_reset_headers(HttpTransfer *t)
 {
-	t->has_next = false;
 	t->link_too_long = false;
 	t->next[0] = '\0';
+	t->last[0] = '\0';
 	t->etag[0] = '\0';
 	t->last_modified[0] = '\0';
 	t->retry_after_s = -1;
@@ -293,7 +394,7 @@ http_progress_callback(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
 	if (QueryCancelPending || ProcDiePending)
 	{
 		t->cancelled = true;
-		return 1;				/* abort; http_get raises */
+		return 1;				/* abort; http_finish raises */
 	}
 	return 0;
 }
@@ -449,25 +550,38 @@ http_header_callback(char *buffer, size_t size, size_t nitems, void *userdata)
 }
 
 /*
- * Find rel="next" in a Link header value (RFC 8288):
+ * Find rel="next" and rel="last" in a Link header value (RFC 8288):
  *
  *	 <uri>; rel="next", <uri>; rel="prev last"; title="a, b", ...
  *
  * Odd spacing, several links, quoted or bare rel values, space-separated rel
  * lists and unknown parameters are fine.  Anything malformed skips to the
- * next link.  Every index is checked against len.  The first rel="next"
- * wins (also across several Link headers).
+ * next link.  Every index is checked against len.  The first link of each
+ * relation wins (also across several Link headers).
  */
+static void
+http_keep_link(HttpTransfer *t, char *dst, const char *uri, size_t uri_len)
+{
+	if (uri_len > HTTP_MAX_LINK_LEN)
+		t->link_too_long = true;
+	else if (uri_len > 0)
+	{
+		memcpy(dst, uri, uri_len);
+		dst[uri_len] = '\0';
+	}
+}
+
 static void
 http_parse_link(HttpTransfer *t, const char *s, size_t len)
 {
 	size_t		i = 0;
 
-	while (i < len && !t->has_next)
+	while (i < len && !t->link_too_long)
 	{
 		size_t		uri_start;
 		size_t		uri_len;
 		bool		is_next = false;
+		bool		is_last = false;
 
 		/* skip separators between links */
 		while (i < len && (http_is_space(s[i]) || s[i] == ','))
@@ -573,23 +687,17 @@ http_parse_link(HttpTransfer *t, const char *s, size_t len)
 					if (j - word_start == 4 &&
 						pg_strncasecmp(val + word_start, "next", 4) == 0)
 						is_next = true;
+					if (j - word_start == 4 &&
+						pg_strncasecmp(val + word_start, "last", 4) == 0)
+						is_last = true;
 				}
 			}
 		}
 
-		if (is_next)
-		{
-			if (uri_len > HTTP_MAX_LINK_LEN || uri_len == 0)
-				t->link_too_long = uri_len > HTTP_MAX_LINK_LEN;
-			else
-			{
-				memcpy(t->next, s + uri_start, uri_len);
-				t->next[uri_len] = '\0';
-				t->has_next = true;
-			}
-			if (t->link_too_long)
-				break;
-		}
+		if (is_next && t->next[0] == '\0')
+			http_keep_link(t, t->next, s + uri_start, uri_len);
+		if (is_last && t->last[0] == '\0')
+			http_keep_link(t, t->last, s + uri_start, uri_len);
 
 		/* anything else before the next link is skipped */
 		{
@@ -827,9 +935,11 @@ http_free_headers(struct curl_slist *list)
 
 /* A callback aborted the transfer: raise for the reason it recorded. */
 static void
-http_raise_aborted(const char *url)
+http_raise_aborted(const HttpTransfer *t)
 {
-	if (http_transfer.cancelled)
+	const char *url = t->current_url;
+
+	if (t->cancelled)
 	{
 		CHECK_FOR_INTERRUPTS();
 		/* interrupts are held off: still do not go on */
@@ -837,19 +947,19 @@ http_raise_aborted(const char *url)
 				(errcode(ERRCODE_QUERY_CANCELED),
 				 errmsg("canceling API request to %s", http_origin_text(url))));
 	}
-	if (http_transfer.too_large)
+	if (t->too_large)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("API response from %s is larger than saas_fdw.max_response_size",
 						http_origin_text(url)),
-				 errdetail("The limit is %zu kB.", http_transfer.limit / 1024),
+				 errdetail("The limit is %zu kB.", t->limit / 1024),
 				 errhint("Raise saas_fdw.max_response_size, or ask for fewer items per page with the page_size option.")));
-	if (http_transfer.out_of_memory)
+	if (t->out_of_memory)
 		ereport(ERROR,
 				(errcode(ERRCODE_OUT_OF_MEMORY),
 				 errmsg("out of memory"),
 				 errdetail("Could not allocate %zu bytes for the API response.",
-						   http_transfer.body_len)));
+						   t->body_len)));
 }
 
 static bool
@@ -873,11 +983,12 @@ http_transport_retryable(CURLcode rc)
 
 /* A request failed below HTTP: raise, naming where and which setting. */
 static void
-http_raise_transport(CURLcode rc, const char *url,
-					 const HttpRequest *request, int attempts)
+http_raise_transport(const HttpTransfer *t, int attempts)
 {
-	char	   *origin = http_origin_text(url);
-	const char *reason = http_errbuf[0] ? http_errbuf : curl_easy_strerror(rc);
+	CURLcode	rc = t->result;
+	const HttpRequest *request = &t->request;
+	char	   *origin = http_origin_text(t->current_url);
+	const char *reason = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
 	char	   *detail;
 
 	if (attempts > 1)
@@ -888,7 +999,7 @@ http_raise_transport(CURLcode rc, const char *url,
 	switch (rc)
 	{
 		case CURLE_OPERATION_TIMEDOUT:
-			if (!http_transfer.connected)
+			if (!t->connected)
 				ereport(ERROR,
 						(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
 						 errmsg("could not reach the API at %s: connection timed out",
@@ -1019,12 +1130,13 @@ http_sleep(double ms, HttpCounters *counters)
 	counters->wait_ms += (double) (GetCurrentTimestamp() - start) / 1000.0;
 }
 
-/* The response just received, in CurrentMemoryContext. */
+/* The response just received, in the caller's memory context. */
 static HttpResponse *
-http_make_response(long status, const char *url)
+http_make_response(HttpTransfer *t, long status)
 {
-	HttpTransfer *t = &http_transfer;
+	MemoryContext old = MemoryContextSwitchTo(t->cxt);
 	HttpResponse *r = palloc0(sizeof(HttpResponse));
+	bool		success = status >= 200 && status < 300;
 
 	r->status = status;
 	if (t->body != NULL)
@@ -1043,62 +1155,149 @@ http_make_response(long status, const char *url)
 		r->body_len = 0;
 	}
 
-	r->next_url = NULL;
-	if (t->link_too_long && status >= 200 && status < 300)
+	if (t->link_too_long && success)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("API response from %s has a next-page link longer than %d bytes",
-						http_origin_text(url), HTTP_MAX_LINK_LEN)));
-	if (t->has_next && status >= 200 && status < 300)
+				 errmsg("API response from %s has a link longer than %d bytes",
+						http_origin_text(t->current_url), HTTP_MAX_LINK_LEN)));
+	if (success)
 	{
 		/* a Link target may be relative to the request's URL */
-		r->next_url = http_resolve_url(url, t->next);
-		if (r->next_url == NULL)
+		r->next_url = t->next[0] ? http_resolve_url(t->current_url, t->next) : NULL;
+		r->last_url = t->last[0] ? http_resolve_url(t->current_url, t->last) : NULL;
+		if ((t->next[0] && r->next_url == NULL) || (t->last[0] && r->last_url == NULL))
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_ERROR),
-					 errmsg("API response from %s has an invalid next-page link",
-							http_origin_text(url)),
-					 errdetail("The Link header's rel=\"next\" target is not an http or https URL.")));
+					 errmsg("API response from %s has an invalid pagination link",
+							http_origin_text(t->current_url)),
+					 errdetail("The Link header's rel=\"next\" or rel=\"last\" target is not an http or https URL.")));
 	}
 	r->etag = t->etag[0] ? pstrdup(t->etag) : NULL;
 	r->last_modified = t->last_modified[0] ? pstrdup(t->last_modified) : NULL;
 	r->retry_after_s = t->retry_after_s;
 	r->ratelimit_remaining = t->ratelimit_remaining;
 	r->ratelimit_reset = t->ratelimit_reset;
+	MemoryContextSwitchTo(old);
 	return r;
 }
 
 /*
- * GET request->url and return the final response (any status; a status of
- * 400 or more is for the caller to raise with api_report_error).
- *
- * Redirects (at most HTTP_MAX_REDIRECTS, http and https only) are followed;
- * the token goes only to the origin of request->url.  Transient failures
- * are retried up to request->max_retries times: transport errors that may
- * pass, 5xx, 429 and GitHub's 403 rate limits.  A wait longer than
- * saas_fdw.max_retry_wait is not waited: the response is returned at once
- * (api_report_error says when the limit resets).  counters (may be NULL)
- * adds up requests, retries, bytes and time.
+ * Send the transfer's current attempt: fresh state, the headers for
+ * current_url, and onto the multi handle.  curl does the I/O when the
+ * multi handle is driven.
  */
-HttpResponse *
-http_get(const HttpRequest *request, HttpCounters *counters)
+static void
+http_send(HttpTransfer *t)
 {
-	CURL	   *h;
-	HttpCounters local_counters;
-	MemoryContext cxt = CurrentMemoryContext;
-	struct curl_slist *volatile headers = NULL;
-	HttpResponse *volatile response = NULL;
-	char	   *current_url;
-	size_t		limit;
-	int			retries = 0;
-	int			redirects = 0;
-	double		max_wait_ms = (double) saas_max_retry_wait_s * 1000.0;
+	const HttpRequest *request = &t->request;
+	const char *failed_option = NULL;
+	bool		send_token;
+	CURLMcode	mrc;
 
-	if (counters == NULL)
+	/*
+	 * The token goes only where the caller sent it: a redirect to another
+	 * scheme, host or port (even one on the same host but plain http) must
+	 * not receive it.  curl would also drop it on a host change, but
+	 * following redirects here makes the rule explicit and covers the port
+	 * and scheme too.
+	 */
+	send_token = request->token != NULL &&
+		(t->redirects == 0 || http_same_origin(t->current_url, request->url));
+
+	(void) curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, NULL);
+	http_free_headers(t->headers);
+	t->headers = NULL;
+	t->headers = http_build_headers(request, send_token);
+
+	/* a retried or redirected attempt reuses the body buffer */
+	t->body_len = 0;
+	t->done = false;
+	t->result = CURLE_OK;
+	t->cancelled = false;
+	t->too_large = false;
+	t->out_of_memory = false;
+	t->connected = false;
+	http_reset_headers(t);
+	t->errbuf[0] = '\0';
+
+	HTTP_SETOPT(t->easy, CURLOPT_URL, t->current_url);
+	HTTP_SETOPT(t->easy, CURLOPT_HTTPHEADER, t->headers);
+	HTTP_SETOPT(t->easy, CURLOPT_ERRORBUFFER, t->errbuf);
+	HTTP_SETOPT(t->easy, CURLOPT_PRIVATE, t);
+	HTTP_SETOPT(t->easy, CURLOPT_WRITEDATA, t);
+	HTTP_SETOPT(t->easy, CURLOPT_HEADERDATA, t);
+	HTTP_SETOPT(t->easy, CURLOPT_XFERINFODATA, t);
+	HTTP_SETOPT(t->easy, CURLOPT_PREREQDATA, t);
+	HTTP_SETOPT(t->easy, CURLOPT_TIMEOUT_MS, (long) Max(request->timeout_ms, 0));
+	HTTP_SETOPT(t->easy, CURLOPT_CONNECTTIMEOUT_MS,
+				(long) Max(request->connect_timeout_ms, 0));
+	HTTP_SETOPT(t->easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) t->limit);
+	if (failed_option != NULL)
+		http_raise_setopt_failed(failed_option);
+
+	mrc = curl_multi_add_handle(http_multi, t->easy);
+	if (mrc != CURLM_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("could not start an API request"),
+				 errdetail("%s", curl_multi_strerror(mrc))));
+}
+
+/*
+ * Let curl do whatever I/O is ready, without waiting, and mark the
+ * transfers it finished.
+ */
+static void
+http_drive(void)
+{
+	int			running;
+	int			queued;
+	CURLMsg    *msg;
+
+	(void) curl_multi_perform(http_multi, &running);
+	while ((msg = curl_multi_info_read(http_multi, &queued)) != NULL)
 	{
-		memset(&local_counters, 0, sizeof(local_counters));
-		counters = &local_counters;
+		HttpTransfer *t = NULL;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		(void) curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **) &t);
+		if (t == NULL)
+			continue;
+		t->done = true;
+		t->result = msg->data.result;
+		(void) curl_multi_remove_handle(http_multi, t->easy);
 	}
+}
+
+/*
+ * Drive every transfer until t is done, in slices so that cancel, timeouts
+ * and termination are noticed promptly even while nothing arrives.
+ */
+static void
+http_wait_done(HttpTransfer *t)
+{
+	for (;;)
+	{
+		CHECK_FOR_INTERRUPTS();
+		http_drive();
+		if (t->done)
+			return;
+		(void) curl_multi_poll(http_multi, NULL, 0, HTTP_POLL_SLICE_MS, NULL);
+	}
+}
+
+/*
+ * Start GET request->url; the response will be allocated in the current
+ * memory context, which (with the request's strings) must outlive the
+ * transfer.  counters (may be NULL) adds up requests, retries, bytes and
+ * time as http_finish sees them.
+ */
+HttpTransfer *
+http_start(const HttpRequest *request, HttpCounters *counters)
+{
+	HttpTransfer *t;
+	size_t		limit;
 
 	if (request->token != NULL && strpbrk(request->token, "\r\n") != NULL)
 		ereport(ERROR,
@@ -1116,154 +1315,184 @@ http_get(const HttpRequest *request, HttpCounters *counters)
 	http_check_header_value(request->if_modified_since, "a cached Last-Modified date");
 	http_check_header_value(request->url, "the request URL");
 
-	h = http_get_handle();
+	http_init_multi();
 
 	limit = (saas_max_response_kb > 0) ?
 		(size_t) saas_max_response_kb * 1024 : MaxAllocSize - 1;
 	limit = Min(limit, MaxAllocSize - 1);
 
-	current_url = pstrdup(request->url);
+	t = MemoryContextAllocZero(TopMemoryContext, sizeof(HttpTransfer));
+	t->request = *request;
+	t->counters = counters;
+	t->owner = CurrentResourceOwner;
+	t->cxt = CurrentMemoryContext;
+	t->limit = limit;
+	dlist_push_tail(&http_active, &t->node);
 
-	http_transfer.cxt = cxt;
-	http_transfer.limit = limit;
-	http_transfer.body = NULL;
-	http_transfer.body_cap = 0;
-	http_transfer.body_len = 0;
+	PG_TRY();
+	{
+		t->current_url = MemoryContextStrdup(TopMemoryContext, request->url);
+		t->easy = http_new_easy();
+		http_send(t);
+		http_drive();			/* connect and send now */
+	}
+	PG_CATCH();
+	{
+		http_retire(t);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return t;
+}
+
+/*
+ * Wait for the transfer's final response (any status; a status of 400 or
+ * more is for the caller to raise with api_report_error) and free the
+ * transfer.  Other transfers in flight go on meanwhile.
+ *
+ * Redirects (at most HTTP_MAX_REDIRECTS, http and https only) are followed;
+ * the token goes only to the origin of the request's URL.  Transient
+ * failures are retried up to request->max_retries times: transport errors
+ * that may pass, 5xx, 429 and GitHub's 403 rate limits.  A wait longer than
+ * saas_fdw.max_retry_wait is not waited: the response is returned at once
+ * (api_report_error says when the limit resets).
+ */
+HttpResponse *
+http_finish(HttpTransfer *t)
+{
+	HttpCounters local_counters;
+	HttpCounters *counters = t->counters;
+	HttpResponse *volatile response = NULL;
+	double		max_wait_ms = (double) saas_max_retry_wait_s * 1000.0;
+
+	if (counters == NULL)
+	{
+		memset(&local_counters, 0, sizeof(local_counters));
+		counters = &local_counters;
+	}
 
 	PG_TRY();
 	{
 		for (;;)
 		{
-			CURLcode	rc;
 			long		status = 0;
 			curl_off_t	total_us = 0;
-			bool		send_token;
-			const char *failed_option = NULL;
 
-			/*
-			 * The token goes only where the caller sent it: a redirect to
-			 * another scheme, host or port (even one on the same host but
-			 * plain http) must not receive it.  curl would also drop it on
-			 * a host change, but following redirects here makes the rule
-			 * explicit and covers the port and scheme too.
-			 */
-			send_token = request->token != NULL &&
-				(redirects == 0 || http_same_origin(current_url, request->url));
-
-			http_free_headers(headers);
-			headers = NULL;
-			(void) curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-			headers = http_build_headers(request, send_token);
-
-			/* a retried or redirected attempt reuses the body buffer */
-			http_transfer.body_len = 0;
-			http_transfer.cancelled = false;
-			http_transfer.too_large = false;
-			http_transfer.out_of_memory = false;
-			http_transfer.connected = false;
-			http_reset_headers(&http_transfer);
-			http_errbuf[0] = '\0';
-
-			CHECK_FOR_INTERRUPTS();
-
-			HTTP_SETOPT(h, CURLOPT_URL, current_url);
-			HTTP_SETOPT(h, CURLOPT_HTTPHEADER, headers);
-			HTTP_SETOPT(h, CURLOPT_TIMEOUT_MS, (long) Max(request->timeout_ms, 0));
-			HTTP_SETOPT(h, CURLOPT_CONNECTTIMEOUT_MS,
-						(long) Max(request->connect_timeout_ms, 0));
-			HTTP_SETOPT(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) limit);
-			if (failed_option != NULL)
-				elog(ERROR, "could not set libcurl option %s", failed_option);
-
-			rc = curl_easy_perform(h);
+			http_wait_done(t);
 
 			counters->requests++;
-			counters->bytes += http_transfer.body_len;
-			if (curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &total_us) == CURLE_OK)
+			counters->bytes += t->body_len;
+			if (curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME_T, &total_us) == CURLE_OK)
 				counters->wait_ms += (double) total_us / 1000.0;
 
-			if (rc == CURLE_FILESIZE_EXCEEDED)
-				http_transfer.too_large = true;
-			http_raise_aborted(current_url);
+			if (t->result == CURLE_FILESIZE_EXCEEDED)
+				t->too_large = true;
+			http_raise_aborted(t);
 
-			if (rc != CURLE_OK)
+			if (t->result != CURLE_OK)
 			{
-				if (http_transport_retryable(rc) && retries < request->max_retries)
+				if (http_transport_retryable(t->result) &&
+					t->retries < t->request.max_retries)
 				{
-					double		wait_ms = http_retry_wait_ms(retries, &http_transfer);
+					double		wait_ms = http_retry_wait_ms(t->retries, t);
 
 					if (wait_ms <= max_wait_ms)
 					{
 						http_sleep(wait_ms, counters);
-						retries++;
+						t->retries++;
 						counters->retries++;
+						http_send(t);
 						continue;
 					}
 				}
-				http_raise_transport(rc, current_url, request, retries + 1);
+				http_raise_transport(t, t->retries + 1);
 			}
 
-			(void) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+			(void) curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
 
 			if (status == 301 || status == 302 || status == 303 ||
 				status == 307 || status == 308)
 			{
 				char	   *location = NULL;
 
-				(void) curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &location);
+				(void) curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_URL, &location);
 				if (location != NULL)
 				{
 					char	   *next;
 
-					if (++redirects > HTTP_MAX_REDIRECTS)
+					if (++t->redirects > HTTP_MAX_REDIRECTS)
 						ereport(ERROR,
 								(errcode(ERRCODE_FDW_ERROR),
 								 errmsg("API request to %s was redirected more than %d times",
-										http_origin_text(request->url),
+										http_origin_text(t->request.url),
 										HTTP_MAX_REDIRECTS),
 								 errhint("Check the server option base_url.")));
 					if (!http_scheme_allowed(location))
 						ereport(ERROR,
 								(errcode(ERRCODE_FDW_ERROR),
 								 errmsg("API request to %s was redirected to a URL that is not http or https",
-										http_origin_text(request->url)),
+										http_origin_text(t->request.url)),
 								 errhint("Check the server option base_url.")));
-					next = pstrdup(location);
-					pfree(current_url);
-					current_url = next;
+					next = MemoryContextStrdup(TopMemoryContext, location);
+					pfree(t->current_url);
+					t->current_url = next;
+					http_send(t);
 					continue;
 				}
 			}
 
-			if (http_should_retry(status, &http_transfer) &&
-				retries < request->max_retries)
+			if (http_should_retry(status, t) &&
+				t->retries < t->request.max_retries)
 			{
-				double		wait_ms = http_retry_wait_ms(retries, &http_transfer);
+				double		wait_ms = http_retry_wait_ms(t->retries, t);
 
 				if (wait_ms <= max_wait_ms)
 				{
 					http_sleep(wait_ms, counters);
-					retries++;
+					t->retries++;
 					counters->retries++;
+					http_send(t);
 					continue;
 				}
 				/* too long to wait: the caller reports when it resets */
 			}
 
-			response = http_make_response(status, current_url);
+			response = http_make_response(t, status);
 			break;
 		}
 	}
 	PG_FINALLY();
 	{
-		(void) curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-		http_free_headers(headers);
-		headers = NULL;
-		http_transfer.body = NULL;	/* belongs to cxt, or to the response */
-		http_transfer.body_cap = 0;
-		http_transfer.body_len = 0;
+		t->body = NULL;			/* belongs to the caller, or to the response */
+		http_retire(t);
 	}
 	PG_END_TRY();
 
 	return response;
+}
+
+/*
+ * A transfer no longer wanted (a scan that stopped early): stop it.  A
+ * request already sent still counts.
+ */
+void
+http_discard(HttpTransfer *t)
+{
+	if (t->counters != NULL)
+		t->counters->requests++;
+	if (t->body != NULL)
+		pfree(t->body);
+	t->body = NULL;
+	http_retire(t);
+}
+
+/*
+ * Let transfers in flight move on without waiting, so that pages read
+ * ahead arrive while rows are being returned.
+ */
+void
+http_progress(void)
+{
+	if (http_multi != NULL && !dlist_is_empty(&http_active))
+		http_drive();
 }

@@ -203,6 +203,17 @@ limit_applies(PlannerInfo *root, RequestPlan *plan, bool ordered)
 		parse->havingQual == NULL;
 }
 
+/*
+ * May the scan request pages before it needs them?  Not when the query may
+ * stop early (a LIMIT, or a subquery that wants only some rows, such as
+ * EXISTS): pages read ahead would be requests made for nothing.
+ */
+static bool
+may_read_ahead(PlannerInfo *root)
+{
+	return root->parse->limitCount == NULL && root->tuple_fraction < 1.0;
+}
+
 static void
 add_scan_path(PlannerInfo *root, RelOptInfo *baserel, SaasRelInfo *info,
 			  RequestPlan *plan, int sort_index, bool desc,
@@ -381,10 +392,11 @@ saasGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	packed = request_plan_to_list(plan, &fdw_exprs);
 
 	return make_foreignscan(tlist, local_quals, baserel->relid, fdw_exprs,
-							list_make5(packed,
-									   list_nth(best_path->fdw_private, SaasPathSortIndex),
-									   list_nth(best_path->fdw_private, SaasPathSortDesc),
-									   list_nth(best_path->fdw_private, SaasPathPageSize),
-									   retrieved_columns(baserel, local_quals)),
+							lappend(list_make5(packed,
+											   list_nth(best_path->fdw_private, SaasPathSortIndex),
+											   list_nth(best_path->fdw_private, SaasPathSortDesc),
+											   list_nth(best_path->fdw_private, SaasPathPageSize),
+											   retrieved_columns(baserel, local_quals)),
+									makeBoolean(may_read_ahead(root))),
 							NIL, NIL, outer_plan);
 }

@@ -26,6 +26,7 @@ extern int	saas_max_retries;
 extern int	saas_max_retry_wait_s;
 extern int	saas_page_size;
 extern int	saas_max_pages;
+extern int	saas_read_ahead_pages;
 extern int	saas_max_response_kb;
 extern int	saas_cache_ttl_s;
 extern int	saas_cache_size_kb;
@@ -125,6 +126,7 @@ typedef struct HttpResponse
 	char	   *body;			/* NUL-terminated, body_len bytes before it */
 	size_t		body_len;
 	char	   *next_url;		/* Link: rel="next", or NULL */
+	char	   *last_url;		/* Link: rel="last", or NULL */
 	char	   *etag;
 	char	   *last_modified;
 	double		retry_after_s;	/* Retry-After, or -1 */
@@ -143,8 +145,14 @@ typedef struct HttpCounters
 	double		wait_ms;		/* time spent on the network and in backoff */
 } HttpCounters;
 
-extern HttpResponse *http_get(const HttpRequest *request,
-							  HttpCounters *counters);
+/* a request in flight (several may be: a scan reads pages ahead) */
+typedef struct HttpTransfer HttpTransfer;
+
+extern HttpTransfer *http_start(const HttpRequest *request,
+								HttpCounters *counters);
+extern HttpResponse *http_finish(HttpTransfer *transfer);
+extern void http_discard(HttpTransfer *transfer);
+extern void http_progress(void);
 extern bool http_same_origin(const char *url1, const char *url2);
 
 /*
@@ -170,8 +178,13 @@ typedef struct FetchedPage
 	JsonDoc    *doc;			/* NULL when a missing_ok fetch found 404 */
 } FetchedPage;
 
-extern FetchedPage fetch_page(const FetchTarget *target, const char *url,
-							  bool missing_ok, HttpCounters *counters);
+/* a page asked for and not yet received */
+typedef struct PageFetch PageFetch;
+
+extern PageFetch *fetch_page_start(const FetchTarget *target, const char *url,
+								   bool missing_ok, HttpCounters *counters);
+extern FetchedPage fetch_page_finish(PageFetch *fetch);
+extern void fetch_page_cancel(PageFetch *fetch);
 
 /*
  * API failures as PostgreSQL errors.

@@ -4,10 +4,21 @@
  *		  Executor callbacks: request streams, the page iterator and EXPLAIN.
  *
  * A scan runs one or more request streams (several for key IN lists), each
- * a chain of pages.  Exactly one page is in memory at a time, in its own
- * memory context that is reset before the next page is fetched, so a scan
- * of any length keeps a flat memory profile.  No request is made before the
- * first row is asked for: EXPLAIN and LIMIT 0 cost nothing.
+ * a chain of pages.  Each page lives in a memory context of its own that is
+ * dropped when the scan moves on, so a scan of any length keeps a flat
+ * memory profile: the page being read, plus at most saas_fdw.read_ahead
+ * pages on their way.  No request is made before the first row is asked
+ * for: EXPLAIN and LIMIT 0 cost nothing.
+ *
+ * Read-ahead: once a page has arrived, the next one is requested before the
+ * rows of this one are returned, so the network works while the executor
+ * does.  Where the API numbers its pages and names the last one (GitHub's
+ * rel="last"), up to saas_fdw.read_ahead pages are requested at once.  A
+ * page read ahead is used only if it is exactly the page that the API's own
+ * next link (or cursor) names when the scan gets there; otherwise the pages
+ * ahead are dropped and the scan follows the link, so read-ahead never
+ * changes which rows come back.  A query that may stop early (LIMIT,
+ * EXISTS) does not read ahead.
  *
  * A next-page link is followed only to the origin (scheme, host, port) of
  * the server's base_url: the token must never travel elsewhere.
@@ -58,12 +69,28 @@ typedef struct SaasScanState
 	int			item_count;
 	int			item_index;
 	MemoryContext scan_cxt;		/* lives as long as the scan */
-	MemoryContext page_cxt;		/* the current page, reset per page */
+	MemoryContext page_cxt;		/* the current page, or NULL */
 	MemoryContext tuple_cxt;	/* one row's values, reset per row */
+
+	/* read-ahead */
+	int			read_ahead;		/* most pages on their way; 0 = none */
+	List	   *ahead;			/* PendingPage *, in page order */
+	char	   *numbered_url;	/* URL of page numbered_first, or NULL */
+	int			numbered_first;
+	int			numbered_next;	/* next page number to request */
+	int			numbered_last;
 
 	HttpCounters counters;
 	int64		pages;
 } SaasScanState;
+
+/* A page requested and not yet read, in a memory context of its own. */
+typedef struct PendingPage
+{
+	MemoryContext cxt;
+	char	   *url;
+	PageFetch  *fetch;
+} PendingPage;
 
 void
 saasBeginForeignScan(ForeignScanState *node, int eflags)
@@ -81,6 +108,8 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 	state->sort_index = intVal(list_nth(fsplan->fdw_private, FdwScanPrivateSortIndex));
 	state->sort_desc = intVal(list_nth(fsplan->fdw_private, FdwScanPrivateSortDesc)) != 0;
 	state->page_size = intVal(list_nth(fsplan->fdw_private, FdwScanPrivatePageSize));
+	if (boolVal(list_nth(fsplan->fdw_private, FdwScanPrivateReadAhead)))
+		state->read_ahead = saas_read_ahead_pages;
 
 	foreach(cell, state->quals)
 	{
@@ -117,8 +146,6 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 
 	state->scan_cxt = AllocSetContextCreate(node->ss.ps.state->es_query_cxt,
 											"saas_fdw scan", ALLOCSET_DEFAULT_SIZES);
-	state->page_cxt = AllocSetContextCreate(state->scan_cxt,
-											"saas_fdw page", ALLOCSET_DEFAULT_SIZES);
 	state->tuple_cxt = AllocSetContextCreate(state->scan_cxt,
 											 "saas_fdw tuple", ALLOCSET_DEFAULT_SIZES);
 }
@@ -255,6 +282,157 @@ find_next_url(SaasScanState *state)
 	return NULL;
 }
 
+/* Free the page the scan was reading. */
+static void
+drop_current_page(SaasScanState *state)
+{
+	if (state->page_cxt != NULL)
+		MemoryContextDelete(state->page_cxt);
+	state->page_cxt = NULL;
+	state->page_url = NULL;
+	memset(&state->page, 0, sizeof(state->page));
+}
+
+/* Stop the requests on their way and forget them. */
+static void
+drop_pages_ahead(SaasScanState *state)
+{
+	ListCell   *cell;
+
+	foreach(cell, state->ahead)
+	{
+		PendingPage *pending = lfirst(cell);
+
+		fetch_page_cancel(pending->fetch);
+		MemoryContextDelete(pending->cxt);
+	}
+	list_free_deep(state->ahead);
+	state->ahead = NIL;
+	state->numbered_url = NULL;
+}
+
+/* Request the page at url of the current stream. */
+static PendingPage *
+request_page(SaasScanState *state, const char *url)
+{
+	MemoryContext cxt = AllocSetContextCreate(state->scan_cxt, "saas_fdw page",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	PendingPage *pending = MemoryContextAlloc(state->scan_cxt, sizeof(PendingPage));
+
+	pending->cxt = cxt;
+	pending->url = pstrdup(url);
+	pending->fetch = fetch_page_start(&state->target, pending->url,
+									  state->stream->single, &state->counters);
+	MemoryContextSwitchTo(old);
+	return pending;
+}
+
+/*
+ * Where in url the value of the query parameter name starts, or NULL.
+ */
+static const char *
+find_param_value(const char *url, const char *name)
+{
+	const char *query = strchr(url, '?');
+	size_t		len = strlen(name);
+	const char *p;
+
+	if (query == NULL)
+		return NULL;
+	for (p = query; p != NULL && *p != '\0' && *p != '#'; p = strpbrk(p + 1, "&#"))
+	{
+		if (*p == '#')
+			break;
+		if (strncmp(p + 1, name, len) == 0 && p[1 + len] == '=')
+			return p + 2 + len;
+	}
+	return NULL;
+}
+
+/* The page number in url (a positive integer), or 0. */
+static int
+page_number(const char *url, const char *name)
+{
+	const char *value = find_param_value(url, name);
+	int			number = 0;
+
+	if (value == NULL || *value < '1' || *value > '9')
+		return 0;
+	for (; *value >= '0' && *value <= '9'; value++)
+	{
+		if (number > (INT_MAX - 9) / 10)
+			return 0;
+		number = number * 10 + (*value - '0');
+	}
+	return (*value == '\0' || *value == '&' || *value == '#') ? number : 0;
+}
+
+/* url with its page number replaced (page_number(url) is known to be > 0). */
+static char *
+with_page_number(const char *url, const char *name, int number)
+{
+	const char *value = find_param_value(url, name);
+	const char *rest = value + strspn(value, "0123456789");
+
+	return psprintf("%.*s%d%s", (int) (value - url), url, number, rest);
+}
+
+/*
+ * Having read the first page of a stream: if the API numbers its pages and
+ * says which is the last, the pages between can be requested at once.
+ */
+static void
+plan_numbered_pages(SaasScanState *state)
+{
+	const char *param = state->resource->page_number_param;
+	const char *last_url = state->page.response->last_url;
+	int			first;
+	int			last;
+
+	if (param == NULL || last_url == NULL || state->next_url == NULL)
+		return;
+	first = page_number(state->next_url, param);
+	last = page_number(last_url, param);
+	if (first < 2 || last < first)
+		return;
+	state->numbered_url = state->next_url;
+	state->numbered_first = first;
+	state->numbered_next = first;
+	/* never past the loop guard: the page after max_pages raises instead */
+	state->numbered_last = Min(last, first - 1 + saas_max_pages - state->stream_pages);
+}
+
+/* Keep up to read_ahead pages of the current stream on their way. */
+static void
+read_ahead(SaasScanState *state)
+{
+	MemoryContext old;
+
+	if (state->read_ahead <= 0 || state->next_url == NULL)
+		return;
+	if (state->stream_pages == 1)
+		plan_numbered_pages(state);
+
+	old = MemoryContextSwitchTo(state->scan_cxt);
+	if (state->numbered_url != NULL)
+	{
+		while (list_length(state->ahead) < state->read_ahead &&
+			   state->numbered_next <= state->numbered_last)
+		{
+			int			number = state->numbered_next++;
+			char	   *url = (number == state->numbered_first) ? state->numbered_url :
+				with_page_number(state->numbered_url,
+								 state->resource->page_number_param, number);
+
+			state->ahead = lappend(state->ahead, request_page(state, url));
+		}
+	}
+	else if (state->ahead == NIL && state->stream_pages < saas_max_pages)
+		state->ahead = list_make1(request_page(state, state->next_url));
+	MemoryContextSwitchTo(old);
+}
+
 /*
  * Fetch the next page, of this stream or the next one.  False when every
  * stream is done.
@@ -263,6 +441,7 @@ static bool
 fetch_next_page(ForeignScanState *node, SaasScanState *state)
 {
 	MemoryContext old;
+	PendingPage *pending = NULL;
 	char	   *url;
 
 	if (!state->streams_built)
@@ -275,6 +454,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 
 	if (state->next_url == NULL)
 	{
+		drop_pages_ahead(state);
 		if (state->next_stream >= list_length(state->streams))
 			return false;
 		state->stream = list_nth(state->streams, state->next_stream++);
@@ -285,7 +465,17 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 		url = state->stream_url;
 	}
 	else
+	{
 		url = state->next_url;
+		if (state->ahead != NIL &&
+			strcmp(((PendingPage *) linitial(state->ahead))->url, url) == 0)
+		{
+			pending = linitial(state->ahead);
+			state->ahead = list_delete_first(state->ahead);
+		}
+		else
+			drop_pages_ahead(state);	/* not the page the API names */
+	}
 
 	if (++state->stream_pages > saas_max_pages)
 		ereport(ERROR,
@@ -295,18 +485,18 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 				 errhint("Narrow the query, or raise saas_fdw.max_pages.")));
 
 	/* the previous page goes before the next one comes */
-	url = MemoryContextStrdup(state->scan_cxt, url);
-	if (state->page_url)
-		pfree(state->page_url);
+	drop_current_page(state);
+	if (pending == NULL)
+		pending = request_page(state, url);
 	if (state->next_url)
 		pfree(state->next_url);
 	state->next_url = NULL;
-	MemoryContextReset(state->page_cxt);
-	state->page_url = url;
+	state->page_cxt = pending->cxt;
+	state->page_url = pending->url;
 
 	old = MemoryContextSwitchTo(state->page_cxt);
-	state->page = fetch_page(&state->target, url, state->stream->single,
-							 &state->counters);
+	state->page = fetch_page_finish(pending->fetch);
+	pfree(pending);
 	if (state->page.doc == NULL)
 		state->item_count = 0;
 	else if (state->stream->single)
@@ -320,6 +510,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 
 	if (url != NULL)
 		state->next_url = MemoryContextStrdup(state->scan_cxt, url);
+	read_ahead(state);
 	return true;
 }
 
@@ -347,6 +538,9 @@ saasIterateForeignScan(ForeignScanState *node)
 						  slot->tts_values, slot->tts_isnull);
 		MemoryContextSwitchTo(old);
 	}
+	/* now and then, let the pages on their way come in */
+	if (state->ahead != NIL && state->item_index % 8 == 0)
+		http_progress();
 	state->item_index++;
 	return ExecStoreVirtualTuple(slot);
 }
@@ -357,12 +551,13 @@ saasReScanForeignScan(ForeignScanState *node)
 	SaasScanState *state = node->fdw_state;
 
 	/* parameters may have changed: write the streams again */
+	drop_pages_ahead(state);
+	drop_current_page(state);
 	state->streams_built = false;
 	state->next_stream = 0;
 	state->next_url = NULL;
 	state->item_count = 0;
 	state->item_index = 0;
-	MemoryContextReset(state->page_cxt);
 }
 
 void
@@ -370,9 +565,12 @@ saasEndForeignScan(ForeignScanState *node)
 {
 	SaasScanState *state = node->fdw_state;
 
-	/* free the last page (and its JSON tree) now rather than at query end */
-	if (state && state->page_cxt)
-		MemoryContextReset(state->page_cxt);
+	/* stop requests still on their way; free the last page now */
+	if (state && state->scan_cxt)
+	{
+		drop_pages_ahead(state);
+		drop_current_page(state);
+	}
 }
 
 void

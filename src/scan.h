@@ -27,7 +27,8 @@ enum FdwScanPrivateIndex
 	FdwScanPrivateSortIndex,	/* Integer: sorts[] index or -1 */
 	FdwScanPrivateSortDesc,		/* Integer: 1 for descending */
 	FdwScanPrivatePageSize,		/* Integer: items per page to ask for */
-	FdwScanPrivateColumns		/* Integer list of attnums to fill; 0 = all */
+	FdwScanPrivateColumns,		/* Integer list of attnums to fill; 0 = all */
+	FdwScanPrivateReadAhead		/* Boolean: pages may be requested early */
 };
 
 /* in scan.c */

@@ -128,6 +128,10 @@ typedef struct ResourceSpec
 	const char *items_at;		/* where the item array is: "" = the body */
 	PageKind	pages;
 	const char *page_size_param;	/* "per_page", "limit" */
+	const char *page_number_param;	/* PAGES_LINK_HEADER: the parameter
+									 * that numbers pages ("page"); with a
+									 * rel="last" link, later pages can be
+									 * requested before earlier ones arrive */
 	int			max_page_size;
 	const char *cursor_param;	/* PAGES_LAST_ID, PAGES_BODY_CURSOR: the
 								 * parameter that carries the cursor */

@@ -14,8 +14,13 @@ everything the services have in common:
                             request since the last clear:
                             "METHOD <raw path with query string as received>"
         GET /_log?clear=1   the same, then the log is emptied
-        GET /_reset         forget per-URL fault state, rate-limit counters
-                            and the log: the server is as freshly started
+        GET /_reset         forget per-URL fault state, rate-limit counters,
+                            the log and the settings below: the server is
+                            as freshly started
+        GET /_delay?ms=N    hold every API response N ms (0: none), so that
+                            requests overlap in time
+        GET /_inflight      the most API requests that were being handled at
+                            the same time since the last clear ("?clear=1")
   - JSON responses, per-URL "first time" tracking for fault fixtures, and
     a deterministic integer mixer for generating data (no random module, so
     the data is the same on every Python version and every run).
@@ -243,6 +248,9 @@ class FakeServer(ThreadingHTTPServer):
         self.service = service
         self.log_lock = threading.Lock()
         self.log_lines = []
+        self.delay_ms = 0
+        self.in_flight = 0
+        self.max_in_flight = 0
 
     def record(self, line):
         with self.log_lock:
@@ -254,6 +262,22 @@ class FakeServer(ThreadingHTTPServer):
             if clear:
                 self.log_lines = []
         return text
+
+    def begin_request(self):
+        with self.log_lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def end_request(self):
+        with self.log_lock:
+            self.in_flight -= 1
+
+    def read_max_in_flight(self, clear):
+        with self.log_lock:
+            value = self.max_in_flight
+            if clear:
+                self.max_in_flight = self.in_flight
+        return value
 
 
 class FakeHandler(BaseHTTPRequestHandler):
@@ -276,7 +300,15 @@ class FakeHandler(BaseHTTPRequestHandler):
         if request.path == "/_reset":
             self.server.service.reset()
             self.server.read_log(True)
+            self.server.delay_ms = 0
+            self.server.read_max_in_flight(True)
             return Response(200, "reset\n")
+        if request.path == "/_delay":
+            self.server.delay_ms = max(0, int(request.param("ms", "0")))
+            return Response(200, "delay %d ms\n" % self.server.delay_ms)
+        if request.path == "/_inflight":
+            clear = request.param("clear") in ("1", "true")
+            return Response(200, "%d\n" % self.server.read_max_in_flight(clear))
         return None
 
     def _dispatch(self):
@@ -286,11 +318,16 @@ class FakeHandler(BaseHTTPRequestHandler):
         response = self._control(request)
         if response is None:
             self.server.record(log_line(self.command, self.path))
+            self.server.begin_request()
             try:
                 response = self.server.service.handle(request)
             except Exception:  # a bug in the fake must not kill the server
                 traceback.print_exc()
                 response = Response(500, "fake server error\n")
+            finally:
+                if self.server.delay_ms:
+                    time.sleep(self.server.delay_ms / 1000.0)
+                self.server.end_request()
         self._send(response)
 
     def _send(self, response):
