@@ -65,13 +65,22 @@ SELECT count(*) FROM api_calls();
 SELECT number FROM ahead.issues WHERE repo = 'octo/hello' AND title <> '' LIMIT 15;
 SELECT * FROM api_calls();
 
--- a cursor closed early: the pages on their way are dropped
+-- a scan that stops within the first page reads nothing ahead (a tool's
+-- setMaxRows, a cursor closed early)
 BEGIN;
 DECLARE c CURSOR FOR SELECT number FROM ahead.issues WHERE repo = 'octo/hello';
 FETCH 3 FROM c;
 CLOSE c;
 COMMIT;
-SELECT count(*) <= 1 + 4 AS at_most_four_ahead FROM api_calls();
+SELECT * FROM api_calls();
+
+-- one closed on the third page: the pages on their way are dropped
+BEGIN;
+DECLARE c CURSOR FOR SELECT number FROM ahead.issues WHERE repo = 'octo/hello';
+MOVE 25 FROM c;
+CLOSE c;
+COMMIT;
+SELECT count(*) BETWEEN 3 AND 3 + 4 AS within_read_ahead FROM api_calls();
 
 -- cancelled while pages are on their way: nothing is left behind, and the
 -- session goes on

@@ -10,9 +10,10 @@
  * pages on their way.  No request is made before the first row is asked
  * for: EXPLAIN and LIMIT 0 cost nothing.
  *
- * Read-ahead: once a page has arrived, the next one is requested before the
- * rows of this one are returned, so the network works while the executor
- * does.  Where the API numbers its pages and names the last one (GitHub's
+ * Read-ahead: from the second page of a stream on (a scan that wants only
+ * the first page makes one request), once a page has arrived the next one
+ * is requested before the rows of this one are returned, so the network
+ * works while the executor does.  Where the API numbers its pages and names the last one (GitHub's
  * rel="last"), up to saas_fdw.read_ahead pages are requested at once.  A
  * page read ahead is used only if it is exactly the page that the API's own
  * next link (or cursor) names when the scan gets there; otherwise the pages
@@ -75,6 +76,7 @@ typedef struct SaasScanState
 	/* read-ahead */
 	int			read_ahead;		/* most pages on their way; 0 = none */
 	List	   *ahead;			/* PendingPage *, in page order */
+	bool		numbered_planned;	/* plan_numbered_pages ran for the stream */
 	char	   *numbered_url;	/* URL of page numbered_first, or NULL */
 	int			numbered_first;
 	int			numbered_next;	/* next page number to request */
@@ -308,6 +310,8 @@ drop_pages_ahead(SaasScanState *state)
 	}
 	list_free_deep(state->ahead);
 	state->ahead = NIL;
+	if (state->numbered_url != NULL)
+		pfree(state->numbered_url);
 	state->numbered_url = NULL;
 }
 
@@ -379,8 +383,8 @@ with_page_number(const char *url, const char *name, int number)
 }
 
 /*
- * Having read the first page of a stream: if the API numbers its pages and
- * says which is the last, the pages between can be requested at once.
+ * Having read a page of the stream: if the API numbers its pages and says
+ * which is the last, the pages between can be requested at once.
  */
 static void
 plan_numbered_pages(SaasScanState *state)
@@ -396,7 +400,7 @@ plan_numbered_pages(SaasScanState *state)
 	last = page_number(last_url, param);
 	if (first < 2 || last < first)
 		return;
-	state->numbered_url = state->next_url;
+	state->numbered_url = MemoryContextStrdup(state->scan_cxt, state->next_url);
 	state->numbered_first = first;
 	state->numbered_next = first;
 	/* never past the loop guard: the page after max_pages raises instead */
@@ -409,10 +413,15 @@ read_ahead(SaasScanState *state)
 {
 	MemoryContext old;
 
-	if (state->read_ahead <= 0 || state->next_url == NULL)
+	/* a scan that stops within the first page makes one request */
+	if (state->read_ahead <= 0 || state->next_url == NULL ||
+		state->stream_pages < 2)
 		return;
-	if (state->stream_pages == 1)
+	if (!state->numbered_planned)
+	{
 		plan_numbered_pages(state);
+		state->numbered_planned = true;
+	}
 
 	old = MemoryContextSwitchTo(state->scan_cxt);
 	if (state->numbered_url != NULL)
@@ -462,6 +471,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 												psprintf("%s%s", state->options->base_url,
 														 state->stream->path_and_query));
 		state->stream_pages = 0;
+		state->numbered_planned = false;
 		url = state->stream_url;
 	}
 	else
