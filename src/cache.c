@@ -229,6 +229,7 @@ static void cache_xact_callback(XactEvent event, void *arg);
 static void cache_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								   SubTransactionId parentSubid, void *arg);
 static void cache_exit_callback(int code, Datum arg);
+static void warn_not_preloaded(void);
 
 
 /* ---------------------------------------------------------------------
@@ -1253,6 +1254,8 @@ cache_get(const CacheKey *key, int ttl_s, HttpResponse **page)
 	ConditionVariable *cv;
 
 	*page = NULL;
+	if (cache == NULL && ttl_s > 0 && !cache_preloaded)
+		warn_not_preloaded();
 	if (cache == NULL || ttl_s <= 0)
 		return CACHE_DISABLED;
 
@@ -1473,6 +1476,25 @@ cache_abandon(const CacheKey *key)
  * SQL functions
  * ---------------------------------------------------------------------
  */
+
+/*
+ * Without preloading there is no shared cache: say so once per backend, the
+ * first time a page could have been cached.
+ */
+static void
+warn_not_preloaded(void)
+{
+	static bool warned = false;
+
+	if (warned)
+		return;
+	warned = true;
+	ereport(WARNING,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("saas_fdw is not caching API pages: it is not in shared_preload_libraries"),
+			 errdetail("Every scan asks the API again, and backends do not share pages."),
+			 errhint("Add saas_fdw to shared_preload_libraries and restart the server, or set saas_fdw.cache_ttl to 0 to do without the cache.")));
+}
 
 static void
 check_cache_available(void)

@@ -311,8 +311,10 @@ err=$(sql -c "SELECT saas_fdw_cache_reset()" 2>&1)
 check "without preload saas_fdw_cache_reset() raises the same error" "got: $err" \
 	grep -q 'saas_fdw shared cache is not available' <<<"$err"
 clear_log
-rows_nopre=$(scan 2>&1)
+rows_nopre=$(scan 2>/dev/null)
 scan >/dev/null 2>&1
 is "$rows_nopre/$(requests)" "$rows/$((2 * pages))" "without preload scans work and are not cached"
+warnings=$(sql -c "$SCAN" -c "$SCAN" 2>&1 >/dev/null | grep -c '^WARNING:  saas_fdw is not caching API pages')
+is "$warnings" 1 "without preload a backend warns once that nothing is cached"
 
 t_done
