@@ -89,6 +89,7 @@ SELECT * FROM api_calls();
 -- NULL and impossible values make no request
 SELECT count(*) FROM github.issues WHERE repo = NULL;
 SELECT count(*) FROM github.issues WHERE repo = 'octo/hello' AND state = ANY ('{}');
+SELECT count(*) FROM github.issues WHERE repo = 'octo/hello' AND state = 'all';
 SELECT * FROM api_calls();
 
 -- values are encoded; path segments cannot climb

@@ -197,6 +197,13 @@ EXPLAIN (VERBOSE, COSTS OFF)
 SELECT id FROM stripe.invoices WHERE status IN ('draft', 'void');
 SELECT status, count(*) FROM stripe.invoices WHERE status IN ('draft', 'void') GROUP BY 1 ORDER BY 1;
 SELECT * FROM api_calls(8082);
+-- a value Stripe does not know matches no row: not sent (Stripe would refuse it)
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT id FROM stripe.invoices WHERE status = 'Open';
+SELECT count(*) FROM stripe.invoices WHERE status = 'Open';
+SELECT count(*) FROM stripe.invoices WHERE status IN ('Paid', 'void') AND collection_method = 'send_invoice';
+SELECT count(*) FROM stripe.invoices WHERE collection_method = 'manual';
+SELECT * FROM api_calls(8082);
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT id FROM stripe.invoices
  WHERE customer = 'cus_alice' AND status = 'open' AND collection_method = 'send_invoice';

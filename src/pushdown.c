@@ -548,6 +548,24 @@ list_has_string(List *list, const char *value)
 	return false;
 }
 
+/*
+ * May value be sent for this rule?  Not if the API knows a fixed set of
+ * values and this is not one of them: it would refuse the request, and no
+ * row has such a value.
+ */
+static bool
+value_known(const PushdownSpec *spec, const char *value)
+{
+	const char *const *known;
+
+	if (spec == NULL || spec->allowed_values == NULL)
+		return true;
+	for (known = spec->allowed_values; *known != NULL; known++)
+		if (strcmp(*known, value) == 0)
+			return true;
+	return false;
+}
+
 static ValueFormat
 qual_format(const ResourceSpec *resource, PushedQual *qual, PushOp *op)
 {
@@ -568,6 +586,8 @@ bind_value(const ResourceSpec *resource, PushedQual *qual, Datum value,
 		   bool isnull, Oid type)
 {
 	BoundValues *bound = palloc0(sizeof(BoundValues));
+	const PushdownSpec *spec = (qual->kind == BIND_PARAM) ?
+		&resource->pushdown[qual->spec_index] : NULL;
 	PushOp		op;
 	ValueFormat format = qual_format(resource, qual, &op);
 	StringInfoData buf;
@@ -575,7 +595,7 @@ bind_value(const ResourceSpec *resource, PushedQual *qual, Datum value,
 	if (qual->value == NULL)
 	{
 		/* IS [NOT] NULL: the description's fixed value */
-		bound->values = list_make1(pstrdup(resource->pushdown[qual->spec_index].fixed_value));
+		bound->values = list_make1(pstrdup(spec->fixed_value));
 		return bound;
 	}
 	if (isnull)
@@ -610,6 +630,7 @@ bind_value(const ResourceSpec *resource, PushedQual *qual, Datum value,
 			}
 			initStringInfo(&buf);
 			if (format_value(elems[i], elemtype, format, op, &buf) &&
+				value_known(spec, buf.data) &&
 				!list_has_string(bound->values, buf.data))
 				bound->values = lappend(bound->values, buf.data);
 		}
@@ -621,7 +642,8 @@ bind_value(const ResourceSpec *resource, PushedQual *qual, Datum value,
 	initStringInfo(&buf);
 	if (format == VALUE_SLACK_TS_TEXT && !is_fixed_width_ts(TextDatumGetCString(value)))
 		bound->unsent = true;
-	else if (format_value(value, type, format, op, &buf))
+	else if (format_value(value, type, format, op, &buf) &&
+			 value_known(spec, buf.data))
 		bound->values = list_make1(buf.data);
 	else
 		bound->no_rows = true;

@@ -100,6 +100,10 @@ typedef struct PushdownSpec
 	bool		exact;
 	const char *extra_query;	/* "name=value" sent along, or NULL (Slack's
 								 * inclusive=true) */
+	const char *const *allowed_values;	/* NULL-terminated: the only values
+										 * the API knows (an enum); any
+										 * other matches no row and is not
+										 * sent.  NULL: any value */
 } PushdownSpec;
 
 /*

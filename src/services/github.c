@@ -48,8 +48,11 @@ static const ColumnSpec github_issue_columns[] = {
 	{NULL}
 };
 
+/* the only states an issue has; "all" is a request, never a value */
+static const char *const github_issue_states[] = {"open", "closed", NULL};
+
 static const PushdownSpec github_issue_pushdown[] = {
-	{"state", PUSH_EQ, "state", VALUE_TEXT, NULL, true},
+	{"state", PUSH_EQ, "state", VALUE_TEXT, NULL, true, NULL, github_issue_states},
 	{"user_login", PUSH_EQ, "creator", VALUE_TEXT, NULL, true},
 	{"assignees", PUSH_CONTAINS, "assignee", VALUE_TEXT, NULL, false},
 	{"labels", PUSH_CONTAINS, "labels", VALUE_CSV, NULL, false},

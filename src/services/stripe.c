@@ -33,6 +33,10 @@ static const char *const stripe_headers[] = {
 
 #define STRIPE_EQUALS(column) {column, PUSH_EQ, column, VALUE_TEXT, NULL, true}
 
+/* an enum: Stripe refuses values it does not know, which match no row */
+#define STRIPE_ENUM(column, values) \
+	{column, PUSH_EQ, column, VALUE_TEXT, NULL, true, NULL, values}
+
 /* Lists come newest first; no other order is available. */
 static const SortSpec stripe_sorts[] = {
 	{"created", NULL, ""},
@@ -136,13 +140,21 @@ static const ColumnSpec stripe_invoice_columns[] = {
 	{NULL}
 };
 
+static const char *const stripe_invoice_statuses[] = {
+	"draft", "open", "paid", "uncollectible", "void", NULL
+};
+
+static const char *const stripe_collection_methods[] = {
+	"charge_automatically", "send_invoice", NULL
+};
+
 static const PushdownSpec stripe_invoice_pushdown[] = {
 	STRIPE_TIME_RANGE("created", "created"),
 	STRIPE_TIME_RANGE("due_date", "due_date"),
 	STRIPE_EQUALS("customer"),
 	STRIPE_EQUALS("subscription"),
-	STRIPE_EQUALS("status"),
-	STRIPE_EQUALS("collection_method"),
+	STRIPE_ENUM("status", stripe_invoice_statuses),
+	STRIPE_ENUM("collection_method", stripe_collection_methods),
 	{NULL}
 };
 
