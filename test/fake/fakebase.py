@@ -243,8 +243,8 @@ class FakeServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, port, service):
-        super().__init__(("127.0.0.1", port), FakeHandler)
+    def __init__(self, port, service, handler=None):
+        super().__init__(("127.0.0.1", port), handler or FakeHandler)
         self.service = service
         self.log_lock = threading.Lock()
         self.log_lines = []
@@ -348,8 +348,10 @@ class FakeHandler(BaseHTTPRequestHandler):
         sys.stderr.write("%s %s\n" % (self.log_date_time_string(), fmt % args))
 
 
-def serve(service, default_port):
-    """Command line of every fake server: --port N, or --summary."""
+def serve(service, default_port, handler=None):
+    """Command line of every fake server: --port N, or --summary.  handler:
+    a FakeHandler subclass, for a server that answers in ways Response
+    cannot express (faults.py)."""
     parser = argparse.ArgumentParser(description="fake %s API for saas_fdw tests"
                                      % service.name)
     parser.add_argument("--port", type=int, default=default_port)
@@ -359,7 +361,7 @@ def serve(service, default_port):
     if args.summary:
         sys.stdout.write(service.summary())
         return
-    server = FakeServer(args.port, service)
+    server = FakeServer(args.port, service, handler)
     sys.stderr.write("fake %s API listening on http://127.0.0.1:%d (pid %d)\n"
                      % (service.name, args.port, os.getpid()))
     sys.stderr.flush()

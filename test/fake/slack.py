@@ -24,6 +24,10 @@ first.  oldest/latest are exclusive unless inclusive=true (or 1).
 Rate-limit fixture: any request on channel C07ALERTS is HTTP 429 with
 Retry-After: 1 and {"ok":false,"error":"ratelimited"} the first time per
 distinct request (method, path and parameters), then served normally.
+Server-error fixtures: channels C11INTERNAL and C12FATAL (12 messages each,
+never listed by conversations.list) answer HTTP 200
+{"ok":false,"error":"internal_error"} / "fatal_error" the first time per
+distinct request, then normally.
 
 Run: python3 slack.py [--port 8083] [--summary]
 """
@@ -42,6 +46,8 @@ END = epoch("2025-12-31T23:59:59Z")
 SCOPES = ("channels:history,channels:read,groups:history,groups:read,"
           "im:history,im:read,mpim:history,mpim:read,users:read")
 RATELIMITED_CHANNEL = "C07ALERTS"
+# unlisted channels whose first answer per distinct request is this error
+FAILING_CHANNELS = {"C11INTERNAL": "internal_error", "C12FATAL": "fatal_error"}
 
 # id, name, real name, title, tz, flags
 USERS = (
@@ -249,6 +255,9 @@ class SlackService(FakeService):
         super().__init__()
         self.channels = [Channel(*spec, index=i) for i, spec in enumerate(CHANNELS)]
         self.by_id = {c.id: c for c in self.channels}
+        for cid in FAILING_CHANNELS:
+            self.by_id[cid] = Channel(cid, cid.lower(), "public_channel", True, False, 12, 0,
+                                      index=len(CHANNELS))
         self.methods = {
             "conversations.list": self._conversations_list,
             "conversations.history": self._history,
@@ -282,6 +291,9 @@ class SlackService(FakeService):
                 self.first_time((req.method, req.path, tuple(sorted(args.items())))):
             return json_response(429, {"ok": False, "error": "ratelimited"},
                                  headers=[("Retry-After", "1")])
+        if args.get("channel") in FAILING_CHANNELS and \
+                self.first_time((req.method, req.path, tuple(sorted(args.items())))):
+            return json_response(200, {"ok": False, "error": FAILING_CHANNELS[args["channel"]]})
         try:
             body = handler(args)
         except SlackError as e:

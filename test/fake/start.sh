@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # start.sh [name...] -- start the fake API servers in the background: all
-# of them, or only those named (github, stripe, slack).
+# of them, or only those named (github, stripe, slack, faults).
 #
-# Servers: github on 127.0.0.1:8081, stripe on 8082, slack on 8083.
+# Servers: github on 127.0.0.1:8081, stripe on 8082, slack on 8083, the
+# fault-injecting faults.py on 8084.
 # Pid files and logs go to $FAKE_RUN_DIR (default /tmp/saas_fdw_fake):
 # <name>.pid, <name>.log.  Leftovers of an earlier run are stopped first, so
 # running it twice is harmless.  Waits (bounded) until every server answers
