@@ -7,6 +7,7 @@
 # throwaway cluster (as root: in a network namespace of the run's own, where
 # 127.0.0.1 is private to the run), with PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE set and
 #     FAKE_GITHUB_URL  FAKE_STRIPE_URL  FAKE_SLACK_URL   the fake APIs
+#     FAKE_FAULTS_URL         the fault-injecting fake (test/fake/faults.py)
 #     SAAS_FDW_ROOT           the repository root
 #     SAAS_FDW_WITH_CLUSTER   test/with-cluster.sh, for a cluster of one's own
 #     SAAS_FDW_PG_LOG         the server's log file
@@ -48,6 +49,7 @@ t_fake_log() {		# service [clear]: the fake server's request log
 	github) url=$FAKE_GITHUB_URL ;;
 	stripe) url=$FAKE_STRIPE_URL ;;
 	slack) url=$FAKE_SLACK_URL ;;
+	faults) url=$FAKE_FAULTS_URL ;;
 	*) echo "t_fake_log: unknown service $1" >&2; return 2 ;;
 	esac
 	curl -sf "$url/_log${2:+?clear=1}"

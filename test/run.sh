@@ -107,6 +107,7 @@ run_tests() {
 	export FAKE_GITHUB_URL=http://127.0.0.1:8081
 	export FAKE_STRIPE_URL=http://127.0.0.1:8082
 	export FAKE_SLACK_URL=http://127.0.0.1:8083
+	export FAKE_FAULTS_URL=http://127.0.0.1:8084
 	export SAAS_FDW_ROOT=$ROOT
 	export SAAS_FDW_WITH_CLUSTER=$ROOT/test/with-cluster.sh
 	export SAAS_FDW_TEST_LIB=$ROOT/test/lib.sh
