@@ -25,8 +25,8 @@
  *
  * - A JsonItem is a borrowed pointer into the tree (it is the json-c object
  *	 itself, so handing one out costs nothing).  It is valid until the doc is
- *	 freed.  A JSON null item is a NULL JsonItem, which json_item_value
- *	 accepts.
+ *	 freed.  A JSON null (a body that is just null) is a NULL JsonItem,
+ *	 which json_item_value accepts; a list item is always an object.
  *
  * - json_item_value writes the bytes the API sent: strings are UTF-8, may
  *	 contain NUL bytes (from \u0000), and out->len is exact.  Checking for
@@ -338,17 +338,31 @@ json_doc_items(JsonDoc *doc, const JsonPath *items_at)
 	return doc->nitems;
 }
 
-/* The index-th item of the array json_doc_items found (NULL if JSON null). */
+/*
+ * The index-th item of the array json_doc_items found.  Items are objects:
+ * anything else in the list is an error, never a row of nulls.
+ */
 JsonItem *
 json_doc_item(JsonDoc *doc, int index)
 {
+	json_object *item;
+
 	json_doc_check(doc);
 	if (doc->items == NULL)
 		elog(ERROR, "json_doc_item called before json_doc_items");
 	if (index < 0 || index >= doc->nitems)
 		elog(ERROR, "item %d is out of range (the page has %d items)",
 			 index, doc->nitems);
-	return (JsonItem *) json_object_array_get_idx(doc->items, (size_t) index);
+	item = json_object_array_get_idx(doc->items, (size_t) index);
+	/* a string or a null is no row: its columns would all read as null */
+	if (!json_object_is_type(item, json_type_object))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("API response has an item that is not an object"),
+				 errdetail("Item %d of the list is %s.", index + 1,
+						   json_kind_name(json_kind_of(item))),
+				 errhint("Check that the server option base_url points at the API itself and that the table's resource matches it.")));
+	return (JsonItem *) item;
 }
 
 /* The whole document as an item (NULL if the body is JSON null). */
