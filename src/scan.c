@@ -22,7 +22,9 @@
  * EXISTS) does not read ahead.
  *
  * A next-page link is followed only to the origin (scheme, host, port) of
- * the server's base_url: the token must never travel elsewhere.
+ * the server's base_url: the token must never travel elsewhere.  A stream
+ * never fetches the same URL twice: a next page that points back at any
+ * earlier one (a link, or a cursor, that loops) is an error.
  *
  *-------------------------------------------------------------------------
  */
@@ -33,8 +35,10 @@
 #include "executor/executor.h"
 #include "foreign/foreign.h"
 #include "miscadmin.h"
+#include "common/hashfn.h"
 #include "nodes/nodeFuncs.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/ruleutils.h"
@@ -66,6 +70,8 @@ typedef struct SaasScanState
 	char	   *page_url;
 	char	   *next_url;		/* NULL when the stream is done */
 	int			stream_pages;
+	HTAB	   *stream_seen;	/* hashes of the stream's page URLs; made at
+								 * its second page */
 	FetchedPage page;
 	int			item_count;
 	int			item_index;
@@ -210,12 +216,47 @@ check_next_url(SaasScanState *state, const char *next)
 				 errdetail("Requests go only to the origin of \"%s\"; the link was not followed.",
 						   state->options->base_url),
 				 errhint("Check the server's base_url option.")));
-	if (strcmp(next, state->page_url) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("%s API pagination loops: the next page is the current page",
-						state->options->service->name),
-				 errcontext("API request: GET %s", state->page_url)));
+}
+
+/* Remember a URL the current stream fetches; true if it was there already. */
+static bool
+stream_saw(SaasScanState *state, const char *url)
+{
+	uint64		hash = hash_bytes_extended((const unsigned char *) url,
+										   strlen(url), 0);
+	bool		found;
+
+	(void) hash_search(state->stream_seen, &hash, HASH_ENTER, &found);
+	return found;
+}
+
+/*
+ * Does the current stream's next page (url, its page number stream_pages)
+ * loop back to one it fetched before?  Single-page streams, the most
+ * common, cost nothing: the set of seen URLs is made at the second page.
+ */
+static bool
+stream_loops(SaasScanState *state, const char *url)
+{
+	if (state->stream_pages == 1)
+	{
+		if (state->stream_seen != NULL)
+			hash_destroy(state->stream_seen);
+		state->stream_seen = NULL;
+		return false;
+	}
+	if (state->stream_seen == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(uint64);
+		ctl.entrysize = sizeof(uint64);
+		ctl.hcxt = state->scan_cxt;
+		state->stream_seen = hash_create("saas_fdw pages of a stream", 64, &ctl,
+										 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		(void) stream_saw(state, state->stream_url);
+	}
+	return stream_saw(state, url);
 }
 
 static char *
@@ -493,6 +534,13 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 				 errmsg("%s API request stream passed %d pages",
 						state->options->service->name, saas_max_pages),
 				 errhint("Narrow the query, or raise saas_fdw.max_pages.")));
+	if (stream_loops(state, url))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("%s API pagination loops: the next page is one this scan already fetched",
+						state->options->service->name),
+				 errdetail("The next page's URL is %s.", url),
+				 errcontext("API request: GET %s", state->page_url)));
 
 	/* the previous page goes before the next one comes */
 	drop_current_page(state);
