@@ -117,6 +117,8 @@ static const ApiCodeInfo api_codes[] = {
 	{"account_inactive", API_UNAUTHORIZED, NULL},
 	{"channel_not_found", API_NOT_FOUND,
 	"Check the channel id (such as 'C0123456789', not the channel's name) and that the token can see the channel."},
+	{"thread_not_found", API_NOT_FOUND,
+	"Check the thread_ts value: it must be the ts of a message in that channel (the thread's parent)."},
 	{"user_not_found", API_NOT_FOUND, NULL},
 	{"not_in_channel", API_FORBIDDEN,
 	"Invite the app's bot user to the channel (for example with /invite in Slack), then run the query again."},
@@ -177,6 +179,9 @@ static ApiFailure api_classify(const HttpResponse *response,
 static void api_append_words(StringInfo detail, const ApiWords *words);
 static void api_append_reset(StringInfo detail, const HttpResponse *response);
 static char *api_rate_limit_hint(void);
+static bool api_ok_flag_false(const ServiceSpec *service, JsonDoc *doc,
+							  char **code);
+static const ApiCodeInfo *api_code_info(const char *code);
 static bool api_context_shown(const char *url);
 static void api_request_error_callback(void *arg);
 
@@ -592,6 +597,61 @@ api_report_error(const ServiceSpec *service, const char *url,
 }
 
 /*
+ * Is doc an answer with a false flag at service->ok_flag_at (Slack's
+ * {"ok": false, "error": "channel_not_found"})?  If so, *code is its error
+ * code, sanitized, or NULL if it names none.  A missing flag is no error.
+ */
+static bool
+api_ok_flag_false(const ServiceSpec *service, JsonDoc *doc, char **code)
+{
+	StringInfoData buf;
+	JsonKind	kind;
+	bool		is_false;
+
+	*code = NULL;
+	if (service == NULL || service->ok_flag_at == NULL || doc == NULL)
+		return false;
+
+	initStringInfo(&buf);
+	kind = json_item_value(json_doc_root(doc), api_path(service->ok_flag_at),
+						   JSON_OUT_TEXT, &buf);
+	is_false = (kind == JSON_BOOL && strcmp(buf.data, "false") == 0);
+	pfree(buf.data);
+	if (is_false)
+		*code = api_read(doc, service->error_message_at ? service->error_message_at : "error",
+						 true, API_TEXT_MAX);
+	return is_false;
+}
+
+/* What api_codes knows about code (its last entry if nothing). */
+static const ApiCodeInfo *
+api_code_info(const char *code)
+{
+	const ApiCodeInfo *known;
+
+	for (known = api_codes; known->code != NULL; known++)
+	{
+		if (code != NULL && strcmp(known->code, code) == 0)
+			break;
+	}
+	return known;
+}
+
+/*
+ * Is doc an "ok": false answer saying the service failed on its side
+ * (Slack's internal_error, fatal_error, service_unavailable, sent with HTTP
+ * 200)?  Such an answer is worth retrying, as a 5xx is.
+ */
+bool
+api_ok_flag_transient(const ServiceSpec *service, JsonDoc *doc)
+{
+	char	   *code;
+
+	return api_ok_flag_false(service, doc, &code) &&
+		api_code_info(code)->failure == API_SERVER_ERROR;
+}
+
+/*
  * For APIs that report errors with HTTP 200 and a false flag in the body
  * (Slack: {"ok": false, "error": "channel_not_found"}): raise if the flag at
  * service->ok_flag_at is false.  A missing flag is not an error here.
@@ -600,8 +660,6 @@ void
 api_check_ok_flag(const ServiceSpec *service, const char *url,
 				  const HttpResponse *response, JsonDoc *doc)
 {
-	StringInfoData buf;
-	JsonKind	kind;
 	char	   *code;
 	const ApiCodeInfo *known;
 	const ApiFailureInfo *info;
@@ -610,26 +668,9 @@ api_check_ok_flag(const ServiceSpec *service, const char *url,
 	char	   *needed = NULL;
 	char	   *provided = NULL;
 
-	if (service == NULL || service->ok_flag_at == NULL || doc == NULL)
+	if (!api_ok_flag_false(service, doc, &code))
 		return;
-
-	initStringInfo(&buf);
-	kind = json_item_value(json_doc_root(doc), api_path(service->ok_flag_at),
-						   JSON_OUT_TEXT, &buf);
-	if (kind != JSON_BOOL || strcmp(buf.data, "false") != 0)
-	{
-		pfree(buf.data);
-		return;
-	}
-	pfree(buf.data);
-
-	code = api_read(doc, service->error_message_at ? service->error_message_at : "error",
-					true, API_TEXT_MAX);
-	for (known = api_codes; known->code != NULL; known++)
-	{
-		if (code != NULL && strcmp(known->code, code) == 0)
-			break;
-	}
+	known = api_code_info(code);
 	info = api_failure_info(known->failure);
 
 	initStringInfo(&detail);

@@ -15,9 +15,15 @@
  * key (cache_abandon, or cache.c's abort callback) so backends waiting for
  * the same page go on.
  *
+ * http_finish retries transient HTTP failures (5xx, 429, rate limits); an
+ * API that reports its own failure in a 200 body (Slack's internal_error)
+ * is asked again here, as many times and with the same backoff.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
+
+#include "utils/memutils.h"
 
 #include "saas_fdw.h"
 
@@ -33,13 +39,26 @@ struct PageFetch
 	HttpTransfer *transfer;		/* NULL for a fresh hit */
 };
 
+/*
+ * Parse a page and raise an API error sent in its body.  With may_retry, an
+ * error saying the service failed on its side (Slack's internal_error, sent
+ * with HTTP 200) is not raised: the page comes back without a doc, to be
+ * fetched again as a 5xx would be.
+ */
 static FetchedPage
-parse_page(const FetchTarget *target, const char *url, HttpResponse *response)
+parse_page(const FetchTarget *target, const char *url, HttpResponse *response,
+		   bool may_retry)
 {
 	FetchedPage page;
 
 	page.response = response;
 	page.doc = json_doc_parse(response->body, response->body_len);
+	if (may_retry && api_ok_flag_transient(target->service, page.doc))
+	{
+		json_doc_free(page.doc);
+		page.doc = NULL;
+		return page;
+	}
 	api_check_ok_flag(target->service, url, response, page.doc);
 	return page;
 }
@@ -100,31 +119,44 @@ fetch_page_finish(PageFetch *fetch)
 	if (fetch->cached_state == CACHE_HIT)
 	{
 		fetch->counters->cache_hits++;
-		return parse_page(target, url, fetch->cached);
+		return parse_page(target, url, fetch->cached, false);
 	}
 
 	PG_TRY();
 	{
-		HttpTransfer *transfer = fetch->transfer;
+		int			retry;
 
-		fetch->transfer = NULL;
-		response = http_finish(transfer);
+		for (retry = 0;; retry++)
+		{
+			HttpTransfer *transfer = fetch->transfer;
+			MemoryContext old;
 
-		if (response->status == 304 && fetch->cached_state == CACHE_STALE)
-		{
-			fetch->counters->revalidations++;
-			response = fetch->cached;
-		}
-		if (response->status == 404 && fetch->missing_ok)
-		{
-			page.response = response;
-			page.doc = NULL;
-		}
-		else
-		{
+			fetch->transfer = NULL;
+			response = http_finish(transfer);
+
+			if (response->status == 304 && fetch->cached_state == CACHE_STALE)
+			{
+				fetch->counters->revalidations++;
+				response = fetch->cached;
+			}
+			if (response->status == 404 && fetch->missing_ok)
+			{
+				page.response = response;
+				page.doc = NULL;
+				break;
+			}
 			if (response->status >= 300)
 				api_report_error(target->service, url, response);
-			page = parse_page(target, url, response);
+			page = parse_page(target, url, response,
+							  retry < target->max_retries);
+			if (page.doc != NULL)
+				break;
+
+			/* the service failed on its side: ask again, where we started */
+			http_backoff(retry, fetch->counters);
+			old = MemoryContextSwitchTo(GetMemoryChunkContext(fetch));
+			fetch->transfer = http_start(&fetch->request, fetch->counters);
+			MemoryContextSwitchTo(old);
 		}
 	}
 	PG_CATCH();

@@ -178,6 +178,7 @@ static bool http_transport_retryable(CURLcode rc);
 static void http_raise_transport(const HttpTransfer *t, int attempts);
 static bool http_should_retry(long status, const HttpTransfer *t);
 static double http_retry_wait_ms(int retry, const HttpTransfer *t);
+static double http_backoff_ms(int retry);
 static void http_sleep(double ms, HttpCounters *counters);
 static void http_send(HttpTransfer *t);
 static void http_drive(void);
@@ -1089,8 +1090,6 @@ http_should_retry(long status, const HttpTransfer *t)
 static double
 http_retry_wait_ms(int retry, const HttpTransfer *t)
 {
-	double		ms;
-
 	if (t->retry_after_s >= 0)
 		return t->retry_after_s * 1000.0;
 	if (t->ratelimit_remaining == 0 && t->ratelimit_reset > 0)
@@ -1099,10 +1098,31 @@ http_retry_wait_ms(int retry, const HttpTransfer *t)
 
 		return Max(until, 0) + HTTP_RESET_MARGIN_MS;
 	}
+	return http_backoff_ms(retry);
+}
+
+/* Exponential backoff with jitter before retry number retry (0-based). */
+static double
+http_backoff_ms(int retry)
+{
+	double		ms;
+
 	ms = HTTP_BACKOFF_BASE_MS * pow(2.0, Min(retry, 16));
 	ms = Min(ms, HTTP_BACKOFF_CAP_MS);
 	/* between half and all of it, so backends do not retry in step */
 	return ms * (0.5 + 0.5 * pg_prng_double(&pg_global_prng_state));
+}
+
+/*
+ * Wait before retry number retry (0-based) of a request whose answer the
+ * caller found transient (Slack's internal_error sent with HTTP 200), and
+ * count the retry.  Cancellable, like every wait here.
+ */
+void
+http_backoff(int retry, HttpCounters *counters)
+{
+	http_sleep(http_backoff_ms(retry), counters);
+	counters->retries++;
 }
 
 /* Sleep on the latch, so that cancel and backend termination interrupt. */

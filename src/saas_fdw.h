@@ -154,6 +154,7 @@ extern HttpResponse *http_finish(HttpTransfer *transfer);
 extern void http_discard(HttpTransfer *transfer);
 extern void http_progress(void);
 extern bool http_same_origin(const char *url1, const char *url2);
+extern void http_backoff(int retry, HttpCounters *counters);
 
 /*
  * Fetch one page: from the shared cache when it is fresh, else from the
@@ -194,6 +195,7 @@ extern void api_report_error(const ServiceSpec *service, const char *url,
 							 const HttpResponse *response);
 extern void api_check_ok_flag(const ServiceSpec *service, const char *url,
 							  const HttpResponse *response, JsonDoc *doc);
+extern bool api_ok_flag_transient(const ServiceSpec *service, JsonDoc *doc);
 
 /*
  * Names a request in the CONTEXT of errors raised while it is pushed
