@@ -115,6 +115,8 @@ fi
 
 # ---- every error path, as loudly as possible ---------------------------------
 
+curl -sf "$faults/_reset" >/dev/null	# every fault fires again
+
 session=$work/session.sql
 {
 	echo "SET client_min_messages = debug5;"
