@@ -70,8 +70,8 @@ typedef struct SaasScanState
 	char	   *page_url;
 	char	   *next_url;		/* NULL when the stream is done */
 	int			stream_pages;
-	HTAB	   *stream_seen;	/* hashes of the stream's page URLs; made at
-								 * its second page */
+	HTAB	   *stream_seen;	/* hashes of the stream's page URLs; made
+								 * when it has a second page */
 	FetchedPage page;
 	int			item_count;
 	int			item_index;
@@ -231,20 +231,13 @@ stream_saw(SaasScanState *state, const char *url)
 }
 
 /*
- * Does the current stream's next page (url, its page number stream_pages)
- * loop back to one it fetched before?  Single-page streams, the most
- * common, cost nothing: the set of seen URLs is made at the second page.
+ * Does next, the page after the current one, loop back to a page of this
+ * stream?  Remembers it.  Single-page streams, the most common, cost
+ * nothing: the set of the stream's URLs is made when it has a next page.
  */
 static bool
-stream_loops(SaasScanState *state, const char *url)
+stream_loops(SaasScanState *state, const char *next)
 {
-	if (state->stream_pages == 1)
-	{
-		if (state->stream_seen != NULL)
-			hash_destroy(state->stream_seen);
-		state->stream_seen = NULL;
-		return false;
-	}
 	if (state->stream_seen == NULL)
 	{
 		HASHCTL		ctl;
@@ -256,7 +249,7 @@ stream_loops(SaasScanState *state, const char *url)
 										 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 		(void) stream_saw(state, state->stream_url);
 	}
-	return stream_saw(state, url);
+	return stream_saw(state, next);
 }
 
 static char *
@@ -513,6 +506,9 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 														 state->stream->path_and_query));
 		state->stream_pages = 0;
 		state->numbered_planned = false;
+		if (state->stream_seen != NULL)
+			hash_destroy(state->stream_seen);
+		state->stream_seen = NULL;
 		url = state->stream_url;
 	}
 	else
@@ -534,13 +530,6 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 				 errmsg("%s API request stream passed %d pages",
 						state->options->service->name, saas_max_pages),
 				 errhint("Narrow the query, or raise saas_fdw.max_pages.")));
-	if (stream_loops(state, url))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("%s API pagination loops: the next page is one this scan already fetched",
-						state->options->service->name),
-				 errdetail("The next page's URL is %s.", url),
-				 errcontext("API request: GET %s", state->page_url)));
 
 	/* the previous page goes before the next one comes */
 	drop_current_page(state);
@@ -564,6 +553,13 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 	state->item_index = 0;
 	state->pages++;
 	url = find_next_url(state);
+	if (url != NULL && stream_loops(state, url))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("%s API pagination loops: the next page is one this scan already fetched",
+						state->options->service->name),
+				 errdetail("The next page's URL is %s.", url),
+				 errcontext("API request: GET %s", state->page_url)));
 	MemoryContextSwitchTo(old);
 
 	if (url != NULL)
