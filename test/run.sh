@@ -4,7 +4,8 @@
 # 1. installs the Debian packages (test/install-deps.sh), builds and installs
 #    the extension (make install as root, else through sudo), and once more
 #    into a private DESTDIR that the test clusters load it from (test/build.sh);
-# 2. starts the fake GitHub/Stripe/Slack APIs on 127.0.0.1:8081/8082/8083
+# 2. starts the fake GitHub/Stripe/Slack APIs on 127.0.0.1:8081/8082/8083 (and
+#    the fault-injecting fake on 8084)
 #    (test/fake/start.sh) and stops them on exit.  As root, steps 2 and 3
 #    run in a network namespace of their own (unshare --net, loopback only),
 #    so concurrent runs on one machine never share or stop each other's fake
@@ -157,7 +158,7 @@ if [[ $(id -u) -eq 0 && ${SAAS_FDW_SHARED_NET:-} != 1 ]] && unshare --net true 2
 	echo "== own network namespace (loopback only)"
 	SAAS_FDW_NETNS=1 unshare --net bash "$ROOT/test/run.sh" --tests "$work/counts"
 else
-	echo "== shared network: fake servers on this machine's ports 8081-8083"
+	echo "== shared network: fake servers on this machine's ports 8081-8084"
 	bash "$ROOT/test/run.sh" --tests "$work/counts"
 fi
 if [[ -s $work/counts ]]; then
