@@ -25,6 +25,9 @@ time", "the first two times") start again after /_reset.
   timing
     slow             headers after 1 s, then the body in 4 pieces 0.25 s apart
     stall            headers and half the body, then nothing for STALL_S
+    stall-page-3     4 pages (Link next and last=4); page 3 stalls like
+                     stall, so pages 3 and 4 are on their way (read-ahead)
+                     when it does
     short-body       Content-Length of the whole body, 40% of it, then the
                      connection closes
   bodies
@@ -188,6 +191,13 @@ class FaultService(FakeService):
         q = req.query_string if query is None else query
         return "http://%s%s%s" % (host, req.path, "?" + q if q else "")
 
+    def page_url(self, req, host, number):
+        """This request's URL at page number (page 1: no page parameter)."""
+        params = [(k, v) for k, v in req.params if k != "page"]
+        if number > 1:
+            params.append(("page", str(number)))
+        return self.url_of(req, host, "&".join("%s=%s" % kv for kv in params))
+
     # ---- HTTP status -----------------------------------------------------
 
     def fault_ok(self, req, host):
@@ -242,6 +252,15 @@ class FaultService(FakeService):
         half = len(body) // 2
         return Raw(200, [(body[:half], 0)], declared_length=len(body),
                    stall_s=STALL_S, close=True)
+
+    def fault_stall_page_3(self, req, host):
+        page = int(req.param("page") or "1")
+        if page == 3:
+            return self.fault_stall(req, host)
+        links = ['<%s>; rel="last"' % self.page_url(req, host, 4)]
+        if page < 4:
+            links.insert(0, '<%s>; rel="next"' % self.page_url(req, host, page + 1))
+        return json_response(200, items(), [("Link", ", ".join(links))])
 
     def fault_short_body(self, req, host):
         body = dumps(items()).encode()
@@ -322,14 +341,9 @@ class FaultService(FakeService):
             ("Link", '<%s>; rel="next"' % self.url_of(req, host))])
 
     def fault_loop_back(self, req, host):
-        params = [(k, v) for k, v in req.params if k != "page"]
-        query = "&".join("%s=%s" % kv for kv in params)
-        if req.param("page") == "2":
-            target = query    # back to page 1
-        else:
-            target = query + ("&" if query else "") + "page=2"
+        target = 1 if req.param("page") == "2" else 2
         return json_response(200, items(), [
-            ("Link", '<%s>; rel="next"' % self.url_of(req, host, target))])
+            ("Link", '<%s>; rel="next"' % self.page_url(req, host, target))])
 
     def fault_redirect_away(self, req, host):
         port = host.rsplit(":", 1)[1]

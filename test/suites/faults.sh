@@ -108,10 +108,15 @@ expect_fault_error "stalled mid-body: saas_fdw.timeout ends it, HV00N" stall HV0
 	"API request to .* timed out" 2 "SET saas_fdw.timeout = '1s'; SET saas_fdw.max_retries = 1;"
 expect_error "stalled mid-body: statement_timeout ends it, 57014" \
 	"SET statement_timeout = '1s'; $(count_of stall)" 57014 "statement timeout"
-t_equal "after an aborted transfer the same backend fetches again" 5 \
-	"$(run "SET saas_fdw.timeout = '1s'; SET saas_fdw.max_retries = 0;
-		DO \$\$ BEGIN PERFORM count(*) FROM fx.issues WHERE repo = 'fault/stall';
-		EXCEPTION WHEN OTHERS THEN NULL; END \$\$; $(count_of ok)")"
+expect_error "stalled on page 3 with page 4 read ahead: statement_timeout ends it, 57014" \
+	"SET statement_timeout = '2s'; $(count_of stall-page-3)" 57014 "statement timeout"
+# statements one after another in one session, errors and all
+session() { psql -X -q -At "${@/#/-c}" 2>/dev/null; }
+t_equal "after a transfer ended by saas_fdw.timeout the same backend fetches again" 5 \
+	"$(session "SET saas_fdw.timeout = '1s'" "SET saas_fdw.max_retries = 0" \
+		"$(count_of stall)" "$(count_of ok)")"
+t_equal "after a read-ahead cancelled by statement_timeout the same backend fetches again" 5 \
+	"$(session "SET statement_timeout = '2s'" "$(count_of stall-page-3)" "$(count_of ok)")"
 
 # A session stalled in a transfer (saas_fdw.timeout far beyond the fake's
 # stall), stopped from another session by sig_sql.  Success means: the
@@ -216,6 +221,45 @@ expect_error "slack fatal_error, no retries left: HV000" \
 	"SET saas_fdw.max_retries = 0; SELECT count(*) FROM sl.messages WHERE channel = 'C12FATAL'" HV000 \
 	"slack API failed: fatal_error"
 t_equal "slack fatal_error: one request when max_retries is 0" 1 "$(slack_requests C12FATAL)"
+
+# ---- no leak ------------------------------------------------------------------
+
+# One backend meets the quick faults round after round, as top-level errors
+# and inside exception blocks.  After a first round (caches warm), more
+# rounds leave its memory contexts and its resident size where they were.
+leak_faults=(ok broken unauthorized truncated-json malformed-json not-a-list
+	string-items out-of-range nul-escape nul-raw bad-utf8 huge huge-unsized
+	loop-back redirect-loop redirect-scheme short-body)
+leak_round() {
+	local f
+	for f in "${leak_faults[@]}" stall stall-page-3; do
+		echo "SELECT count(*), sum(number), count(title) FROM fx.issues WHERE repo = 'fault/$f';"
+	done
+	for f in "${leak_faults[@]}"; do
+		echo "DO \$\$ BEGIN PERFORM count(title) FROM fx.issues WHERE repo = 'fault/$f';
+			EXCEPTION WHEN OTHERS THEN NULL; END \$\$;"
+	done
+}
+memory="SELECT 'memory', sum(total_bytes),
+	(regexp_match(pg_read_file('/proc/self/status'), 'VmRSS:\s*(\d+)'))[1]::int
+	FROM pg_backend_memory_contexts;"
+leak_sql=$(mktemp)
+{
+	echo "SET saas_fdw.max_retries = 0; SET saas_fdw.timeout = '1s';"
+	echo "SET saas_fdw.max_response_size = '1MB'; SET statement_timeout = '3s';"
+	leak_round
+	echo "$memory"
+	leak_round
+	leak_round
+	echo "$memory"
+} >"$leak_sql"
+read -r before_bytes before_rss after_bytes after_rss < <(psql -X -q -At -F ' ' -f "$leak_sql" 2>/dev/null |
+	awk '$1 == "memory" { printf "%s %s ", $2, $3 } END { print "" }')
+rm -f "$leak_sql"
+t_check "two more rounds of faults: the backend's memory contexts did not grow" \
+	test "${after_bytes:-x}" -le "${before_bytes:-0}"
+t_check "two more rounds of faults: its resident size grew by less than 256 kB" \
+	test "$(( ${after_rss:-99999} - ${before_rss:-0} ))" -lt 256
 
 # ---- the server survived ---------------------------------------------------
 
