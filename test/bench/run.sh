@@ -20,7 +20,7 @@
 #
 # Settings (environment):
 #   SAAS_FDW_BENCH_SETTINGS  SQL run before every saas_fdw query, e.g.
-#                            'SET saas_fdw.max_concurrent_pages = 8;'
+#                            'SET saas_fdw.read_ahead = 8;' (pages in flight)
 #   BENCH_RUNS               runs per measurement without latency (5)
 #   BENCH_SLOW_RUNS          runs per measurement with latency (3)
 #   BENCH_DELAY_MS           latency added by the proxy (50)
@@ -174,10 +174,14 @@ in_cluster() {
 	row "GitHub +${BENCH_DELAY_MS}ms floor, $BENCH_CONCURRENCY pages at a time" "$floor_par" "$floor_seq" ""
 	ms=$(time_sql "$BENCH_SLOW_RUNS" "$cold_pre" "${gh_fdw/gh./gh_far.}")
 	row "GitHub +${BENCH_DELAY_MS}ms saas_fdw, empty cache" "$ms" "$floor_seq" "< 0.35 x floor (concurrent pages)"
+	ms=$(time_sql "$BENCH_SLOW_RUNS" "$cold_pre SET saas_fdw.read_ahead = 0;" "${gh_fdw/gh./gh_far.}")
+	row "GitHub +${BENCH_DELAY_MS}ms saas_fdw, empty cache, read_ahead 0" "$ms" "$floor_seq" "(one page at a time)"
 	floor_seq=$(time_floor "$BENCH_SLOW_RUNS" stripe "$FAR$CHARGES")
 	row "Stripe +${BENCH_DELAY_MS}ms floor, sequential" "$floor_seq" "$floor_seq" "baseline"
 	ms=$(time_sql "$BENCH_SLOW_RUNS" "$cold_pre" "${st_fdw/st./st_far.}")
 	row "Stripe +${BENCH_DELAY_MS}ms saas_fdw, empty cache" "$ms" "$floor_seq" "overlap next page"
+	ms=$(time_sql "$BENCH_SLOW_RUNS" "$cold_pre SET saas_fdw.read_ahead = 0;" "${st_fdw/st./st_far.}")
+	row "Stripe +${BENCH_DELAY_MS}ms saas_fdw, empty cache, read_ahead 0" "$ms" "$floor_seq" "(one page at a time)"
 
 	echo "== backend peak memory (VmHWM), cache bypassed (cache_ttl 0)"
 	local base_kb k1 k20
