@@ -52,7 +52,7 @@ ST_QUERY_TAIL="WHERE num_nulls($ST_COLS) < 99"
 # ---------------------------------------------------------------------------
 psql_q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f\n", m }'; }
 
 # time_sql RUNS PRE SQL: median of RUNS timings (ms) of SQL, each run after
 # PRE (not timed), all in one session.
