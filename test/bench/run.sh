@@ -62,7 +62,7 @@ time_sql() {
 		for ((i = 0; i < runs; i++)); do
 			printf '\\timing off\n%s\n\\timing on\n%s\n' "$pre" "$sql"
 		done
-	} | psql_q 2>&1 | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | median
+	} | psql_q | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | median
 }
 
 # time_floor RUNS ARGS...: median milliseconds of the floor program.
@@ -252,7 +252,7 @@ export WORK DATA_DIR=$WORK/data RUN_DIR=$WORK/run SAAS_FDW_DESTDIR=$WORK/install
 export BENCH_RESULTS=${BENCH_RESULTS:-$BENCH/results.md}
 
 bash test/build.sh "$SAAS_FDW_DESTDIR"
-gcc -O2 -Wall -D_GNU_SOURCE -o "$WORK/floor" "$BENCH/floor.c" -lcurl -ljson-c
+gcc -O2 -Wall -o "$WORK/floor" "$BENCH/floor.c" -lcurl -ljson-c
 echo "== writing the data set"
 python3 "$BENCH/gen.py" "$DATA_DIR"
 chmod -R a+rX "$WORK"

@@ -50,6 +50,7 @@ for _ in $(seq 50); do [[ -s $dir/port ]] && break; sleep 0.1; done
 port=$(cat "$dir/port")
 
 psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS saas_fdw;
 DROP SERVER IF EXISTS row_path CASCADE;
 DROP SCHEMA IF EXISTS row_path CASCADE;
