@@ -85,6 +85,7 @@ fetch_page_start(const FetchTarget *target, const char *url, bool missing_ok,
 	request->url = fetch->key.url;
 	request->token = target->token;
 	request->headers = target->service->headers;
+	request->ca_file = target->ca_file;
 	request->timeout_ms = target->timeout_ms;
 	request->connect_timeout_ms = target->connect_timeout_ms;
 	request->max_retries = target->max_retries;

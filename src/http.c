@@ -142,6 +142,10 @@ static int	http_n_idle = 0;
 static bool http_curl_initialized = false;
 static bool http_callback_registered = false;
 
+/* libcurl's built-in trusted CAs, used when a server has no ca_file */
+static const char *http_default_cainfo = NULL;
+static const char *http_default_capath = NULL;
+
 /* The parts of a URL that decide where a request goes. */
 typedef struct HttpOrigin
 {
@@ -275,6 +279,9 @@ http_new_easy(void)
 	HTTP_SETOPT(h, CURLOPT_NOPROGRESS, 0L);
 	HTTP_SETOPT(h, CURLOPT_XFERINFOFUNCTION, http_progress_callback);
 	HTTP_SETOPT(h, CURLOPT_PREREQFUNCTION, http_prereq_callback);
+
+	(void) curl_easy_getinfo(h, CURLINFO_CAINFO, &http_default_cainfo);
+	(void) curl_easy_getinfo(h, CURLINFO_CAPATH, &http_default_capath);
 
 	if (failed_option != NULL)
 	{
@@ -1046,7 +1053,7 @@ http_raise_transport(const HttpTransfer *t, int attempts)
 					(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
 					 errmsg("could not reach the API at %s: TLS failed", origin),
 					 errdetail("%s", detail),
-					 errhint("saas_fdw always verifies the server's certificate against the system's trusted authorities; check base_url and the certificate.")));
+					 errhint("saas_fdw always verifies the server's certificate: against the system's trusted authorities, or only those in the PEM file named by the server option ca_file (for a private certificate authority).  Check base_url, the certificate and ca_file.")));
 			break;
 		default:
 			ereport(ERROR,
@@ -1252,6 +1259,11 @@ http_send(HttpTransfer *t)
 	HTTP_SETOPT(t->easy, CURLOPT_CONNECTTIMEOUT_MS,
 				(long) Max(request->connect_timeout_ms, 0));
 	HTTP_SETOPT(t->easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) t->limit);
+	/* a ca_file replaces the system's trusted CAs, directory too */
+	HTTP_SETOPT(t->easy, CURLOPT_CAINFO,
+				request->ca_file ? request->ca_file : http_default_cainfo);
+	HTTP_SETOPT(t->easy, CURLOPT_CAPATH,
+				request->ca_file ? NULL : http_default_capath);
 	if (failed_option != NULL)
 		http_raise_setopt_failed(failed_option);
 

@@ -9,7 +9,10 @@
  *	- the token lives only on user mappings;
  *	- only a superuser may set base_url: otherwise any role allowed to
  *	  create a server could make the database send requests, with a
- *	  token, to hosts of its choosing.
+ *	  token, to hosts of its choosing;
+ *	- only a superuser may set ca_file, an absolute path: the database
+ *	  server reads that file, and the certificates in it decide which
+ *	  hosts are trusted to receive the token.
  *
  *-------------------------------------------------------------------------
  */
@@ -46,6 +49,7 @@ typedef enum OptionKind
 {
 	OPT_SERVICE,
 	OPT_URL,
+	OPT_FILE,
 	OPT_TEXT,
 	OPT_INT,
 	OPT_RESOURCE,
@@ -65,6 +69,7 @@ typedef struct SaasOption
 static const SaasOption valid_options[] = {
 	{"service", ForeignServerRelationId, OPT_SERVICE},
 	{"base_url", ForeignServerRelationId, OPT_URL},
+	{"ca_file", ForeignServerRelationId, OPT_FILE},
 	{"timeout_ms", ForeignServerRelationId, OPT_INT, 1, INT_MAX},
 	{"connect_timeout_ms", ForeignServerRelationId, OPT_INT, 1, INT_MAX},
 	{"max_retries", ForeignServerRelationId, OPT_INT, 0, 100},
@@ -206,6 +211,20 @@ validate_option(DefElem *def, const SaasOption *opt)
 						 errmsg("invalid value for option \"base_url\": \"%s\"", value),
 						 errhint("Use an http:// or https:// URL, such as https://api.github.com.")));
 			break;
+		case OPT_FILE:
+			if (!superuser())
+				ereport(ERROR,
+						(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+						 errmsg("permission denied to set option \"%s\"", def->defname),
+						 errdetail("Only superusers may make the database server read a file."),
+						 errhint("Ask a superuser to set %s, or leave it out to trust the system's certificate authorities.",
+								 def->defname)));
+			if (!is_absolute_path(value))
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+						 errmsg("invalid value for option \"%s\": \"%s\"", def->defname, value),
+						 errhint("Use an absolute path to a PEM file of certificate authorities, such as /etc/ssl/private-ca.pem.")));
+			break;
 		case OPT_INT:
 			(void) option_int_value(def, opt->min, opt->max);
 			break;
@@ -307,6 +326,8 @@ saas_get_table_options(Oid foreigntableid)
 			opts->service = service_lookup(defGetString(def));
 		else if (strcmp(def->defname, "base_url") == 0)
 			opts->base_url = pstrdup(defGetString(def));
+		else if (strcmp(def->defname, "ca_file") == 0)
+			opts->ca_file = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "timeout_ms") == 0)
 			opts->timeout_ms = option_int_value(def, 1, INT_MAX);
 		else if (strcmp(def->defname, "connect_timeout_ms") == 0)

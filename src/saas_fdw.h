@@ -42,6 +42,8 @@ typedef struct SaasTableOptions
 	const ServiceSpec *service;
 	const ResourceSpec *resource;
 	char	   *base_url;		/* no trailing '/' */
+	char	   *ca_file;		/* PEM file of trusted CAs, or NULL for the
+								 * system's */
 	int			timeout_ms;
 	int			connect_timeout_ms;
 	int			max_retries;
@@ -115,6 +117,7 @@ typedef struct HttpRequest
 	const char *const *headers; /* service headers, NULL-terminated */
 	const char *if_none_match;	/* revalidation, or NULL */
 	const char *if_modified_since;
+	const char *ca_file;		/* trusted CAs, or NULL for the system's */
 	int			timeout_ms;
 	int			connect_timeout_ms;
 	int			max_retries;
@@ -167,6 +170,7 @@ typedef struct FetchTarget
 	Oid			serverid;
 	const char *token;
 	const ServiceSpec *service;
+	const char *ca_file;
 	int			timeout_ms;
 	int			connect_timeout_ms;
 	int			max_retries;

@@ -139,6 +139,7 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 											 OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId());
 	}
 	state->target.service = state->options->service;
+	state->target.ca_file = state->options->ca_file;
 	state->target.timeout_ms = state->options->timeout_ms;
 	state->target.connect_timeout_ms = state->options->connect_timeout_ms;
 	state->target.max_retries = state->options->max_retries;

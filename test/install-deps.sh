@@ -3,8 +3,9 @@
 # test: the compiler, PostgreSQL 15 with its server headers and
 # postgresql-common (pg_virtualenv), libcurl, json-c, python3 (fake API
 # servers), curl (tests read the fake servers' request logs with it),
-# iproute2 (test/run.sh brings up the loopback of its network namespace), and
-# a JDK with Debian's PostgreSQL JDBC driver (test/suites/jdbc.sh).
+# iproute2 (test/run.sh brings up the loopback of its network namespace),
+# a JDK with Debian's PostgreSQL JDBC driver (test/suites/jdbc.sh) and
+# openssl (test/suites/tls.sh makes a throwaway certificate authority).
 #
 # Idempotent: when every package is already installed it does nothing.
 # Runs apt-get as root, or through sudo otherwise.  Quiet unless it fails;
@@ -13,7 +14,7 @@ set -euo pipefail
 
 packages=(build-essential postgresql-15 postgresql-server-dev-15 iproute2
 	postgresql-common libcurl4-openssl-dev libjson-c-dev python3 curl
-	ca-certificates default-jdk-headless libpostgresql-jdbc-java)
+	ca-certificates default-jdk-headless libpostgresql-jdbc-java openssl)
 
 missing=()
 for p in "${packages[@]}"; do
