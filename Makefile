@@ -17,7 +17,8 @@ OBJS = \
 	src/http.o \
 	src/api_error.o \
 	src/json.o \
-	src/cache.o
+	src/cache.o \
+	src/ratelimit.o
 
 EXTENSION = saas_fdw
 DATA = saas_fdw--0.1.sql

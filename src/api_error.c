@@ -178,7 +178,6 @@ static ApiFailure api_classify(const HttpResponse *response,
 							   const ApiWords *words);
 static void api_append_words(StringInfo detail, const ApiWords *words);
 static void api_append_reset(StringInfo detail, const HttpResponse *response);
-static char *api_rate_limit_hint(void);
 static bool api_ok_flag_false(const ServiceSpec *service, JsonDoc *doc,
 							  char **code);
 static const ApiCodeInfo *api_code_info(const char *code);
@@ -542,7 +541,7 @@ api_append_reset(StringInfo detail, const HttpResponse *response)
 						 timestamptz_to_str(time_t_to_timestamptz(reset)));
 }
 
-static char *
+char *
 api_rate_limit_hint(void)
 {
 	return psprintf("Run the query again after the limit resets.  A query waits for a reset by itself only if it comes within saas_fdw.max_retry_wait (now %d s).",

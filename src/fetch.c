@@ -86,6 +86,8 @@ fetch_page_start(const FetchTarget *target, const char *url, bool missing_ok,
 	request->token = target->token;
 	request->headers = target->service->headers;
 	request->ca_file = target->ca_file;
+	request->serverid = target->serverid;
+	request->credential = fetch->key.credential;
 	request->timeout_ms = target->timeout_ms;
 	request->connect_timeout_ms = target->connect_timeout_ms;
 	request->max_retries = target->max_retries;

@@ -71,9 +71,6 @@
 #define HTTP_BACKOFF_BASE_MS	500
 #define HTTP_BACKOFF_CAP_MS		5000
 
-/* margin added to a rate-limit reset time, for clock skew */
-#define HTTP_RESET_MARGIN_MS	1000
-
 /* limits on the header values kept */
 #define HTTP_MAX_LINK_LEN		16384
 #define HTTP_MAX_ETAG_LEN		1024
@@ -104,6 +101,7 @@ struct HttpTransfer
 	struct curl_slist *headers; /* curl's copies; Authorization zeroed */
 	int			retries;
 	int			redirects;
+	bool		limiter_open;	/* the rate limiter awaits this attempt's end */
 	bool		done;			/* curl has finished the current attempt */
 	CURLcode	result;
 	char		errbuf[CURL_ERROR_SIZE];
@@ -188,6 +186,7 @@ static void http_send(HttpTransfer *t);
 static void http_drive(void);
 static void http_wait_done(HttpTransfer *t);
 static void http_retire(HttpTransfer *t);
+static void http_limiter_close(HttpTransfer *t);
 static HttpResponse *http_make_response(HttpTransfer *t, long status);
 
 
@@ -292,12 +291,31 @@ http_new_easy(void)
 }
 
 /*
+ * Tell the shared rate limiter that t's attempt is over (answered, failed
+ * or abandoned) and what its response said.  Never raises.
+ */
+static void
+http_limiter_close(HttpTransfer *t)
+{
+	long		status = 0;
+
+	if (!t->limiter_open)
+		return;
+	t->limiter_open = false;
+	if (t->done)
+		(void) curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+	ratelimit_after_request(&t->request, status, t->ratelimit_remaining,
+							t->ratelimit_reset, t->retry_after_s);
+}
+
+/*
  * Take a transfer off the multi handle and free it; its easy handle is kept
  * for later requests.  Never raises; touches nothing of the caller's.
  */
 static void
 http_retire(HttpTransfer *t)
 {
+	http_limiter_close(t);
 	dlist_delete(&t->node);
 	if (t->easy != NULL)
 	{
@@ -1103,7 +1121,7 @@ http_retry_wait_ms(int retry, const HttpTransfer *t)
 	{
 		double		until = ((double) t->ratelimit_reset - (double) time(NULL)) * 1000.0;
 
-		return Max(until, 0) + HTTP_RESET_MARGIN_MS;
+		return Max(until, 0) + RATE_LIMIT_RESET_MARGIN_MS;
 	}
 	return http_backoff_ms(retry);
 }
@@ -1132,7 +1150,10 @@ http_backoff(int retry, HttpCounters *counters)
 	counters->retries++;
 }
 
-/* Sleep on the latch, so that cancel and backend termination interrupt. */
+/*
+ * Sleep on the latch, so that cancel and backend termination interrupt.
+ * counters (may be NULL) adds up the time.
+ */
 static void
 http_sleep(double ms, HttpCounters *counters)
 {
@@ -1154,7 +1175,8 @@ http_sleep(double ms, HttpCounters *counters)
 			ResetLatch(MyLatch);
 		CHECK_FOR_INTERRUPTS();
 	}
-	counters->wait_ms += (double) (GetCurrentTimestamp() - start) / 1000.0;
+	if (counters != NULL)
+		counters->wait_ms += (double) (GetCurrentTimestamp() - start) / 1000.0;
 }
 
 /* The response just received, in the caller's memory context. */
@@ -1267,6 +1289,18 @@ http_send(HttpTransfer *t)
 	if (failed_option != NULL)
 		http_raise_setopt_failed(failed_option);
 
+	/* wait while the shared rate limiter says the limit is used up */
+	for (;;)
+	{
+		double		limit_wait_ms = ratelimit_before_request(request,
+															 saas_max_retry_wait_s * 1000.0);
+
+		if (limit_wait_ms <= 0)
+			break;
+		http_sleep(limit_wait_ms, t->counters);
+	}
+	t->limiter_open = true;
+
 	mrc = curl_multi_add_handle(http_multi, t->easy);
 	if (mrc != CURLM_OK)
 		ereport(ERROR,
@@ -1299,6 +1333,7 @@ http_drive(void)
 		t->done = true;
 		t->result = msg->data.result;
 		(void) curl_multi_remove_handle(http_multi, t->easy);
+		http_limiter_close(t);
 	}
 }
 

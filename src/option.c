@@ -43,6 +43,7 @@ int			saas_read_ahead_pages = 4;
 int			saas_max_response_kb = 65536;
 int			saas_cache_ttl_s = 60;
 int			saas_cache_size_kb = 65536;
+int			saas_rate_limit_reserve = 0;
 
 /* What kind of value an option takes. */
 typedef enum OptionKind
@@ -492,6 +493,11 @@ saas_define_gucs(void)
 							"Server and table option cache_ttl override it.",
 							&saas_cache_ttl_s, 60, 0, INT_MAX,
 							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("saas_fdw.rate_limit_reserve",
+							"Requests of an API's rate limit left unused: at this many remaining, queries wait for the reset.",
+							"Needs shared_preload_libraries; applies to APIs that report the requests remaining.",
+							&saas_rate_limit_reserve, 0, 0, INT_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
 	/* a server-start setting can only be defined while preloading */
 	if (process_shared_preload_libraries_in_progress)
 		DefineCustomIntVariable("saas_fdw.cache_size",

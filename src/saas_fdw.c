@@ -99,6 +99,7 @@ _PG_init(void)
 {
 	saas_define_gucs();
 	cache_init();
+	ratelimit_init();
 }
 
 static void

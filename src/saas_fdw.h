@@ -30,6 +30,7 @@ extern int	saas_read_ahead_pages;
 extern int	saas_max_response_kb;
 extern int	saas_cache_ttl_s;
 extern int	saas_cache_size_kb;
+extern int	saas_rate_limit_reserve;
 
 /*
  * Everything a scan needs to know about its table, its server and the
@@ -118,6 +119,8 @@ typedef struct HttpRequest
 	const char *if_none_match;	/* revalidation, or NULL */
 	const char *if_modified_since;
 	const char *ca_file;		/* trusted CAs, or NULL for the system's */
+	Oid			serverid;		/* whose rate limit the request spends */
+	uint64		credential;		/* (InvalidOid: no limiter) */
 	int			timeout_ms;
 	int			connect_timeout_ms;
 	int			max_retries;
@@ -200,6 +203,7 @@ extern void api_report_error(const ServiceSpec *service, const char *url,
 extern void api_check_ok_flag(const ServiceSpec *service, const char *url,
 							  const HttpResponse *response, JsonDoc *doc);
 extern bool api_ok_flag_transient(const ServiceSpec *service, JsonDoc *doc);
+extern char *api_rate_limit_hint(void);
 
 /*
  * Names a request in the CONTEXT of errors raised while it is pushed
@@ -242,5 +246,20 @@ extern CacheResult cache_get(const CacheKey *key, int ttl_s,
 							 HttpResponse **page);
 extern void cache_put(const CacheKey *key, const HttpResponse *page);
 extern void cache_abandon(const CacheKey *key);
+
+/*
+ * The server-wide rate limiter, fed by the APIs' rate-limit headers.
+ * in ratelimit.c
+ */
+
+/* margin added to a rate-limit reset time, for clock skew */
+#define RATE_LIMIT_RESET_MARGIN_MS	1000
+
+extern void ratelimit_init(void);
+extern double ratelimit_before_request(const HttpRequest *request,
+									   double max_wait_ms);
+extern void ratelimit_after_request(const HttpRequest *request, long status,
+									int64 remaining, int64 reset,
+									double retry_after_s);
 
 #endif							/* SAAS_FDW_H */

@@ -25,11 +25,19 @@ Fault fixtures (every path under the repository):
                       first request for each URL, then 200
 The fixtures flaky, ratelimited and secondary hold 70 items each.
 
+A metered rate limit (for tests of saas_fdw's shared rate limiter): with
+FAKE_GITHUB_RATE_LIMIT=<limit>:<seconds> in the environment, each token may
+make <limit> requests per window of <seconds> seconds that starts with its
+first request; x-ratelimit-remaining counts down exactly, and once it is 0
+every request gets GitHub's primary rate-limit 403 until the window ends.
+Without it the limit is 5000 per hour and remaining never gets low.
+
 Run: python3 github.py [--port 8081] [--summary]
 """
 
 import base64
 import hashlib
+import os
 import time
 
 from fakebase import (FakeService, Response, dumps, epoch, iso, json_response,
@@ -379,12 +387,31 @@ USER_AGENT_TEXT = (
     "https://developer.github.com for other possible causes.\n")
 
 
+def metered_limit():
+    """(limit, window seconds) from FAKE_GITHUB_RATE_LIMIT, or None."""
+    value = os.environ.get("FAKE_GITHUB_RATE_LIMIT")
+    if not value:
+        return None
+    limit, _, seconds = value.partition(":")
+    return int(limit), int(seconds)
+
+
+def rate_limit_exceeded():
+    return error(403, "API rate limit exceeded for user ID %d. If you reach out to GitHub "
+                 "Support for help, please include the request ID FAKE:0000."
+                 % USERS["octocat"][0],
+                 DOCS + "/overview/rate-limits-for-the-rest-api")
+
+
 class GitHubService(FakeService):
     name = "github"
     RATE_LIMIT = {"token": 5000, "anonymous": 60}
 
     def __init__(self):
         super().__init__()
+        self.metered = metered_limit()
+        if self.metered:
+            self.RATE_LIMIT = {"token": self.metered[0], "anonymous": self.metered[0]}
         self.repos = build_repos()
         self.by_name = {r.full_name.lower(): r for r in self.repos}
         self.by_id = {r.id: r for r in self.repos}
@@ -410,6 +437,9 @@ class GitHubService(FakeService):
                          DOCS + "/about-the-rest-api/api-versions")
         elif token not in TOKENS:
             resp = error(401, "Bad credentials")
+        elif self._window_used_up(bucket):
+            resp = rate_limit_exceeded()
+            resp.rate = self.rate[bucket][1]
         else:
             resp = self._route(req, token)
         return self._finish(req, resp, bucket)
@@ -458,13 +488,25 @@ class GitHubService(FakeService):
                 tags.add(tag)
         return tags
 
+    def _window_used_up(self, bucket):
+        """Metered: has this bucket no request left in its window?"""
+        if not self.metered:
+            return False
+        with self.lock:
+            state = self.rate.get(bucket)
+            return (state is not None and time.time() < state[1]
+                    and state[0] >= self.metered[0])
+
     def _charge(self, bucket, limit, count):
-        """Count one request; a window ends before remaining gets low, so
-        normal use never sees remaining 0."""
+        """Count one request.  Unmetered, a window ends before remaining
+        gets low, so normal use never sees remaining 0."""
         now = int(time.time())
         with self.lock:
             state = self.rate.get(bucket)
-            if state is None or now >= state[1] or state[0] >= limit * 9 // 10:
+            if self.metered:
+                if state is None or now >= state[1]:
+                    state = self.rate[bucket] = [0, now + self.metered[1]]
+            elif state is None or now >= state[1] or state[0] >= limit * 9 // 10:
                 state = self.rate[bucket] = [0, now + 3600]
             if count:
                 state[0] += 1

@@ -1,0 +1,374 @@
+/*-------------------------------------------------------------------------
+ *
+ * ratelimit.c
+ *		  The server-wide rate limiter: what the APIs said about the rate
+ *		  limit of each (foreign server, credential), shared by all
+ *		  backends, so that they wait for a reset together instead of each
+ *		  finding out with a refused request.
+ *
+ * http.c calls ratelimit_before_request before every request it sends and
+ * ratelimit_after_request as soon as the request is over (answered or not).
+ * After a response the limiter keeps, per server and credential:
+ *	- remaining and reset_at, from GitHub-style x-ratelimit-remaining and
+ *	  x-ratelimit-reset headers (the latest response wins);
+ *	- blocked_until, from a Retry-After on an error response (Slack's and
+ *	  GitHub's secondary limits, 503s).
+ * Before a request, a backend waits when the API asked to wait
+ * (blocked_until) or when no request would remain: remaining, less the
+ * requests of other backends still in flight, is at most
+ * saas_fdw.rate_limit_reserve.  It then waits until reset_at (plus a second
+ * for clock skew).  A wait longer than saas_fdw.max_retry_wait fails at
+ * once, saying when the limit resets; a wait is on the latch, so cancel,
+ * statement_timeout and termination end it (http.c sleeps).
+ *
+ * The table has RATELIMIT_SLOTS slots, found by a linear scan; when it is
+ * full, the slot updated longest ago is reused.  A credential is its keyed
+ * fingerprint from cache.c, never the token.  Without
+ * shared_preload_libraries there is no table and nothing is limited.
+ *
+ * Locking: one LWLock (tranche "saas_fdw_ratelimit") protects the table.
+ * The work under it is a scan of the slots and a few assignments: nothing
+ * raises, allocates, sleeps or does I/O while it is held.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "foreign/foreign.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "storage/ipc.h"
+#include "storage/lwlock.h"
+#include "storage/shmem.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "saas_fdw.h"
+
+/* Servers x credentials remembered at once. */
+#define RATELIMIT_SLOTS			256
+
+#define RATELIMIT_TRANCHE		"saas_fdw_ratelimit"
+#define RATELIMIT_SHMEM_NAME	"saas_fdw rate limits"
+
+/* What the API last said about one server and credential. */
+typedef struct RateLimitSlot
+{
+	Oid			serverid;		/* InvalidOid: a free slot */
+	uint64		credential;
+	int64		remaining;		/* requests left until reset_at; -1 unknown */
+	TimestampTz reset_at;		/* 0: unknown */
+	TimestampTz blocked_until;	/* Retry-After of an error; 0: none */
+	TimestampTz updated_at;
+	int32		in_flight;		/* requests sent and not yet answered */
+	int64		waits;			/* requests that waited for a reset */
+	int64		refusals;		/* requests failed at once: too long a wait */
+} RateLimitSlot;
+
+typedef struct RateLimitShared
+{
+	LWLock	   *lock;
+	RateLimitSlot slots[RATELIMIT_SLOTS];
+} RateLimitShared;
+
+static RateLimitShared *ratelimit = NULL;
+static bool ratelimit_preloaded = false;
+static shmem_request_hook_type prev_shmem_request_hook = NULL;
+static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+
+/* The request this backend has in flight, counted in a slot's in_flight. */
+static bool local_in_flight = false;
+static Oid	local_serverid = InvalidOid;
+static uint64 local_credential = 0;
+
+PG_FUNCTION_INFO_V1(saas_fdw_rate_limit_stats);
+
+static void ratelimit_shmem_request(void);
+static void ratelimit_shmem_startup(void);
+
+
+/* ---------------------------------------------------------------------
+ * Shared memory
+ * ---------------------------------------------------------------------
+ */
+
+void
+ratelimit_init(void)
+{
+	if (!process_shared_preload_libraries_in_progress)
+		return;
+
+	ratelimit_preloaded = true;
+
+	prev_shmem_request_hook = shmem_request_hook;
+	shmem_request_hook = ratelimit_shmem_request;
+	prev_shmem_startup_hook = shmem_startup_hook;
+	shmem_startup_hook = ratelimit_shmem_startup;
+}
+
+static void
+ratelimit_shmem_request(void)
+{
+	if (prev_shmem_request_hook)
+		prev_shmem_request_hook();
+
+	RequestAddinShmemSpace(MAXALIGN(sizeof(RateLimitShared)));
+	RequestNamedLWLockTranche(RATELIMIT_TRANCHE, 1);
+}
+
+static void
+ratelimit_shmem_startup(void)
+{
+	bool		found;
+	RateLimitShared *shared;
+
+	if (prev_shmem_startup_hook)
+		prev_shmem_startup_hook();
+
+	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+	shared = ShmemInitStruct(RATELIMIT_SHMEM_NAME, sizeof(RateLimitShared), &found);
+	if (!found)
+	{
+		memset(shared, 0, sizeof(RateLimitShared));
+		shared->lock = &(GetNamedLWLockTranche(RATELIMIT_TRANCHE))->lock;
+	}
+	ratelimit = shared;
+	LWLockRelease(AddinShmemInitLock);
+}
+
+
+/* ---------------------------------------------------------------------
+ * Slots (with the lock held)
+ * ---------------------------------------------------------------------
+ */
+
+static RateLimitSlot *
+slot_find(Oid serverid, uint64 credential)
+{
+	int			i;
+
+	for (i = 0; i < RATELIMIT_SLOTS; i++)
+	{
+		RateLimitSlot *s = &ratelimit->slots[i];
+
+		if (s->serverid == serverid && s->credential == credential)
+			return s;
+	}
+	return NULL;
+}
+
+/* The slot of this key; a free one, or the one updated longest ago. */
+static RateLimitSlot *
+slot_find_or_take(Oid serverid, uint64 credential)
+{
+	RateLimitSlot *s = slot_find(serverid, credential);
+	RateLimitSlot *oldest = NULL;
+	int			i;
+
+	if (s != NULL)
+		return s;
+	for (i = 0; i < RATELIMIT_SLOTS; i++)
+	{
+		s = &ratelimit->slots[i];
+		if (!OidIsValid(s->serverid))
+		{
+			oldest = s;
+			break;
+		}
+		if (oldest == NULL || s->updated_at < oldest->updated_at)
+			oldest = s;
+	}
+	memset(oldest, 0, sizeof(RateLimitSlot));
+	oldest->serverid = serverid;
+	oldest->credential = credential;
+	oldest->remaining = -1;
+	return oldest;
+}
+
+/*
+ * Until when must a new request of this slot wait?  0: it may go now.
+ * Knowledge of a window that has ended is forgotten.
+ */
+static TimestampTz
+slot_wait_until(RateLimitSlot *s, TimestampTz now)
+{
+	TimestampTz until = 0;
+
+	if (s->blocked_until > now)
+		until = s->blocked_until;
+	if (s->remaining >= 0 && s->reset_at > 0)
+	{
+		TimestampTz window_end = s->reset_at +
+			(TimestampTz) RATE_LIMIT_RESET_MARGIN_MS * 1000;
+
+		if (window_end <= now)
+			s->remaining = -1;
+		else if (s->remaining - s->in_flight <= saas_rate_limit_reserve)
+			until = Max(until, window_end);
+	}
+	return until;
+}
+
+/* Forget this backend's request in flight, if any. */
+static void
+release_in_flight(void)
+{
+	RateLimitSlot *s;
+
+	if (!local_in_flight)
+		return;
+	local_in_flight = false;
+	s = slot_find(local_serverid, local_credential);
+	if (s != NULL && s->in_flight > 0)
+		s->in_flight--;
+}
+
+
+/* ---------------------------------------------------------------------
+ * The interface used by http.c
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * How long the request must wait before it is sent, in ms; 0 means send it
+ * now, and it is counted in flight until ratelimit_after_request.  Call
+ * again after waiting: the limit may have moved meanwhile.  A wait longer
+ * than max_wait_ms raises the rate-limit error at once.
+ */
+double
+ratelimit_before_request(const HttpRequest *request, double max_wait_ms)
+{
+	TimestampTz now = GetCurrentTimestamp();
+	TimestampTz until = 0;
+	RateLimitSlot *s;
+
+	if (ratelimit == NULL || !OidIsValid(request->serverid))
+		return 0;
+
+	LWLockAcquire(ratelimit->lock, LW_EXCLUSIVE);
+	release_in_flight();		/* left over by an error, if any */
+	s = slot_find(request->serverid, request->credential);
+	if (s != NULL)
+		until = slot_wait_until(s, now);
+	if (until == 0)
+	{
+		if (s != NULL)
+		{
+			s->in_flight++;
+			local_in_flight = true;
+			local_serverid = request->serverid;
+			local_credential = request->credential;
+		}
+		LWLockRelease(ratelimit->lock);
+		return 0;
+	}
+	if ((double) (until - now) / 1000.0 > max_wait_ms)
+	{
+		s->refusals++;
+		LWLockRelease(ratelimit->lock);
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("API rate limit of server \"%s\" is used up for this credential",
+						GetForeignServer(request->serverid)->servername),
+				 errdetail("An earlier response said so; the limit resets at %s (in %ld s).",
+						   timestamptz_to_str(until),
+						   (long) ((until - now + USECS_PER_SEC - 1) / USECS_PER_SEC)),
+				 errhint("%s", api_rate_limit_hint())));
+	}
+	s->waits++;
+	LWLockRelease(ratelimit->lock);
+	return (double) (until - now) / 1000.0;
+}
+
+/*
+ * The request is over: status 0 if no response came.  remaining, reset
+ * (epoch seconds) and retry_after_s are the response's headers, or -1, 0
+ * and -1 when absent.
+ */
+void
+ratelimit_after_request(const HttpRequest *request, long status,
+						int64 remaining, int64 reset, double retry_after_s)
+{
+	bool		says_remaining = remaining >= 0 && reset > 0;
+	bool		says_wait = status >= 400 && retry_after_s >= 0;
+	TimestampTz now;
+	RateLimitSlot *s;
+
+	if (ratelimit == NULL)
+		return;
+
+	now = GetCurrentTimestamp();
+	LWLockAcquire(ratelimit->lock, LW_EXCLUSIVE);
+	release_in_flight();
+	if (OidIsValid(request->serverid) && (says_remaining || says_wait))
+	{
+		s = slot_find_or_take(request->serverid, request->credential);
+		if (says_remaining)
+		{
+			s->remaining = remaining;
+			s->reset_at = time_t_to_timestamptz((pg_time_t) reset);
+		}
+		if (says_wait)
+			s->blocked_until = Max(s->blocked_until,
+								   now + (TimestampTz) (retry_after_s * USECS_PER_SEC));
+		s->updated_at = now;
+	}
+	LWLockRelease(ratelimit->lock);
+}
+
+
+/* ---------------------------------------------------------------------
+ * SQL
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * saas_fdw_rate_limit_stats(): one row per server and credential the
+ * limiter knows.
+ */
+Datum
+saas_fdw_rate_limit_stats(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	RateLimitSlot *copy;
+	int			i;
+
+	if (ratelimit == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("saas_fdw rate limiter is not available"),
+				 errhint("Add saas_fdw to shared_preload_libraries and restart the server.")));
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	copy = palloc(sizeof(RateLimitSlot) * RATELIMIT_SLOTS);
+	LWLockAcquire(ratelimit->lock, LW_SHARED);
+	memcpy(copy, ratelimit->slots, sizeof(RateLimitSlot) * RATELIMIT_SLOTS);
+	LWLockRelease(ratelimit->lock);
+
+	for (i = 0; i < RATELIMIT_SLOTS; i++)
+	{
+		RateLimitSlot *s = &copy[i];
+		Datum		values[9];
+		bool		nulls[9];
+
+		if (!OidIsValid(s->serverid))
+			continue;
+		memset(nulls, 0, sizeof(nulls));
+		values[0] = ObjectIdGetDatum(s->serverid);
+		values[1] = CStringGetTextDatum(psprintf("%016llx", (unsigned long long) s->credential));
+		values[2] = Int64GetDatum(s->remaining);
+		nulls[2] = s->remaining < 0;
+		values[3] = TimestampTzGetDatum(s->reset_at);
+		nulls[3] = s->reset_at == 0;
+		values[4] = TimestampTzGetDatum(s->blocked_until);
+		nulls[4] = s->blocked_until == 0;
+		values[5] = Int32GetDatum(s->in_flight);
+		values[6] = Int64GetDatum(s->waits);
+		values[7] = Int64GetDatum(s->refusals);
+		values[8] = TimestampTzGetDatum(s->updated_at);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

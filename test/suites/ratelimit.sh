@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# ratelimit.sh -- the server-wide rate limiter (src/ratelimit.c): backends
+# that share a credential wait for the API's reset together instead of each
+# sending a request the API refuses.
+#
+# Runs a fake GitHub API of its own (a free port on 127.0.0.1) with a
+# metered limit: FAKE_GITHUB_RATE_LIMIT=3:8, three requests per token per
+# eight-second window, then GitHub's 403 until the window ends (see
+# test/fake/README.md).  The server has max_retries 0, so a request the API
+# refused would fail the query: a query that returns its rows sent none.
+# Requests are counted in the fake's log; each psql call is a new backend.
+set -uo pipefail
+. "$SAAS_FDW_TEST_LIB"
+
+db=saas_fdw_ratelimit
+fake_pid=
+fake_log=$(mktemp -t saas_fdw_ratelimit.XXXXXX)
+cleanup() {
+	[[ -n $fake_pid ]] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
+	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "DROP ROLE IF EXISTS rl_other" >/dev/null 2>&1
+	rm -f "$fake_log"
+}
+trap cleanup EXIT
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+FAKE=http://127.0.0.1:$port
+FAKE_GITHUB_RATE_LIMIT=3:8 python3 test/fake/github.py --port "$port" >"$fake_log" 2>&1 </dev/null &
+fake_pid=$!
+for _ in $(seq 100); do
+	curl -sf -m 1 "$FAKE/_health" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+if ! curl -sf -m 1 "$FAKE/_health" >/dev/null 2>&1; then
+	t_not_ok "start a metered fake GitHub API" "$(cat "$fake_log")"
+	t_done
+fi
+
+requests() { curl -sf "$FAKE/_log?clear=1" | grep -c '^GET ' || true; }
+sql() {		# psql, SQLSTATEs shown, stdout and stderr together
+	psql -X -q -At -v VERBOSITY=verbose "$@" 2>&1
+}
+has() {		# name extended-regex text: ok when the text matches
+	if grep -Eq -- "$2" <<<"$3"; then t_ok "$1"; else t_not_ok "$1" "$3"; fi
+}
+psql -X -q -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" \
+	-c "DROP ROLE IF EXISTS rl_other" -c "CREATE DATABASE $db" >/dev/null
+export PGDATABASE=$db
+if ! out=$(sql -v ON_ERROR_STOP=1 -c "CREATE EXTENSION saas_fdw;
+	CREATE SERVER gh FOREIGN DATA WRAPPER saas_fdw
+	  OPTIONS (service 'github', base_url '$FAKE', cache_ttl '0', max_retries '0');
+	CREATE USER MAPPING FOR CURRENT_USER SERVER gh OPTIONS (token 'ghp_test');
+	CREATE SCHEMA github;
+	IMPORT FOREIGN SCHEMA github FROM SERVER gh INTO github;
+	CREATE ROLE rl_other;
+	CREATE USER MAPPING FOR rl_other SERVER gh OPTIONS (token 'ghp_other');
+	GRANT USAGE ON SCHEMA github TO rl_other;
+	GRANT SELECT ON ALL TABLES IN SCHEMA github TO rl_other;"); then
+	t_not_ok "set up the server, two credentials and the tables" "$out"
+	t_done
+fi
+
+HELLO="SELECT count(*) FROM github.issues WHERE repo = 'octo/hello'"	# 3 pages
+WORLD="SELECT count(*) FROM github.issues WHERE repo = 'octo/world'"	# 1 page
+
+# ---- one backend uses the window up ------------------------------------------
+
+requests >/dev/null
+t_equal "backend 1 reads 250 rows in 3 requests" "250 3" "$(sql -c "$HELLO") $(requests)"
+cred_test=$(sql -c "SELECT credential FROM saas_fdw_rate_limits WHERE server = 'gh'")
+t_equal "the limiter knows one credential of server gh, with 0 remaining" \
+	"0 t" "$(sql -c "SELECT remaining, reset_at > now() FROM saas_fdw_rate_limits
+	                 WHERE credential = '$cred_test'" | tr '|' ' ')"
+t_check "the view shows a fingerprint, never the token" \
+	bash -c '[[ $1 =~ ^[0-9a-f]{16}$ ]] && ! psql -X -At -c "SELECT * FROM saas_fdw_rate_limits" | grep -q ghp_' _ "$cred_test"
+status=$(curl -s -o /dev/null -w '%{http_code}' -A test -H "Authorization: Bearer ghp_test" \
+	"$FAKE/repos/octo/world/issues")
+requests >/dev/null
+t_equal "the API would refuse a request of this credential now" 403 "$status"
+
+# ---- another credential is not held back ---------------------------------------
+
+t_equal "another credential's backend reads at once (1 request)" "40 1" \
+	"$(sql -c "SET ROLE rl_other" -c "$WORLD") $(requests)"
+cred_other=$(sql -c "SELECT credential FROM saas_fdw_rate_limits
+                     WHERE server = 'gh' AND credential <> '$cred_test'")
+t_equal "the other credential did not wait" "2 0" \
+	"$(sql -c "SELECT remaining, waits FROM saas_fdw_rate_limits WHERE credential = '$cred_other'" | tr '|' ' ')"
+
+# ---- a second backend with the used-up credential waits for the reset ----------
+
+out=$(sql -c "$WORLD")
+t_equal "backend 2 waits for the reset, then reads its rows" 40 "$out"
+t_equal "backend 2 made one request, after the reset (none refused)" 1 "$(requests)"
+t_equal "the limiter counted one wait, no refusal, nothing in flight" "1 0 0 2" \
+	"$(sql -c "SELECT waits, refusals, in_flight, remaining FROM saas_fdw_rate_limits
+	           WHERE credential = '$cred_test'" | tr '|' ' ')"
+
+# ---- a reset beyond saas_fdw.max_retry_wait fails at once ------------------------
+
+sql -c "$WORLD" -c "$WORLD" >/dev/null		# the new window's last two requests
+requests >/dev/null
+out=$(sql -c "SET saas_fdw.max_retry_wait = 1" -c "$WORLD")
+has "a wait beyond saas_fdw.max_retry_wait fails at once with SQLSTATE 53400" \
+	'ERROR:  53400: API rate limit of server "gh" is used up for this credential' "$out"
+has "the error says when the limit resets" \
+	'DETAIL:  .*the limit resets at .* \(in [0-9]+ s\)\.' "$out"
+has "the hint names saas_fdw.max_retry_wait" \
+	'HINT:  .*saas_fdw.max_retry_wait' "$out"
+t_equal "the refused query sent no request" 0 "$(requests)"
+
+# ---- a wait is cancellable -------------------------------------------------------
+
+out=$(sql -c "SET statement_timeout = '500ms'" -c "$WORLD")
+has "statement_timeout ends a wait for the reset" \
+	'ERROR:  57014: canceling statement due to statement timeout' "$out"
+t_equal "the cancelled query sent no request" 0 "$(requests)"
+t_equal "1 refusal counted, nothing left in flight" "1 0" \
+	"$(sql -c "SELECT refusals, in_flight FROM saas_fdw_rate_limits
+	           WHERE credential = '$cred_test'" | tr '|' ' ')"
+
+# ---- a Retry-After holds back the other backends too ----------------------------
+
+# octo/secondary: GitHub's secondary rate limit, 403 with Retry-After: 1
+out=$(sql -c "SET ROLE rl_other" \
+	-c "SELECT count(*) FROM github.issues WHERE repo = 'octo/secondary'" \
+	-c "SELECT 'blocked', blocked_until > now() FROM saas_fdw_rate_limits
+	    WHERE credential = '$cred_other'" \
+	-c "$WORLD" \
+	-c "SELECT 'waits', waits FROM saas_fdw_rate_limits WHERE credential = '$cred_other'")
+has "a 403 with Retry-After sets blocked_until for the credential" \
+	'^blocked\|t$' "$out"
+t_check "the next query of that credential waits, then reads its rows" \
+	bash -c 'grep -qx 40 <<<"$1" && grep -qx "waits|1" <<<"$1"' _ "$out"
+
+t_done
