@@ -88,12 +88,14 @@ CREATE EVENT TRIGGER saas_fdw_import_comments
 -- The server-wide rate limiter (src/ratelimit.c)
 
 -- One row per foreign server and credential whose rate limit an API has
--- reported.  credential is a keyed fingerprint of the token (never the
+-- reported, in every database (the view names the servers of the current
+-- one, and shows the others' with server NULL).  credential is a keyed fingerprint of the token (never the
 -- token); remaining and reset_at come from the API's rate-limit headers,
 -- blocked_until from a Retry-After; waits counts requests that waited for a
 -- reset, refusals the queries that failed at once because the reset was
 -- further away than saas_fdw.max_retry_wait.
 CREATE FUNCTION saas_fdw_rate_limit_stats(
+    OUT dbid oid,
     OUT serverid oid,
     OUT credential text,
     OUT remaining bigint,
@@ -108,10 +110,12 @@ AS 'MODULE_PATHNAME', 'saas_fdw_rate_limit_stats'
 LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
 
 CREATE VIEW saas_fdw_rate_limits AS
-  SELECT s.srvname AS server, r.serverid, r.credential, r.remaining,
-         r.reset_at, r.blocked_until, r.in_flight, r.waits, r.refusals,
-         r.updated_at
+  SELECT d.datname AS database, s.srvname AS server, r.serverid,
+         r.credential, r.remaining, r.reset_at, r.blocked_until,
+         r.in_flight, r.waits, r.refusals, r.updated_at
     FROM saas_fdw_rate_limit_stats() r
-    LEFT JOIN pg_catalog.pg_foreign_server s ON s.oid = r.serverid;
+    LEFT JOIN pg_catalog.pg_database d ON d.oid = r.dbid
+    LEFT JOIN pg_catalog.pg_foreign_server s
+           ON s.oid = r.serverid AND d.datname = pg_catalog.current_database();
 
 GRANT SELECT ON saas_fdw_rate_limits TO PUBLIC;

@@ -22,7 +22,8 @@
  * statement_timeout and termination end it (http.c sleeps).
  *
  * The table has RATELIMIT_SLOTS slots, found by a linear scan; when it is
- * full, the slot updated longest ago is reused.  A credential is its keyed
+ * full, the slot updated longest ago is reused.  A slot is keyed by
+ * database, server OID and credential; a credential is its keyed
  * fingerprint from cache.c, never the token.  Without
  * shared_preload_libraries there is no table and nothing is limited.
  *
@@ -55,6 +56,7 @@
 /* What the API last said about one server and credential. */
 typedef struct RateLimitSlot
 {
+	Oid			dbid;			/* server OIDs are per database */
 	Oid			serverid;		/* InvalidOid: a free slot */
 	uint64		credential;
 	int64		remaining;		/* requests left until reset_at; -1 unknown */
@@ -152,7 +154,8 @@ slot_find(Oid serverid, uint64 credential)
 	{
 		RateLimitSlot *s = &ratelimit->slots[i];
 
-		if (s->serverid == serverid && s->credential == credential)
+		if (s->serverid == serverid && s->credential == credential &&
+			s->dbid == MyDatabaseId)
 			return s;
 	}
 	return NULL;
@@ -180,6 +183,7 @@ slot_find_or_take(Oid serverid, uint64 credential)
 			oldest = s;
 	}
 	memset(oldest, 0, sizeof(RateLimitSlot));
+	oldest->dbid = MyDatabaseId;
 	oldest->serverid = serverid;
 	oldest->credential = credential;
 	oldest->remaining = -1;
@@ -325,7 +329,7 @@ ratelimit_after_request(const HttpRequest *request, long status,
 
 /*
  * saas_fdw_rate_limit_stats(): one row per server and credential the
- * limiter knows.
+ * limiter knows, in every database.
  */
 Datum
 saas_fdw_rate_limit_stats(PG_FUNCTION_ARGS)
@@ -350,24 +354,25 @@ saas_fdw_rate_limit_stats(PG_FUNCTION_ARGS)
 	for (i = 0; i < RATELIMIT_SLOTS; i++)
 	{
 		RateLimitSlot *s = &copy[i];
-		Datum		values[9];
-		bool		nulls[9];
+		Datum		values[10];
+		bool		nulls[10];
 
 		if (!OidIsValid(s->serverid))
 			continue;
 		memset(nulls, 0, sizeof(nulls));
-		values[0] = ObjectIdGetDatum(s->serverid);
-		values[1] = CStringGetTextDatum(psprintf("%016llx", (unsigned long long) s->credential));
-		values[2] = Int64GetDatum(s->remaining);
-		nulls[2] = s->remaining < 0;
-		values[3] = TimestampTzGetDatum(s->reset_at);
-		nulls[3] = s->reset_at == 0;
-		values[4] = TimestampTzGetDatum(s->blocked_until);
-		nulls[4] = s->blocked_until == 0;
-		values[5] = Int32GetDatum(s->in_flight);
-		values[6] = Int64GetDatum(s->waits);
-		values[7] = Int64GetDatum(s->refusals);
-		values[8] = TimestampTzGetDatum(s->updated_at);
+		values[0] = ObjectIdGetDatum(s->dbid);
+		values[1] = ObjectIdGetDatum(s->serverid);
+		values[2] = CStringGetTextDatum(psprintf("%016llx", (unsigned long long) s->credential));
+		values[3] = Int64GetDatum(s->remaining);
+		nulls[3] = s->remaining < 0;
+		values[4] = TimestampTzGetDatum(s->reset_at);
+		nulls[4] = s->reset_at == 0;
+		values[5] = TimestampTzGetDatum(s->blocked_until);
+		nulls[5] = s->blocked_until == 0;
+		values[6] = Int32GetDatum(s->in_flight);
+		values[7] = Int64GetDatum(s->waits);
+		values[8] = Int64GetDatum(s->refusals);
+		values[9] = TimestampTzGetDatum(s->updated_at);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

@@ -69,7 +69,7 @@ t_equal "backend 1 reads 250 rows in 3 requests" "250 3" "$(sql -c "$HELLO") $(r
 cred_test=$(sql -c "SELECT credential FROM saas_fdw_rate_limits WHERE server = 'gh'")
 t_equal "the limiter knows one credential of server gh, with 0 remaining" \
 	"0 t" "$(sql -c "SELECT remaining, reset_at > now() FROM saas_fdw_rate_limits
-	                 WHERE credential = '$cred_test'" | tr '|' ' ')"
+	                 WHERE server = 'gh' AND credential = '$cred_test'" | tr '|' ' ')"
 t_check "the view shows a fingerprint, never the token" \
 	bash -c '[[ $1 =~ ^[0-9a-f]{16}$ ]] && ! psql -X -At -c "SELECT * FROM saas_fdw_rate_limits" | grep -q ghp_' _ "$cred_test"
 status=$(curl -s -o /dev/null -w '%{http_code}' -A test -H "Authorization: Bearer ghp_test" \
@@ -84,7 +84,7 @@ t_equal "another credential's backend reads at once (1 request)" "40 1" \
 cred_other=$(sql -c "SELECT credential FROM saas_fdw_rate_limits
                      WHERE server = 'gh' AND credential <> '$cred_test'")
 t_equal "the other credential did not wait" "2 0" \
-	"$(sql -c "SELECT remaining, waits FROM saas_fdw_rate_limits WHERE credential = '$cred_other'" | tr '|' ' ')"
+	"$(sql -c "SELECT remaining, waits FROM saas_fdw_rate_limits WHERE server = 'gh' AND credential = '$cred_other'" | tr '|' ' ')"
 
 # ---- a second backend with the used-up credential waits for the reset ----------
 
@@ -93,7 +93,7 @@ t_equal "backend 2 waits for the reset, then reads its rows" 40 "$out"
 t_equal "backend 2 made one request, after the reset (none refused)" 1 "$(requests)"
 t_equal "the limiter counted one wait, no refusal, nothing in flight" "1 0 0 2" \
 	"$(sql -c "SELECT waits, refusals, in_flight, remaining FROM saas_fdw_rate_limits
-	           WHERE credential = '$cred_test'" | tr '|' ' ')"
+	           WHERE server = 'gh' AND credential = '$cred_test'" | tr '|' ' ')"
 
 # ---- a reset beyond saas_fdw.max_retry_wait fails at once ------------------------
 
@@ -116,7 +116,7 @@ has "statement_timeout ends a wait for the reset" \
 t_equal "the cancelled query sent no request" 0 "$(requests)"
 t_equal "1 refusal counted, nothing left in flight" "1 0" \
 	"$(sql -c "SELECT refusals, in_flight FROM saas_fdw_rate_limits
-	           WHERE credential = '$cred_test'" | tr '|' ' ')"
+	           WHERE server = 'gh' AND credential = '$cred_test'" | tr '|' ' ')"
 
 # ---- a Retry-After holds back the other backends too ----------------------------
 
@@ -124,9 +124,9 @@ t_equal "1 refusal counted, nothing left in flight" "1 0" \
 out=$(sql -c "SET ROLE rl_other" \
 	-c "SELECT count(*) FROM github.issues WHERE repo = 'octo/secondary'" \
 	-c "SELECT 'blocked', blocked_until > now() FROM saas_fdw_rate_limits
-	    WHERE credential = '$cred_other'" \
+	    WHERE server = 'gh' AND credential = '$cred_other'" \
 	-c "$WORLD" \
-	-c "SELECT 'waits', waits FROM saas_fdw_rate_limits WHERE credential = '$cred_other'")
+	-c "SELECT 'waits', waits FROM saas_fdw_rate_limits WHERE server = 'gh' AND credential = '$cred_other'")
 has "a 403 with Retry-After sets blocked_until for the credential" \
 	'^blocked\|t$' "$out"
 t_check "the next query of that credential waits, then reads its rows" \
