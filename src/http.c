@@ -34,7 +34,12 @@
  *	 in flight: http_finish waits for the network in slices of at most
  *	 HTTP_POLL_SLICE_MS and checks for interrupts between them, and the
  *	 progress callback aborts a transfer when one is pending.  Waits between
- *	 retries use the latch.
+ *	 retries, and for the shared rate limiter (ratelimit.c) before any
+ *	 attempt, use the latch.
+ *
+ * - Every attempt sent is reported to the rate limiter when it ends,
+ *	 answered or not (http_limiter_close), so its count of requests in
+ *	 flight stays right.
  *
  * - A response with HTTP status >= 400 is returned, not raised: the caller
  *	 raises it with api_report_error, which knows the service.  Only

@@ -21,6 +21,11 @@
  * once, saying when the limit resets; a wait is on the latch, so cancel,
  * statement_timeout and termination end it (http.c sleeps).
  *
+ * Requests in flight are counted per slot and remembered per backend; a
+ * backend may have several at once (one per transfer).  Whatever an error
+ * leaves counted is released at the end of the transaction and at backend
+ * exit.
+ *
  * The table has RATELIMIT_SLOTS slots, found by a linear scan; when it is
  * full, the slot updated longest ago is reused.  A slot is keyed by
  * database, server OID and credential; a credential is its keyed
@@ -35,6 +40,7 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "fmgr.h"
 #include "foreign/foreign.h"
 #include "funcapi.h"
@@ -49,6 +55,9 @@
 
 /* Servers x credentials remembered at once. */
 #define RATELIMIT_SLOTS			256
+
+/* Servers x credentials one backend may have requests in flight for. */
+#define RATELIMIT_LOCAL_CLAIMS	8
 
 #define RATELIMIT_TRANCHE		"saas_fdw_ratelimit"
 #define RATELIMIT_SHMEM_NAME	"saas_fdw rate limits"
@@ -79,15 +88,26 @@ static bool ratelimit_preloaded = false;
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 
-/* The request this backend has in flight, counted in a slot's in_flight. */
-static bool local_in_flight = false;
-static Oid	local_serverid = InvalidOid;
-static uint64 local_credential = 0;
+/*
+ * This backend's requests in flight, counted in the slots' in_flight.  A
+ * request beyond RATELIMIT_LOCAL_CLAIMS keys is simply not counted.
+ */
+typedef struct LocalClaim
+{
+	Oid			serverid;
+	uint64		credential;
+	int32		count;
+} LocalClaim;
+
+static LocalClaim local_claims[RATELIMIT_LOCAL_CLAIMS];
+static bool callbacks_registered = false;
 
 PG_FUNCTION_INFO_V1(saas_fdw_rate_limit_stats);
 
 static void ratelimit_shmem_request(void);
 static void ratelimit_shmem_startup(void);
+static void ratelimit_xact_callback(XactEvent event, void *arg);
+static void ratelimit_exit_callback(int code, Datum arg);
 
 
 /* ---------------------------------------------------------------------
@@ -214,18 +234,97 @@ slot_wait_until(RateLimitSlot *s, TimestampTz now)
 	return until;
 }
 
-/* Forget this backend's request in flight, if any. */
+/* Count a request of this slot in flight, here and in the slot. */
 static void
-release_in_flight(void)
+claim_take(RateLimitSlot *s)
 {
-	RateLimitSlot *s;
+	LocalClaim *free_claim = NULL;
+	int			i;
 
-	if (!local_in_flight)
+	for (i = 0; i < RATELIMIT_LOCAL_CLAIMS; i++)
+	{
+		LocalClaim *c = &local_claims[i];
+
+		if (c->count > 0 && c->serverid == s->serverid &&
+			c->credential == s->credential)
+		{
+			free_claim = c;
+			break;
+		}
+		if (c->count == 0 && free_claim == NULL)
+			free_claim = c;
+	}
+	if (free_claim == NULL)
 		return;
-	local_in_flight = false;
-	s = slot_find(local_serverid, local_credential);
-	if (s != NULL && s->in_flight > 0)
-		s->in_flight--;
+	free_claim->serverid = s->serverid;
+	free_claim->credential = s->credential;
+	free_claim->count++;
+	s->in_flight++;
+}
+
+/* Release n of this backend's requests in flight of a claim. */
+static void
+claim_release(LocalClaim *c, int32 n)
+{
+	RateLimitSlot *s = slot_find(c->serverid, c->credential);
+
+	if (s != NULL)
+		s->in_flight = Max(s->in_flight - n, 0);
+	c->count -= n;
+}
+
+/* One request of this key is over. */
+static void
+claim_release_one(Oid serverid, uint64 credential)
+{
+	int			i;
+
+	for (i = 0; i < RATELIMIT_LOCAL_CLAIMS; i++)
+	{
+		LocalClaim *c = &local_claims[i];
+
+		if (c->count > 0 && c->serverid == serverid && c->credential == credential)
+		{
+			claim_release(c, 1);
+			return;
+		}
+	}
+}
+
+/*
+ * No request is in flight at the end of a transaction or of the backend:
+ * release whatever an error left counted.  Never raises.
+ */
+static void
+claim_release_all(void)
+{
+	int			i;
+	bool		any = false;
+
+	for (i = 0; i < RATELIMIT_LOCAL_CLAIMS; i++)
+		any |= local_claims[i].count > 0;
+	if (!any || ratelimit == NULL)
+		return;
+	LWLockAcquire(ratelimit->lock, LW_EXCLUSIVE);
+	for (i = 0; i < RATELIMIT_LOCAL_CLAIMS; i++)
+		if (local_claims[i].count > 0)
+			claim_release(&local_claims[i], local_claims[i].count);
+	LWLockRelease(ratelimit->lock);
+}
+
+static void
+ratelimit_xact_callback(XactEvent event, void *arg)
+{
+	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
+		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
+		event == XACT_EVENT_PREPARE)
+		claim_release_all();
+}
+
+static void
+ratelimit_exit_callback(int code, Datum arg)
+{
+	claim_release_all();
 }
 
 
@@ -249,21 +348,21 @@ ratelimit_before_request(const HttpRequest *request, double max_wait_ms)
 
 	if (ratelimit == NULL || !OidIsValid(request->serverid))
 		return 0;
+	if (!callbacks_registered)
+	{
+		RegisterXactCallback(ratelimit_xact_callback, NULL);
+		before_shmem_exit(ratelimit_exit_callback, (Datum) 0);
+		callbacks_registered = true;
+	}
 
 	LWLockAcquire(ratelimit->lock, LW_EXCLUSIVE);
-	release_in_flight();		/* left over by an error, if any */
 	s = slot_find(request->serverid, request->credential);
 	if (s != NULL)
 		until = slot_wait_until(s, now);
 	if (until == 0)
 	{
 		if (s != NULL)
-		{
-			s->in_flight++;
-			local_in_flight = true;
-			local_serverid = request->serverid;
-			local_credential = request->credential;
-		}
+			claim_take(s);
 		LWLockRelease(ratelimit->lock);
 		return 0;
 	}
@@ -304,7 +403,7 @@ ratelimit_after_request(const HttpRequest *request, long status,
 
 	now = GetCurrentTimestamp();
 	LWLockAcquire(ratelimit->lock, LW_EXCLUSIVE);
-	release_in_flight();
+	claim_release_one(request->serverid, request->credential);
 	if (OidIsValid(request->serverid) && (says_remaining || says_wait))
 	{
 		s = slot_find_or_take(request->serverid, request->credential);
