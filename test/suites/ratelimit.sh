@@ -3,39 +3,58 @@
 # that share a credential wait for the API's reset together instead of each
 # sending a request the API refuses.
 #
-# Runs a fake GitHub API of its own (a free port on 127.0.0.1) with a
+# Runs two fake GitHub APIs of its own (free ports on 127.0.0.1) with a
 # metered limit: FAKE_GITHUB_RATE_LIMIT=3:8, three requests per token per
 # eight-second window, then GitHub's 403 until the window ends (see
-# test/fake/README.md).  The server has max_retries 0, so a request the API
-# refused would fail the query: a query that returns its rows sent none.
-# Requests are counted in the fake's log; each psql call is a new backend.
+# test/fake/README.md).  The servers have max_retries 0, so a request the
+# API refused would fail its query: a query that returns its rows had none
+# refused.  Requests are counted in the fakes' logs; each psql call is a new
+# backend.  Checked: one backend uses the window up, the next waits for the
+# reset (another credential does not); a reset beyond
+# saas_fdw.max_retry_wait fails at once; statement_timeout ends a wait; a
+# Retry-After holds the credential back; five backends at once send only
+# the requests that remain and wait for the reset for the rest.
 set -uo pipefail
 . "$SAAS_FDW_TEST_LIB"
 
 db=saas_fdw_ratelimit
-fake_pid=
-fake_log=$(mktemp -t saas_fdw_ratelimit.XXXXXX)
+dir=$(mktemp -d -t saas_fdw_ratelimit.XXXXXX)
+fake_pids=()
 cleanup() {
-	[[ -n $fake_pid ]] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
+	local pid
+	for pid in "${fake_pids[@]}"; do
+		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	done
 	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "DROP ROLE IF EXISTS rl_other" >/dev/null 2>&1
-	rm -f "$fake_log"
+	rm -rf "$dir"
 }
 trap cleanup EXIT
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-FAKE=http://127.0.0.1:$port
-FAKE_GITHUB_RATE_LIMIT=3:8 python3 test/fake/github.py --port "$port" >"$fake_log" 2>&1 </dev/null &
-fake_pid=$!
-for _ in $(seq 100); do
-	curl -sf -m 1 "$FAKE/_health" >/dev/null 2>&1 && break
-	sleep 0.1
+start_fake() {	# name: a metered fake GitHub API on a free port; prints its URL
+	local port
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	FAKE_GITHUB_RATE_LIMIT=3:8 python3 test/fake/github.py --port "$port" \
+		>"$dir/$1.log" 2>&1 </dev/null &
+	fake_pids+=($!)
+	for _ in $(seq 100); do
+		curl -sf -m 1 "http://127.0.0.1:$port/_health" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	echo "http://127.0.0.1:$port"
+}
+# one for the backends of one credential in turn, one for many at once
+FAKE=$(start_fake turns)
+FAKE_MANY=$(start_fake many)
+for url in "$FAKE" "$FAKE_MANY"; do
+	if ! curl -sf -m 1 "$url/_health" >/dev/null 2>&1; then
+		t_not_ok "start two metered fake GitHub APIs" "$(cat "$dir"/*.log)"
+		t_done
+	fi
 done
-if ! curl -sf -m 1 "$FAKE/_health" >/dev/null 2>&1; then
-	t_not_ok "start a metered fake GitHub API" "$(cat "$fake_log")"
-	t_done
-fi
 
-requests() { curl -sf "$FAKE/_log?clear=1" | grep -c '^GET ' || true; }
+requests() {	# [url]: API requests since the last call
+	curl -sf "${1:-$FAKE}/_log?clear=1" | grep -c '^GET ' || true
+}
 sql() {		# psql, SQLSTATEs shown, stdout and stderr together
 	psql -X -q -At -v VERBOSITY=verbose "$@" 2>&1
 }
@@ -54,7 +73,12 @@ if ! out=$(sql -v ON_ERROR_STOP=1 -c "CREATE EXTENSION saas_fdw;
 	CREATE ROLE rl_other;
 	CREATE USER MAPPING FOR rl_other SERVER gh OPTIONS (token 'ghp_other');
 	GRANT USAGE ON SCHEMA github TO rl_other;
-	GRANT SELECT ON ALL TABLES IN SCHEMA github TO rl_other;"); then
+	GRANT SELECT ON ALL TABLES IN SCHEMA github TO rl_other;
+	CREATE SERVER gh_many FOREIGN DATA WRAPPER saas_fdw
+	  OPTIONS (service 'github', base_url '$FAKE_MANY', cache_ttl '0', max_retries '0');
+	CREATE USER MAPPING FOR CURRENT_USER SERVER gh_many OPTIONS (token 'ghp_test');
+	CREATE SCHEMA github_many;
+	IMPORT FOREIGN SCHEMA github FROM SERVER gh_many INTO github_many;"); then
 	t_not_ok "set up the server, two credentials and the tables" "$out"
 	t_done
 fi
@@ -131,5 +155,21 @@ has "a 403 with Retry-After sets blocked_until for the credential" \
 	'^blocked\|t$' "$out"
 t_check "the next query of that credential waits, then reads its rows" \
 	bash -c 'grep -qx 40 <<<"$1" && grep -qx "waits|1" <<<"$1"' _ "$out"
+
+# ---- many backends at once: only the requests that remain are sent -------------
+
+MANY="SELECT count(*) FROM github_many.issues WHERE repo = 'octo/world'"
+t_equal "a first backend learns the limit: 2 of 3 requests remain" 2 \
+	"$(sql -c "$MANY" >/dev/null; sql -c "SELECT remaining FROM saas_fdw_rate_limits WHERE server = 'gh_many'")"
+requests "$FAKE_MANY" >/dev/null
+for i in 1 2 3 4 5; do
+	sql -c "$MANY" >"$dir/many.$i" &
+done
+wait
+t_equal "five backends at once all read their rows (none refused)" "40 40 40 40 40" \
+	"$(cat "$dir"/many.? | tr '\n' ' ' | sed 's/ $//')"
+t_equal "five requests sent: two at once, three after the reset" 5 "$(requests "$FAKE_MANY")"
+t_equal "three backends waited, none failed, nothing left in flight" "3 0 0" \
+	"$(sql -c "SELECT waits, refusals, in_flight FROM saas_fdw_rate_limits WHERE server = 'gh_many'" | tr '|' ' ')"
 
 t_done
