@@ -145,9 +145,13 @@ static int	http_n_idle = 0;
 static bool http_curl_initialized = false;
 static bool http_callback_registered = false;
 
-/* libcurl's built-in trusted CAs, used when a server has no ca_file */
-static const char *http_default_cainfo = NULL;
-static const char *http_default_capath = NULL;
+/*
+ * libcurl's built-in trusted CAs, used when a server has no ca_file; copied
+ * from the first new handle (curl returns the handle's own setting).
+ */
+static bool http_default_ca_known = false;
+static char http_default_cainfo[MAXPGPATH];	/* "" for none */
+static char http_default_capath[MAXPGPATH];
 
 /* The parts of a URL that decide where a request goes. */
 typedef struct HttpOrigin
@@ -284,13 +288,21 @@ http_new_easy(void)
 	HTTP_SETOPT(h, CURLOPT_XFERINFOFUNCTION, http_progress_callback);
 	HTTP_SETOPT(h, CURLOPT_PREREQFUNCTION, http_prereq_callback);
 
-	(void) curl_easy_getinfo(h, CURLINFO_CAINFO, &http_default_cainfo);
-	(void) curl_easy_getinfo(h, CURLINFO_CAPATH, &http_default_capath);
-
 	if (failed_option != NULL)
 	{
 		curl_easy_cleanup(h);
 		http_raise_setopt_failed(failed_option);
+	}
+	if (!http_default_ca_known)
+	{
+		char	   *cainfo = NULL;
+		char	   *capath = NULL;
+
+		(void) curl_easy_getinfo(h, CURLINFO_CAINFO, &cainfo);
+		(void) curl_easy_getinfo(h, CURLINFO_CAPATH, &capath);
+		strlcpy(http_default_cainfo, cainfo ? cainfo : "", MAXPGPATH);
+		strlcpy(http_default_capath, capath ? capath : "", MAXPGPATH);
+		http_default_ca_known = true;
 	}
 	return h;
 }
@@ -1287,10 +1299,18 @@ http_send(HttpTransfer *t)
 				(long) Max(request->connect_timeout_ms, 0));
 	HTTP_SETOPT(t->easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) t->limit);
 	/* a ca_file replaces the system's trusted CAs, directory too */
-	HTTP_SETOPT(t->easy, CURLOPT_CAINFO,
-				request->ca_file ? request->ca_file : http_default_cainfo);
-	HTTP_SETOPT(t->easy, CURLOPT_CAPATH,
-				request->ca_file ? NULL : http_default_capath);
+	if (request->ca_file != NULL)
+	{
+		HTTP_SETOPT(t->easy, CURLOPT_CAINFO, request->ca_file);
+		HTTP_SETOPT(t->easy, CURLOPT_CAPATH, NULL);
+	}
+	else
+	{
+		HTTP_SETOPT(t->easy, CURLOPT_CAINFO,
+					http_default_cainfo[0] ? http_default_cainfo : NULL);
+		HTTP_SETOPT(t->easy, CURLOPT_CAPATH,
+					http_default_capath[0] ? http_default_capath : NULL);
+	}
 	if (failed_option != NULL)
 		http_raise_setopt_failed(failed_option);
 
