@@ -11,7 +11,8 @@
 # refused.  Requests are counted in the fakes' logs; each psql call is a new
 # backend.  Checked: one backend uses the window up, the next waits for the
 # reset (another credential does not); a reset beyond
-# saas_fdw.max_retry_wait fails at once; statement_timeout ends a wait; a
+# saas_fdw.max_retry_wait fails at once, also when only
+# saas_fdw.rate_limit_reserve requests remain; statement_timeout ends a wait; a
 # Retry-After holds the credential back; five backends at once send only
 # the requests that remain and wait for the reset for the rest.
 set -uo pipefail
@@ -119,6 +120,13 @@ t_equal "the limiter counted one wait, no refusal, nothing in flight" "1 0 0 2" 
 	"$(sql -c "SELECT waits, refusals, in_flight, remaining FROM saas_fdw_rate_limits
 	           WHERE server = 'gh' AND credential = '$cred_test'" | tr '|' ' ')"
 
+# ---- saas_fdw.rate_limit_reserve keeps requests unused ------------------------------
+
+out=$(sql -c "SET saas_fdw.rate_limit_reserve = 2" -c "SET saas_fdw.max_retry_wait = 1" -c "$WORLD")
+has "with 2 remaining and a reserve of 2, a query does not send (it would wait)" \
+	'ERROR:  53400: API rate limit of server "gh" is used up' "$out"
+t_equal "the reserve kept the request unsent" 0 "$(requests)"
+
 # ---- a reset beyond saas_fdw.max_retry_wait fails at once ------------------------
 
 sql -c "$WORLD" -c "$WORLD" >/dev/null		# the new window's last two requests
@@ -138,7 +146,7 @@ out=$(sql -c "SET statement_timeout = '500ms'" -c "$WORLD")
 has "statement_timeout ends a wait for the reset" \
 	'ERROR:  57014: canceling statement due to statement timeout' "$out"
 t_equal "the cancelled query sent no request" 0 "$(requests)"
-t_equal "1 refusal counted, nothing left in flight" "1 0" \
+t_equal "2 refusals counted, nothing left in flight" "2 0" \
 	"$(sql -c "SELECT refusals, in_flight FROM saas_fdw_rate_limits
 	           WHERE server = 'gh' AND credential = '$cred_test'" | tr '|' ' ')"
 
