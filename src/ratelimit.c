@@ -84,7 +84,6 @@ typedef struct RateLimitShared
 } RateLimitShared;
 
 static RateLimitShared *ratelimit = NULL;
-static bool ratelimit_preloaded = false;
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 
@@ -120,8 +119,6 @@ ratelimit_init(void)
 {
 	if (!process_shared_preload_libraries_in_progress)
 		return;
-
-	ratelimit_preloaded = true;
 
 	prev_shmem_request_hook = shmem_request_hook;
 	shmem_request_hook = ratelimit_shmem_request;
