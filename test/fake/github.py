@@ -437,7 +437,7 @@ class GitHubService(FakeService):
                          DOCS + "/about-the-rest-api/api-versions")
         elif token not in TOKENS:
             resp = error(401, "Bad credentials")
-        elif self._window_used_up(bucket):
+        elif not self._admit(bucket):
             resp = rate_limit_exceeded()
             resp.rate = self.rate[bucket][1]
         else:
@@ -488,25 +488,35 @@ class GitHubService(FakeService):
                 tags.add(tag)
         return tags
 
-    def _window_used_up(self, bucket):
-        """Metered: has this bucket no request left in its window?"""
+    def _admit(self, bucket):
+        """Metered: count the request, or say its window is used up.  One
+        step under the lock, so concurrent requests never pass the limit."""
         if not self.metered:
-            return False
+            return True
+        now = int(time.time())
         with self.lock:
             state = self.rate.get(bucket)
-            return (state is not None and time.time() < state[1]
-                    and state[0] >= self.metered[0])
+            if state is None or now >= state[1]:
+                state = self.rate[bucket] = [0, now + self.metered[1]]
+            if state[0] >= self.metered[0]:
+                return False
+            state[0] += 1
+            return True
 
     def _charge(self, bucket, limit, count):
-        """Count one request.  Unmetered, a window ends before remaining
-        gets low, so normal use never sees remaining 0."""
+        """Count one request (metered: _admit counted it; a 304 gives it
+        back).  Unmetered, a window ends before remaining gets low, so
+        normal use never sees remaining 0."""
         now = int(time.time())
         with self.lock:
             state = self.rate.get(bucket)
             if self.metered:
-                if state is None or now >= state[1]:
+                if state is None:       # not admitted (a 401): count nothing
                     state = self.rate[bucket] = [0, now + self.metered[1]]
-            elif state is None or now >= state[1] or state[0] >= limit * 9 // 10:
+                elif not count:
+                    state[0] -= 1
+                return state[0], state[1]
+            if state is None or now >= state[1] or state[0] >= limit * 9 // 10:
                 state = self.rate[bucket] = [0, now + 3600]
             if count:
                 state[0] += 1

@@ -31,7 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_fake() {	# name: a metered fake GitHub API on a free port; prints its URL
+start_fake() {	# variable: a metered fake GitHub API on a free port, its URL in variable
 	local port
 	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 	FAKE_GITHUB_RATE_LIMIT=3:8 python3 test/fake/github.py --port "$port" \
@@ -41,11 +41,11 @@ start_fake() {	# name: a metered fake GitHub API on a free port; prints its URL
 		curl -sf -m 1 "http://127.0.0.1:$port/_health" >/dev/null 2>&1 && break
 		sleep 0.1
 	done
-	echo "http://127.0.0.1:$port"
+	printf -v "$1" 'http://127.0.0.1:%s' "$port"
 }
 # one for the backends of one credential in turn, one for many at once
-FAKE=$(start_fake turns)
-FAKE_MANY=$(start_fake many)
+start_fake FAKE
+start_fake FAKE_MANY
 for url in "$FAKE" "$FAKE_MANY"; do
 	if ! curl -sf -m 1 "$url/_health" >/dev/null 2>&1; then
 		t_not_ok "start two metered fake GitHub APIs" "$(cat "$dir"/*.log)"
@@ -170,10 +170,12 @@ MANY="SELECT count(*) FROM github_many.issues WHERE repo = 'octo/world'"
 t_equal "a first backend learns the limit: 2 of 3 requests remain" 2 \
 	"$(sql -c "$MANY" >/dev/null; sql -c "SELECT remaining FROM saas_fdw_rate_limits WHERE server = 'gh_many'")"
 requests "$FAKE_MANY" >/dev/null
+backends=()
 for i in 1 2 3 4 5; do
 	sql -c "$MANY" >"$dir/many.$i" &
+	backends+=($!)
 done
-wait
+wait "${backends[@]}"
 t_equal "five backends at once all read their rows (none refused)" "40 40 40 40 40" \
 	"$(cat "$dir"/many.? | tr '\n' ' ' | sed 's/ $//')"
 t_equal "five requests sent: two at once, three after the reset" 5 "$(requests "$FAKE_MANY")"
