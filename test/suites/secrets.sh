@@ -122,7 +122,7 @@ session=$work/session.sql
 	echo "SET client_min_messages = debug5;"
 	echo "SET saas_fdw.max_response_size = '1MB';"
 	echo "DO \$\$ BEGIN RAISE LOG 'canary %', 'CANARY' || 'LOGGED'; END \$\$;"
-	for fault in ok flaky broken retry-after-502 throttled reset-soon reset-later \
+	for fault in ok flaky broken retry-after-502 throttled reset-soon \
 		unauthorized short-body stall truncated-json malformed-json empty-body \
 		not-a-list string-items out-of-range huge huge-unsized bad-utf8 \
 		nul-escape nul-raw loop-self loop-back redirect-away redirect-same \
@@ -152,6 +152,11 @@ session=$work/session.sql
 	echo "SELECT * FROM saas_fdw_cache;"
 	echo "SELECT * FROM saas_fdw_cache_stats();"
 	echo "SELECT * FROM saas_fdw_cache_space();"
+	# last: an hour-long limit holds back every later request of fx (the
+	# shared rate limiter), which then refuses one itself
+	echo "SELECT * FROM fx.issues WHERE repo = 'fault/reset-later';"
+	echo "SELECT * FROM fx.issues WHERE repo = 'fault/ok';"
+	echo "SELECT * FROM saas_fdw_rate_limits;"
 } >"$session"
 psql -X -a -v VERBOSITY=verbose -f "$session" >"$work/client.out" 2>&1
 
@@ -165,6 +170,7 @@ for want in "github API rejected the request: 401" "stripe API rejected the requ
 	"slack API rejected the request: invalid_auth" "slack API rejected the request: not_authed" \
 	"the token of the user mapping contains a line break" "API request to .* timed out" \
 	"canceling statement due to statement timeout" "could not reach the API" \
+	"API rate limit of server \"fx\" is used up for this credential" \
 	"API Request: GET /repos/fault/ok/issues" "API Calls: 1"; do
 	t_check "the session met: $want" grep -Eq -- "$want" "$work/client.out"
 done
@@ -174,7 +180,7 @@ t_equal "the cache view has the cached server's row" "fx_cached|1" \
 # ---- the sweep ------------------------------------------------------------------
 
 t_psql "SELECT * FROM saas_fdw_cache; SELECT * FROM saas_fdw_cache_stats();
-	SELECT * FROM saas_fdw_cache_space()" >"$work/cache.out" 2>&1
+	SELECT * FROM saas_fdw_cache_space(); SELECT * FROM saas_fdw_rate_limits" >"$work/cache.out" 2>&1
 
 leaks() {	# file: the tokens it contains, one per line
 	local token
@@ -185,6 +191,6 @@ leaks() {	# file: the tokens it contains, one per line
 }
 t_equal "no token in the server log (any level)" "" "$(leaks "$SAAS_FDW_PG_LOG")"
 t_equal "no token in what the client saw (errors, notices, EXPLAIN)" "" "$(leaks "$work/client.out")"
-t_equal "no token in the cache views" "" "$(leaks "$work/cache.out")"
+t_equal "no token in the cache and rate-limit views" "" "$(leaks "$work/cache.out")"
 
 t_done
