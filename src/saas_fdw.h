@@ -119,8 +119,9 @@ typedef struct HttpRequest
 	const char *if_none_match;	/* revalidation, or NULL */
 	const char *if_modified_since;
 	const char *ca_file;		/* trusted CAs, or NULL for the system's */
-	Oid			serverid;		/* whose rate limit the request spends */
-	uint64		credential;		/* (InvalidOid: no limiter) */
+	Oid			serverid;		/* the rate limit the request spends: */
+	uint64		credential;		/* server and token fingerprint (serverid
+								 * InvalidOid: none) */
 	int			timeout_ms;
 	int			connect_timeout_ms;
 	int			max_retries;
