@@ -45,3 +45,8 @@ SELECT * FROM api_calls();
 -- a missing key is an error that says what to add
 SELECT count(*) FROM github.issues WHERE state = 'open';
 SELECT count(*) FROM github.issue_comments WHERE repo = 'octo/hello';
+-- ... raised when a request would be made: a tool reading the table's shape
+-- (LIMIT 0) and EXPLAIN get their answer
+SELECT * FROM github.issues LIMIT 0;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM github.issues WHERE state = 'open';
+SELECT * FROM api_calls();

@@ -370,34 +370,31 @@ saasGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 				   Plan *outer_plan)
 {
 	SaasRelInfo *info = baserel->fdw_private;
-	const ResourceSpec *resource = info->options->resource;
 	RequestPlan *plan;
 	List	   *local_quals;
 	List	   *fdw_exprs = NIL;
-	List	   *packed;
+	List	   *fdw_private;
 
+	/*
+	 * A missing key column is raised when the scan would make its first
+	 * request, not here: a tool that reads a table's shape with LIMIT 0, or
+	 * a plain EXPLAIN, gets its answer.
+	 */
 	plan = plan_request(root, baserel, info->options, scan_clauses);
-	if (plan->missing_key)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-				 errmsg("query on foreign table \"%s\" needs a value for column \"%s\"",
-						get_rel_name(foreigntableid), plan->missing_key),
-				 errdetail("The %s API reads %s only for a given %s (path %s).",
-						   info->options->service->name, resource->table,
-						   plan->missing_key, resource->path_template),
-				 errhint("Add a condition such as WHERE %s = ... (or IN (...)), join on %s, or set it as a table option.",
-						 plan->missing_key, plan->missing_key)));
 
 	/* Every qual is rechecked locally: the API only narrows the fetch. */
 	local_quals = extract_actual_clauses(scan_clauses, false);
-	packed = request_plan_to_list(plan, &fdw_exprs);
+
+	/* in the order of FdwScanPrivateIndex */
+	fdw_private = list_make5(request_plan_to_list(plan, &fdw_exprs),
+							 list_nth(best_path->fdw_private, SaasPathSortIndex),
+							 list_nth(best_path->fdw_private, SaasPathSortDesc),
+							 list_nth(best_path->fdw_private, SaasPathPageSize),
+							 retrieved_columns(baserel, local_quals));
+	fdw_private = lappend(fdw_private, makeBoolean(may_read_ahead(root)));
+	fdw_private = lappend(fdw_private,
+						  makeString(pstrdup(plan->missing_key ? plan->missing_key : "")));
 
 	return make_foreignscan(tlist, local_quals, baserel->relid, fdw_exprs,
-							lappend(list_make5(packed,
-											   list_nth(best_path->fdw_private, SaasPathSortIndex),
-											   list_nth(best_path->fdw_private, SaasPathSortDesc),
-											   list_nth(best_path->fdw_private, SaasPathPageSize),
-											   retrieved_columns(baserel, local_quals)),
-									makeBoolean(may_read_ahead(root))),
-							NIL, NIL, outer_plan);
+							fdw_private, NIL, NIL, outer_plan);
 }

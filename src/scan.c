@@ -56,6 +56,7 @@ typedef struct SaasScanState
 	int			sort_index;
 	bool		sort_desc;
 	int			page_size;
+	const char *missing_key;	/* a key column with no value, or NULL */
 	TupleReader *reader;
 	JsonPath   *items_at;
 	JsonPath   *cursor_at;
@@ -118,6 +119,9 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 	state->page_size = intVal(list_nth(fsplan->fdw_private, FdwScanPrivatePageSize));
 	if (boolVal(list_nth(fsplan->fdw_private, FdwScanPrivateReadAhead)))
 		state->read_ahead = saas_read_ahead_pages;
+	state->missing_key = strVal(list_nth(fsplan->fdw_private, FdwScanPrivateMissingKey));
+	if (state->missing_key[0] == '\0')
+		state->missing_key = NULL;
 
 	foreach(cell, state->quals)
 	{
@@ -157,6 +161,27 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 											"saas_fdw scan", ALLOCSET_DEFAULT_SIZES);
 	state->tuple_cxt = AllocSetContextCreate(state->scan_cxt,
 											 "saas_fdw tuple", ALLOCSET_DEFAULT_SIZES);
+}
+
+/*
+ * The scan cannot make a request: a key column of the path has no value.
+ * Raised at the first row asked for, so that LIMIT 0 and EXPLAIN work.
+ */
+static void
+report_missing_key(ForeignScanState *node, SaasScanState *state)
+{
+	const ResourceSpec *resource = state->resource;
+	const char *key = state->missing_key;
+
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+			 errmsg("query on foreign table \"%s\" needs a value for column \"%s\"",
+					RelationGetRelationName(node->ss.ss_currentRelation), key),
+			 errdetail("The %s API reads %s only for a given %s (path %s).",
+					   state->options->service->name, resource->table,
+					   key, resource->path_template),
+			 errhint("Add a condition such as WHERE %s = ... (or IN (...)), join on %s, or set it as a table option.",
+					 key, key)));
 }
 
 /*
@@ -490,6 +515,8 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 
 	if (!state->streams_built)
 	{
+		if (state->missing_key != NULL)
+			report_missing_key(node, state);
 		old = MemoryContextSwitchTo(state->scan_cxt);
 		state->streams = make_streams(node, state, NULL);
 		state->streams_built = true;
@@ -632,9 +659,17 @@ void
 saasExplainForeignScan(ForeignScanState *node, ExplainState *es)
 {
 	SaasScanState *state = node->fdw_state;
-	List	   *streams = make_streams(node, state, es->analyze ? NULL : es);
+	List	   *streams = NIL;
 	ListCell   *cell;
 
+	if (state->missing_key != NULL)
+	{
+		ExplainPropertyText("API Request",
+							psprintf("none (needs a value for column \"%s\")",
+									 state->missing_key), es);
+		return;
+	}
+	streams = make_streams(node, state, es->analyze ? NULL : es);
 	if (streams == NIL)
 		ExplainPropertyText("API Request", "none (the conditions match no row)", es);
 	foreach(cell, streams)

@@ -28,7 +28,8 @@ enum FdwScanPrivateIndex
 	FdwScanPrivateSortDesc,		/* Integer: 1 for descending */
 	FdwScanPrivatePageSize,		/* Integer: items per page to ask for */
 	FdwScanPrivateColumns,		/* Integer list of attnums to fill; 0 = all */
-	FdwScanPrivateReadAhead		/* Boolean: pages may be requested early */
+	FdwScanPrivateReadAhead,	/* Boolean: pages may be requested early */
+	FdwScanPrivateMissingKey	/* String: a key column with no value, or "" */
 };
 
 /* in scan.c */
