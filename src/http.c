@@ -406,7 +406,15 @@ http_write_callback(char *data, size_t size, size_t nmemb, void *userdata)
 	if (need > t->body_cap)
 	{
 		size_t		cap = Max(Max(t->body_cap * 2, need), (size_t) 8192);
+		curl_off_t	announced = -1;
 		char	   *body;
+
+		/* the first time, room for the whole body if its length is known */
+		if (t->body_cap == 0 &&
+			curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
+							  &announced) == CURLE_OK &&
+			announced > 0 && (size_t) announced < t->limit)
+			cap = Max(cap, (size_t) announced + 1);
 
 		cap = Min(cap, t->limit + 1);
 		body = MemoryContextAllocExtended(t->cxt, cap, MCXT_ALLOC_NO_OOM);
@@ -1208,6 +1216,9 @@ http_make_response(HttpTransfer *t, long status)
 	if (t->body != NULL)
 	{
 		t->body[t->body_len] = '\0';
+		/* give back what doubling the buffer left unused */
+		if (t->body_cap > t->body_len + 1)
+			t->body = repalloc(t->body, t->body_len + 1);
 		r->body = t->body;
 		r->body_len = t->body_len;
 		t->body = NULL;			/* the response owns it now */
