@@ -84,44 +84,29 @@ static const SaasOption valid_options[] = {
 	{NULL}
 };
 
+/* A question asked of every resource of every service. */
+typedef bool (*ResourceTest) (const ResourceSpec *resource, const char *name);
+
+static bool
+resource_is_named(const ResourceSpec *resource, const char *name)
+{
+	return strcmp(resource->table, name) == 0;
+}
+
 /*
- * A table option may also fix a key column ("repo 'octo/hello'"); the
- * names allowed are the key columns of every service.
+ * Does test hold for name in some resource of some service?  A table
+ * option may name a resource, fix a key column ("repo 'octo/hello'") or
+ * replace a parameter of a resource's default_query ("types").
  */
 static bool
-is_any_key_column(const char *name)
+any_resource(ResourceTest test, const char *name)
 {
 	const ServiceSpec *const *service;
 	const ResourceSpec *resource;
 
 	for (service = service_all(); *service != NULL; service++)
 		for (resource = (*service)->resources; resource->table; resource++)
-			if (resource_is_key_column(resource, name))
-				return true;
-	return false;
-}
-
-static bool
-is_any_resource(const char *name)
-{
-	const ServiceSpec *const *service;
-
-	for (service = service_all(); *service != NULL; service++)
-		if (resource_lookup(*service, name) != NULL)
-			return true;
-	return false;
-}
-
-/* Is name a parameter of some resource's default_query ("types")? */
-static bool
-is_any_default_param(const char *name)
-{
-	const ServiceSpec *const *service;
-	const ResourceSpec *resource;
-
-	for (service = service_all(); *service != NULL; service++)
-		for (resource = (*service)->resources; resource->table; resource++)
-			if (resource_has_default_param(resource, name))
+			if (test(resource, name))
 				return true;
 	return false;
 }
@@ -135,7 +120,8 @@ find_option(const char *keyword, Oid context)
 		if (opt->context == context && strcmp(opt->keyword, keyword) == 0)
 			return opt;
 	if (context == ForeignTableRelationId &&
-		(is_any_key_column(keyword) || is_any_default_param(keyword)))
+		(any_resource(resource_is_key_column, keyword) ||
+		 any_resource(resource_has_default_param, keyword)))
 	{
 		static const SaasOption key_value = {"", ForeignTableRelationId, OPT_KEY_VALUE};
 
@@ -230,7 +216,7 @@ validate_option(DefElem *def, const SaasOption *opt)
 			(void) option_int_value(def, opt->min, opt->max);
 			break;
 		case OPT_RESOURCE:
-			if (!is_any_resource(value))
+			if (!any_resource(resource_is_named, value))
 				ereport(ERROR,
 						(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
 						 errmsg("no service has a resource \"%s\"", value),
@@ -356,7 +342,8 @@ saas_get_table_options(Oid foreigntableid)
 			opts->page_size = option_int_value(def, 1, 1000);
 		else if (strcmp(def->defname, "cache_ttl") == 0)
 			opts->cache_ttl_s = option_int_value(def, 0, INT_MAX);
-		else if (is_any_default_param(def->defname) && !is_any_key_column(def->defname))
+		else if (any_resource(resource_has_default_param, def->defname) &&
+				 !any_resource(resource_is_key_column, def->defname))
 			opts->fixed_query = lappend(opts->fixed_query, def);
 		else
 			opts->fixed_keys = lappend(opts->fixed_keys, def);
