@@ -15,6 +15,7 @@ OBJS = \
 	src/describe.o \
 	src/fetch.o \
 	src/http.o \
+	src/link_header.o \
 	src/api_error.o \
 	src/json.o \
 	src/cache.o \

@@ -67,6 +67,7 @@
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
+#include "link_header.h"
 #include "saas_fdw.h"
 
 #define HTTP_USER_AGENT		"saas_fdw/0.1"
@@ -176,7 +177,8 @@ static int	http_progress_callback(void *clientp, curl_off_t dltotal,
 static int	http_prereq_callback(void *clientp, char *conn_primary_ip,
 								 char *conn_local_ip, int conn_primary_port,
 								 int conn_local_port);
-static void http_parse_link(HttpTransfer *t, const char *s, size_t len);
+static void http_keep_link(HttpTransfer *t, const char *value, size_t len,
+						   const char *rel, char *dst);
 static bool http_parse_origin(const char *url, HttpOrigin *origin);
 static char *http_origin_text(const char *url);
 static char *http_resolve_url(const char *base, const char *ref);
@@ -578,7 +580,10 @@ http_header_callback(char *buffer, size_t size, size_t nitems, void *userdata)
 		value_len--;
 
 	if (http_header_is(buffer, name_len, "link"))
-		http_parse_link(t, value, value_len);
+	{
+		http_keep_link(t, value, value_len, "next", t->next);
+		http_keep_link(t, value, value_len, "last", t->last);
+	}
 	else if (http_header_is(buffer, name_len, "etag"))
 		http_copy_value(t->etag, sizeof(t->etag), value, value_len);
 	else if (http_header_is(buffer, name_len, "last-modified"))
@@ -601,167 +606,16 @@ http_header_callback(char *buffer, size_t size, size_t nitems, void *userdata)
 }
 
 /*
- * Find rel="next" and rel="last" in a Link header value (RFC 8288):
- *
- *	 <uri>; rel="next", <uri>; rel="prev last"; title="a, b", ...
- *
- * Odd spacing, several links, quoted or bare rel values, space-separated rel
- * lists and unknown parameters are fine.  Anything malformed skips to the
- * next link.  Every index is checked against len.  The first link of each
- * relation wins (also across several Link headers).
+ * Keep the target of the first link of relation rel (across several Link
+ * headers too) in dst, unless one was kept already.
  */
 static void
-http_keep_link(HttpTransfer *t, char *dst, const char *uri, size_t uri_len)
+http_keep_link(HttpTransfer *t, const char *value, size_t len,
+			   const char *rel, char *dst)
 {
-	if (uri_len > HTTP_MAX_LINK_LEN)
+	if (dst[0] == '\0' &&
+		link_header_find(value, len, rel, dst, HTTP_MAX_LINK_LEN + 1) == LINK_TOO_LONG)
 		t->link_too_long = true;
-	else if (uri_len > 0)
-	{
-		memcpy(dst, uri, uri_len);
-		dst[uri_len] = '\0';
-	}
-}
-
-static void
-http_parse_link(HttpTransfer *t, const char *s, size_t len)
-{
-	size_t		i = 0;
-
-	while (i < len && !t->link_too_long)
-	{
-		size_t		uri_start;
-		size_t		uri_len;
-		bool		is_next = false;
-		bool		is_last = false;
-
-		/* skip separators between links */
-		while (i < len && (http_is_space(s[i]) || s[i] == ','))
-			i++;
-		if (i >= len)
-			break;
-		if (s[i] != '<')
-		{
-			/* not a link: skip to the next comma outside quotes */
-			bool		in_quotes = false;
-
-			while (i < len && (in_quotes || s[i] != ','))
-			{
-				if (s[i] == '"')
-					in_quotes = !in_quotes;
-				else if (s[i] == '\\' && in_quotes && i + 1 < len)
-					i++;
-				i++;
-			}
-			continue;
-		}
-		uri_start = ++i;
-		while (i < len && s[i] != '>')
-			i++;
-		if (i >= len)
-			break;				/* unterminated <: nothing more to read */
-		uri_len = i - uri_start;
-		i++;
-		while (uri_len > 0 && http_is_space(s[uri_start]))
-		{
-			uri_start++;
-			uri_len--;
-		}
-		while (uri_len > 0 && http_is_space(s[uri_start + uri_len - 1]))
-			uri_len--;
-
-		/* parameters: ; name [= value] */
-		for (;;)
-		{
-			size_t		name_start;
-			size_t		name_len;
-			const char *val = NULL;
-			size_t		val_len = 0;
-
-			while (i < len && http_is_space(s[i]))
-				i++;
-			if (i >= len || s[i] != ';')
-				break;
-			i++;
-			while (i < len && http_is_space(s[i]))
-				i++;
-			name_start = i;
-			while (i < len && !http_is_space(s[i]) && s[i] != '=' &&
-				   s[i] != ';' && s[i] != ',')
-				i++;
-			name_len = i - name_start;
-			while (i < len && http_is_space(s[i]))
-				i++;
-			if (i < len && s[i] == '=')
-			{
-				i++;
-				while (i < len && http_is_space(s[i]))
-					i++;
-				if (i < len && s[i] == '"')
-				{
-					i++;
-					val = s + i;
-					while (i < len && s[i] != '"')
-					{
-						if (s[i] == '\\' && i + 1 < len)
-							i++;
-						i++;
-					}
-					val_len = (s + i) - val;
-					if (i < len)
-						i++;	/* closing quote */
-				}
-				else
-				{
-					val = s + i;
-					while (i < len && !http_is_space(s[i]) && s[i] != ';' &&
-						   s[i] != ',')
-						i++;
-					val_len = (s + i) - val;
-				}
-			}
-
-			if (val != NULL && name_len == 3 &&
-				pg_strncasecmp(s + name_start, "rel", 3) == 0)
-			{
-				/* a space-separated list of relation types */
-				size_t		j = 0;
-
-				while (j < val_len)
-				{
-					size_t		word_start;
-
-					while (j < val_len && http_is_space(val[j]))
-						j++;
-					word_start = j;
-					while (j < val_len && !http_is_space(val[j]))
-						j++;
-					if (j - word_start == 4 &&
-						pg_strncasecmp(val + word_start, "next", 4) == 0)
-						is_next = true;
-					if (j - word_start == 4 &&
-						pg_strncasecmp(val + word_start, "last", 4) == 0)
-						is_last = true;
-				}
-			}
-		}
-
-		if (is_next && t->next[0] == '\0')
-			http_keep_link(t, t->next, s + uri_start, uri_len);
-		if (is_last && t->last[0] == '\0')
-			http_keep_link(t, t->last, s + uri_start, uri_len);
-
-		/* anything else before the next link is skipped */
-		{
-			bool		in_quotes = false;
-
-			while (i < len && (in_quotes || s[i] != ','))
-			{
-				if (s[i] == '"')
-					in_quotes = !in_quotes;
-				i++;
-			}
-		}
-	}
 }
 
 
