@@ -4,8 +4,10 @@
 # postgresql-common (pg_virtualenv), libcurl, json-c, python3 (fake API
 # servers), curl (tests read the fake servers' request logs with it),
 # iproute2 (test/run.sh brings up the loopback of its network namespace),
-# a JDK with Debian's PostgreSQL JDBC driver (test/suites/jdbc.sh) and
-# openssl (test/suites/tls.sh makes a throwaway certificate authority).
+# a JDK with Debian's PostgreSQL JDBC driver (test/suites/jdbc.sh), openssl
+# (test/suites/tls.sh makes a throwaway certificate authority), clang with
+# libclang-rt-14-dev (libFuzzer and the sanitizers for test/fuzz/) and
+# valgrind (test/suites/valgrind.sh).
 #
 # Idempotent: when every package is already installed it does nothing.
 # Runs apt-get as root, or through sudo otherwise.  Quiet unless it fails;
@@ -14,7 +16,8 @@ set -euo pipefail
 
 packages=(build-essential postgresql-15 postgresql-server-dev-15 iproute2
 	postgresql-common libcurl4-openssl-dev libjson-c-dev python3 curl
-	ca-certificates default-jdk-headless libpostgresql-jdbc-java openssl)
+	ca-certificates default-jdk-headless libpostgresql-jdbc-java openssl
+	clang libclang-rt-14-dev valgrind)
 
 missing=()
 for p in "${packages[@]}"; do
