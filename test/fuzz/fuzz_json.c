@@ -18,7 +18,8 @@
  * What must hold, besides no crash, no sanitizer report and no leak:
  * - the two parse functions agree, and a refused body raises SQLSTATE HV004;
  * - a path is valid exactly when it compiles, else it raises 22023;
- * - json_doc_items raises only HV004; nothing else raises at all;
+ * - json_doc_items and json_doc_item raise only HV004 (an item that is
+ *	 not an object ends the page, as it ends a scan); nothing else raises;
  * - nothing is written for a missing or null value, nor as an array
  *	 literal for a value that is not an array;
  * - JSON output parses again (strictly); an array literal is well formed
@@ -199,6 +200,14 @@ read_all(JsonItem *item, JsonPath *own_path)
 		read_value(item, own_path);
 }
 
+/* In a PG_CATCH: the error raised must have SQLSTATE sqlerrcode. */
+static void
+expect_sqlstate(int sqlerrcode, const char *what)
+{
+	if (fuzz_last_error()->sqlerrcode != sqlerrcode)
+		fuzz_fail(what, fuzz_last_error()->message);
+}
+
 /* The input's path line: valid exactly when it compiles. */
 static JsonPath *
 compile_own_path(const char *text)
@@ -213,9 +222,8 @@ compile_own_path(const char *text)
 	}
 	PG_CATCH();
 	{
-		if (fuzz_last_error()->sqlerrcode != ERRCODE_INVALID_PARAMETER_VALUE)
-			fuzz_fail("path compilation raised an unexpected error",
-					  fuzz_last_error()->message);
+		expect_sqlstate(ERRCODE_INVALID_PARAMETER_VALUE,
+						"path compilation raised an unexpected error");
 	}
 	PG_END_TRY();
 	if (valid != (compiled != NULL))
@@ -240,9 +248,8 @@ parse_page(const char *body, size_t len)
 	}
 	PG_CATCH();
 	{
-		if (fuzz_last_error()->sqlerrcode != ERRCODE_FDW_INVALID_DATA_TYPE)
-			fuzz_fail("parsing raised an unexpected error",
-					  fuzz_last_error()->message);
+		expect_sqlstate(ERRCODE_FDW_INVALID_DATA_TYPE,
+						"parsing raised an unexpected error");
 	}
 	PG_END_TRY();
 	if (refused != (doc == NULL))
@@ -262,12 +269,30 @@ find_items(JsonDoc *doc, const JsonPath *items_at)
 	}
 	PG_CATCH();
 	{
-		if (fuzz_last_error()->sqlerrcode != ERRCODE_FDW_INVALID_DATA_TYPE)
-			fuzz_fail("finding the items raised an unexpected error",
-					  fuzz_last_error()->message);
+		expect_sqlstate(ERRCODE_FDW_INVALID_DATA_TYPE,
+						"finding the items raised an unexpected error");
 	}
 	PG_END_TRY();
 	return nitems;
+}
+
+/* Item index as a scan gets it; NULL if it raised HV004 (the scan ends). */
+static JsonItem *
+get_item(JsonDoc *doc, int index)
+{
+	JsonItem   *volatile item = NULL;
+
+	PG_TRY();
+	{
+		item = json_doc_item(doc, index);
+	}
+	PG_CATCH();
+	{
+		expect_sqlstate(ERRCODE_FDW_INVALID_DATA_TYPE,
+						"reading an item raised an unexpected error");
+	}
+	PG_END_TRY();
+	return item;
 }
 
 int
@@ -311,7 +336,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				int			nitems = find_items(doc, item_paths[i]);
 
 				for (j = 0; j < nitems && j < FUZZ_MAX_ITEMS; j++)
-					read_all(json_doc_item(doc, j), own_path);
+				{
+					JsonItem   *item = get_item(doc, j);
+
+					if (item == NULL)
+						break;
+					read_all(item, own_path);
+				}
 			}
 			json_doc_free(doc);
 		}

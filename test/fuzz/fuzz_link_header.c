@@ -2,11 +2,11 @@
  *
  * fuzz_link_header.c
  *		  libFuzzer target for src/link_header.c: the value of a Link
- *		  header off the network (GitHub's next-page address).
+ *		  header off the network (GitHub's next and last page addresses).
  *
  * The value is handed over as curl does, not NUL-terminated, in a buffer of
- * its exact size.  It is searched twice: with a target buffer of the size
- * http.c uses, and with a small one.
+ * its exact size.  It is searched for rel="next" and for rel="last", each
+ * with a target buffer of the size http.c uses and with a small one.
  *
  * What must hold, besides no crash and no sanitizer report:
  * - a found target is NUL-terminated inside the buffer, is not empty, has
@@ -32,18 +32,19 @@
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Find the next link with a target buffer of target_size; check it. */
-static LinkNext
-find_next(const char *value, size_t len, char *target, size_t target_size)
+/* Find the link of relation rel with a target buffer of target_size; check it. */
+static LinkFound
+find_link(const char *value, size_t len, const char *rel, char *target,
+		  size_t target_size)
 {
-	LinkNext	found;
+	LinkFound	found;
 	size_t		target_len;
 	size_t		i;
 	bool		inside = false;
 
 	memset(target, 0x7f, target_size);
-	found = link_header_find_next(value, len, target, target_size);
-	if (found != LINK_NEXT_FOUND)
+	found = link_header_find(value, len, rel, target, target_size);
+	if (found != LINK_FOUND)
 	{
 		for (i = 0; i < target_size; i++)
 			if (target[i] != 0x7f)
@@ -84,38 +85,44 @@ find_next(const char *value, size_t len, char *target, size_t target_size)
 	return found;
 }
 
+/* Search value for rel with both buffers; they must agree. */
+static void
+check_rel(const char *value, size_t len, const char *rel)
+{
+	char	   *large = malloc(LARGE_TARGET);
+	char		small[SMALL_TARGET];
+	LinkFound	with_large = find_link(value, len, rel, large, LARGE_TARGET);
+	LinkFound	with_small = find_link(value, len, rel, small, sizeof(small));
+
+	switch (with_large)
+	{
+		case LINK_NONE:
+			if (with_small != LINK_NONE)
+				fuzz_fail("only the small buffer found a link", rel);
+			break;
+		case LINK_FOUND:
+			if (strlen(large) < sizeof(small) ?
+				(with_small != LINK_FOUND || strcmp(small, large) != 0) :
+				with_small != LINK_TOO_LONG)
+				fuzz_fail("the buffer size changed what was found", large);
+			break;
+		case LINK_TOO_LONG:
+			if (with_small != LINK_TOO_LONG)
+				fuzz_fail("a target too long for the large buffer fit the small one",
+						  rel);
+			break;
+	}
+	free(large);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char	   *value = malloc(size ? size : 1);
-	char	   *large = malloc(LARGE_TARGET);
-	char		small[SMALL_TARGET];
-	LinkNext	with_large;
-	LinkNext	with_small;
 
 	memcpy(value, data, size);
-	with_large = find_next(value, size, large, LARGE_TARGET);
-	with_small = find_next(value, size, small, sizeof(small));
-
-	switch (with_large)
-	{
-		case LINK_NEXT_NONE:
-			if (with_small != LINK_NEXT_NONE)
-				fuzz_fail("only the small buffer found a link", NULL);
-			break;
-		case LINK_NEXT_FOUND:
-			if (strlen(large) < sizeof(small) ?
-				(with_small != LINK_NEXT_FOUND || strcmp(small, large) != 0) :
-				with_small != LINK_NEXT_TOO_LONG)
-				fuzz_fail("the buffer size changed what was found", large);
-			break;
-		case LINK_NEXT_TOO_LONG:
-			if (with_small != LINK_NEXT_TOO_LONG)
-				fuzz_fail("a target too long for the large buffer fit the small one",
-						  NULL);
-			break;
-	}
-	free(large);
+	check_rel(value, size, "next");
+	check_rel(value, size, "last");
 	free(value);
 	return 0;
 }
