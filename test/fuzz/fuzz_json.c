@@ -13,7 +13,8 @@
  * every resource; then json_item_value, in all three output forms, on the
  * root and on every item, for every path the service descriptions name
  * (items, cursors, "has more" flags, error messages, ok flags, columns,
- * expandable ids) and for the input's own path.
+ * expandable ids, and the fixed paths api_error.c reads in an error body)
+ * and for the input's own path.
  *
  * What must hold, besides no crash, no sanitizer report and no leak:
  * - the two parse functions agree, and a refused body raises SQLSTATE HV004;
@@ -23,7 +24,7 @@
  * - nothing is written for a missing or null value, nor as an array
  *	 literal for a value that is not an array;
  * - JSON output parses again (strictly); an array literal is well formed
- *	 (what array_in needs); text of a number is a whole number for strtod.
+ *	 (what array_in needs); strtod reads all of the text of a number.
  *
  *-------------------------------------------------------------------------
  */
@@ -69,14 +70,24 @@ add_path(JsonPath **paths, int *npaths, int max_paths, const char *text)
 #define ADD_KNOWN(text) \
 	add_path(known_paths, &nknown_paths, lengthof(known_paths), (text))
 
-/* As convert.c and scan.c do when a scan starts. */
+/*
+ * As convert.c and scan.c do when a scan starts, and api_error.c when it
+ * reads an error body (its fixed paths are listed here).
+ */
 static void
 compile_known_paths(void)
 {
+	static const char *const error_paths[] = {
+		"message", "error.message", "error_description", "error",
+		"error.code", "code", "error.param", "param", "errors", NULL
+	};
+	const char *const *error_path;
 	const ServiceSpec *const *service;
 
 	nknown_paths = 0;
 	nitem_paths = 0;
+	for (error_path = error_paths; *error_path != NULL; error_path++)
+		ADD_KNOWN(*error_path);
 	for (service = service_all(); *service != NULL; service++)
 	{
 		const ResourceSpec *resource;
