@@ -14,6 +14,7 @@ OBJS = \
 	src/import.o \
 	src/describe.o \
 	src/fetch.o \
+	src/credential.o \
 	src/http.o \
 	src/link_header.o \
 	src/api_error.o \

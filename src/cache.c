@@ -13,7 +13,7 @@
  * Last-Modified) are written one after the other into a chain of blocks.
  * The URL is kept and compared byte for byte on every lookup: a hash
  * collision never serves another request's page.  The token itself is
- * never stored, only a keyed SHA-256 fingerprint of it (cache_credential).
+ * never stored, only a keyed SHA-256 fingerprint of it (credential.c).
  *
  * Entries with a page and no fetch in flight form an LRU list; when blocks
  * run out, the least recently used entries are evicted until the new page
@@ -61,10 +61,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
-#include "common/cryptohash.h"
 #include "common/hashfn.h"
-#include "common/hmac.h"
-#include "common/sha2.h"
 #include "fmgr.h"
 #include "foreign/foreign.h"
 #include "funcapi.h"
@@ -96,7 +93,6 @@
 /* Claims one backend can hold at once (fetch.c holds one at a time). */
 #define CACHE_MAX_LOCAL_CLAIMS	8
 
-#define CACHE_SEED_LEN			32
 #define CACHE_TRANCHE			"saas_fdw"
 #define CACHE_SHMEM_NAME		"saas_fdw page cache"
 
@@ -153,7 +149,6 @@ typedef struct CacheShared
 {
 	LWLock	   *lock;
 	ConditionVariableMinimallyPadded queues[CACHE_WAIT_QUEUES];
-	uint8		seed[CACHE_SEED_LEN];	/* key of the credential fingerprint */
 	int32		nbuckets;		/* a power of two */
 	int32		nentries;		/* entry slots == blocks */
 	int32		nblocks;
@@ -338,21 +333,6 @@ cache_shmem_startup(void)
 		shared->lock = &(GetNamedLWLockTranche(CACHE_TRANCHE))->lock;
 		for (i = 0; i < CACHE_WAIT_QUEUES; i++)
 			ConditionVariableInit(&shared->queues[i].cv);
-		if (!pg_strong_random(shared->seed, CACHE_SEED_LEN))
-		{
-			/* weaker, but still unknown outside this server */
-			TimestampTz now = GetCurrentTimestamp();
-			uint64		mix = hash_bytes_extended((const unsigned char *) &now,
-												  sizeof(now), (uint64) MyProcPid);
-
-			for (i = 0; i < CACHE_SEED_LEN; i += sizeof(uint64))
-			{
-				memcpy(shared->seed + i, &mix, sizeof(uint64));
-				mix = hash_combine64(mix, (uint64) i);
-			}
-			ereport(LOG,
-					(errmsg("saas_fdw could not generate a random cache seed, using a time-based one")));
-		}
 		shared->nbuckets = layout_nbuckets;
 		shared->nentries = layout_nblocks;
 		shared->nblocks = layout_nblocks;
@@ -1189,59 +1169,6 @@ release_dead_claim(const CacheKey *key, uint64 hashcode, int32 url_len,
  * The interface used by fetch.c
  * ---------------------------------------------------------------------
  */
-
-/*
- * A 64-bit fingerprint of a token: HMAC-SHA256 keyed with a random secret
- * made at server start, so it says nothing about the token.  0 for no
- * token.  Only meaningful with the shared cache; may raise an ERROR (out of
- * memory), so call it before cache_get.
- */
-uint64
-cache_credential(const char *token)
-{
-	pg_hmac_ctx *ctx;
-	uint8		digest[PG_SHA256_DIGEST_LENGTH];
-	uint64		fingerprint;
-
-	if (token == NULL)
-		return 0;
-	if (cache == NULL)
-		return 1;				/* not used without the shared cache */
-
-	if (CurrentResourceOwner == NULL)
-	{
-		/* pg_hmac needs a resource owner; fall back to a seeded hash */
-		uint64		seed;
-
-		memcpy(&seed, cache->seed, sizeof(seed));
-		fingerprint = hash_bytes_extended((const unsigned char *) token,
-										  strlen(token), seed);
-	}
-	else
-	{
-		ctx = pg_hmac_create(PG_SHA256);
-		if (ctx == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_OUT_OF_MEMORY),
-					 errmsg("out of memory")));
-		if (pg_hmac_init(ctx, cache->seed, CACHE_SEED_LEN) < 0 ||
-			pg_hmac_update(ctx, (const uint8 *) token, strlen(token)) < 0 ||
-			pg_hmac_final(ctx, digest, sizeof(digest)) < 0)
-		{
-			const char *reason = pg_hmac_error(ctx);
-
-			pg_hmac_free(ctx);
-			ereport(ERROR,
-					(errcode(ERRCODE_INTERNAL_ERROR),
-					 errmsg("could not compute the credential fingerprint: %s",
-							reason)));
-		}
-		pg_hmac_free(ctx);
-		memcpy(&fingerprint, digest, sizeof(fingerprint));
-	}
-
-	return fingerprint != 0 ? fingerprint : 1;
-}
 
 CacheResult
 cache_get(const CacheKey *key, int ttl_s, HttpResponse **page)

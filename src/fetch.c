@@ -74,7 +74,7 @@ fetch_page_start(const FetchTarget *target, const char *url, bool missing_ok,
 	fetch->missing_ok = missing_ok;
 	fetch->counters = counters;
 	fetch->key.serverid = target->serverid;
-	fetch->key.credential = cache_credential(target->token);
+	fetch->key.credential = credential_fingerprint(target->token);
 	fetch->key.url = pstrdup(url);
 
 	fetch->cached_state = cache_get(&fetch->key, target->cache_ttl_s,

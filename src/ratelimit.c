@@ -29,7 +29,7 @@
  * The table has RATELIMIT_SLOTS slots, found by a linear scan; when it is
  * full, the slot updated longest ago is reused.  A slot is keyed by
  * database, server OID and credential; a credential is its keyed
- * fingerprint from cache.c, never the token.  Without
+ * fingerprint (credential.c), never the token.  Without
  * shared_preload_libraries there is no table and nothing is limited.
  *
  * Locking: one LWLock (tranche "saas_fdw_ratelimit") protects the table.

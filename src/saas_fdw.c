@@ -98,6 +98,7 @@ void
 _PG_init(void)
 {
 	saas_define_gucs();
+	credential_init();
 	cache_init();
 	ratelimit_init();
 }

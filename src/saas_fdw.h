@@ -221,6 +221,13 @@ extern void api_request_context_push(ApiRequestContext *context,
 extern void api_request_context_pop(ApiRequestContext *context);
 
 /*
+ * A token's fingerprint: how the cache and the rate limiter key it.
+ * in credential.c
+ */
+extern void credential_init(void);
+extern uint64 credential_fingerprint(const char *token);
+
+/*
  * The shared-memory page cache.
  * in cache.c
  */
@@ -242,7 +249,6 @@ typedef enum CacheResult
 } CacheResult;
 
 extern void cache_init(void);
-extern uint64 cache_credential(const char *token);
 extern CacheResult cache_get(const CacheKey *key, int ttl_s,
 							 HttpResponse **page);
 extern void cache_put(const CacheKey *key, const HttpResponse *page);

@@ -182,4 +182,23 @@ t_equal "five requests sent: two at once, three after the reset" 5 "$(requests "
 t_equal "three backends waited, none failed, nothing left in flight" "3 0 0" \
 	"$(sql -c "SELECT waits, refusals, in_flight FROM saas_fdw_rate_limits WHERE server = 'gh_many'" | tr '|' ' ')"
 
+# ---- without the page cache, credentials are still told apart ------------------
+
+# (a cluster of its own with saas_fdw.cache_size = 0; the shared fake GitHub
+# sends x-ratelimit-remaining, so each credential gets an entry)
+distinct=$("$SAAS_FDW_WITH_CLUSTER" -o saas_fdw.cache_size=0 -- psql -X -q -At -v ON_ERROR_STOP=1 -c "
+	CREATE EXTENSION saas_fdw;
+	CREATE SERVER gh FOREIGN DATA WRAPPER saas_fdw
+	  OPTIONS (service 'github', base_url '$FAKE_GITHUB_URL', cache_ttl '0');
+	CREATE USER MAPPING FOR CURRENT_USER SERVER gh OPTIONS (token 'ghp_test');
+	CREATE ROLE rl_other;
+	CREATE USER MAPPING FOR rl_other SERVER gh OPTIONS (token 'ghp_other');
+	IMPORT FOREIGN SCHEMA github LIMIT TO (issues) FROM SERVER gh INTO public;
+	GRANT SELECT ON issues TO rl_other;" \
+	-c "SELECT count(*) FROM issues WHERE repo = 'octo/world'" \
+	-c "SET ROLE rl_other" -c "SELECT count(*) FROM issues WHERE repo = 'octo/world'" \
+	-c "RESET ROLE" -c "SELECT 'entries=' || count(DISTINCT credential) FROM saas_fdw_rate_limits" 2>&1)
+t_equal "without the page cache (cache_size 0) two tokens are two limiter entries" "entries=2" \
+	"$(grep -x 'entries=[0-9]*' <<<"$distinct" || echo "$distinct")"
+
 t_done
