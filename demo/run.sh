@@ -11,7 +11,7 @@ export FAKE_RUN_DIR
 FAKE_RUN_DIR=$(mktemp -d -t saas_fdw_demo.XXXXXX)
 trap 'bash test/fake/stop.sh --own >/dev/null 2>&1; rm -rf "$FAKE_RUN_DIR"' EXIT
 
-bash test/build.sh
+SAAS_FDW_BUILD_ONLY=1 bash test/build.sh
 echo "== starting the demo API"
 bash test/fake/start.sh github
 echo "== running demo/demo.sql in a throwaway cluster"

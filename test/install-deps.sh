@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# install-deps.sh -- install the Debian packages saas_fdw needs to build and
-# test: the compiler, PostgreSQL 15 with its server headers and
-# postgresql-common (pg_virtualenv), libcurl, json-c, python3 (fake API
-# servers), curl (tests read the fake servers' request logs with it),
-# iproute2 (test/run.sh brings up the loopback of its network namespace),
-# a JDK with Debian's PostgreSQL JDBC driver (test/suites/jdbc.sh), openssl
+# install-deps.sh [--build-only] -- install the Debian packages saas_fdw
+# needs.  To build and run it (and the demo): the compiler, PostgreSQL 15
+# with its server headers and postgresql-common (pg_virtualenv), libcurl,
+# json-c, python3 (fake API servers), curl (tests read the fake servers'
+# request logs with it) and iproute2 (test/run.sh brings up the loopback of
+# its network namespace).  The tests also need (not with --build-only): a
+# JDK with Debian's PostgreSQL JDBC driver (test/suites/jdbc.sh), openssl
 # (test/suites/tls.sh makes a throwaway certificate authority), clang with
 # libclang-rt-14-dev (libFuzzer and the sanitizers for test/fuzz/) and
 # valgrind (test/suites/valgrind.sh).
@@ -16,8 +17,10 @@ set -euo pipefail
 
 packages=(build-essential postgresql-15 postgresql-server-dev-15 iproute2
 	postgresql-common libcurl4-openssl-dev libjson-c-dev python3 curl
-	ca-certificates default-jdk-headless libpostgresql-jdbc-java openssl
-	clang libclang-rt-14-dev valgrind)
+	ca-certificates)
+[[ ${1:-} == --build-only ]] ||
+	packages+=(default-jdk-headless libpostgresql-jdbc-java openssl
+		clang libclang-rt-14-dev valgrind)
 
 missing=()
 for p in "${packages[@]}"; do
