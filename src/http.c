@@ -196,6 +196,7 @@ static void http_sleep(double ms, HttpCounters *counters);
 static void http_send(HttpTransfer *t);
 static void http_drive(void);
 static void http_wait_done(HttpTransfer *t);
+static bool http_try_again(HttpTransfer *t, HttpCounters *counters);
 static void http_retire(HttpTransfer *t);
 static void http_limiter_close(HttpTransfer *t);
 static HttpResponse *http_make_response(HttpTransfer *t, long status);
@@ -1245,6 +1246,27 @@ http_wait_done(HttpTransfer *t)
 }
 
 /*
+ * Send t's request again after the wait its failure calls for, if a retry
+ * is left and the wait is within saas_fdw.max_retry_wait; false if not.
+ */
+static bool
+http_try_again(HttpTransfer *t, HttpCounters *counters)
+{
+	double		wait_ms;
+
+	if (t->retries >= t->request.max_retries)
+		return false;
+	wait_ms = http_retry_wait_ms(t->retries, t);
+	if (wait_ms > (double) saas_max_retry_wait_s * 1000.0)
+		return false;
+	http_sleep(wait_ms, counters);
+	t->retries++;
+	counters->retries++;
+	http_send(t);
+	return true;
+}
+
+/*
  * Start GET request->url; the response will be allocated in the current
  * memory context, which (with the request's strings) must outlive the
  * transfer.  counters (may be NULL) adds up requests, retries, bytes and
@@ -1320,7 +1342,6 @@ http_finish(HttpTransfer *t)
 	HttpCounters local_counters;
 	HttpCounters *counters = t->counters;
 	HttpResponse *volatile response = NULL;
-	double		max_wait_ms = (double) saas_max_retry_wait_s * 1000.0;
 
 	if (counters == NULL)
 	{
@@ -1349,19 +1370,8 @@ http_finish(HttpTransfer *t)
 			if (t->result != CURLE_OK)
 			{
 				if (http_transport_retryable(t->result) &&
-					t->retries < t->request.max_retries)
-				{
-					double		wait_ms = http_retry_wait_ms(t->retries, t);
-
-					if (wait_ms <= max_wait_ms)
-					{
-						http_sleep(wait_ms, counters);
-						t->retries++;
-						counters->retries++;
-						http_send(t);
-						continue;
-					}
-				}
+					http_try_again(t, counters))
+					continue;
 				http_raise_transport(t, t->retries + 1);
 			}
 
@@ -1398,21 +1408,9 @@ http_finish(HttpTransfer *t)
 				}
 			}
 
-			if (http_should_retry(status, t) &&
-				t->retries < t->request.max_retries)
-			{
-				double		wait_ms = http_retry_wait_ms(t->retries, t);
-
-				if (wait_ms <= max_wait_ms)
-				{
-					http_sleep(wait_ms, counters);
-					t->retries++;
-					counters->retries++;
-					http_send(t);
-					continue;
-				}
-				/* too long to wait: the caller reports when it resets */
-			}
+			/* too long a wait returns the response: the caller says when */
+			if (http_should_retry(status, t) && http_try_again(t, counters))
+				continue;
 
 			response = http_make_response(t, status);
 			break;
