@@ -10,6 +10,7 @@ OBJS = \
 	src/services/slack.o \
 	src/pushdown.o \
 	src/scan.o \
+	src/page_rows.o \
 	src/convert.o \
 	src/import.o \
 	src/describe.o \

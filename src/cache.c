@@ -15,6 +15,15 @@
  * collision never serves another request's page.  The token itself is
  * never stored, only a keyed SHA-256 fingerprint of it (credential.c).
  *
+ * After the page, an entry may hold the page's rows: its items converted to
+ * heap tuples of one row layout (PageRows), as the scan that parsed the
+ * page made them (cache_put_rows).  A later scan asking for the same layout
+ * gets them instead of the body, so a cached scan neither parses JSON nor
+ * converts values.  The layout is a string that names everything the tuples
+ * depend on (tuple_reader_layout); like the URL it is stored and compared
+ * byte for byte.  One layout per page: another layout replaces it.  Rows go
+ * with their page: storing a new page drops them, a 304 keeps them.
+ *
  * Entries with a page and no fetch in flight form an LRU list; when blocks
  * run out, the least recently used entries are evicted until the new page
  * fits.  A page larger than what eviction could free is not cached.
@@ -114,7 +123,8 @@ typedef struct CacheServerStats
 /*
  * One cached page, or a key being fetched for the first time (in_use,
  * claimed, no page).  Its blocks hold url_len bytes of URL followed by the
- * body, next URL, ETag and Last-Modified; a length of -1 means NULL.
+ * body, next URL, ETag and Last-Modified, and then maybe the page's rows:
+ * their layout, cursor and tuples.  A length of -1 means NULL.
  */
 typedef struct CacheEntry
 {
@@ -136,6 +146,10 @@ typedef struct CacheEntry
 	int32		next_url_len;
 	int32		etag_len;
 	int32		last_modified_len;
+	int32		rows_layout_len;	/* 0: no rows beside the page */
+	int32		rows_cursor_len;
+	int32		rows_ntuples;
+	int32		rows_data_len;
 	int32		status;
 	int			fetcher_pid;	/* claiming backend, or 0 */
 	uint64		claim_id;		/* current claim, or 0 */
@@ -610,6 +624,24 @@ key_hash(const CacheKey *key, Size url_len)
 	return hash_bytes_extended((const unsigned char *) key->url, url_len, seed);
 }
 
+/* Bytes of e's URL and page (e has a page). */
+static inline int64
+entry_page_bytes(const CacheEntry *e)
+{
+	return (int64) e->url_len + e->body_len + Max(e->next_url_len, 0) +
+		Max(e->etag_len, 0) + Max(e->last_modified_len, 0);
+}
+
+/* Bytes of the rows after e's page, 0 when there are none. */
+static inline int64
+entry_rows_bytes(const CacheEntry *e)
+{
+	if (e->rows_layout_len == 0)
+		return 0;
+	return (int64) e->rows_layout_len + Max(e->rows_cursor_len, 0) +
+		e->rows_data_len;
+}
+
 #ifdef SAAS_CACHE_CHECK
 /*
  * Test builds: check every invariant of the arena before the exclusive
@@ -654,10 +686,11 @@ cache_check_invariants(void)
 		}
 		if (n != e->nblocks || n < blocks_for(e->url_len))
 			elog(PANIC, "cache check: entry %d chain %d != %d", i, n, e->nblocks);
-		if (e->has_page && (int64) blocks_for((int64) e->url_len + e->body_len +
-											  Max(e->next_url_len, 0) + Max(e->etag_len, 0) +
-											  Max(e->last_modified_len, 0)) != n)
+		if (e->has_page &&
+			blocks_for(entry_page_bytes(e) + entry_rows_bytes(e)) != n)
 			elog(PANIC, "cache check: entry %d holds %d blocks", i, n);
+		if (!e->has_page && e->rows_layout_len != 0)
+			elog(PANIC, "cache check: entry %d has rows and no page", i);
 		if (!e->has_page && n != blocks_for(e->url_len))
 			elog(PANIC, "cache check: pending entry %d holds %d blocks", i, n);
 		held += n;
@@ -845,10 +878,31 @@ entry_create(const CacheKey *key, uint64 hashcode, int32 url_len,
 }
 
 static void
+entry_forget_rows(CacheEntry *e)
+{
+	e->rows_layout_len = 0;
+	e->rows_cursor_len = 0;
+	e->rows_ntuples = 0;
+	e->rows_data_len = 0;
+}
+
+/* Give back the blocks of e's rows.  e must be out of the LRU list. */
+static void
+entry_drop_rows(CacheEntry *e)
+{
+	Assert(!e->in_lru);
+	if (e->rows_layout_len == 0)
+		return;
+	entry_forget_rows(e);
+	entry_truncate_blocks(e, blocks_for(entry_page_bytes(e)));
+}
+
+static void
 entry_drop_page(CacheEntry *e)
 {
 	if (!e->has_page)
 		return;
+	entry_forget_rows(e);
 	e->has_page = false;
 	cache->stats[e->stats_slot].entries--;
 	cache->npages--;
@@ -859,6 +913,15 @@ static inline int32
 string_len(const char *s)
 {
 	return s ? (int32) strlen(s) : -1;
+}
+
+/* The length of a row layout, or -1 if it is too long to cache. */
+static int32
+layout_length(const char *layout)
+{
+	Size		len = strlen(layout);
+
+	return len > (Size) PG_INT32_MAX / 2 ? -1 : (int32) len;
 }
 
 static inline void
@@ -921,6 +984,59 @@ entry_store_page(CacheEntry *e, const HttpResponse *page, TimestampTz now)
 	return true;
 }
 
+/*
+ * Store rows, in the layout named by layout, after e's page, replacing
+ * rows it had.  e must have a page and be out of the LRU list.  Returns
+ * false (and leaves e without rows) when they do not fit.
+ */
+static bool
+entry_store_rows(CacheEntry *e, const char *layout, int32 layout_len,
+				 const PageRows *rows)
+{
+	int32		cursor_len = string_len(rows->cursor);
+	int64		page_bytes = entry_page_bytes(e);
+	int64		total = page_bytes + layout_len + Max(cursor_len, 0) + rows->len;
+	int32		extra;
+	BlockCursor c;
+
+	Assert(e->has_page && !e->in_lru);
+	entry_drop_rows(e);
+	if (total > (int64) cache->nblocks * CACHE_BLOCK_SIZE)
+		return false;
+	extra = blocks_for(total) - e->nblocks;
+	if (extra > 0)
+	{
+		if (!make_room(extra))
+			return false;
+		entry_append_blocks(e, extra);
+	}
+
+	c = cursor_start(e);
+	cursor_step(&c, page_bytes, CURSOR_SKIP, NULL);
+	write_string(&c, layout, layout_len);
+	write_string(&c, rows->cursor, cursor_len);
+	if (rows->len > 0)
+		cursor_step(&c, rows->len, CURSOR_WRITE, rows->data);
+
+	e->rows_layout_len = layout_len;
+	e->rows_cursor_len = cursor_len;
+	e->rows_ntuples = rows->ntuples;
+	e->rows_data_len = (int32) rows->len;
+	return true;
+}
+
+/* Does e hold rows in layout?  Leaves c just after the layout if so. */
+static bool
+entry_rows_match(const CacheEntry *e, const char *layout, int32 layout_len,
+				 BlockCursor *c)
+{
+	if (e->rows_layout_len == 0 || e->rows_layout_len != layout_len)
+		return false;
+	*c = cursor_start(e);
+	cursor_step(c, entry_page_bytes(e), CURSOR_SKIP, NULL);
+	return cursor_step(c, layout_len, CURSOR_COMPARE, (char *) layout);
+}
+
 static char *
 read_string(BlockCursor *c, int32 len)
 {
@@ -936,19 +1052,24 @@ read_string(BlockCursor *c, int32 len)
 }
 
 /*
- * A palloc'd copy of e's page.  Changes nothing in the arena, so an out of
- * memory ERROR here leaves it consistent.
+ * A palloc'd copy of e's page, with or without its body.  Changes nothing
+ * in the arena, so an out of memory ERROR here leaves it consistent.
  */
 static HttpResponse *
-entry_copy_page(const CacheEntry *e)
+entry_copy_page(const CacheEntry *e, bool with_body)
 {
 	HttpResponse *r = palloc0(sizeof(HttpResponse));
 	BlockCursor c = cursor_start(e);
 
 	cursor_step(&c, e->url_len, CURSOR_SKIP, NULL);
 	r->status = e->status;
-	r->body = read_string(&c, e->body_len);
-	r->body_len = e->body_len;
+	if (with_body)
+	{
+		r->body = read_string(&c, e->body_len);
+		r->body_len = e->body_len;
+	}
+	else
+		cursor_step(&c, e->body_len, CURSOR_SKIP, NULL);
 	r->next_url = read_string(&c, e->next_url_len);
 	r->etag = read_string(&c, e->etag_len);
 	r->last_modified = read_string(&c, e->last_modified_len);
@@ -956,6 +1077,25 @@ entry_copy_page(const CacheEntry *e)
 	r->ratelimit_remaining = -1;
 	r->ratelimit_reset = 0;
 	return r;
+}
+
+/*
+ * A palloc'd copy of the rows that c, from entry_rows_match, points at; as
+ * safe as entry_copy_page.
+ */
+static PageRows *
+entry_copy_rows(const CacheEntry *e, BlockCursor *c)
+{
+	PageRows   *rows = palloc0(sizeof(PageRows));
+
+	rows->ntuples = e->rows_ntuples;
+	rows->cursor = read_string(c, e->rows_cursor_len);
+	rows->len = e->rows_data_len;
+	rows->allocated = Max(rows->len, 1);
+	rows->data = palloc(rows->allocated);
+	if (rows->len > 0)
+		cursor_step(c, rows->len, CURSOR_READ, rows->data);
+	return rows;
 }
 
 /*
@@ -1171,16 +1311,17 @@ release_dead_claim(const CacheKey *key, uint64 hashcode, int32 url_len,
  */
 
 CacheResult
-cache_get(const CacheKey *key, int ttl_s, HttpResponse **page)
+cache_get(const CacheKey *key, int ttl_s, CachedPage *page)
 {
 	Size		url_size;
 	int32		url_len;
+	int32		layout_len;
 	uint64		hashcode;
 	TimestampTz last_check = 0;
 	TimestampTz wait_start = 0;
 	ConditionVariable *cv;
 
-	*page = NULL;
+	memset(page, 0, sizeof(CachedPage));
 	if (cache == NULL && ttl_s > 0 && !cache_preloaded)
 		warn_not_preloaded();
 	if (cache == NULL || ttl_s <= 0)
@@ -1190,6 +1331,7 @@ cache_get(const CacheKey *key, int ttl_s, HttpResponse **page)
 	if (url_size > (Size) PG_INT32_MAX / 2)
 		return CACHE_DISABLED;
 	url_len = (int32) url_size;
+	layout_len = key->row_layout ? layout_length(key->row_layout) : -1;
 	hashcode = key_hash(key, url_size);
 	cv = wait_queue(hashcode);
 	register_callbacks();
@@ -1227,8 +1369,13 @@ cache_get(const CacheKey *key, int ttl_s, HttpResponse **page)
 			now >= e->fetched_at &&
 			now - e->fetched_at < (int64) ttl_s * USECS_PER_SEC)
 		{
-			HttpResponse *copy = entry_copy_page(e);
+			BlockCursor c;
+			bool		with_rows = layout_len > 0 &&
+				entry_rows_match(e, key->row_layout, layout_len, &c);
 
+			page->rows = with_rows ? entry_copy_rows(e, &c) : NULL;
+			page->response = entry_copy_page(e, !with_rows);
+			page->page_gen = e->page_gen;
 			e->last_used = now;
 			if (e->in_lru)
 			{
@@ -1238,7 +1385,6 @@ cache_get(const CacheKey *key, int ttl_s, HttpResponse **page)
 			cache->stats[e->stats_slot].hits++;
 			cache_unlock();
 			ConditionVariableCancelSleep();
-			*page = copy;
 			return CACHE_HIT;
 		}
 
@@ -1249,14 +1395,14 @@ cache_get(const CacheKey *key, int ttl_s, HttpResponse **page)
 		 */
 		if (e->claim_id == 0 || n_local_claims > 0)
 		{
-			HttpResponse *copy = e->has_page ? entry_copy_page(e) : NULL;
+			HttpResponse *copy = e->has_page ? entry_copy_page(e, true) : NULL;
 
 			if (e->claim_id == 0 && n_local_claims < CACHE_MAX_LOCAL_CLAIMS)
 				claim_take(e, copy);
 			cache->stats[e->stats_slot].misses++;
 			cache_unlock();
 			ConditionVariableCancelSleep();
-			*page = copy;
+			page->response = copy;
 			return copy ? CACHE_STALE : CACHE_MISS;
 		}
 
@@ -1292,7 +1438,12 @@ cache_get(const CacheKey *key, int ttl_s, HttpResponse **page)
 	}
 }
 
-void
+/*
+ * Store page under key, releasing this backend's claim on it.  Returns the
+ * generation of the page now cached (for cache_put_rows), or 0 when it was
+ * not cached.
+ */
+uint64
 cache_put(const CacheKey *key, const HttpResponse *page)
 {
 	Size		url_size;
@@ -1301,13 +1452,14 @@ cache_put(const CacheKey *key, const HttpResponse *page)
 	int32		idx;
 	LocalClaim *lc;
 	bool		revalidated;
+	uint64		page_gen = 0;
 
 	if (cache == NULL || page == NULL)
-		return;
+		return 0;
 
 	url_size = strlen(key->url);
 	if (url_size > (Size) PG_INT32_MAX / 2)
-		return;
+		return 0;
 	url_len = (int32) url_size;
 	hashcode = key_hash(key, url_size);
 
@@ -1328,7 +1480,7 @@ cache_put(const CacheKey *key, const HttpResponse *page)
 		}
 		cache_unlock();
 		ConditionVariableBroadcast(wait_queue(hashcode));
-		return;
+		return 0;
 	}
 
 	if (idx == NO_INDEX)
@@ -1353,6 +1505,8 @@ cache_put(const CacheKey *key, const HttpResponse *page)
 		}
 		else
 			(void) entry_store_page(e, page, now);
+		if (e->has_page)
+			page_gen = e->page_gen;
 
 		if (lc != NULL)
 		{
@@ -1365,6 +1519,47 @@ cache_put(const CacheKey *key, const HttpResponse *page)
 	cache_unlock();
 
 	ConditionVariableBroadcast(wait_queue(hashcode));
+	return page_gen;
+}
+
+/*
+ * Keep rows beside the page they were made from, if that version of it
+ * (page_gen, from cache_get or cache_put) is still cached.  Like cache_put,
+ * never raises an ERROR.
+ */
+void
+cache_put_rows(const CacheKey *key, uint64 page_gen, const PageRows *rows)
+{
+	Size		url_size;
+	int32		layout_len;
+	uint64		hashcode;
+	int32		idx;
+
+	if (cache == NULL || page_gen == 0 || key->row_layout == NULL ||
+		rows->len > (Size) PG_INT32_MAX / 2)
+		return;
+	url_size = strlen(key->url);
+	layout_len = layout_length(key->row_layout);
+	if (url_size > (Size) PG_INT32_MAX / 2 || layout_len <= 0)
+		return;
+	hashcode = key_hash(key, url_size);
+
+	LWLockAcquire(cache->lock, LW_EXCLUSIVE);
+	idx = entry_lookup(key, hashcode, (int32) url_size);
+	if (idx != NO_INDEX && cache_entries[idx].has_page &&
+		cache_entries[idx].page_gen == page_gen)
+	{
+		CacheEntry *e = &cache_entries[idx];
+		bool		in_lru = e->in_lru;
+
+		/* out of the LRU list while room is made, so it is not evicted */
+		if (in_lru)
+			lru_remove(e);
+		(void) entry_store_rows(e, key->row_layout, layout_len, rows);
+		if (in_lru)
+			lru_push_head(e);
+	}
+	cache_unlock();
 }
 
 void

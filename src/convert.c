@@ -14,6 +14,12 @@
  * value.  A timestamptz column also takes Unix seconds (Stripe's created,
  * Slack's "1700000000.000100").
  *
+ * The rows a reader makes are cached beside their page (cache.c) and handed
+ * to later scans whose reader has the same layout: a string naming every
+ * input the tuples depend on.  Two readers with equal layouts must make the
+ * same tuple of the same item, or a cached tuple could be read with the
+ * wrong descriptor.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -21,10 +27,13 @@
 #include <ctype.h>
 #include <math.h>
 
+#include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 
@@ -48,10 +57,19 @@ typedef struct ColumnReader
 struct TupleReader
 {
 	const char *relname;
+	TupleDesc	tupdesc;
 	int			natts;
 	int			ncolumns;
 	ColumnReader *columns;
+	char	   *layout;			/* see tuple_reader_layout */
+	Datum	   *values;
+	bool	   *nulls;
 	StringInfoData buf;
+};
+
+/* Settings that input functions read: they are part of a layout. */
+static const char *const layout_settings[] = {
+	"DateStyle", "IntervalStyle", "TimeZone", "lc_monetary"
 };
 
 /* Where conversion is, for the error context. */
@@ -118,6 +136,67 @@ init_column(ColumnReader *column, Relation rel, const ResourceSpec *resource,
 	fmgr_info(input, &column->input);
 }
 
+/* Append a string that cannot run into the next one: its length first. */
+static void
+append_counted(StringInfo buf, const char *s)
+{
+	if (s == NULL)
+		appendStringInfoString(buf, "-;");
+	else
+		appendStringInfo(buf, "%zu:%s;", strlen(s), s);
+}
+
+/*
+ * Everything the tuples of a reader depend on, but the request's key
+ * values: the database and relation (type OIDs and the row type are
+ * per-database), every attribute's type, where each filled column comes
+ * from and how it is converted, and the settings input functions read.
+ */
+static char *
+describe_layout(TupleReader *reader, Relation rel)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "db %u rel %u type %u natts %d;", MyDatabaseId,
+					 RelationGetRelid(rel), tupdesc->tdtypeid, tupdesc->natts);
+	for (i = 0; i < tupdesc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+
+		appendStringInfo(&buf, "%u %d %d;", att->atttypid, att->atttypmod,
+						 (int) att->attisdropped);
+	}
+	for (i = 0; i < reader->ncolumns; i++)
+	{
+		ColumnReader *column = &reader->columns[i];
+
+		appendStringInfo(&buf, "column %d conv %d output %d key %d path ",
+						 column->attnum, (int) column->conv,
+						 (int) column->output, column->key_index);
+		append_counted(&buf, column->path ? json_path_text(column->path) : NULL);
+	}
+	for (i = 0; i < lengthof(layout_settings); i++)
+		append_counted(&buf, GetConfigOption(layout_settings[i], false, false));
+	return buf.data;
+}
+
+/* The layout of the rows made with key_values (see describe_layout). */
+char *
+tuple_reader_layout(TupleReader *reader, List *key_values)
+{
+	StringInfoData buf;
+	ListCell   *cell;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%skeys ", reader->layout);
+	foreach(cell, key_values)
+		append_counted(&buf, lfirst(cell));
+	return buf.data;
+}
+
 TupleReader *
 tuple_reader_create(Relation rel, const ResourceSpec *resource, List *columns)
 {
@@ -144,6 +223,10 @@ tuple_reader_create(Relation rel, const ResourceSpec *resource, List *columns)
 			continue;
 		init_column(&reader->columns[reader->ncolumns++], rel, resource, attnum);
 	}
+	reader->tupdesc = tupdesc;
+	reader->values = palloc(sizeof(Datum) * tupdesc->natts);
+	reader->nulls = palloc(sizeof(bool) * tupdesc->natts);
+	reader->layout = describe_layout(reader, rel);
 	return reader;
 }
 
@@ -267,13 +350,14 @@ read_column(TupleReader *reader, ColumnReader *column, JsonItem *item,
 }
 
 /*
- * Fill values/nulls (of the relation's width) from one item; columns the
- * query does not use stay NULL.
+ * One item as a heap tuple of the relation, made in the current memory
+ * context; columns the query does not use are NULL.
  */
-void
-tuple_reader_fill(TupleReader *reader, JsonItem *item, List *key_values,
-				  Datum *values, bool *nulls)
+HeapTuple
+tuple_reader_form(TupleReader *reader, JsonItem *item, List *key_values)
 {
+	Datum	   *values = reader->values;
+	bool	   *nulls = reader->nulls;
 	ConversionPosition pos;
 	ErrorContextCallback callback;
 	int			i;
@@ -307,4 +391,5 @@ tuple_reader_fill(TupleReader *reader, JsonItem *item, List *key_values,
 			values[index] = read_column(reader, column, item, &nulls[index]);
 	}
 	error_context_stack = callback.previous;
+	return heap_form_tuple(reader->tupdesc, values, nulls);
 }

@@ -6,8 +6,14 @@
  *
  * A fetch is started (fetch_page_start) and later finished
  * (fetch_page_finish) or cancelled (fetch_page_cancel), so that a scan can
- * have the next pages on the way while it returns the rows of this one.  The request's strings, the answer and the
- * parsed page live in the memory context current at the start.
+ * have the next pages on the way while it returns the rows of this one.
+ * The request's strings, the answer and the parsed page live in the memory
+ * context current at the start.
+ *
+ * A scan names the row layout it makes of a page's items.  When the cache
+ * holds the rows of that layout beside the page, they come back instead of
+ * the body; else the scan makes them from the parsed page and hands them
+ * back with fetch_page_keep_rows, to be kept beside the cached page.
  *
  * Only successful pages are cached: an error response (including Slack's
  * errors sent with HTTP 200) is raised before cache_put, and a fetch that
@@ -35,6 +41,8 @@ struct PageFetch
 	CacheKey	key;
 	CacheResult cached_state;
 	HttpResponse *cached;		/* a fresh hit, or the stale copy */
+	PageRows   *cached_rows;	/* with a fresh hit: its rows, or NULL */
+	uint64		page_gen;		/* the cached version of the page, or 0 */
 	HttpRequest request;
 	HttpTransfer *transfer;		/* NULL for a fresh hit */
 };
@@ -52,6 +60,7 @@ parse_page(const FetchTarget *target, const char *url, HttpResponse *response,
 	FetchedPage page;
 
 	page.response = response;
+	page.rows = NULL;
 	page.doc = json_doc_parse(response->body, response->body_len);
 	if (may_retry && api_ok_flag_transient(target->service, page.doc))
 	{
@@ -64,11 +73,13 @@ parse_page(const FetchTarget *target, const char *url, HttpResponse *response,
 }
 
 PageFetch *
-fetch_page_start(const FetchTarget *target, const char *url, bool missing_ok,
+fetch_page_start(const FetchTarget *target, const char *url,
+				 const char *row_layout, bool missing_ok,
 				 HttpCounters *counters)
 {
 	PageFetch  *fetch = palloc0(sizeof(PageFetch));
 	HttpRequest *request = &fetch->request;
+	CachedPage	cached;
 
 	fetch->target = target;
 	fetch->missing_ok = missing_ok;
@@ -76,11 +87,16 @@ fetch_page_start(const FetchTarget *target, const char *url, bool missing_ok,
 	fetch->key.serverid = target->serverid;
 	fetch->key.credential = credential_fingerprint(target->token);
 	fetch->key.url = pstrdup(url);
+	fetch->key.row_layout = row_layout ? pstrdup(row_layout) : NULL;
 
-	fetch->cached_state = cache_get(&fetch->key, target->cache_ttl_s,
-									&fetch->cached);
+	fetch->cached_state = cache_get(&fetch->key, target->cache_ttl_s, &cached);
+	fetch->cached = cached.response;
+	fetch->cached_rows = cached.rows;
 	if (fetch->cached_state == CACHE_HIT)
+	{
+		fetch->page_gen = cached.page_gen;
 		return fetch;
+	}
 
 	request->url = fetch->key.url;
 	request->token = target->token;
@@ -122,6 +138,13 @@ fetch_page_finish(PageFetch *fetch)
 	if (fetch->cached_state == CACHE_HIT)
 	{
 		fetch->counters->cache_hits++;
+		if (fetch->cached_rows != NULL)
+		{
+			page.response = fetch->cached;
+			page.doc = NULL;
+			page.rows = fetch->cached_rows;
+			return page;
+		}
 		return parse_page(target, url, fetch->cached, false);
 	}
 
@@ -146,6 +169,7 @@ fetch_page_finish(PageFetch *fetch)
 			{
 				page.response = response;
 				page.doc = NULL;
+				page.rows = NULL;
 				break;
 			}
 			if (response->status >= 300)
@@ -173,11 +197,21 @@ fetch_page_finish(PageFetch *fetch)
 	if (fetch->cached_state != CACHE_DISABLED)
 	{
 		if (page.doc != NULL)
-			cache_put(&fetch->key, response);
+			fetch->page_gen = cache_put(&fetch->key, response);
 		else
 			cache_abandon(&fetch->key);
 	}
 	return page;
+}
+
+/*
+ * The rows the scan made of the page it parsed, in the layout it named: keep
+ * them beside the cached page for the next scan.
+ */
+void
+fetch_page_keep_rows(PageFetch *fetch, const PageRows *rows)
+{
+	cache_put_rows(&fetch->key, fetch->page_gen, rows);
 }
 
 /* A page no longer wanted: stop its request and release its claim. */

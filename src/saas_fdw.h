@@ -181,18 +181,40 @@ typedef struct FetchTarget
 	int			cache_ttl_s;
 } FetchTarget;
 
+/*
+ * A page's items as heap tuples of one row layout, with where the next page
+ * starts.  A scan turns each page it parses into these, and the shared
+ * cache keeps them beside the page, so that a later scan with the same
+ * layout neither parses nor converts the page again.
+ */
+typedef struct PageRows
+{
+	int32		ntuples;
+	char	   *cursor;			/* the body's cursor to the next page, or
+								 * NULL (unused where a Link header says) */
+	Size		len;
+	char	   *data;			/* the tuples one after the other, each
+								 * MAXALIGNed; len bytes, MAXALIGNed */
+	Size		allocated;		/* bytes at data, while rows are added */
+} PageRows;
+
 typedef struct FetchedPage
 {
-	HttpResponse *response;
-	JsonDoc    *doc;			/* NULL when a missing_ok fetch found 404 */
+	HttpResponse *response;		/* without a body when rows are given */
+	JsonDoc    *doc;			/* the parsed body; NULL when rows are
+								 * given, or a missing_ok fetch found 404 */
+	PageRows   *rows;			/* rows the cache kept for the layout asked
+								 * for, or NULL */
 } FetchedPage;
 
 /* a page asked for and not yet received */
 typedef struct PageFetch PageFetch;
 
 extern PageFetch *fetch_page_start(const FetchTarget *target, const char *url,
-								   bool missing_ok, HttpCounters *counters);
+								   const char *row_layout, bool missing_ok,
+								   HttpCounters *counters);
 extern FetchedPage fetch_page_finish(PageFetch *fetch);
+extern void fetch_page_keep_rows(PageFetch *fetch, const PageRows *rows);
 extern void fetch_page_cancel(PageFetch *fetch);
 
 /*
@@ -237,7 +259,19 @@ typedef struct CacheKey
 	uint64		credential;		/* fingerprint of the token, never the
 								 * token */
 	const char *url;
+	const char *row_layout;		/* rows wanted from beside the page (see
+								 * tuple_reader_layout), or NULL */
 } CacheKey;
+
+/* What cache_get hands back. */
+typedef struct CachedPage
+{
+	HttpResponse *response;		/* without its body when rows are given */
+	PageRows   *rows;			/* the page's rows in key->row_layout, or
+								 * NULL */
+	uint64		page_gen;		/* names this version of the page for
+								 * cache_put_rows */
+} CachedPage;
 
 typedef enum CacheResult
 {
@@ -249,9 +283,10 @@ typedef enum CacheResult
 } CacheResult;
 
 extern void cache_init(void);
-extern CacheResult cache_get(const CacheKey *key, int ttl_s,
-							 HttpResponse **page);
-extern void cache_put(const CacheKey *key, const HttpResponse *page);
+extern CacheResult cache_get(const CacheKey *key, int ttl_s, CachedPage *page);
+extern uint64 cache_put(const CacheKey *key, const HttpResponse *page);
+extern void cache_put_rows(const CacheKey *key, uint64 page_gen,
+						   const PageRows *rows);
 extern void cache_abandon(const CacheKey *key);
 
 /*

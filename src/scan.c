@@ -10,6 +10,11 @@
  * pages on their way.  No request is made before the first row is asked
  * for: EXPLAIN and LIMIT 0 cost nothing.
  *
+ * A page is turned into rows (heap tuples, PageRows) as soon as it arrives,
+ * and its parsed JSON is freed; the rows are also kept in the shared cache
+ * beside the page, so a scan that finds them there returns the cached
+ * tuples as they are, without parsing or converting anything.
+ *
  * Read-ahead: from the second page of a stream on (a scan that wants only
  * the first page makes one request), once a page has arrived the next one
  * is requested before the rows of this one are returned, so the network
@@ -58,6 +63,7 @@ typedef struct SaasScanState
 	int			page_size;
 	const char *missing_key;	/* a key column with no value, or NULL */
 	TupleReader *reader;
+	char	   *row_layout;		/* of the current stream's rows */
 	JsonPath   *items_at;
 	JsonPath   *cursor_at;
 	JsonPath   *has_more_at;
@@ -73,9 +79,11 @@ typedef struct SaasScanState
 	int			stream_pages;
 	HTAB	   *stream_seen;	/* hashes of the stream's page URLs; made
 								 * when it has a second page */
-	FetchedPage page;
+	FetchedPage page;			/* its rows, once it has arrived */
 	int			item_count;
 	int			item_index;
+	Size		row_offset;		/* of the next row in page.rows */
+	HeapTupleData tuple;		/* the row returned last */
 	MemoryContext scan_cxt;		/* lives as long as the scan */
 	MemoryContext page_cxt;		/* the current page, or NULL */
 	MemoryContext tuple_cxt;	/* one row's values, reset per row */
@@ -91,6 +99,7 @@ typedef struct SaasScanState
 
 	HttpCounters counters;
 	int64		pages;
+	int64		pages_parsed;	/* pages not served as rows by the cache */
 } SaasScanState;
 
 /* A page requested and not yet read, in a memory context of its own. */
@@ -157,6 +166,8 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 	if (state->resource->has_more_at)
 		state->has_more_at = json_path_compile(state->resource->has_more_at);
 
+	state->tuple.t_tableOid = RelationGetRelid(rel);
+	ItemPointerSetInvalid(&state->tuple.t_self);
 	state->scan_cxt = AllocSetContextCreate(node->ss.ps.state->es_query_cxt,
 											"saas_fdw scan", ALLOCSET_DEFAULT_SIZES);
 	state->tuple_cxt = AllocSetContextCreate(state->scan_cxt,
@@ -299,49 +310,104 @@ with_param(const char *url, const char *name, const char *value)
 }
 
 /*
- * The URL of the page after the current one, or NULL at the end of the
- * stream.  Each API says in its own way that there is more.
+ * Where the page after the parsed page doc (of nitems items) starts, for
+ * the APIs that say so in the body: the value of the cursor parameter, or
+ * NULL at the end of the stream.
  */
 static char *
-find_next_url(SaasScanState *state)
+find_body_cursor(SaasScanState *state, JsonDoc *doc, int nitems)
 {
 	const ResourceSpec *resource = state->resource;
 	StringInfoData buf;
 
-	if (state->page.doc == NULL || state->stream->single)
+	if (doc == NULL || state->stream->single)
 		return NULL;
 	initStringInfo(&buf);
 	switch (resource->pages)
 	{
 		case PAGES_NONE:
-			return NULL;
 		case PAGES_LINK_HEADER:
-			if (state->page.response->next_url == NULL)
-				return NULL;
-			check_next_url(state, state->page.response->next_url);
-			return state->page.response->next_url;
+			return NULL;
 		case PAGES_LAST_ID:
-			if (state->item_count == 0 ||
-				json_item_value(json_doc_root(state->page.doc), state->has_more_at,
+			if (nitems == 0 ||
+				json_item_value(json_doc_root(doc), state->has_more_at,
 								JSON_OUT_TEXT, &buf) != JSON_BOOL ||
 				strcmp(buf.data, "true") != 0)
 				return NULL;
 			resetStringInfo(&buf);
-			if (json_item_value(json_doc_item(state->page.doc, state->item_count - 1),
+			if (json_item_value(json_doc_item(doc, nitems - 1),
 								state->cursor_at, JSON_OUT_TEXT, &buf) != JSON_STRING)
 				ereport(ERROR,
 						(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 						 errmsg("%s API item has no string \"%s\" to page from",
 								state->options->service->name, resource->cursor_at),
 						 errcontext("API request: GET %s", state->page_url)));
-			return with_param(state->stream_url, resource->cursor_param, buf.data);
+			return buf.data;
 		case PAGES_BODY_CURSOR:
-			if (json_item_value(json_doc_root(state->page.doc), state->cursor_at,
+			if (json_item_value(json_doc_root(doc), state->cursor_at,
 								JSON_OUT_TEXT, &buf) != JSON_STRING || buf.len == 0)
 				return NULL;
-			return with_param(state->stream_url, resource->cursor_param, buf.data);
+			return buf.data;
 	}
 	return NULL;
+}
+
+/*
+ * The URL of the page after the current one, or NULL at the end of the
+ * stream.  Each API says in its own way that there is more: a Link header,
+ * or a cursor in the body (found by find_body_cursor, and kept with the
+ * page's rows).
+ */
+static char *
+find_next_url(SaasScanState *state)
+{
+	const ResourceSpec *resource = state->resource;
+	const char *cursor = state->page.rows->cursor;
+
+	if (state->stream->single)
+		return NULL;
+	if (resource->pages == PAGES_LINK_HEADER)
+	{
+		if (state->page.response->next_url == NULL)
+			return NULL;
+		check_next_url(state, state->page.response->next_url);
+		return state->page.response->next_url;
+	}
+	if (cursor == NULL)
+		return NULL;
+	return with_param(state->stream_url, resource->cursor_param, cursor);
+}
+
+/*
+ * The rows of the parsed page doc (of nitems items), with cursor, the
+ * page's body cursor.  The JSON is freed: from here on the scan needs only
+ * the rows.
+ */
+static PageRows *
+make_page_rows(SaasScanState *state, JsonDoc *doc, int nitems,
+			   const char *cursor)
+{
+	PageRows   *rows = page_rows_create(cursor);
+	int			i;
+
+	for (i = 0; i < nitems; i++)
+	{
+		MemoryContext old;
+		JsonItem   *item = state->stream->single ? json_doc_root(doc) :
+			json_doc_item(doc, i);
+
+		MemoryContextReset(state->tuple_cxt);
+		old = MemoryContextSwitchTo(state->tuple_cxt);
+		page_rows_add(rows, tuple_reader_form(state->reader, item,
+											  state->stream->key_values));
+		MemoryContextSwitchTo(old);
+		/* now and then, let the pages on their way come in */
+		if (state->ahead != NIL && i % 8 == 7)
+			http_progress();
+	}
+	if (doc != NULL)
+		json_doc_free(doc);
+	return rows;
 }
 
 /* Free the page the scan was reading. */
@@ -387,7 +453,8 @@ request_page(SaasScanState *state, const char *url)
 	pending->cxt = cxt;
 	pending->url = pstrdup(url);
 	pending->fetch = fetch_page_start(&state->target, pending->url,
-									  state->stream->single, &state->counters);
+									  state->row_layout, state->stream->single,
+									  &state->counters);
 	MemoryContextSwitchTo(old);
 	return pending;
 }
@@ -532,6 +599,10 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 		state->stream_url = MemoryContextStrdup(state->scan_cxt,
 												psprintf("%s%s", state->options->base_url,
 														 state->stream->path_and_query));
+		old = MemoryContextSwitchTo(state->scan_cxt);
+		state->row_layout = tuple_reader_layout(state->reader,
+												state->stream->key_values);
+		MemoryContextSwitchTo(old);
 		state->stream_pages = 0;
 		state->numbered_planned = false;
 		if (state->stream_seen != NULL)
@@ -571,15 +642,23 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 
 	old = MemoryContextSwitchTo(state->page_cxt);
 	state->page = fetch_page_finish(pending->fetch);
-	pfree(pending);
-	if (state->page.doc == NULL)
-		state->item_count = 0;
-	else if (state->stream->single)
-		state->item_count = 1;
-	else
-		state->item_count = json_doc_items(state->page.doc, state->items_at);
-	state->item_index = 0;
 	state->pages++;
+	if (state->page.rows == NULL)
+	{
+		JsonDoc    *doc = state->page.doc;
+		int			nitems = doc == NULL ? 0 :
+			state->stream->single ? 1 : json_doc_items(doc, state->items_at);
+
+		state->pages_parsed++;
+		state->page.rows = make_page_rows(state, doc, nitems,
+										  find_body_cursor(state, doc, nitems));
+		state->page.doc = NULL;
+		fetch_page_keep_rows(pending->fetch, state->page.rows);
+	}
+	pfree(pending);
+	state->item_count = state->page.rows->ntuples;
+	state->item_index = 0;
+	state->row_offset = 0;
 	url = find_next_url(state);
 	if (url != NULL && stream_loops(state, url))
 		ereport(ERROR,
@@ -609,22 +688,14 @@ saasIterateForeignScan(ForeignScanState *node)
 			return slot;
 	}
 
-	MemoryContextReset(state->tuple_cxt);
-	{
-		MemoryContext old = MemoryContextSwitchTo(state->tuple_cxt);
-		JsonItem   *item = state->stream->single
-			? json_doc_root(state->page.doc)
-			: json_doc_item(state->page.doc, state->item_index);
-
-		tuple_reader_fill(state->reader, item, state->stream->key_values,
-						  slot->tts_values, slot->tts_isnull);
-		MemoryContextSwitchTo(old);
-	}
+	page_rows_read(state->page.rows, &state->row_offset, &state->tuple);
 	/* now and then, let the pages on their way come in */
 	if (state->ahead != NIL && state->item_index % 8 == 0)
 		http_progress();
 	state->item_index++;
-	return ExecStoreVirtualTuple(slot);
+	/* the tuple stays where it is until the next call drops the page */
+	ExecForceStoreHeapTuple(&state->tuple, slot, false);
+	return slot;
 }
 
 void
@@ -683,6 +754,7 @@ saasExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		ExplainPropertyInteger("API Calls", NULL, state->counters.requests, es);
 		ExplainPropertyInteger("Pages", NULL, state->pages, es);
 		ExplainPropertyInteger("Cache Hits", NULL, state->counters.cache_hits, es);
+		ExplainPropertyInteger("Pages Parsed", NULL, state->pages_parsed, es);
 		ExplainPropertyInteger("Revalidations", NULL, state->counters.revalidations, es);
 		ExplainPropertyInteger("Retries", NULL, state->counters.retries, es);
 		ExplainPropertyInteger("Bytes Received", NULL, state->counters.bytes, es);

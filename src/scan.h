@@ -10,6 +10,7 @@
 #define SAAS_SCAN_H
 
 #include "commands/explain.h"
+#include "access/htup.h"
 #include "executor/tuptable.h"
 #include "nodes/execnodes.h"
 #include "nodes/parsenodes.h"
@@ -45,8 +46,14 @@ typedef struct TupleReader TupleReader;
 extern TupleReader *tuple_reader_create(Relation rel,
 										const ResourceSpec *resource,
 										List *columns);
-extern void tuple_reader_fill(TupleReader *reader, JsonItem *item,
-							  List *key_values, Datum *values, bool *nulls);
+extern char *tuple_reader_layout(TupleReader *reader, List *key_values);
+extern HeapTuple tuple_reader_form(TupleReader *reader, JsonItem *item,
+								   List *key_values);
+
+/* in page_rows.c */
+extern PageRows *page_rows_create(const char *cursor);
+extern void page_rows_add(PageRows *rows, HeapTuple tuple);
+extern void page_rows_read(const PageRows *rows, Size *offset, HeapTuple tuple);
 
 /* in import.c */
 extern List *saasImportForeignSchema(ImportForeignSchemaStmt *stmt,

@@ -1,0 +1,76 @@
+/*-------------------------------------------------------------------------
+ *
+ * page_rows.c
+ *		  A page's rows: its items as heap tuples laid one after the other
+ *		  in one buffer, which the shared cache can copy in and out whole.
+ *
+ * Each tuple is a HeapTupleHeader as heap_form_tuple makes it, which
+ * records its own length, padded to MAXALIGN; the buffer is MAXALIGNed, so
+ * every tuple in it is too, and the scan hands them to the executor where
+ * they lie.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "utils/memutils.h"
+
+#include "scan.h"
+
+#define PAGE_ROWS_INITIAL_SIZE	8192
+
+/* An empty set of rows, in the current memory context. */
+PageRows *
+page_rows_create(const char *cursor)
+{
+	PageRows   *rows = palloc0(sizeof(PageRows));
+
+	rows->cursor = cursor ? pstrdup(cursor) : NULL;
+	rows->allocated = PAGE_ROWS_INITIAL_SIZE;
+	rows->data = palloc(rows->allocated);
+	return rows;
+}
+
+/* Append a copy of tuple. */
+void
+page_rows_add(PageRows *rows, HeapTuple tuple)
+{
+	Size		need = rows->len + MAXALIGN(tuple->t_len);
+
+	if (need > rows->allocated)
+	{
+		while (rows->allocated < need)
+			rows->allocated *= 2;
+		rows->data = repalloc(rows->data, rows->allocated);
+	}
+	memcpy(rows->data + rows->len, tuple->t_data, tuple->t_len);
+	/* the padding too is written: these bytes go to shared memory */
+	memset(rows->data + rows->len + tuple->t_len, 0,
+		   MAXALIGN(tuple->t_len) - tuple->t_len);
+	rows->len = need;
+	rows->ntuples++;
+}
+
+/*
+ * Point tuple at the row that starts at *offset, and move *offset to the
+ * next.  The rows may have come from shared memory: a length that does not
+ * fit is an error, never a read past the end.
+ */
+void
+page_rows_read(const PageRows *rows, Size *offset, HeapTuple tuple)
+{
+	HeapTupleHeader header;
+	Size		len;
+
+	if (*offset > rows->len || rows->len - *offset < SizeofHeapTupleHeader)
+		elog(ERROR, "saas_fdw: cached rows end in the middle of a row");
+	header = (HeapTupleHeader) (rows->data + *offset);
+	len = HeapTupleHeaderGetDatumLength(header);
+	if (len < SizeofHeapTupleHeader || len > rows->len - *offset)
+		elog(ERROR, "saas_fdw: cached row has a length of %zu bytes", len);
+
+	tuple->t_len = (uint32) len;
+	tuple->t_data = header;
+	*offset += MAXALIGN(len);
+}
