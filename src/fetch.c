@@ -85,7 +85,7 @@ fetch_page_start(const FetchTarget *target, const char *url,
 	fetch->missing_ok = missing_ok;
 	fetch->counters = counters;
 	fetch->key.serverid = target->serverid;
-	fetch->key.credential = credential_fingerprint(target->token);
+	fetch->key.credential = target->credential;
 	fetch->key.url = pstrdup(url);
 	fetch->key.row_layout = row_layout ? pstrdup(row_layout) : NULL;
 

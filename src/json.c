@@ -311,6 +311,10 @@ json_path_where(const JsonPath *path)
 	return psprintf("\"%s\"", path->text);
 }
 
+/* The hint of every error about a response of the wrong shape. */
+static const char *const wrong_api_hint =
+"Check that the server option base_url points at the API itself and that the table's resource matches it.";
+
 /*
  * Find the array of items at path items_at and return its length; the items
  * are then read with json_doc_item.  Raise an error if there is no array.
@@ -332,7 +336,7 @@ json_doc_items(JsonDoc *doc, const JsonPath *items_at)
 				 errmsg("API response has no list of items"),
 				 errdetail("Nothing was found at %s of the response, where the items should be.",
 						   json_path_where(items_at)),
-				 errhint("Check that the server option base_url points at the API itself and that the table's resource matches it.")));
+				 errhint("%s", wrong_api_hint)));
 	if (!json_object_is_type(array, json_type_array))
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
@@ -340,7 +344,7 @@ json_doc_items(JsonDoc *doc, const JsonPath *items_at)
 				 errdetail("The value at %s of the response is %s, not an array.",
 						   json_path_where(items_at),
 						   json_kind_name(json_kind_of(array))),
-				 errhint("Check that the server option base_url points at the API itself and that the table's resource matches it.")));
+				 errhint("%s", wrong_api_hint)));
 
 	n = json_object_array_length(array);
 	if (n > (size_t) INT_MAX)
@@ -373,8 +377,26 @@ json_doc_item(JsonDoc *doc, int index)
 				 errmsg("API response has an item that is not an object"),
 				 errdetail("Item %d of the list is %s.", index + 1,
 						   json_kind_name(json_kind_of(item))),
-				 errhint("Check that the server option base_url points at the API itself and that the table's resource matches it.")));
+				 errhint("%s", wrong_api_hint)));
 	return (JsonItem *) item;
+}
+
+/*
+ * The whole document as one item, for an endpoint that answers with one
+ * object: anything else is an error, never a row of nulls.
+ */
+JsonItem *
+json_doc_object(JsonDoc *doc)
+{
+	json_doc_check(doc);
+	if (!json_object_is_type(doc->root, json_type_object))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("API response is not an object"),
+				 errdetail("The response is %s, not an object.",
+						   json_kind_name(json_kind_of(doc->root))),
+				 errhint("%s", wrong_api_hint)));
+	return (JsonItem *) doc->root;
 }
 
 /* The whole document as an item (NULL if the body is JSON null). */

@@ -98,6 +98,7 @@ extern void json_doc_free(JsonDoc *doc);
 extern int	json_doc_items(JsonDoc *doc, const JsonPath *items_at);
 extern JsonItem *json_doc_item(JsonDoc *doc, int index);
 extern JsonItem *json_doc_root(JsonDoc *doc);
+extern JsonItem *json_doc_object(JsonDoc *doc);
 extern JsonPath *json_path_compile(const char *path);
 extern JsonKind json_item_value(JsonItem *item, const JsonPath *path,
 								JsonOutput output, StringInfo out);
@@ -173,6 +174,7 @@ typedef struct FetchTarget
 {
 	Oid			serverid;
 	const char *token;
+	uint64		credential;		/* credential_fingerprint(token) */
 	const ServiceSpec *service;
 	const char *ca_file;
 	int			timeout_ms;

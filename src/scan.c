@@ -99,7 +99,8 @@ typedef struct SaasScanState
 
 	HttpCounters counters;
 	int64		pages;
-	int64		pages_parsed;	/* pages not served as rows by the cache */
+	int64		pages_parsed;	/* pages whose JSON was parsed: not served as
+								 * rows by the cache (nor a 404 for one item) */
 } SaasScanState;
 
 /* A page requested and not yet read, in a memory context of its own. */
@@ -151,6 +152,7 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 		state->target.token = saas_get_token(state->options->serverid,
 											 OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId());
 	}
+	state->target.credential = credential_fingerprint(state->target.token);
 	state->target.service = state->options->service;
 	state->target.ca_file = state->options->ca_file;
 	state->target.timeout_ms = state->options->timeout_ms;
@@ -359,10 +361,9 @@ find_body_cursor(SaasScanState *state, JsonDoc *doc, int nitems)
  * page's rows).
  */
 static char *
-find_next_url(SaasScanState *state)
+find_next_url(SaasScanState *state, const char *cursor)
 {
 	const ResourceSpec *resource = state->resource;
-	const char *cursor = state->page.rows->cursor;
 
 	if (state->stream->single)
 		return NULL;
@@ -393,14 +394,15 @@ make_page_rows(SaasScanState *state, JsonDoc *doc, int nitems,
 	for (i = 0; i < nitems; i++)
 	{
 		MemoryContext old;
-		JsonItem   *item = state->stream->single ? json_doc_root(doc) :
+		JsonItem   *item = state->stream->single ? json_doc_object(doc) :
 			json_doc_item(doc, i);
+		HeapTuple	tuple;
 
 		MemoryContextReset(state->tuple_cxt);
 		old = MemoryContextSwitchTo(state->tuple_cxt);
-		page_rows_add(rows, tuple_reader_form(state->reader, item,
-											  state->stream->key_values));
+		tuple = tuple_reader_form(state->reader, item, state->stream->key_values);
 		MemoryContextSwitchTo(old);
+		page_rows_add(rows, tuple);
 		/* now and then, let the pages on their way come in */
 		if (state->ahead != NIL && i % 8 == 7)
 			http_progress();
@@ -579,6 +581,8 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 	MemoryContext old;
 	PendingPage *pending = NULL;
 	char	   *url;
+	char	   *cursor = NULL;
+	int			nitems = 0;
 
 	if (!state->streams_built)
 	{
@@ -643,23 +647,15 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 	old = MemoryContextSwitchTo(state->page_cxt);
 	state->page = fetch_page_finish(pending->fetch);
 	state->pages++;
-	if (state->page.rows == NULL)
+	if (state->page.rows != NULL)
+		cursor = state->page.rows->cursor;
+	else if (state->page.doc != NULL)
 	{
-		JsonDoc    *doc = state->page.doc;
-		int			nitems = doc == NULL ? 0 :
-			state->stream->single ? 1 : json_doc_items(doc, state->items_at);
-
-		state->pages_parsed++;
-		state->page.rows = make_page_rows(state, doc, nitems,
-										  find_body_cursor(state, doc, nitems));
-		state->page.doc = NULL;
-		fetch_page_keep_rows(pending->fetch, state->page.rows);
+		nitems = state->stream->single ? 1 :
+			json_doc_items(state->page.doc, state->items_at);
+		cursor = find_body_cursor(state, state->page.doc, nitems);
 	}
-	pfree(pending);
-	state->item_count = state->page.rows->ntuples;
-	state->item_index = 0;
-	state->row_offset = 0;
-	url = find_next_url(state);
+	url = find_next_url(state, cursor);
 	if (url != NULL && stream_loops(state, url))
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
@@ -671,7 +667,23 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 
 	if (url != NULL)
 		state->next_url = MemoryContextStrdup(state->scan_cxt, url);
+	/* the next pages are on their way while this one is converted */
 	read_ahead(state);
+
+	if (state->page.rows == NULL)
+	{
+		old = MemoryContextSwitchTo(state->page_cxt);
+		if (state->page.doc != NULL)
+			state->pages_parsed++;
+		state->page.rows = make_page_rows(state, state->page.doc, nitems, cursor);
+		state->page.doc = NULL;
+		fetch_page_keep_rows(pending->fetch, state->page.rows);
+		MemoryContextSwitchTo(old);
+	}
+	pfree(pending);
+	state->item_count = state->page.rows->ntuples;
+	state->item_index = 0;
+	state->row_offset = 0;
 	return true;
 }
 

@@ -7,6 +7,10 @@ faults.py
 
 Every repository of owner "fault" answers its issues list with one fault:
     GET /repos/fault/<fault>/issues[?...]
+and a few answer for one issue (GET /repos/fault/<fault>/issues/<n>):
+    ok               issue n
+    list-for-one     a list holding issue n, where one object belongs
+    string-for-one   a JSON string
 Any bearer token is accepted (a missing one is 401); the items are
 ITEM_COUNT (5) small issues numbered 1..5.  Per-URL counters ("the first
 time", "the first two times") start again after /_reset.
@@ -180,12 +184,24 @@ class FaultService(FakeService):
         if scheme not in ("bearer", "token") or not token:
             return error(401, "Requires authentication")
         parts = req.path.strip("/").split("/")
+        if len(parts) == 5 and parts[:2] == ["repos", "fault"] and \
+                parts[3] == "issues" and parts[4].isdigit():
+            return self.one_issue(parts[2], int(parts[4]))
         if len(parts) != 4 or parts[:2] != ["repos", "fault"] or parts[3] != "issues":
             return error(404, "Not Found")
         fault = getattr(self, "fault_" + parts[2].replace("-", "_"), None)
         if fault is None:
             return error(404, "Not Found")
         return fault(req, host)
+
+    def one_issue(self, fault, n):
+        if fault == "ok":
+            return json_response(200, issue(n))
+        if fault == "list-for-one":
+            return json_response(200, [issue(n)])
+        if fault == "string-for-one":
+            return json_response(200, "issue %d" % n)
+        return error(404, "Not Found")
 
     def url_of(self, req, host, query=None):
         q = req.query_string if query is None else query

@@ -15,15 +15,32 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 if [[ -z ${SAAS_CACHE_SUITE_INNER:-} ]]; then
 	export SAAS_CACHE_SUITE_INNER=1
+	# A build of its own with SAAS_CACHE_CHECK: each time a backend releases
+	# the cache's lock it checks every invariant of the arena (free lists,
+	# chains, LRU, counts), and a broken one is a PANIC, which ends the suite.
+	checked=$(mktemp -d -t saas_fdw_checked.XXXXXX)
+	chmod a+rx "$checked"
+	cp -r "$top/Makefile" "$top/saas_fdw.control" "$top"/saas_fdw--*.sql "$top/src" "$checked/"
+	if ! make -s -C "$checked" COPT=-DSAAS_CACHE_CHECK >"$checked/build.log" 2>&1 ||
+		! make -s -C "$checked" install DESTDIR="$checked/install" >>"$checked/build.log" 2>&1; then
+		echo "not ok - build saas_fdw with SAAS_CACHE_CHECK"
+		sed 's/^/# /' "$checked/build.log"
+		rm -rf "$checked"
+		exit 1
+	fi
+	echo "ok - build saas_fdw with SAAS_CACHE_CHECK"
 	# pg_ctlcluster tells whether a cluster runs from its external pid file,
 	# by default /var/run/postgresql/15-regress.pid: the same for every
 	# pg_virtualenv cluster on the machine, so ours gets its own (postgres
 	# removes it when it stops)
-	exec "${SAAS_FDW_WITH_CLUSTER:-$top/test/with-cluster.sh}" \
+	SAAS_FDW_DESTDIR=$checked/install "${SAAS_FDW_WITH_CLUSTER:-$top/test/with-cluster.sh}" \
 		-o "external_pid_file=/tmp/saas_fdw_cache_suite.$$.pid" \
 		-o saas_fdw.cache_size=16MB \
 		-o max_connections=40 \
 		-- "$0" "$@"
+	status=$?
+	rm -rf "$checked"
+	exit $status
 fi
 
 . "${SAAS_FDW_TEST_LIB:-$top/test/lib.sh}"
@@ -144,6 +161,26 @@ explain=$(sql -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) $SCAN")
 clear_log
 check "EXPLAIN ANALYZE shows the cache hits" "EXPLAIN ANALYZE said: $explain" \
 	grep -q "Cache Hits: $pages\$" <<<"$explain"
+check "the rows one backend made are taken as they are by another" "EXPLAIN ANALYZE said: $explain" \
+	grep -q "Pages Parsed: 0\$" <<<"$explain"
+
+# rows of all columns, made in one backend, read in two others at once
+COLS="md5(string_agg(concat_ws('|', number, title, body, state, user_login, labels, created_at, attrs), ',' ORDER BY number))"
+ALL="SELECT $COLS FROM github.issues WHERE repo = 'octo/hello'"
+sum_parsed=$(sql -c "SET saas_fdw.cache_ttl = 0" -c "$ALL")
+sum_made=$(sql -c "$ALL")
+tmp=$(mktemp -d)
+sql -c "$ALL" >"$tmp/1" &
+reader1=$!
+sql -c "$ALL" >"$tmp/2" &
+wait "$reader1" $!
+is "$sum_made/$(cat "$tmp/1")/$(cat "$tmp/2")" "$sum_parsed/$sum_parsed/$sum_parsed" \
+	"every column's values from cached rows equal those parsed from the API"
+rm -rf "$tmp"
+explain=$(sql -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) $ALL")
+check "those scans took every page as rows" "EXPLAIN ANALYZE said: $explain" \
+	grep -q "Pages Parsed: 0\$" <<<"$explain"
+clear_log
 
 # ---- credentials ---------------------------------------------------------
 
@@ -170,6 +207,9 @@ rows_reval=$(scan)
 is "$(requests)" "$pages" "after the TTL every page is asked for again"
 is "$(stat revalidations)" "$pages" "each expired page came back as a counted 304 revalidation"
 is "$rows_reval" "$rows" "a revalidated scan returns the same rows"
+explain=$(sql -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) $SCAN")
+check "after a 304 the page's rows are taken as they are" "EXPLAIN ANALYZE said: $explain" \
+	grep -q "Pages Parsed: 0\$" <<<"$explain"
 scan >/dev/null
 is "$(requests)" 0 "a 304 makes the page fresh for another TTL"
 
@@ -289,6 +329,14 @@ if (( bytes_all / pages / 2 > total )); then
 else
 	t_ok "pages larger than the cache # SKIP pages are small ($((bytes_all / pages)) bytes)"
 fi
+
+# ---- the arena's invariants --------------------------------------------------
+
+lib=$(sql -c "SELECT setting FROM pg_settings WHERE name = 'dynamic_library_path'")
+check "the server runs the SAAS_CACHE_CHECK build" "dynamic_library_path: $lib" \
+	grep -q 'cache check:' "${lib%%:*}/saas_fdw.so"
+broken=$(grep -m 3 'cache check:' "$SAAS_FDW_PG_LOG")
+is "$broken" "" "no scan above broke an invariant of the cache"
 
 # ---- permissions -------------------------------------------------------------
 

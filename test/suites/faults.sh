@@ -177,6 +177,16 @@ expect_fault_error "an object where the list belongs: HV004" not-a-list HV004 \
 	"API response has no list of items" 1
 expect_fault_error "strings where items (objects) belong: HV004, no rows of nulls" string-items HV004 \
 	"Item 1 of the list is a string" 1
+curl -sf "$faults/_log?clear=1" >/dev/null
+t_equal "one issue (GET .../issues/3) as an object: its row" "3|Fault fixture issue 3" \
+	"$(run "SELECT number, title FROM fx.issues WHERE repo = 'fault/ok' AND number = 3")"
+expect_error "a list where one issue belongs: HV004, no row of nulls" \
+	"SELECT number, title FROM fx.issues WHERE repo = 'fault/list-for-one' AND number = 3" HV004 \
+	"The response is an array, not an object"
+expect_error "a string where one issue belongs: HV004, no row of nulls" \
+	"SELECT number, title FROM fx.issues WHERE repo = 'fault/string-for-one' AND number = 3" HV004 \
+	"The response is a string, not an object"
+t_equal "one issue each: requests made" 3 "$(requests /issues/3)"
 t_equal "strings where objects belong inside an item: those columns are null, as jsonb's #>> reads them" \
 	"5|0|0|0|5" \
 	"$(run "SELECT count(*), count(user_login), count(labels), count(milestone), count(title)
