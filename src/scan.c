@@ -17,14 +17,14 @@
  *
  * Read-ahead: from the second page of a stream on (a scan that wants only
  * the first page makes one request), once a page has arrived the next one
- * is requested before the rows of this one are returned, so the network
- * works while the executor does.  Where the API numbers its pages and names the last one (GitHub's
- * rel="last"), up to saas_fdw.read_ahead pages are requested at once.  A
- * page read ahead is used only if it is exactly the page that the API's own
- * next link (or cursor) names when the scan gets there; otherwise the pages
- * ahead are dropped and the scan follows the link, so read-ahead never
- * changes which rows come back.  A query that may stop early (LIMIT,
- * EXISTS) does not read ahead.
+ * is requested before the rows of this one are made, so the network works
+ * while the executor does.  Where the API numbers its pages and names the
+ * last one (GitHub's rel="last"), up to saas_fdw.read_ahead pages are
+ * requested at once.  A page read ahead is used only if it is exactly the
+ * page that the API's own next link (or cursor) names when the scan gets
+ * there; otherwise the pages ahead are dropped and the scan follows the
+ * link, so read-ahead never changes which rows come back.  A query that may
+ * stop early (LIMIT, EXISTS) does not read ahead.
  *
  * A next-page link is followed only to the origin (scheme, host, port) of
  * the server's base_url: the token must never travel elsewhere.  A stream
