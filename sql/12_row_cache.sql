@@ -50,6 +50,11 @@ SELECT count(*) AS rows,
   FULL JOIN first_scan f USING (number, title, labels, created_at, user_login);
 SELECT count(*), sum(a.number) FROM rows.issues a JOIN rows.issues b USING (number)
  WHERE a.repo = 'octo/hello' AND b.repo = 'octo/hello' AND a.title = b.title;
+-- whole-row references and system columns of cached rows
+SELECT scan_counts($$SELECT i FROM rows.issues i WHERE repo = 'octo/hello' AND number IN (7, 8)$$);
+SELECT scan_counts($$SELECT i FROM rows.issues i WHERE repo = 'octo/hello' AND number IN (7, 8)$$);
+SELECT i.tableoid::regclass, row_to_json(i)->>'title' AS title, (i).number
+  FROM rows.issues i WHERE repo = 'octo/hello' AND number IN (7, 8) ORDER BY number;
 -- a local filter is applied to cached rows as to any
 SELECT count(*), min(number), max(number) FROM rows.issues
  WHERE repo = 'octo/hello' AND number % 7 = 0 AND title <> '';

@@ -155,6 +155,11 @@ in_cluster() {
 	heap=$(time_sql "$BENCH_RUNS" "" "SELECT count(*) FROM heap_issues WHERE num_nulls($GH_COLS) < 99;")
 	cached=$(time_sql "$BENCH_RUNS" "$fdw_pre" "$gh_fdw")
 	row "GitHub saas_fdw, cached" "$cached" "$heap" "<= 3 x heap"
+	# each run first puts back the rows of the query above, so this one
+	# finds cached pages whose rows are of other columns: it parses them all
+	ms=$(time_sql "$BENCH_RUNS" "$fdw_pre $gh_fdw" \
+		"SELECT count(*) FROM gh.issues WHERE repo = 'bench/big' AND num_nulls(number, title, state) < 99;")
+	row "GitHub saas_fdw, cached pages, rows of other columns" "$ms" "$heap" "(pages parsed again)"
 	row "GitHub heap table" "$heap" "$heap" "baseline of cached"
 
 	echo "== Stripe charges, 20,000 rows in 200 pages, no added latency"

@@ -21,7 +21,9 @@ if [[ -z ${SAAS_CACHE_SUITE_INNER:-} ]]; then
 	checked=$(mktemp -d -t saas_fdw_checked.XXXXXX)
 	chmod a+rx "$checked"
 	cp -r "$top/Makefile" "$top/saas_fdw.control" "$top"/saas_fdw--*.sql "$top/src" "$checked/"
-	if ! make -s -C "$checked" COPT=-DSAAS_CACHE_CHECK >"$checked/build.log" 2>&1 ||
+	# (clean first: src/ may hold objects of the ordinary build)
+	if ! make -s -C "$checked" clean >"$checked/build.log" 2>&1 ||
+		! make -s -C "$checked" COPT=-DSAAS_CACHE_CHECK >>"$checked/build.log" 2>&1 ||
 		! make -s -C "$checked" install DESTDIR="$checked/install" >>"$checked/build.log" 2>&1; then
 		echo "not ok - build saas_fdw with SAAS_CACHE_CHECK"
 		sed 's/^/# /' "$checked/build.log"
