@@ -53,3 +53,11 @@ SELECT state, is_pull_request, count(*)
  WHERE repo = 'octo/hello'
  GROUP BY 1, 2
  ORDER BY 1, 2;
+
+-- 7. The same again: the pages and the rows made of them come from the
+--    shared cache (API Calls 0, Pages Parsed 0)
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT state, is_pull_request, count(*)
+  FROM github.issues
+ WHERE repo = 'octo/hello'
+ GROUP BY 1, 2;
