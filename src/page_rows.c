@@ -64,11 +64,11 @@ page_rows_read(const PageRows *rows, Size *offset, HeapTuple tuple)
 	Size		len;
 
 	if (*offset > rows->len || rows->len - *offset < SizeofHeapTupleHeader)
-		elog(ERROR, "saas_fdw: cached rows end in the middle of a row");
+		elog(ERROR, "saas_fdw: page rows end in the middle of a row");
 	header = (HeapTupleHeader) (rows->data + *offset);
 	len = HeapTupleHeaderGetDatumLength(header);
 	if (len < SizeofHeapTupleHeader || len > rows->len - *offset)
-		elog(ERROR, "saas_fdw: cached row has a length of %zu bytes", len);
+		elog(ERROR, "saas_fdw: page row has a length of %zu bytes", len);
 
 	tuple->t_len = (uint32) len;
 	tuple->t_data = header;

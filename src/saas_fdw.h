@@ -205,8 +205,9 @@ typedef struct FetchedPage
 	HttpResponse *response;		/* without a body when rows are given */
 	JsonDoc    *doc;			/* the parsed body; NULL when rows are
 								 * given, or a missing_ok fetch found 404 */
-	PageRows   *rows;			/* rows the cache kept for the layout asked
-								 * for, or NULL */
+	PageRows   *rows;			/* the rows the cache kept for the layout
+								 * asked for, else NULL until the scan
+								 * makes them from doc */
 } FetchedPage;
 
 /* a page asked for and not yet received */
