@@ -19,6 +19,7 @@ OBJS = \
 	src/http.o \
 	src/link_header.o \
 	src/api_error.o \
+	src/api_text.o \
 	src/json.o \
 	src/cache.o \
 	src/ratelimit.o

@@ -13,9 +13,9 @@
  *	 its message and its hint; classification is kept apart from wording.
  *
  * - Everything shown comes from the network and is hostile: the API's
- *	 words are cut short and reduced to printable text before they are
- *	 shown, and a body that is not JSON is shown only as a short sanitized
- *	 prefix.
+ *	 words are cut short and reduced to printable text (api_text.c) before
+ *	 they are shown, and a body that is not JSON is shown only as a short
+ *	 sanitized prefix.
  *
  * - URLs are shown (in CONTEXT); tokens are never part of a URL, so none
  *	 can leak this way.
@@ -31,6 +31,7 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "api_text.h"
 #include "saas_fdw.h"
 
 /* Most bytes of one piece of the API's words shown in a message. */
@@ -293,54 +294,14 @@ api_path(const char *text)
 }
 
 /*
- * Text from the network made fit to show: control characters and runs of
- * whitespace become one space, bytes that are not valid UTF-8 (or any
- * non-ASCII byte if the database is not UTF-8) become '?', and it is cut at
- * a character boundary after at most max_bytes, marked with "...".
+ * Text from the network made fit to show in this database's encoding (see
+ * api_text.c): one line, printable, cut after at most max_bytes.
  */
 static char *
 api_sanitize(const char *s, size_t len, size_t max_bytes)
 {
-	StringInfoData out;
-	bool		utf8 = (GetDatabaseEncoding() == PG_UTF8);
-	bool		pending_space = false;
-	size_t		i = 0;
-
-	initStringInfo(&out);
-	while (i < len)
-	{
-		unsigned char c = (unsigned char) s[i];
-		size_t		piece = 1;
-		const char *text = s + i;
-
-		if (c < 0x20 || c == 0x7f || c == ' ')
-		{
-			pending_space = true;
-			i++;
-			continue;
-		}
-		if (c >= 0x80)
-		{
-			int			mblen = pg_utf_mblen((const unsigned char *) s + i);
-
-			if (utf8 && mblen > 1 && (size_t) mblen <= len - i &&
-				pg_utf8_islegal((const unsigned char *) s + i, mblen))
-				piece = mblen;
-			else
-				text = "?";
-		}
-		if ((size_t) out.len + (pending_space ? 1 : 0) + piece > max_bytes)
-		{
-			appendStringInfoString(&out, "...");
-			break;
-		}
-		if (pending_space && out.len > 0)
-			appendStringInfoChar(&out, ' ');
-		pending_space = false;
-		appendBinaryStringInfo(&out, text, (text == s + i) ? (int) piece : 1);
-		i += piece;
-	}
-	return out.data;
+	return api_text_sanitize(s, len, max_bytes,
+							 GetDatabaseEncoding() == PG_UTF8);
 }
 
 /*
