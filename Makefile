@@ -18,6 +18,7 @@ OBJS = \
 	src/credential.o \
 	src/http.o \
 	src/link_header.o \
+	src/header_number.o \
 	src/api_error.o \
 	src/api_text.o \
 	src/json.o \

@@ -67,6 +67,7 @@
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
+#include "header_number.h"
 #include "link_header.h"
 #include "saas_fdw.h"
 
@@ -81,9 +82,6 @@
 #define HTTP_MAX_LINK_LEN		16384
 #define HTTP_MAX_ETAG_LEN		1024
 #define HTTP_MAX_DATE_LEN		128
-
-/* A Retry-After beyond this many seconds is treated as this many. */
-#define HTTP_MAX_RETRY_AFTER_S	86400.0
 
 /* how long http_finish waits for the network before checking interrupts */
 #define HTTP_POLL_SLICE_MS		100
@@ -491,62 +489,6 @@ http_copy_value(char *dst, size_t dst_size, const char *s, size_t len)
 }
 
 /*
- * A non-negative integer header value; -1 if it is not one (or overflows).
- */
-static int64
-http_parse_count(const char *s, size_t len)
-{
-	int64		value = 0;
-	size_t		i;
-
-	if (len == 0)
-		return -1;
-	for (i = 0; i < len; i++)
-	{
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		if (value > (PG_INT64_MAX - 9) / 10)
-			return -1;
-		value = value * 10 + (s[i] - '0');
-	}
-	return value;
-}
-
-/*
- * Retry-After in seconds ("120", tolerating a fraction); -1 for anything
- * else, including an HTTP-date.
- */
-static double
-http_parse_seconds(const char *s, size_t len)
-{
-	double		value = 0;
-	size_t		i = 0;
-
-	if (len == 0 || s[0] < '0' || s[0] > '9')
-		return -1;
-	while (i < len && s[i] >= '0' && s[i] <= '9')
-	{
-		value = Min(value * 10 + (s[i] - '0'), HTTP_MAX_RETRY_AFTER_S);
-		i++;
-	}
-	if (i < len && s[i] == '.')
-	{
-		double		scale = 0.1;
-
-		i++;
-		while (i < len && s[i] >= '0' && s[i] <= '9')
-		{
-			value += (s[i] - '0') * scale;
-			scale /= 10;
-			i++;
-		}
-	}
-	if (i != len)
-		return -1;
-	return Min(value, HTTP_MAX_RETRY_AFTER_S);
-}
-
-/*
  * One header line: "Name: value\r\n", not NUL-terminated.  A status line
  * starts a new response (after a 1xx, or on the next request), so it resets
  * what was kept.
@@ -591,11 +533,11 @@ http_header_callback(char *buffer, size_t size, size_t nitems, void *userdata)
 		http_copy_value(t->last_modified, sizeof(t->last_modified),
 						value, value_len);
 	else if (http_header_is(buffer, name_len, "retry-after"))
-		t->retry_after_s = http_parse_seconds(value, value_len);
+		t->retry_after_s = header_number_seconds(value, value_len);
 	else if (http_header_is(buffer, name_len, "x-ratelimit-remaining"))
-		t->ratelimit_remaining = http_parse_count(value, value_len);
+		t->ratelimit_remaining = header_number_count(value, value_len);
 	else if (http_header_is(buffer, name_len, "x-ratelimit-reset"))
-		t->ratelimit_reset = Max(http_parse_count(value, value_len), 0);
+		t->ratelimit_reset = Max(header_number_count(value, value_len), 0);
 	else if (http_header_is(buffer, name_len, "stripe-should-retry"))
 	{
 		if (value_len == 4 && pg_strncasecmp(value, "true", 4) == 0)
