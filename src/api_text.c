@@ -9,10 +9,11 @@
  * out is one line of printable text: control characters and runs of
  * whitespace become one space (none at either end), bytes that are not
  * valid UTF-8 become '?' (every byte that is not ASCII, when the database
- * is not UTF-8), and it is cut at a character boundary after at most
- * max_bytes, marked with API_TEXT_CUT_MARK.  Clean text that fits comes out
- * unchanged.  The caller says whether the database is UTF-8, so this needs
- * nothing from the backend but palloc, and test/fuzz builds it as it is.
+ * is not UTF-8), and if it does not fit in max_bytes it is cut at a
+ * character boundary after as much as fits, marked with API_TEXT_CUT_MARK.
+ * Clean text that fits comes out unchanged.  The caller says whether the
+ * database is UTF-8, so this needs nothing from the backend but palloc, and
+ * test/fuzz builds it as it is.
  *
  *-------------------------------------------------------------------------
  */
@@ -41,6 +42,7 @@ api_text_sanitize(const char *s, size_t len, size_t max_bytes, bool utf8)
 		unsigned char c = (unsigned char) s[i];
 		size_t		piece = 1;
 		const char *text = s + i;
+		bool		space;
 
 		if (c < 0x20 || c == 0x7f || c == ' ')
 		{
@@ -58,12 +60,14 @@ api_text_sanitize(const char *s, size_t len, size_t max_bytes, bool utf8)
 			else
 				text = "?";
 		}
-		if ((size_t) out.len + (pending_space ? 1 : 0) + piece > max_bytes)
+		/* no space before the first character */
+		space = pending_space && out.len > 0;
+		if ((size_t) out.len + (space ? 1 : 0) + piece > max_bytes)
 		{
 			appendStringInfoString(&out, API_TEXT_CUT_MARK);
 			break;
 		}
-		if (pending_space && out.len > 0)
+		if (space)
 			appendStringInfoChar(&out, ' ');
 		pending_space = false;
 		appendBinaryStringInfo(&out, text, (text == s + i) ? (int) piece : 1);
