@@ -6,14 +6,14 @@
  *		  JSON, as api_error.c puts them in DETAIL.
  *
  * The text is hostile: any bytes, of any length, NULs included.  What comes
- * out is one line of printable text: control characters and runs of
- * whitespace become one space (none at either end), bytes that are not
- * valid UTF-8 become '?' (every byte that is not ASCII, when the database
- * is not UTF-8), and if it does not fit in max_bytes it is cut at a
- * character boundary after as much as fits, marked with API_TEXT_CUT_MARK.
- * Clean text that fits comes out unchanged.  The caller says whether the
- * database is UTF-8, so this needs nothing from the backend but palloc, and
- * test/fuzz builds it as it is.
+ * out is one line of printable text: control characters (C0, DEL and, in
+ * UTF-8, the C1 controls U+0080..U+009F) and runs of whitespace become one
+ * space (none at either end), bytes that are not valid UTF-8 become '?'
+ * (every byte that is not ASCII, when the database is not UTF-8), and if it
+ * does not fit in max_bytes it is cut at a character boundary after as much
+ * as fits, marked with API_TEXT_CUT_MARK.  Clean text that fits comes out
+ * unchanged.  The caller says whether the database is UTF-8, so this needs
+ * nothing from the backend but palloc, and test/fuzz builds it as it is.
  *
  *-------------------------------------------------------------------------
  */
@@ -56,7 +56,16 @@ api_text_sanitize(const char *s, size_t len, size_t max_bytes, bool utf8)
 
 			if (utf8 && mblen > 1 && (size_t) mblen <= len - i &&
 				pg_utf8_islegal((const unsigned char *) s + i, mblen))
+			{
+				/* the C1 controls, U+0080..U+009F, are control characters */
+				if (c == 0xC2 && (unsigned char) s[i + 1] < 0xA0)
+				{
+					pending_space = true;
+					i += mblen;
+					continue;
+				}
 				piece = mblen;
+			}
 			else
 				text = "?";
 		}
