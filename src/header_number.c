@@ -26,8 +26,8 @@ header_is_digit(char c)
 }
 
 /*
- * A non-negative integer header value ("4999"); -1 if it is not one (or
- * overflows).
+ * A non-negative integer header value ("4999"), up to PG_INT64_MAX; -1 if
+ * it is not one (or overflows).
  */
 int64
 header_number_count(const char *s, size_t len)
@@ -39,11 +39,14 @@ header_number_count(const char *s, size_t len)
 		return -1;
 	for (i = 0; i < len; i++)
 	{
+		int			digit;
+
 		if (!header_is_digit(s[i]))
 			return -1;
-		if (value > (PG_INT64_MAX - 9) / 10)
+		digit = s[i] - '0';
+		if (value > (PG_INT64_MAX - digit) / 10)
 			return -1;
-		value = value * 10 + (s[i] - '0');
+		value = value * 10 + digit;
 	}
 	return value;
 }
