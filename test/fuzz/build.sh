@@ -25,6 +25,8 @@ cflags=(-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
 libs=(-L"$("$PG_CONFIG" --pkglibdir)" -lpgcommon -lpgport -ljson-c -lm)
 
 declare -A sources=(
+	[fuzz_api_text]="$src/api_text.c"
+	[fuzz_header_number]="$src/header_number.c"
 	[fuzz_json]="$src/json.c $src/service.c $src/services/github.c $src/services/stripe.c $src/services/slack.c"
 	[fuzz_link_header]="$src/link_header.c"
 )

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * pg_shim.h
- *		  The few backend services that src/json.c and src/link_header.c
- *		  call, for running them outside a server under libFuzzer.
+ *		  The few backend services that the src/ files fuzzed here call,
+ *		  for running them outside a server under libFuzzer.
  *
  * pg_shim.c gives palloc and friends (malloc'd chunks owned by one memory
  * context that fuzz_reset_memory frees, after running the reset callbacks
