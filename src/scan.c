@@ -600,10 +600,14 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 		if (state->next_stream >= list_length(state->streams))
 			return false;
 		state->stream = list_nth(state->streams, state->next_stream++);
-		state->stream_url = MemoryContextStrdup(state->scan_cxt,
-												psprintf("%s%s", state->options->base_url,
-														 state->stream->path_and_query));
+		/* one stream's strings at a time: an IN list may make thousands */
+		if (state->stream_url != NULL)
+			pfree(state->stream_url);
+		if (state->row_layout != NULL)
+			pfree(state->row_layout);
 		old = MemoryContextSwitchTo(state->scan_cxt);
+		state->stream_url = psprintf("%s%s", state->options->base_url,
+									 state->stream->path_and_query);
 		state->row_layout = tuple_reader_layout(state->reader,
 												state->stream->key_values);
 		MemoryContextSwitchTo(old);
