@@ -1099,6 +1099,23 @@ entry_copy_rows(const CacheEntry *e, BlockCursor *c)
 }
 
 /*
+ * Hand e's page to cache_get's caller: the rows in key's layout and the
+ * page without its body when e holds them, else the page with its body.
+ */
+static void
+entry_hand_out(const CacheEntry *e, const CacheKey *key, int32 layout_len,
+			   CachedPage *page)
+{
+	BlockCursor c;
+	bool		with_rows = layout_len > 0 &&
+		entry_rows_match(e, key->row_layout, layout_len, &c);
+
+	page->rows = with_rows ? entry_copy_rows(e, &c) : NULL;
+	page->response = entry_copy_page(e, !with_rows);
+	page->page_gen = e->page_gen;
+}
+
+/*
  * Put an entry where its state says it belongs: a page with no fetch in
  * flight at the head of the LRU list, a claimed entry out of it, an entry
  * with neither removed.
@@ -1369,13 +1386,7 @@ cache_get(const CacheKey *key, int ttl_s, CachedPage *page)
 			now >= e->fetched_at &&
 			now - e->fetched_at < (int64) ttl_s * USECS_PER_SEC)
 		{
-			BlockCursor c;
-			bool		with_rows = layout_len > 0 &&
-				entry_rows_match(e, key->row_layout, layout_len, &c);
-
-			page->rows = with_rows ? entry_copy_rows(e, &c) : NULL;
-			page->response = entry_copy_page(e, !with_rows);
-			page->page_gen = e->page_gen;
+			entry_hand_out(e, key, layout_len, page);
 			e->last_used = now;
 			if (e->in_lru)
 			{
@@ -1395,15 +1406,16 @@ cache_get(const CacheKey *key, int ttl_s, CachedPage *page)
 		 */
 		if (e->claim_id == 0 || n_local_claims > 0)
 		{
-			HttpResponse *copy = e->has_page ? entry_copy_page(e, true) : NULL;
-
+			/* an expired page, for a conditional request: on a 304 its
+			 * rows (or else its body) serve again */
+			if (e->has_page)
+				entry_hand_out(e, key, layout_len, page);
 			if (e->claim_id == 0 && n_local_claims < CACHE_MAX_LOCAL_CLAIMS)
-				claim_take(e, copy);
+				claim_take(e, page->response);
 			cache->stats[e->stats_slot].misses++;
 			cache_unlock();
 			ConditionVariableCancelSleep();
-			page->response = copy;
-			return copy ? CACHE_STALE : CACHE_MISS;
+			return page->response ? CACHE_STALE : CACHE_MISS;
 		}
 
 		/*
@@ -1499,12 +1511,13 @@ cache_put(const CacheKey *key, const HttpResponse *page)
 			lru_remove(e);
 		if (revalidated && e->has_page && e->page_gen == lc->page_gen)
 		{
-			/* a 304: the cached body is still right */
+			/* a 304: the cached body (and the rows beside it) still hold */
 			e->fetched_at = now;
 			e->last_used = now;
 		}
-		else
+		else if (page->body != NULL)
 			(void) entry_store_page(e, page, now);
+		/* else a copy handed out with its rows and without its body */
 		if (e->has_page)
 			page_gen = e->page_gen;
 

@@ -41,7 +41,7 @@ struct PageFetch
 	CacheKey	key;
 	CacheResult cached_state;
 	HttpResponse *cached;		/* a fresh hit, or the stale copy */
-	PageRows   *cached_rows;	/* with a fresh hit: its rows, or NULL */
+	PageRows   *cached_rows;	/* the rows beside the cached page, or NULL */
 	uint64		page_gen;		/* the cached version of the page, or 0 */
 	HttpRequest request;
 	HttpTransfer *transfer;		/* NULL for a fresh hit */
@@ -164,6 +164,14 @@ fetch_page_finish(PageFetch *fetch)
 			{
 				fetch->counters->revalidations++;
 				response = fetch->cached;
+				if (fetch->cached_rows != NULL)
+				{
+					/* the page is unchanged, so are the rows made of it */
+					page.response = response;
+					page.doc = NULL;
+					page.rows = fetch->cached_rows;
+					break;
+				}
 			}
 			if (response->status == 404 && fetch->missing_ok)
 			{
@@ -196,7 +204,7 @@ fetch_page_finish(PageFetch *fetch)
 
 	if (fetch->cached_state != CACHE_DISABLED)
 	{
-		if (page.doc != NULL)
+		if (page.doc != NULL || page.rows != NULL)
 			fetch->page_gen = cache_put(&fetch->key, response);
 		else
 			cache_abandon(&fetch->key);
