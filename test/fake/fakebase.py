@@ -239,6 +239,26 @@ def log_line(method, raw_path):
     return "%s %s" % (method, "".join(out))
 
 
+class LineLog:
+    """Lines the request threads add and a control endpoint reads
+    (/_log, faults.py's /_headers), clearing them if asked."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._lines = []
+
+    def add(self, line):
+        with self._lock:
+            self._lines.append(line)
+
+    def read(self, clear):
+        with self._lock:
+            text = "".join(line + "\n" for line in self._lines)
+            if clear:
+                self._lines = []
+        return text
+
+
 class FakeServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -246,34 +266,23 @@ class FakeServer(ThreadingHTTPServer):
     def __init__(self, port, service, handler=None):
         super().__init__(("127.0.0.1", port), handler or FakeHandler)
         self.service = service
-        self.log_lock = threading.Lock()
-        self.log_lines = []
+        self.log = LineLog()
+        self.in_flight_lock = threading.Lock()
         self.delay_ms = 0
         self.in_flight = 0
         self.max_in_flight = 0
 
-    def record(self, line):
-        with self.log_lock:
-            self.log_lines.append(line)
-
-    def read_log(self, clear):
-        with self.log_lock:
-            text = "".join(line + "\n" for line in self.log_lines)
-            if clear:
-                self.log_lines = []
-        return text
-
     def begin_request(self):
-        with self.log_lock:
+        with self.in_flight_lock:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
 
     def end_request(self):
-        with self.log_lock:
+        with self.in_flight_lock:
             self.in_flight -= 1
 
     def read_max_in_flight(self, clear):
-        with self.log_lock:
+        with self.in_flight_lock:
             value = self.max_in_flight
             if clear:
                 self.max_in_flight = self.in_flight
@@ -296,10 +305,10 @@ class FakeHandler(BaseHTTPRequestHandler):
             return Response(200, "ok").add_header("X-Fake-Pid", os.getpid())
         if request.path == "/_log":
             clear = request.param("clear") in ("1", "true")
-            return Response(200, self.server.read_log(clear))
+            return Response(200, self.server.log.read(clear))
         if request.path == "/_reset":
             self.server.service.reset()
-            self.server.read_log(True)
+            self.server.log.read(True)
             self.server.delay_ms = 0
             self.server.read_max_in_flight(True)
             return Response(200, "reset\n")
@@ -317,7 +326,7 @@ class FakeHandler(BaseHTTPRequestHandler):
         request = Request(self.command, self.path, self.headers, body)
         response = self._control(request)
         if response is None:
-            self.server.record(log_line(self.command, self.path))
+            self.server.log.add(log_line(self.command, self.path))
             self.server.begin_request()
             try:
                 response = self.server.service.handle(request)

@@ -70,7 +70,7 @@ Run: python3 faults.py [--port 8084]
 import socket
 import time
 
-from fakebase import (FakeHandler, FakeService, Response, dumps, iso,
+from fakebase import (FakeHandler, FakeService, LineLog, Response, dumps, iso,
                       json_response, serve)
 
 ITEM_COUNT = 5
@@ -144,13 +144,13 @@ class FaultService(FakeService):
     def __init__(self):
         super().__init__()
         self.hits = {}
-        self.header_lines = []
+        self.headers_seen = LineLog()
 
     def reset(self):
         super().reset()
         with self.lock:
             self.hits.clear()
-            self.header_lines = []
+        self.headers_seen.read(clear=True)
 
     def hit(self, key):
         """How many times key was asked for, this time included."""
@@ -162,15 +162,7 @@ class FaultService(FakeService):
         line = "%s %s authorization=%s" % (
             request.header("Host", "-"), request.path,
             "present" if request.header("Authorization") else "absent")
-        with self.lock:
-            self.header_lines.append(line)
-
-    def read_headers(self, clear):
-        with self.lock:
-            text = "".join(line + "\n" for line in self.header_lines)
-            if clear:
-                self.header_lines = []
-        return text
+        self.headers_seen.add(line)
 
     # ---- dispatch --------------------------------------------------------
 
@@ -383,7 +375,7 @@ class FaultHandler(FakeHandler):
     def _control(self, request):
         if request.path == "/_headers":
             clear = request.param("clear") in ("1", "true")
-            return Response(200, self.server.service.read_headers(clear))
+            return Response(200, self.server.service.headers_seen.read(clear))
         return super()._control(request)
 
     def _send(self, response):
