@@ -624,6 +624,22 @@ key_hash(const CacheKey *key, Size url_len)
 	return hash_bytes_extended((const unsigned char *) key->url, url_len, seed);
 }
 
+/*
+ * The length of key's URL and its hash code; false when the URL is too long
+ * to cache.
+ */
+static bool
+key_locate(const CacheKey *key, int32 *url_len, uint64 *hashcode)
+{
+	Size		len = strlen(key->url);
+
+	if (len > (Size) PG_INT32_MAX / 2)
+		return false;
+	*url_len = (int32) len;
+	*hashcode = key_hash(key, len);
+	return true;
+}
+
 /* Bytes of e's URL and page (e has a page). */
 static inline int64
 entry_page_bytes(const CacheEntry *e)
@@ -1330,7 +1346,6 @@ release_dead_claim(const CacheKey *key, uint64 hashcode, int32 url_len,
 CacheResult
 cache_get(const CacheKey *key, int ttl_s, CachedPage *page)
 {
-	Size		url_size;
 	int32		url_len;
 	int32		layout_len;
 	uint64		hashcode;
@@ -1344,12 +1359,9 @@ cache_get(const CacheKey *key, int ttl_s, CachedPage *page)
 	if (cache == NULL || ttl_s <= 0)
 		return CACHE_DISABLED;
 
-	url_size = strlen(key->url);
-	if (url_size > (Size) PG_INT32_MAX / 2)
+	if (!key_locate(key, &url_len, &hashcode))
 		return CACHE_DISABLED;
-	url_len = (int32) url_size;
 	layout_len = key->row_layout ? layout_length(key->row_layout) : -1;
-	hashcode = key_hash(key, url_size);
 	cv = wait_queue(hashcode);
 	register_callbacks();
 
@@ -1458,7 +1470,6 @@ cache_get(const CacheKey *key, int ttl_s, CachedPage *page)
 uint64
 cache_put(const CacheKey *key, const HttpResponse *page)
 {
-	Size		url_size;
 	int32		url_len;
 	uint64		hashcode;
 	int32		idx;
@@ -1469,11 +1480,8 @@ cache_put(const CacheKey *key, const HttpResponse *page)
 	if (cache == NULL || page == NULL)
 		return 0;
 
-	url_size = strlen(key->url);
-	if (url_size > (Size) PG_INT32_MAX / 2)
+	if (!key_locate(key, &url_len, &hashcode))
 		return 0;
-	url_len = (int32) url_size;
-	hashcode = key_hash(key, url_size);
 
 	LWLockAcquire(cache->lock, LW_EXCLUSIVE);
 	idx = entry_lookup(key, hashcode, url_len);
@@ -1543,7 +1551,7 @@ cache_put(const CacheKey *key, const HttpResponse *page)
 void
 cache_put_rows(const CacheKey *key, uint64 page_gen, const PageRows *rows)
 {
-	Size		url_size;
+	int32		url_len;
 	int32		layout_len;
 	uint64		hashcode;
 	int32		idx;
@@ -1551,14 +1559,12 @@ cache_put_rows(const CacheKey *key, uint64 page_gen, const PageRows *rows)
 	if (cache == NULL || page_gen == 0 || key->row_layout == NULL ||
 		rows->len > (Size) PG_INT32_MAX / 2)
 		return;
-	url_size = strlen(key->url);
 	layout_len = layout_length(key->row_layout);
-	if (url_size > (Size) PG_INT32_MAX / 2 || layout_len <= 0)
+	if (layout_len <= 0 || !key_locate(key, &url_len, &hashcode))
 		return;
-	hashcode = key_hash(key, url_size);
 
 	LWLockAcquire(cache->lock, LW_EXCLUSIVE);
-	idx = entry_lookup(key, hashcode, (int32) url_size);
+	idx = entry_lookup(key, hashcode, url_len);
 	if (idx != NO_INDEX && cache_entries[idx].has_page &&
 		cache_entries[idx].page_gen == page_gen)
 	{
@@ -1578,21 +1584,18 @@ cache_put_rows(const CacheKey *key, uint64 page_gen, const PageRows *rows)
 void
 cache_abandon(const CacheKey *key)
 {
-	Size		url_size;
+	int32		url_len;
 	uint64		hashcode;
 	int32		idx;
 	LocalClaim *lc;
 
 	if (cache == NULL || n_local_claims == 0)
 		return;
-
-	url_size = strlen(key->url);
-	if (url_size > (Size) PG_INT32_MAX / 2)
+	if (!key_locate(key, &url_len, &hashcode))
 		return;
-	hashcode = key_hash(key, url_size);
 
 	LWLockAcquire(cache->lock, LW_EXCLUSIVE);
-	idx = entry_lookup(key, hashcode, (int32) url_size);
+	idx = entry_lookup(key, hashcode, url_len);
 	lc = local_claim_find(idx);
 	if (lc != NULL)
 	{

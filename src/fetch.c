@@ -72,6 +72,18 @@ parse_page(const FetchTarget *target, const char *url, HttpResponse *response,
 	return page;
 }
 
+/* The page as the rows the cache kept beside it (fetch->cached_rows). */
+static FetchedPage
+cached_rows_page(PageFetch *fetch)
+{
+	FetchedPage page;
+
+	page.response = fetch->cached;
+	page.doc = NULL;
+	page.rows = fetch->cached_rows;
+	return page;
+}
+
 PageFetch *
 fetch_page_start(const FetchTarget *target, const char *url,
 				 const char *row_layout, bool missing_ok,
@@ -139,12 +151,7 @@ fetch_page_finish(PageFetch *fetch)
 	{
 		fetch->counters->cache_hits++;
 		if (fetch->cached_rows != NULL)
-		{
-			page.response = fetch->cached;
-			page.doc = NULL;
-			page.rows = fetch->cached_rows;
-			return page;
-		}
+			return cached_rows_page(fetch);
 		return parse_page(target, url, fetch->cached, false);
 	}
 
@@ -167,9 +174,7 @@ fetch_page_finish(PageFetch *fetch)
 				if (fetch->cached_rows != NULL)
 				{
 					/* the page is unchanged, so are the rows made of it */
-					page.response = response;
-					page.doc = NULL;
-					page.rows = fetch->cached_rows;
+					page = cached_rows_page(fetch);
 					break;
 				}
 			}
