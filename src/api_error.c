@@ -158,7 +158,7 @@ typedef struct ApiWords
 typedef struct ApiPathCacheEntry
 {
 	const char *text;
-	JsonPath   *path;
+	SaasJsonPath   *path;
 } ApiPathCacheEntry;
 
 #define API_PATH_CACHE_SIZE 32
@@ -167,19 +167,19 @@ static int	api_path_cache_used = 0;
 
 static const ApiFailureInfo *api_failure_info(ApiFailure failure);
 static const char *api_status_reason(long status);
-static const JsonPath *api_path(const char *text);
+static const SaasJsonPath *api_path(const char *text);
 static char *api_sanitize(const char *s, size_t len, size_t max_bytes);
-static char *api_read(JsonDoc *doc, const char *path, bool scalar_only,
+static char *api_read(SaasJsonDoc *doc, const char *path, bool scalar_only,
 					  size_t max_bytes);
 static void api_read_words(const ServiceSpec *service,
-						   const HttpResponse *response, JsonDoc *doc,
+						   const HttpResponse *response, SaasJsonDoc *doc,
 						   ApiWords *words);
 static bool api_mentions_rate_limit(const char *s);
 static ApiFailure api_classify(const HttpResponse *response,
 							   const ApiWords *words);
 static void api_append_words(StringInfo detail, const ApiWords *words);
 static void api_append_reset(StringInfo detail, const HttpResponse *response);
-static bool api_ok_flag_false(const ServiceSpec *service, JsonDoc *doc,
+static bool api_ok_flag_false(const ServiceSpec *service, SaasJsonDoc *doc,
 							  char **code);
 static const ApiCodeInfo *api_code_info(const char *code);
 static bool api_context_shown(const char *url);
@@ -269,11 +269,11 @@ api_status_reason(long status)
 }
 
 /* A compiled path, compiled once per backend. */
-static const JsonPath *
+static const SaasJsonPath *
 api_path(const char *text)
 {
 	MemoryContext old;
-	JsonPath   *path;
+	SaasJsonPath   *path;
 	int			i;
 
 	for (i = 0; i < api_path_cache_used; i++)
@@ -309,17 +309,17 @@ api_sanitize(const char *s, size_t len, size_t max_bytes)
  * or (scalar_only) an object or array.
  */
 static char *
-api_read(JsonDoc *doc, const char *path, bool scalar_only, size_t max_bytes)
+api_read(SaasJsonDoc *doc, const char *path, bool scalar_only, size_t max_bytes)
 {
 	StringInfoData buf;
-	JsonKind	kind;
+	SaasJsonKind	kind;
 	char	   *text;
 
 	initStringInfo(&buf);
-	kind = json_item_value(json_doc_root(doc), api_path(path), JSON_OUT_TEXT,
+	kind = json_item_value(json_doc_root(doc), api_path(path), JOUT_TEXT,
 						   &buf);
-	if (kind == JSON_MISSING || kind == JSON_NULL ||
-		(scalar_only && (kind == JSON_OBJECT || kind == JSON_ARRAY)))
+	if (kind == JKIND_MISSING || kind == JKIND_NULL ||
+		(scalar_only && (kind == JKIND_OBJECT || kind == JKIND_ARRAY)))
 	{
 		pfree(buf.data);
 		return NULL;
@@ -339,7 +339,7 @@ api_read(JsonDoc *doc, const char *path, bool scalar_only, size_t max_bytes)
  */
 static void
 api_read_words(const ServiceSpec *service, const HttpResponse *response,
-			   JsonDoc *doc, ApiWords *words)
+			   SaasJsonDoc *doc, ApiWords *words)
 {
 	static const char *const message_paths[] = {
 		"message", "error.message", "error_description", "error", NULL
@@ -380,7 +380,7 @@ api_read_words(const ServiceSpec *service, const HttpResponse *response,
 
 			initStringInfo(&buf);
 			(void) json_item_value(json_doc_root(doc), api_path(""),
-								   JSON_OUT_JSON, &buf);
+								   JOUT_JSON, &buf);
 			words->body = api_sanitize(buf.data, buf.len, API_BODY_MAX);
 			pfree(buf.data);
 		}
@@ -562,10 +562,10 @@ api_report_error(const ServiceSpec *service, const char *url,
  * code, sanitized, or NULL if it names none.  A missing flag is no error.
  */
 static bool
-api_ok_flag_false(const ServiceSpec *service, JsonDoc *doc, char **code)
+api_ok_flag_false(const ServiceSpec *service, SaasJsonDoc *doc, char **code)
 {
 	StringInfoData buf;
-	JsonKind	kind;
+	SaasJsonKind	kind;
 	bool		is_false;
 
 	*code = NULL;
@@ -574,8 +574,8 @@ api_ok_flag_false(const ServiceSpec *service, JsonDoc *doc, char **code)
 
 	initStringInfo(&buf);
 	kind = json_item_value(json_doc_root(doc), api_path(service->ok_flag_at),
-						   JSON_OUT_TEXT, &buf);
-	is_false = (kind == JSON_BOOL && strcmp(buf.data, "false") == 0);
+						   JOUT_TEXT, &buf);
+	is_false = (kind == JKIND_BOOL && strcmp(buf.data, "false") == 0);
 	pfree(buf.data);
 	if (is_false)
 		*code = api_read(doc, service->error_message_at ? service->error_message_at : "error",
@@ -603,7 +603,7 @@ api_code_info(const char *code)
  * 200)?  Such an answer is worth retrying, as a 5xx is.
  */
 bool
-api_ok_flag_transient(const ServiceSpec *service, JsonDoc *doc)
+api_ok_flag_transient(const ServiceSpec *service, SaasJsonDoc *doc)
 {
 	char	   *code;
 
@@ -618,7 +618,7 @@ api_ok_flag_transient(const ServiceSpec *service, JsonDoc *doc)
  */
 void
 api_check_ok_flag(const ServiceSpec *service, const char *url,
-				  const HttpResponse *response, JsonDoc *doc)
+				  const HttpResponse *response, SaasJsonDoc *doc)
 {
 	char	   *code;
 	const ApiCodeInfo *known;

@@ -44,10 +44,10 @@ typedef struct ColumnReader
 	AttrNumber	attnum;
 	const char *name;
 	int			key_index;		/* >= 0: filled from the request's key */
-	JsonPath   *path;
-	JsonPath   *id_path;		/* CONV_EXPANDABLE_ID: path + ".id" */
+	SaasJsonPath   *path;
+	SaasJsonPath   *id_path;		/* CONV_EXPANDABLE_ID: path + ".id" */
 	ColumnConv	conv;
-	JsonOutput	output;
+	SaasJsonOutput	output;
 	Oid			typid;
 	int32		typmod;
 	Oid			ioparam;
@@ -126,11 +126,11 @@ init_column(ColumnReader *column, Relation rel, const ResourceSpec *resource,
 	}
 
 	if (column->typid == JSONBOID || column->typid == JSONOID)
-		column->output = JSON_OUT_JSON;
+		column->output = JOUT_JSON;
 	else if (type_is_array(column->typid))
-		column->output = JSON_OUT_PG_ARRAY;
+		column->output = JOUT_PG_ARRAY;
 	else
-		column->output = JSON_OUT_TEXT;
+		column->output = JOUT_TEXT;
 
 	getTypeInputInfo(column->typid, &input, &column->ioparam);
 	fmgr_info(input, &column->input);
@@ -311,11 +311,11 @@ text_to_datum(ColumnReader *column, StringInfo buf)
 }
 
 static Datum
-read_column(TupleReader *reader, ColumnReader *column, JsonItem *item,
+read_column(TupleReader *reader, ColumnReader *column, SaasJsonItem *item,
 			bool *isnull)
 {
 	StringInfo	buf = &reader->buf;
-	JsonKind	kind;
+	SaasJsonKind	kind;
 	Datum		value;
 
 	resetStringInfo(buf);
@@ -323,27 +323,27 @@ read_column(TupleReader *reader, ColumnReader *column, JsonItem *item,
 	*isnull = false;
 
 	if (column->conv == CONV_PRESENT)
-		return BoolGetDatum(kind != JSON_MISSING && kind != JSON_NULL);
-	if (kind == JSON_MISSING || kind == JSON_NULL)
+		return BoolGetDatum(kind != JKIND_MISSING && kind != JKIND_NULL);
+	if (kind == JKIND_MISSING || kind == JKIND_NULL)
 	{
 		*isnull = true;
 		return (Datum) 0;
 	}
-	if (column->conv == CONV_EXPANDABLE_ID && kind == JSON_OBJECT)
+	if (column->conv == CONV_EXPANDABLE_ID && kind == JKIND_OBJECT)
 	{
 		resetStringInfo(buf);
 		kind = json_item_value(item, column->id_path, column->output, buf);
-		if (kind == JSON_MISSING || kind == JSON_NULL)
+		if (kind == JKIND_MISSING || kind == JKIND_NULL)
 		{
 			*isnull = true;
 			return (Datum) 0;
 		}
 	}
-	if (column->typid == TIMESTAMPTZOID && kind == JSON_STRING &&
+	if (column->typid == TIMESTAMPTZOID && kind == JKIND_STRING &&
 		iso8601_utc_to_timestamptz(buf->data, buf->len, &value))
 		return value;
 	if (column->typid == TIMESTAMPTZOID &&
-		(kind == JSON_NUMBER || kind == JSON_STRING) &&
+		(kind == JKIND_NUMBER || kind == JKIND_STRING) &&
 		epoch_to_timestamptz(buf->data, &value))
 		return value;
 	return text_to_datum(column, buf);
@@ -354,7 +354,7 @@ read_column(TupleReader *reader, ColumnReader *column, JsonItem *item,
  * context; columns the query does not use are NULL.
  */
 HeapTuple
-tuple_reader_form(TupleReader *reader, JsonItem *item, List *key_values)
+tuple_reader_form(TupleReader *reader, SaasJsonItem *item, List *key_values)
 {
 	Datum	   *values = reader->values;
 	bool	   *nulls = reader->nulls;

@@ -10,7 +10,8 @@
  * - json-c's type "json_object" clashes with the SQL function json_object
  *	 that utils/builtins.h declares (through fmgrprotos.h).  This file must
  *	 never include utils/builtins.h, and no other file includes json-c: only
- *	 the opaque JsonDoc, JsonItem and JsonPath and plain C values cross.
+ *	 the opaque SaasJsonDoc, SaasJsonItem and SaasJsonPath and plain C
+ *	 values cross.
  *
  * - A response body is hostile.  Parsing is bounded (nesting depth
  *	 JSON_MAX_DEPTH), uses the exact length (so a NUL byte or anything but
@@ -21,11 +22,11 @@
  * - A json-c tree is malloc'd.  It is tied to the memory context that was
  *	 current at parse time by a reset callback, so an ERROR never leaks it;
  *	 json_doc_free releases it early.  Because the callback lives inside the
- *	 JsonDoc, a JsonDoc is never pfree'd: it goes with its context.
+ *	 SaasJsonDoc, a SaasJsonDoc is never pfree'd: it goes with its context.
  *
- * - A JsonItem is a borrowed pointer into the tree (it is the json-c object
+ * - A SaasJsonItem is a borrowed pointer into the tree (it is the json-c object
  *	 itself, so handing one out costs nothing).  It is valid until the doc is
- *	 freed.  A JSON null (a body that is just null) is a NULL JsonItem,
+ *	 freed.  A JSON null (a body that is just null) is a NULL SaasJsonItem,
  *	 which json_item_value accepts; a list item is always an object.
  *
  * - json_item_value writes the bytes the API sent: strings are UTF-8, may
@@ -78,7 +79,7 @@ typedef struct JsonStep
 	const char *key;			/* STEP_KEY, NUL-terminated */
 } JsonStep;
 
-struct JsonPath
+struct SaasJsonPath
 {
 	const char *text;			/* the path as written, for messages */
 	int			nsteps;
@@ -86,7 +87,7 @@ struct JsonPath
 	JsonStep	steps[FLEXIBLE_ARRAY_MEMBER];
 };
 
-struct JsonDoc
+struct SaasJsonDoc
 {
 	json_object *root;			/* NULL for a body that is JSON null */
 	json_object *items;			/* the array json_doc_items found */
@@ -106,11 +107,11 @@ typedef struct JsonPathSyntax
 } JsonPathSyntax;
 
 static void json_doc_release(void *arg);
-static JsonDoc *json_doc_parse_internal(const char *body, size_t len,
+static SaasJsonDoc *json_doc_parse_internal(const char *body, size_t len,
 										bool raise);
 static void json_path_parse(const char *path, JsonPathSyntax *syntax);
 static int	json_follow(json_object **obj, const JsonStep *steps, int nsteps);
-static JsonKind json_kind_of(json_object *obj);
+static SaasJsonKind json_kind_of(json_object *obj);
 static void json_emit(StringInfo out, const char *s, size_t len, bool quoted);
 static void json_write_string(StringInfo out, const char *s, size_t len,
 							  bool quoted);
@@ -135,7 +136,7 @@ static void json_write_pg_array(StringInfo out, json_object *array,
  * kind the wrapper can read.  That SQLSTATE is also used when the item array
  * is missing, so "the API sent something unreadable" is one class.
  */
-JsonDoc *
+SaasJsonDoc *
 json_doc_parse(const char *body, size_t len)
 {
 	return json_doc_parse_internal(body, len, true);
@@ -144,7 +145,7 @@ json_doc_parse(const char *body, size_t len)
 /*
  * Parse a body that may well not be JSON (an error page); NULL if it is not.
  */
-JsonDoc *
+SaasJsonDoc *
 json_doc_try_parse(const char *body, size_t len)
 {
 	return json_doc_parse_internal(body, len, false);
@@ -157,10 +158,10 @@ json_is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static JsonDoc *
+static SaasJsonDoc *
 json_doc_parse_internal(const char *body, size_t len, bool raise)
 {
-	JsonDoc    *doc;
+	SaasJsonDoc    *doc;
 	json_tokener *tok;
 	json_object *root;
 	enum json_tokener_error jerr;
@@ -174,7 +175,7 @@ json_doc_parse_internal(const char *body, size_t len, bool raise)
 	 * Allocate the doc before the tree exists, so that no palloc failure can
 	 * strand a tree that nothing owns yet.
 	 */
-	doc = palloc0(sizeof(JsonDoc));
+	doc = palloc0(sizeof(SaasJsonDoc));
 
 	if (len > (size_t) INT_MAX)
 	{
@@ -273,7 +274,7 @@ json_doc_parse_internal(const char *body, size_t len, bool raise)
 static void
 json_doc_release(void *arg)
 {
-	JsonDoc    *doc = (JsonDoc *) arg;
+	SaasJsonDoc    *doc = (SaasJsonDoc *) arg;
 
 	if (doc->released)
 		return;
@@ -285,18 +286,18 @@ json_doc_release(void *arg)
 }
 
 /*
- * Release the json-c tree now.  The JsonDoc itself stays allocated (its
+ * Release the json-c tree now.  The SaasJsonDoc itself stays allocated (its
  * reset callback is registered in its context) but may not be used again.
  */
 void
-json_doc_free(JsonDoc *doc)
+json_doc_free(SaasJsonDoc *doc)
 {
 	if (doc != NULL)
 		json_doc_release(doc);
 }
 
 static inline void
-json_doc_check(const JsonDoc *doc)
+json_doc_check(const SaasJsonDoc *doc)
 {
 	if (doc == NULL || doc->released)
 		elog(ERROR, "JSON document used after it was freed");
@@ -304,7 +305,7 @@ json_doc_check(const JsonDoc *doc)
 
 /* How to name a path in a message: "" is the response itself. */
 static const char *
-json_path_where(const JsonPath *path)
+json_path_where(const SaasJsonPath *path)
 {
 	if (path->nsteps == 0)
 		return "the top level";
@@ -320,7 +321,7 @@ static const char *const wrong_api_hint =
  * are then read with json_doc_item.  Raise an error if there is no array.
  */
 int
-json_doc_items(JsonDoc *doc, const JsonPath *items_at)
+json_doc_items(SaasJsonDoc *doc, const SaasJsonPath *items_at)
 {
 	json_object *array;
 	size_t		n;
@@ -358,8 +359,8 @@ json_doc_items(JsonDoc *doc, const JsonPath *items_at)
  * The index-th item of the array json_doc_items found.  Items are objects:
  * anything else in the list is an error, never a row of nulls.
  */
-JsonItem *
-json_doc_item(JsonDoc *doc, int index)
+SaasJsonItem *
+json_doc_item(SaasJsonDoc *doc, int index)
 {
 	json_object *item;
 
@@ -378,15 +379,15 @@ json_doc_item(JsonDoc *doc, int index)
 				 errdetail("Item %d of the list is %s.", index + 1,
 						   json_kind_name(json_kind_of(item))),
 				 errhint("%s", wrong_api_hint)));
-	return (JsonItem *) item;
+	return (SaasJsonItem *) item;
 }
 
 /*
  * The whole document as one item, for an endpoint that answers with one
  * object: anything else is an error, never a row of nulls.
  */
-JsonItem *
-json_doc_object(JsonDoc *doc)
+SaasJsonItem *
+json_doc_object(SaasJsonDoc *doc)
 {
 	json_doc_check(doc);
 	if (!json_object_is_type(doc->root, json_type_object))
@@ -396,15 +397,15 @@ json_doc_object(JsonDoc *doc)
 				 errdetail("The response is %s, not an object.",
 						   json_kind_name(json_kind_of(doc->root))),
 				 errhint("%s", wrong_api_hint)));
-	return (JsonItem *) doc->root;
+	return (SaasJsonItem *) doc->root;
 }
 
 /* The whole document as an item (NULL if the body is JSON null). */
-JsonItem *
-json_doc_root(JsonDoc *doc)
+SaasJsonItem *
+json_doc_root(SaasJsonDoc *doc)
 {
 	json_doc_check(doc);
-	return (JsonItem *) doc->root;
+	return (SaasJsonItem *) doc->root;
 }
 
 
@@ -544,13 +545,14 @@ json_path_is_valid(const char *path, char **why)
 }
 
 /*
- * Compile a path into a palloc'd JsonPath (one chunk, in CurrentMemoryContext).
+ * Compile a path into a palloc'd SaasJsonPath (one chunk, in
+ * CurrentMemoryContext).
  */
-JsonPath *
+SaasJsonPath *
 json_path_compile(const char *path)
 {
 	JsonPathSyntax syntax;
-	JsonPath   *compiled;
+	SaasJsonPath   *compiled;
 	size_t		text_len = strlen(path);
 	size_t		size;
 	char	   *strings;
@@ -565,7 +567,7 @@ json_path_compile(const char *path)
 				 errhint("Write keys separated by dots, \"[*]\" for every element of an array and \"[N]\" for one element, as in \"labels[*].name\".")));
 
 	/* header and steps, then the text, then each key NUL-terminated */
-	size = offsetof(JsonPath, steps) + syntax.nsteps * sizeof(JsonStep);
+	size = offsetof(SaasJsonPath, steps) + syntax.nsteps * sizeof(JsonStep);
 	size += text_len + 1;
 	for (i = 0; i < syntax.nsteps; i++)
 		size += syntax.key_len[i] + 1;
@@ -573,7 +575,7 @@ json_path_compile(const char *path)
 	compiled = palloc(size);
 	compiled->nsteps = syntax.nsteps;
 	compiled->maps_array = false;
-	strings = (char *) compiled + offsetof(JsonPath, steps) +
+	strings = (char *) compiled + offsetof(SaasJsonPath, steps) +
 		syntax.nsteps * sizeof(JsonStep);
 	memcpy(strings, path, text_len + 1);
 	compiled->text = strings;
@@ -599,14 +601,14 @@ json_path_compile(const char *path)
 
 /* The path as it was written. */
 const char *
-json_path_text(const JsonPath *path)
+json_path_text(const SaasJsonPath *path)
 {
 	return path->text;
 }
 
 /* Does the path map over an array ("[*]"), giving an array of values? */
 bool
-json_path_maps_array(const JsonPath *path)
+json_path_maps_array(const SaasJsonPath *path)
 {
 	return path->maps_array;
 }
@@ -657,49 +659,49 @@ json_follow(json_object **obj, const JsonStep *steps, int nsteps)
 	return i;
 }
 
-static JsonKind
+static SaasJsonKind
 json_kind_of(json_object *obj)
 {
 	if (obj == NULL)
-		return JSON_NULL;
+		return JKIND_NULL;
 	switch (json_object_get_type(obj))
 	{
 		case json_type_null:
-			return JSON_NULL;
+			return JKIND_NULL;
 		case json_type_boolean:
-			return JSON_BOOL;
+			return JKIND_BOOL;
 		case json_type_int:
 		case json_type_double:
-			return JSON_NUMBER;
+			return JKIND_NUMBER;
 		case json_type_string:
-			return JSON_STRING;
+			return JKIND_STRING;
 		case json_type_object:
-			return JSON_OBJECT;
+			return JKIND_OBJECT;
 		case json_type_array:
-			return JSON_ARRAY;
+			return JKIND_ARRAY;
 	}
-	return JSON_NULL;			/* keep compiler quiet */
+	return JKIND_NULL;			/* keep compiler quiet */
 }
 
 /* A word for a kind of value, for messages: "a string", "an object". */
 const char *
-json_kind_name(JsonKind kind)
+json_kind_name(SaasJsonKind kind)
 {
 	switch (kind)
 	{
-		case JSON_MISSING:
+		case JKIND_MISSING:
 			return "missing";
-		case JSON_NULL:
+		case JKIND_NULL:
 			return "null";
-		case JSON_BOOL:
+		case JKIND_BOOL:
 			return "a boolean";
-		case JSON_NUMBER:
+		case JKIND_NUMBER:
 			return "a number";
-		case JSON_STRING:
+		case JKIND_STRING:
 			return "a string";
-		case JSON_OBJECT:
+		case JKIND_OBJECT:
 			return "an object";
-		case JSON_ARRAY:
+		case JKIND_ARRAY:
 			return "an array";
 	}
 	return "unknown";
@@ -912,24 +914,24 @@ json_write_value(StringInfo out, json_object *obj, bool quoted)
 {
 	switch (json_kind_of(obj))
 	{
-		case JSON_MISSING:
-		case JSON_NULL:
+		case JKIND_MISSING:
+		case JKIND_NULL:
 			json_emit(out, "null", 4, quoted);
 			break;
-		case JSON_BOOL:
+		case JKIND_BOOL:
 			if (json_object_get_boolean(obj))
 				json_emit(out, "true", 4, quoted);
 			else
 				json_emit(out, "false", 5, quoted);
 			break;
-		case JSON_NUMBER:
+		case JKIND_NUMBER:
 			json_write_number(out, obj, true, quoted);
 			break;
-		case JSON_STRING:
+		case JKIND_STRING:
 			json_write_string(out, json_object_get_string(obj),
 							  (size_t) json_object_get_string_len(obj), quoted);
 			break;
-		case JSON_OBJECT:
+		case JKIND_OBJECT:
 			{
 				struct json_object_iterator it = json_object_iter_begin(obj);
 				struct json_object_iterator end = json_object_iter_end(obj);
@@ -952,7 +954,7 @@ json_write_value(StringInfo out, json_object *obj, bool quoted)
 				json_emit(out, "}", 1, quoted);
 			}
 			break;
-		case JSON_ARRAY:
+		case JKIND_ARRAY:
 			{
 				size_t		n = json_object_array_length(obj);
 				size_t		i;
@@ -977,14 +979,14 @@ json_write_text(StringInfo out, json_object *obj)
 {
 	switch (json_kind_of(obj))
 	{
-		case JSON_MISSING:
-		case JSON_NULL:
+		case JKIND_MISSING:
+		case JKIND_NULL:
 			break;
-		case JSON_STRING:
+		case JKIND_STRING:
 			appendBinaryStringInfo(out, json_object_get_string(obj),
 								   json_object_get_string_len(obj));
 			break;
-		case JSON_NUMBER:
+		case JKIND_NUMBER:
 			json_write_number(out, obj, false, false);
 			break;
 		default:
@@ -1058,7 +1060,7 @@ json_write_pg_array(StringInfo out, json_object *array, const JsonStep *steps,
 			appendStringInfoChar(out, ',');
 		first = false;
 
-		if (json_kind_of(value) == JSON_NULL)
+		if (json_kind_of(value) == JKIND_NULL)
 		{
 			appendStringInfoString(out, "NULL");
 			continue;
@@ -1067,10 +1069,10 @@ json_write_pg_array(StringInfo out, json_object *array, const JsonStep *steps,
 		if (taken < nsteps)
 			json_write_mapped(out, value, steps + taken + 1,
 							  nsteps - taken - 1, true);
-		else if (json_kind_of(value) == JSON_STRING)
+		else if (json_kind_of(value) == JKIND_STRING)
 			json_emit(out, json_object_get_string(value),
 					  (size_t) json_object_get_string_len(value), true);
-		else if (json_kind_of(value) == JSON_NUMBER)
+		else if (json_kind_of(value) == JKIND_NUMBER)
 			json_write_number(out, value, false, true);
 		else
 			json_write_value(out, value, true);
@@ -1084,27 +1086,27 @@ json_write_pg_array(StringInfo out, json_object *array, const JsonStep *steps,
  * asks for; return the kind of value found.
  *
  * out is not reset (the caller resets it).  Nothing is appended for
- * JSON_MISSING (a step is absent or goes into the wrong kind of value) or
- * JSON_NULL.  JSON_OUT_PG_ARRAY appends only for an array (or a "[*]"
+ * JKIND_MISSING (a step is absent or goes into the wrong kind of value) or
+ * JKIND_NULL.  JOUT_PG_ARRAY appends only for an array (or a "[*]"
  * path); for any other kind it appends nothing and returns that kind, and
- * the caller reports the mismatch.  A path with "[*]" returns JSON_ARRAY
+ * the caller reports the mismatch.  A path with "[*]" returns JKIND_ARRAY
  * and writes the mapped values (missing ones skipped) as a JSON array, or an
- * array literal for JSON_OUT_PG_ARRAY; JSON_NULL or JSON_MISSING if the
+ * array literal for JOUT_PG_ARRAY; JKIND_NULL or JKIND_MISSING if the
  * value before the "[*]" is null, or absent or not an array.
  *
  * out may contain NUL bytes (a string with \u0000, written as text); out->len
  * is exact.  Text is UTF-8 as the API sent it.
  */
-JsonKind
-json_item_value(JsonItem *item, const JsonPath *path, JsonOutput output,
-				StringInfo out)
+SaasJsonKind
+json_item_value(SaasJsonItem *item, const SaasJsonPath *path,
+				SaasJsonOutput output, StringInfo out)
 {
 	json_object *value = (json_object *) item;
 	int			taken = json_follow(&value, path->steps, path->nsteps);
-	JsonKind	kind;
+	SaasJsonKind	kind;
 
 	if (taken < 0)
-		return JSON_MISSING;
+		return JKIND_MISSING;
 
 	if (taken < path->nsteps)
 	{
@@ -1113,29 +1115,29 @@ json_item_value(JsonItem *item, const JsonPath *path, JsonOutput output,
 		int			nrest = path->nsteps - taken - 1;
 
 		if (value == NULL || json_object_is_type(value, json_type_null))
-			return JSON_NULL;
+			return JKIND_NULL;
 		if (!json_object_is_type(value, json_type_array))
-			return JSON_MISSING;
-		if (output == JSON_OUT_PG_ARRAY)
+			return JKIND_MISSING;
+		if (output == JOUT_PG_ARRAY)
 			json_write_pg_array(out, value, rest, nrest);
 		else
 			json_write_mapped(out, value, rest, nrest, false);
-		return JSON_ARRAY;
+		return JKIND_ARRAY;
 	}
 
 	kind = json_kind_of(value);
-	if (kind == JSON_NULL)
+	if (kind == JKIND_NULL)
 		return kind;
 	switch (output)
 	{
-		case JSON_OUT_TEXT:
+		case JOUT_TEXT:
 			json_write_text(out, value);
 			break;
-		case JSON_OUT_JSON:
+		case JOUT_JSON:
 			json_write_value(out, value, false);
 			break;
-		case JSON_OUT_PG_ARRAY:
-			if (kind == JSON_ARRAY)
+		case JOUT_PG_ARRAY:
+			if (kind == JKIND_ARRAY)
 				json_write_pg_array(out, value, NULL, 0);
 			break;
 	}

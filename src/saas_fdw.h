@@ -65,47 +65,50 @@ extern char *saas_column_path_option(Oid foreigntableid, AttrNumber attnum);
  * JSON documents (json-c lives only in json.c).
  * in json.c
  */
-typedef struct JsonDoc JsonDoc;		/* a parsed response body */
-typedef struct JsonItem JsonItem;	/* one item inside a JsonDoc */
-typedef struct JsonPath JsonPath;	/* a compiled path: "user.login",
-									 * "labels[*].name", "" = the item */
+typedef struct SaasJsonDoc SaasJsonDoc;	/* a parsed response body */
+typedef struct SaasJsonItem SaasJsonItem;	/* one item of a SaasJsonDoc */
+typedef struct SaasJsonPath SaasJsonPath;	/* a compiled path:
+											 * "user.login",
+											 * "labels[*].name", "" = the
+											 * item */
 
 /* The kind of JSON value a path led to. */
-typedef enum JsonKind
+typedef enum SaasJsonKind
 {
-	JSON_MISSING,				/* the path does not exist */
-	JSON_NULL,
-	JSON_BOOL,
-	JSON_NUMBER,
-	JSON_STRING,
-	JSON_OBJECT,
-	JSON_ARRAY
-} JsonKind;
+	JKIND_MISSING,				/* the path does not exist */
+	JKIND_NULL,
+	JKIND_BOOL,
+	JKIND_NUMBER,
+	JKIND_STRING,
+	JKIND_OBJECT,
+	JKIND_ARRAY
+} SaasJsonKind;
 
 /* How json_item_value writes the value it found. */
-typedef enum JsonOutput
+typedef enum SaasJsonOutput
 {
-	JSON_OUT_TEXT,				/* strings bare, numbers and booleans as
+	JOUT_TEXT,					/* strings bare, numbers and booleans as
 								 * text, objects and arrays as JSON */
-	JSON_OUT_JSON,				/* always JSON text (jsonb columns) */
-	JSON_OUT_PG_ARRAY			/* a PostgreSQL array literal of the
+	JOUT_JSON,					/* always JSON text (jsonb columns) */
+	JOUT_PG_ARRAY				/* a PostgreSQL array literal of the
 								 * elements (text[] columns) */
-} JsonOutput;
+} SaasJsonOutput;
 
-extern JsonDoc *json_doc_parse(const char *body, size_t len);
-extern JsonDoc *json_doc_try_parse(const char *body, size_t len);
-extern void json_doc_free(JsonDoc *doc);
-extern int	json_doc_items(JsonDoc *doc, const JsonPath *items_at);
-extern JsonItem *json_doc_item(JsonDoc *doc, int index);
-extern JsonItem *json_doc_root(JsonDoc *doc);
-extern JsonItem *json_doc_object(JsonDoc *doc);
-extern JsonPath *json_path_compile(const char *path);
-extern JsonKind json_item_value(JsonItem *item, const JsonPath *path,
-								JsonOutput output, StringInfo out);
+extern SaasJsonDoc *json_doc_parse(const char *body, size_t len);
+extern SaasJsonDoc *json_doc_try_parse(const char *body, size_t len);
+extern void json_doc_free(SaasJsonDoc *doc);
+extern int	json_doc_items(SaasJsonDoc *doc, const SaasJsonPath *items_at);
+extern SaasJsonItem *json_doc_item(SaasJsonDoc *doc, int index);
+extern SaasJsonItem *json_doc_root(SaasJsonDoc *doc);
+extern SaasJsonItem *json_doc_object(SaasJsonDoc *doc);
+extern SaasJsonPath *json_path_compile(const char *path);
+extern SaasJsonKind json_item_value(SaasJsonItem *item,
+									const SaasJsonPath *path,
+									SaasJsonOutput output, StringInfo out);
 extern bool json_path_is_valid(const char *path, char **why);
-extern const char *json_path_text(const JsonPath *path);
-extern bool json_path_maps_array(const JsonPath *path);
-extern const char *json_kind_name(JsonKind kind);
+extern const char *json_path_text(const SaasJsonPath *path);
+extern bool json_path_maps_array(const SaasJsonPath *path);
+extern const char *json_kind_name(SaasJsonKind kind);
 
 /*
  * HTTP (libcurl lives only in http.c).
@@ -203,7 +206,7 @@ typedef struct PageRows
 typedef struct FetchedPage
 {
 	HttpResponse *response;		/* without a body when rows are given */
-	JsonDoc    *doc;			/* the parsed body; NULL when rows are
+	SaasJsonDoc    *doc;			/* the parsed body; NULL when rows are
 								 * given, or a missing_ok fetch found 404 */
 	PageRows   *rows;			/* the rows the cache kept for the layout
 								 * asked for, else NULL until the scan
@@ -227,8 +230,8 @@ extern void fetch_page_cancel(PageFetch *fetch);
 extern void api_report_error(const ServiceSpec *service, const char *url,
 							 const HttpResponse *response);
 extern void api_check_ok_flag(const ServiceSpec *service, const char *url,
-							  const HttpResponse *response, JsonDoc *doc);
-extern bool api_ok_flag_transient(const ServiceSpec *service, JsonDoc *doc);
+							  const HttpResponse *response, SaasJsonDoc *doc);
+extern bool api_ok_flag_transient(const ServiceSpec *service, SaasJsonDoc *doc);
 extern char *api_rate_limit_hint(void);
 
 /*

@@ -64,9 +64,9 @@ typedef struct SaasScanState
 	const char *missing_key;	/* a key column with no value, or NULL */
 	TupleReader *reader;
 	char	   *row_layout;		/* of the current stream's rows */
-	JsonPath   *items_at;
-	JsonPath   *cursor_at;
-	JsonPath   *has_more_at;
+	SaasJsonPath   *items_at;
+	SaasJsonPath   *cursor_at;
+	SaasJsonPath   *has_more_at;
 
 	/* iteration */
 	List	   *streams;		/* RequestStream *, built at first fetch */
@@ -317,7 +317,7 @@ with_param(const char *url, const char *name, const char *value)
  * NULL at the end of the stream.
  */
 static char *
-find_body_cursor(SaasScanState *state, JsonDoc *doc, int nitems)
+find_body_cursor(SaasScanState *state, SaasJsonDoc *doc, int nitems)
 {
 	const ResourceSpec *resource = state->resource;
 	StringInfoData buf;
@@ -333,12 +333,12 @@ find_body_cursor(SaasScanState *state, JsonDoc *doc, int nitems)
 		case PAGES_LAST_ID:
 			if (nitems == 0 ||
 				json_item_value(json_doc_root(doc), state->has_more_at,
-								JSON_OUT_TEXT, &buf) != JSON_BOOL ||
+								JOUT_TEXT, &buf) != JKIND_BOOL ||
 				strcmp(buf.data, "true") != 0)
 				return NULL;
 			resetStringInfo(&buf);
 			if (json_item_value(json_doc_item(doc, nitems - 1),
-								state->cursor_at, JSON_OUT_TEXT, &buf) != JSON_STRING)
+								state->cursor_at, JOUT_TEXT, &buf) != JKIND_STRING)
 				ereport(ERROR,
 						(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 						 errmsg("%s API item has no string \"%s\" to page from",
@@ -347,7 +347,7 @@ find_body_cursor(SaasScanState *state, JsonDoc *doc, int nitems)
 			return buf.data;
 		case PAGES_BODY_CURSOR:
 			if (json_item_value(json_doc_root(doc), state->cursor_at,
-								JSON_OUT_TEXT, &buf) != JSON_STRING || buf.len == 0)
+								JOUT_TEXT, &buf) != JKIND_STRING || buf.len == 0)
 				return NULL;
 			return buf.data;
 	}
@@ -385,7 +385,7 @@ find_next_url(SaasScanState *state, const char *cursor)
  * the rows.
  */
 static PageRows *
-make_page_rows(SaasScanState *state, JsonDoc *doc, int nitems,
+make_page_rows(SaasScanState *state, SaasJsonDoc *doc, int nitems,
 			   const char *cursor)
 {
 	PageRows   *rows = page_rows_create(cursor);
@@ -394,7 +394,7 @@ make_page_rows(SaasScanState *state, JsonDoc *doc, int nitems,
 	for (i = 0; i < nitems; i++)
 	{
 		MemoryContext old;
-		JsonItem   *item = state->stream->single ? json_doc_object(doc) :
+		SaasJsonItem   *item = state->stream->single ? json_doc_object(doc) :
 			json_doc_item(doc, i);
 		HeapTuple	tuple;
 

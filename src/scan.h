@@ -47,7 +47,7 @@ extern TupleReader *tuple_reader_create(Relation rel,
 										const ResourceSpec *resource,
 										List *columns);
 extern char *tuple_reader_layout(TupleReader *reader, List *key_values);
-extern HeapTuple tuple_reader_form(TupleReader *reader, JsonItem *item,
+extern HeapTuple tuple_reader_form(TupleReader *reader, SaasJsonItem *item,
 								   List *key_values);
 
 /* in page_rows.c */

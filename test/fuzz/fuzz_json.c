@@ -46,13 +46,13 @@
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Every path the service descriptions name, compiled for each input. */
-static JsonPath *known_paths[256];
+static SaasJsonPath *known_paths[256];
 static int	nknown_paths;
-static JsonPath *item_paths[16];	/* the distinct items_at */
+static SaasJsonPath *item_paths[16];	/* the distinct items_at */
 static int	nitem_paths;
 
 static void
-add_path(JsonPath **paths, int *npaths, int max_paths, const char *text)
+add_path(SaasJsonPath **paths, int *npaths, int max_paths, const char *text)
 {
 	int			i;
 
@@ -153,10 +153,10 @@ pg_array_literal_ok(const char *s, int len)
 
 /* Read one value in every output form and check what was written. */
 static void
-read_value(JsonItem *item, const JsonPath *path)
+read_value(SaasJsonItem *item, const SaasJsonPath *path)
 {
-	static const JsonOutput outputs[] = {
-		JSON_OUT_TEXT, JSON_OUT_JSON, JSON_OUT_PG_ARRAY
+	static const SaasJsonOutput outputs[] = {
+		JOUT_TEXT, JOUT_JSON, JOUT_PG_ARRAY
 	};
 	StringInfoData out;
 	int			i;
@@ -164,19 +164,19 @@ read_value(JsonItem *item, const JsonPath *path)
 	initStringInfo(&out);
 	for (i = 0; i < lengthof(outputs); i++)
 	{
-		JsonKind	kind;
+		SaasJsonKind	kind;
 
 		resetStringInfo(&out);
 		kind = json_item_value(item, path, outputs[i], &out);
 
-		if ((kind == JSON_MISSING || kind == JSON_NULL) && out.len > 0)
+		if ((kind == JKIND_MISSING || kind == JKIND_NULL) && out.len > 0)
 			fuzz_fail("a missing or null value wrote output", out.data);
 		if (out.len == 0)
 			continue;
 		switch (outputs[i])
 		{
-			case JSON_OUT_TEXT:
-				if (kind == JSON_NUMBER)
+			case JOUT_TEXT:
+				if (kind == JKIND_NUMBER)
 				{
 					char	   *end;
 
@@ -185,12 +185,12 @@ read_value(JsonItem *item, const JsonPath *path)
 						fuzz_fail("number text is not a number", out.data);
 				}
 				break;
-			case JSON_OUT_JSON:
+			case JOUT_JSON:
 				if (json_doc_try_parse(out.data, out.len) == NULL)
 					fuzz_fail("JSON output does not parse", out.data);
 				break;
-			case JSON_OUT_PG_ARRAY:
-				if (kind != JSON_ARRAY)
+			case JOUT_PG_ARRAY:
+				if (kind != JKIND_ARRAY)
 					fuzz_fail("array literal written for a non-array", out.data);
 				if (!pg_array_literal_ok(out.data, out.len))
 					fuzz_fail("malformed array literal", out.data);
@@ -201,7 +201,7 @@ read_value(JsonItem *item, const JsonPath *path)
 }
 
 static void
-read_all(JsonItem *item, JsonPath *own_path)
+read_all(SaasJsonItem *item, SaasJsonPath *own_path)
 {
 	int			i;
 
@@ -220,12 +220,12 @@ expect_sqlstate(int sqlerrcode, const char *what)
 }
 
 /* The input's path line: valid exactly when it compiles. */
-static JsonPath *
+static SaasJsonPath *
 compile_own_path(const char *text)
 {
 	char	   *why = NULL;
 	bool		valid = json_path_is_valid(text, &why);
-	JsonPath   *volatile compiled = NULL;
+	SaasJsonPath   *volatile compiled = NULL;
 
 	PG_TRY();
 	{
@@ -247,10 +247,10 @@ compile_own_path(const char *text)
 }
 
 /* json_doc_parse, which must raise HV004 exactly when try_parse refuses. */
-static JsonDoc *
+static SaasJsonDoc *
 parse_page(const char *body, size_t len)
 {
-	JsonDoc    *volatile doc = NULL;
+	SaasJsonDoc    *volatile doc = NULL;
 	bool		refused = (json_doc_try_parse(body, len) == NULL);
 
 	PG_TRY();
@@ -270,7 +270,7 @@ parse_page(const char *body, size_t len)
 
 /* The items at items_at, as a scan reads them; -1 if it raised HV004. */
 static int
-find_items(JsonDoc *doc, const JsonPath *items_at)
+find_items(SaasJsonDoc *doc, const SaasJsonPath *items_at)
 {
 	volatile int nitems = -1;
 
@@ -288,10 +288,10 @@ find_items(JsonDoc *doc, const JsonPath *items_at)
 }
 
 /* Item index as a scan gets it; NULL if it raised HV004 (the scan ends). */
-static JsonItem *
-get_item(JsonDoc *doc, int index)
+static SaasJsonItem *
+get_item(SaasJsonDoc *doc, int index)
 {
-	JsonItem   *volatile item = NULL;
+	SaasJsonItem   *volatile item = NULL;
 
 	PG_TRY();
 	{
@@ -312,8 +312,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *newline = memchr(data, '\n', size);
 	const char *body = (const char *) data;
 	size_t		body_len = size;
-	JsonPath   *own_path = NULL;
-	JsonDoc    *doc;
+	SaasJsonPath   *own_path = NULL;
+	SaasJsonDoc    *doc;
 	int			i;
 	int			j;
 
@@ -348,7 +348,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 				for (j = 0; j < nitems && j < FUZZ_MAX_ITEMS; j++)
 				{
-					JsonItem   *item = get_item(doc, j);
+					SaasJsonItem   *item = get_item(doc, j);
 
 					if (item == NULL)
 						break;
