@@ -26,7 +26,7 @@ OBJS = \
 	src/ratelimit.o
 
 EXTENSION = saas_fdw
-DATA = saas_fdw--0.1.sql
+DATA = saas_fdw--0.1.sql saas_fdw--0.2.sql saas_fdw--0.1--0.2.sql
 PGFILEDESC = "saas_fdw - foreign data wrapper for SaaS APIs"
 
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
