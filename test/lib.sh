@@ -2,7 +2,9 @@
 #     . "$SAAS_FDW_TEST_LIB"
 #
 # A suite prints one line per check, "ok - <name>" or "not ok - <name>",
-# and exits non-zero when any check failed (t_done does that).  test/run.sh
+# and exits non-zero when any check failed (t_done does that).  A check that
+# cannot run says so with "ok - <name> # SKIP <why>": test/run.sh reports it
+# and does not count it as passed.  test/run.sh
 # runs every executable test/suites/*.sh from the repository root inside a
 # throwaway cluster (as root: in a network namespace of the run's own, where
 # 127.0.0.1 is private to the run), with PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE set and

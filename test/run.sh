@@ -18,7 +18,8 @@
 # 4. ends with exactly one line "N passed, N failed" and exits non-zero on
 #    any failure.  pg_regress counts its tests; a suite counts its
 #    "ok - " / "not ok - " lines (a suite that exits non-zero without a
-#    "not ok" line counts as one failure).
+#    "not ok" line counts as one failure); an "ok - name # SKIP why" line
+#    is counted neither way, only reported.
 #
 # Settings: SUITE_TIMEOUT (seconds per suite, default 300), REGRESS_TIMEOUT
 # (seconds for pg_regress, default 600).
@@ -36,7 +37,7 @@ REGRESS_TIMEOUT=${REGRESS_TIMEOUT:-600}
 # "<passed> <failed>" to the file named by $1.
 # ---------------------------------------------------------------------------
 in_cluster() {
-	local counts=$1 passed=0 failed=0 out rc suite name ok nok
+	local counts=$1 passed=0 failed=0 out rc suite name ok nok skipped
 	out=$(mktemp -t saas_fdw_out.XXXXXX)
 
 	if compgen -G "sql/*.sql" >/dev/null; then
@@ -71,8 +72,11 @@ in_cluster() {
 		echo "== suite $name"
 		timeout "$SUITE_TIMEOUT" "$suite" 2>&1 | tee "$out"
 		rc=${PIPESTATUS[0]}
-		ok=$(grep -c '^ok - ' "$out")
+		# a check that did not run ("ok - name # SKIP why") is no pass
+		ok=$(grep '^ok - ' "$out" | grep -vc '# SKIP')
+		skipped=$(grep '^ok - ' "$out" | grep -c '# SKIP')
 		nok=$(grep -c '^not ok - ' "$out")
+		[[ $skipped -gt 0 ]] && echo "== suite $name: $skipped skipped, not counted as passed"
 		if [[ $rc -ne 0 && $nok -eq 0 ]]; then
 			[[ $rc -eq 124 ]] && echo "not ok - suite $name timed out after ${SUITE_TIMEOUT}s" ||
 				echo "not ok - suite $name exited with status $rc"
