@@ -24,9 +24,14 @@
  * byte for byte.  One layout per page: another layout replaces it.  Rows go
  * with their page: storing a new page drops them, a 304 keeps them.
  *
- * Entries with a page and no fetch in flight form an LRU list; when blocks
- * run out, the least recently used entries are evicted until the new page
- * fits.  A page larger than what eviction could free is not cached.
+ * Entries with a page and no fetch in flight form an LRU list, kept in
+ * order lazily: a hit only counts a use of its entry (an atomic counter, as
+ * hits take the lock shared), and an entry is moved to the head of the list
+ * when its use is noticed, that is when it reaches the tail while room is
+ * made.  When blocks run out, entries at the tail that were not used since
+ * they were put at the head are evicted until the new page fits; the others
+ * get a second chance at the head.  A page larger than what eviction could
+ * free is not cached.
  *
  * Single flight: cache_get on a missing or expired key "claims" it for the
  * calling backend (CACHE_MISS / CACHE_STALE); the caller fetches and then
@@ -36,18 +41,37 @@
  * fetch was abandoned) claims the key itself.  Claims are remembered in
  * backend-local memory and released at (sub)transaction abort and at
  * backend exit as well, so an error anywhere cannot leave other backends
- * waiting; a waiter also checks every second that the claiming backend is
- * still alive, and gives up after saas_fdw.timeout (a page read ahead stays
- * claimed until its scan reads it) and fetches the page itself.
+ * waiting.
+ *
+ * A claim nobody drives is taken over.  A page read ahead stays claimed
+ * until its scan gets there, which may be never soon: a cursor whose
+ * session has gone idle, or runs another statement.  So a waiter checks,
+ * when it finds the claim and then every second, whether the claim is
+ * progressing; it is not when the claiming backend is gone, waits for its
+ * client (idle, or idle in transaction), or has not touched the cache for
+ * saas_fdw.timeout.  Then the waiter takes the claim over (the claim is
+ * now its own) and fetches the page.  The first claimer, when it comes
+ * back, finds its claim gone: it finishes its own request and stores the
+ * page like any backend without a claim (cache_put), or forgets it
+ * (cache_abandon); nothing fails.
  *
  * Locking rules (read these before changing anything below):
  *
  * - One LWLock (tranche "saas_fdw") protects everything in the arena:
- *	 buckets, entries, blocks, the LRU list, the free lists and the
- *	 statistics.  Lookups take it exclusively because even a hit moves the
- *	 entry in the LRU list and counts; read-only reports (stats) take it
- *	 shared.  The work done under it is a hash lookup, block bookkeeping and
- *	 memcpy of one page: never network I/O, JSON parsing, catalog access or
+ *	 buckets, entries, blocks, the LRU list, the free lists, claims and the
+ *	 statistics.
+ * - Lookups (cache_get) take it shared: a hit copies the page (or its rows)
+ *	 out under the shared lock, and writes nothing but two atomic counters,
+ *	 the entry's uses and its server's hits.  Every other field is changed
+ *	 only with the lock exclusive, so a shared holder sees it frozen.  A
+ *	 lookup that must change something (a miss, an expired page, a claim
+ *	 taken over) releases the shared lock, takes it exclusively and looks
+ *	 again, since anything may have changed in between.
+ * - cache_put, cache_put_rows, cache_abandon, claim release at abort or
+ *	 exit and the reset take it exclusively; read-only reports (stats)
+ *	 shared.
+ * - The work done under it is a hash lookup, block bookkeeping and memcpy
+ *	 of one page: never network I/O, JSON parsing, catalog access or
  *	 anything that sleeps.
  * - The condition variables are slept on only without the LWLock held, and
  *	 broadcast after releasing it.
@@ -62,8 +86,12 @@
  *	 (it fetches on its own instead), so waits cannot form a cycle.
  * - Another lock may be taken while holding this one only if it is a
  *	 spinlock that is not held across anything else (the condition
- *	 variables' own mutex); ProcArrayLock (liveness check) is taken without
- *	 this lock held.
+ *	 variables' own mutex); ProcArrayLock (whether a claimer is alive and
+ *	 what it waits for) is taken without this lock held.
+ * - In builds with SAAS_CACHE_CHECK, every release of the lock, shared or
+ *	 exclusive, first checks every invariant of the arena
+ *	 (cache_check_invariants); the atomic counters are the only thing that
+ *	 may change meanwhile, and no invariant reads them.
  *
  *-------------------------------------------------------------------------
  */
@@ -78,6 +106,7 @@
 #include "storage/condition_variable.h"
 #include "storage/ipc.h"
 #include "storage/lwlock.h"
+#include "storage/proc.h"
 #include "storage/procarray.h"
 #include "storage/shmem.h"
 #include "utils/builtins.h"
@@ -96,10 +125,13 @@
 /* Condition variables that waiters sleep on, chosen by key hash. */
 #define CACHE_WAIT_QUEUES		16
 
-/* How often a waiter checks that the backend it waits for is alive. */
+/* How often a waiter checks that the claim it waits for is progressing. */
 #define CACHE_LIVENESS_CHECK_MS 1000
 
-/* Claims one backend can hold at once (fetch.c holds one at a time). */
+/*
+ * Claims one backend can hold at once: a scan holds one per page on its way
+ * (saas_fdw.read_ahead); past this, pages are fetched without a claim.
+ */
 #define CACHE_MAX_LOCAL_CLAIMS	8
 
 #define CACHE_TRANCHE			"saas_fdw"
@@ -114,7 +146,7 @@ typedef struct CacheServerStats
 	bool		used;
 	int64		entries;		/* pages cached */
 	int64		blocks;			/* blocks held, pages and claimed keys */
-	int64		hits;
+	pg_atomic_uint64 hits;		/* counted under the shared lock */
 	int64		misses;
 	int64		revalidations;
 	int64		evictions;
@@ -153,9 +185,11 @@ typedef struct CacheEntry
 	int32		status;
 	int			fetcher_pid;	/* claiming backend, or 0 */
 	uint64		claim_id;		/* current claim, or 0 */
+	TimestampTz claim_seen_at;	/* when the claimer last used the cache */
 	uint64		page_gen;		/* changes whenever the page is stored */
 	TimestampTz fetched_at;
-	TimestampTz last_used;
+	pg_atomic_uint32 uses;		/* hits, counted under the shared lock */
+	uint32		lru_uses;		/* uses when it was put at the LRU head */
 } CacheEntry;
 
 /* The arena's header; the arrays follow it at the offsets recorded here. */
@@ -238,6 +272,7 @@ static void cache_xact_callback(XactEvent event, void *arg);
 static void cache_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								   SubTransactionId parentSubid, void *arg);
 static void cache_exit_callback(int code, Datum arg);
+static void local_claims_prune(bool touch);
 static void warn_not_preloaded(void);
 
 
@@ -378,6 +413,8 @@ cache_shmem_startup(void)
 		shared->lru_tail = NO_INDEX;
 		shared->next_claim_id = 1;
 		shared->next_page_gen = 1;
+		for (i = 0; i < CACHE_STATS_SLOTS; i++)
+			pg_atomic_init_u64(&shared->stats[i].hits, 0);
 		/* slot 0 collects servers beyond CACHE_STATS_SLOTS - 1 */
 		shared->stats[0].used = true;
 		shared->stats[0].serverid = InvalidOid;
@@ -560,6 +597,7 @@ lru_push_head(CacheEntry *e)
 	int32		idx = (int32) (e - cache_entries);
 
 	Assert(!e->in_lru);
+	e->lru_uses = pg_atomic_read_u32(&e->uses);
 	e->lru_prev = NO_INDEX;
 	e->lru_next = cache->lru_head;
 	if (cache->lru_head != NO_INDEX)
@@ -601,6 +639,7 @@ stats_slot_for(Oid serverid)
 		return 0;
 
 	memset(&cache->stats[free_slot], 0, sizeof(CacheServerStats));
+	pg_atomic_init_u64(&cache->stats[free_slot].hits, 0);
 	cache->stats[free_slot].used = true;
 	cache->stats[free_slot].serverid = serverid;
 	return (int16) free_slot;
@@ -660,8 +699,9 @@ entry_rows_bytes(const CacheEntry *e)
 
 #ifdef SAAS_CACHE_CHECK
 /*
- * Test builds: check every invariant of the arena before the exclusive
- * lock is released.
+ * Test builds: check every invariant of the arena before the lock is
+ * released.  Under the shared lock only the atomic counters (uses, hits)
+ * can change meanwhile, and nothing here reads them.
  */
 static void
 cache_check_invariants(void)
@@ -723,6 +763,10 @@ cache_check_invariants(void)
 				 e->in_lru, e->has_page, (unsigned long long) e->claim_id);
 		if (!e->has_page && e->claim_id == 0)
 			elog(PANIC, "cache check: entry %d neither page nor claim", i);
+		if ((e->claim_id != 0) != (e->fetcher_pid != 0) ||
+			e->claim_id >= cache->next_claim_id)
+			elog(PANIC, "cache check: entry %d claim %llu by %d", i,
+				 (unsigned long long) e->claim_id, e->fetcher_pid);
 	}
 	if (held + free_count != cache->nblocks)
 		elog(PANIC, "cache check: blocks %lld + %lld != %d",
@@ -767,13 +811,35 @@ cache_check_invariants(void)
 }
 #endif
 
+#ifdef SAAS_CACHE_CHECK
+/* Test builds: how often this backend took the lock in each mode. */
+static int64 lock_shared_count = 0;
+static int64 lock_exclusive_count = 0;
+#endif
+
+/*
+ * Take the lock, and forget this backend's claims that were taken over;
+ * exclusively, it also marks the others as driven now.
+ */
+static void
+cache_lock(LWLockMode mode)
+{
+	LWLockAcquire(cache->lock, mode);
+#ifdef SAAS_CACHE_CHECK
+	if (mode == LW_SHARED)
+		lock_shared_count++;
+	else
+		lock_exclusive_count++;
+#endif
+	local_claims_prune(mode == LW_EXCLUSIVE);
+}
+
 /* Release the lock (test builds check the arena first). */
 static void
 cache_unlock(void)
 {
 #ifdef SAAS_CACHE_CHECK
-	if (LWLockHeldByMeInMode(cache->lock, LW_EXCLUSIVE))
-		cache_check_invariants();
+	cache_check_invariants();
 #endif
 	LWLockRelease(cache->lock);
 }
@@ -833,9 +899,11 @@ entry_remove(CacheEntry *e)
 }
 
 /*
- * Make sure need blocks are free, evicting least recently used pages.
- * Evicts nothing and returns false when even emptying the LRU list would
- * not be enough.
+ * Make sure need blocks are free, evicting least recently used pages: an
+ * entry at the tail that was used since it was put at the head goes back
+ * to the head instead (the lock is exclusive, so its uses cannot change
+ * meanwhile, and it is evicted when it comes round again).  Evicts nothing
+ * and returns false when even emptying the LRU list would not be enough.
  */
 static bool
 make_room(int32 need)
@@ -848,6 +916,12 @@ make_room(int32 need)
 		CacheEntry *victim = &cache_entries[cache->lru_tail];
 
 		Assert(cache->lru_tail != NO_INDEX);
+		if (pg_atomic_read_u32(&victim->uses) != victim->lru_uses)
+		{
+			lru_remove(victim);
+			lru_push_head(victim);
+			continue;
+		}
 		cache->stats[victim->stats_slot].evictions++;
 		entry_remove(victim);
 	}
@@ -875,6 +949,7 @@ entry_create(const CacheKey *key, uint64 hashcode, int32 url_len,
 	cache->free_entry = e->hash_next;
 
 	memset(e, 0, sizeof(CacheEntry));
+	pg_atomic_init_u32(&e->uses, 0);
 	e->hashcode = hashcode;
 	e->credential = key->credential;
 	e->serverid = key->serverid;
@@ -992,7 +1067,6 @@ entry_store_page(CacheEntry *e, const HttpResponse *page, TimestampTz now)
 	e->etag_len = etag_len;
 	e->last_modified_len = lm_len;
 	e->fetched_at = now;
-	e->last_used = now;
 	e->page_gen = cache->next_page_gen++;
 	e->has_page = true;
 	cache->stats[e->stats_slot].entries++;
@@ -1171,15 +1245,16 @@ register_callbacks(void)
 	callbacks_registered = true;
 }
 
-/* Claim e for this backend (lock held; a local slot must be free). */
+/* Claim e for this backend (lock exclusive; a local slot must be free). */
 static void
-claim_take(CacheEntry *e, const HttpResponse *stale_copy)
+claim_take(CacheEntry *e, const HttpResponse *stale_copy, TimestampTz now)
 {
 	LocalClaim *lc = &local_claims[n_local_claims++];
 
 	Assert(e->claim_id == 0);
 	e->claim_id = cache->next_claim_id++;
 	e->fetcher_pid = MyProcPid;
+	e->claim_seen_at = now;
 	cache->nclaims++;
 	if (e->in_lru)
 		lru_remove(e);
@@ -1191,15 +1266,67 @@ claim_take(CacheEntry *e, const HttpResponse *stale_copy)
 	lc->page_gen = e->page_gen;
 }
 
-/* Release a claim on e (lock held); the caller wakes the waiters. */
+/* Drop the claim on e, leaving it where it is (lock exclusive). */
 static void
-claim_release(CacheEntry *e)
+claim_drop(CacheEntry *e)
 {
 	Assert(e->claim_id != 0);
 	e->claim_id = 0;
 	e->fetcher_pid = 0;
+	e->claim_seen_at = 0;
 	cache->nclaims--;
+}
+
+/* Release a claim on e (lock exclusive); the caller wakes the waiters. */
+static void
+claim_release(CacheEntry *e)
+{
+	claim_drop(e);
 	entry_settle(e);
+}
+
+/*
+ * Forget this backend's claims that another backend took over (lock held,
+ * in either mode: it reads the arena only).  With touch (lock exclusive),
+ * mark the claims still held as driven now: this backend is at work.
+ */
+static void
+local_claims_prune(bool touch)
+{
+	int			i;
+	TimestampTz now = touch ? GetCurrentTimestamp() : 0;
+
+	for (i = n_local_claims - 1; i >= 0; i--)
+	{
+		CacheEntry *e = &cache_entries[local_claims[i].entry];
+
+		if (e->claim_id != local_claims[i].claim_id)
+			local_claims[i] = local_claims[--n_local_claims];
+		else if (touch)
+			e->claim_seen_at = now;
+	}
+}
+
+/*
+ * Is the claim a waiter found (by backend pid, last driven at seen_at) not
+ * progressing?  It is not when its backend is gone, waits for its client
+ * (the statement that made the claim is over, as for an idle cursor), or
+ * has not used the cache for saas_fdw.timeout.  Called without the lock.
+ */
+static bool
+claim_stalled(int pid, TimestampTz seen_at, TimestampTz now)
+{
+	PGPROC	   *proc;
+	volatile uint32 *wait_event;
+
+	if (TimestampDifferenceExceeds(seen_at, now, saas_timeout_ms))
+		return true;
+	proc = BackendPidGetProc(pid);
+	if (proc == NULL)
+		return true;
+	/* read once, without a lock, as pg_stat_activity does */
+	wait_event = &proc->wait_event_info;
+	return *wait_event == WAIT_EVENT_CLIENT_READ;
 }
 
 /* This backend's claim on entry idx, or NULL. */
@@ -1245,7 +1372,7 @@ release_local_claims(bool all, SubTransactionId subid)
 	if (cache == NULL || n_local_claims == 0)
 		return;
 
-	LWLockAcquire(cache->lock, LW_EXCLUSIVE);
+	cache_lock(LW_EXCLUSIVE);
 	for (i = n_local_claims - 1; i >= 0; i--)
 	{
 		LocalClaim *lc = &local_claims[i];
@@ -1308,40 +1435,70 @@ cache_exit_callback(int code, Datum arg)
 	if (LWLockHeldByMe(cache->lock))
 		LWLockRelease(cache->lock);
 	release_local_claims(true, InvalidSubTransactionId);
+#ifdef SAAS_CACHE_CHECK
+	/* for test/suites/cache.sh: which lookups took the lock shared */
+	elog(LOG, "saas_fdw cache lock use: backend %d took it %lld times shared, %lld times exclusively",
+		 MyProcPid, (long long) lock_shared_count,
+		 (long long) lock_exclusive_count);
+#endif
 }
-
-/*
- * The backend claiming a key we wait for has been silent for a while: if it
- * is gone without releasing its claim, release it for it.
- */
-static void
-release_dead_claim(const CacheKey *key, uint64 hashcode, int32 url_len,
-				   uint64 claim_id, int pid)
-{
-	int32		idx;
-	bool		released = false;
-
-	if (pid == 0 || BackendPidGetProc(pid) != NULL)
-		return;
-
-	LWLockAcquire(cache->lock, LW_EXCLUSIVE);
-	idx = entry_lookup(key, hashcode, url_len);
-	if (idx != NO_INDEX && cache_entries[idx].claim_id == claim_id)
-	{
-		claim_release(&cache_entries[idx]);
-		released = true;
-	}
-	cache_unlock();
-
-	if (released)
-		ConditionVariableBroadcast(wait_queue(hashcode));
-}
-
 
 /* ---------------------------------------------------------------------
  * The interface used by fetch.c
  * ---------------------------------------------------------------------
  */
+
+/* Is e's page fresh for a scan whose TTL is ttl_s? */
+static inline bool
+entry_fresh(const CacheEntry *e, TimestampTz now, int ttl_s)
+{
+	return e->has_page &&
+		now >= e->fetched_at &&
+		now - e->fetched_at < (int64) ttl_s * USECS_PER_SEC;
+}
+
+/*
+ * cache_get's answer when the page is not fresh, or is being fetched by a
+ * backend it does not wait for (lock exclusive).  idx is the key's entry
+ * or NO_INDEX; stalled_claim a claim on it found not progressing, which is
+ * taken over.  Claims the key if it can, and hands out the expired page
+ * (for a conditional request) if there is one.
+ */
+static CacheResult
+lookup_miss(const CacheKey *key, uint64 hashcode, int32 url_len,
+			int32 layout_len, int32 idx, uint64 stalled_claim,
+			TimestampTz now, CachedPage *page)
+{
+	CacheEntry *e;
+	bool		may_claim = n_local_claims < CACHE_MAX_LOCAL_CLAIMS;
+
+	if (idx == NO_INDEX)
+	{
+		int16		slot = stats_slot_for(key->serverid);
+
+		cache->stats[slot].misses++;
+		if (may_claim)
+		{
+			idx = entry_create(key, hashcode, url_len, slot);
+			if (idx != NO_INDEX)
+				claim_take(&cache_entries[idx], NULL, now);
+		}
+		return CACHE_MISS;
+	}
+
+	e = &cache_entries[idx];
+	/* an expired page, for a conditional request: on a 304 its rows (or
+	 * else its body) serve again */
+	if (e->has_page)
+		entry_hand_out(e, key, layout_len, page);
+	/* its claimer finds out in cache_put or cache_abandon */
+	if (e->claim_id != 0 && e->claim_id == stalled_claim && may_claim)
+		claim_drop(e);
+	if (e->claim_id == 0 && may_claim)
+		claim_take(e, page->response, now);
+	cache->stats[e->stats_slot].misses++;
+	return page->response ? CACHE_STALE : CACHE_MISS;
+}
 
 CacheResult
 cache_get(const CacheKey *key, int ttl_s, CachedPage *page)
@@ -1349,9 +1506,9 @@ cache_get(const CacheKey *key, int ttl_s, CachedPage *page)
 	int32		url_len;
 	int32		layout_len;
 	uint64		hashcode;
-	TimestampTz last_check = 0;
-	TimestampTz wait_start = 0;
 	ConditionVariable *cv;
+	LWLockMode	mode = LW_SHARED;
+	uint64		stalled_claim = 0;
 
 	memset(page, 0, sizeof(CachedPage));
 	if (cache == NULL && ttl_s > 0 && !cache_preloaded)
@@ -1370,95 +1527,66 @@ cache_get(const CacheKey *key, int ttl_s, CachedPage *page)
 		int32		idx;
 		CacheEntry *e;
 		TimestampTz now;
+		CacheResult result;
 		uint64		waited_claim;
 		int			waited_pid;
+		TimestampTz waited_seen_at;
 
-		LWLockAcquire(cache->lock, LW_EXCLUSIVE);
+		cache_lock(mode);
 		now = GetCurrentTimestamp();
 		idx = entry_lookup(key, hashcode, url_len);
+		e = (idx == NO_INDEX) ? NULL : &cache_entries[idx];
 
-		if (idx == NO_INDEX)
+		if (e != NULL && entry_fresh(e, now, ttl_s))
 		{
-			int16		slot = stats_slot_for(key->serverid);
-
-			cache->stats[slot].misses++;
-			if (n_local_claims < CACHE_MAX_LOCAL_CLAIMS)
-			{
-				idx = entry_create(key, hashcode, url_len, slot);
-				if (idx != NO_INDEX)
-					claim_take(&cache_entries[idx], NULL);
-			}
-			cache_unlock();
-			ConditionVariableCancelSleep();
-			return CACHE_MISS;
-		}
-
-		e = &cache_entries[idx];
-		if (e->has_page &&
-			now >= e->fetched_at &&
-			now - e->fetched_at < (int64) ttl_s * USECS_PER_SEC)
-		{
+			/* a hit, in either mode: nothing but atomics is written */
 			entry_hand_out(e, key, layout_len, page);
-			e->last_used = now;
-			if (e->in_lru)
-			{
-				lru_remove(e);
-				lru_push_head(e);
-			}
-			cache->stats[e->stats_slot].hits++;
+			pg_atomic_fetch_add_u32(&e->uses, 1);
+			pg_atomic_fetch_add_u64(&cache->stats[e->stats_slot].hits, 1);
 			cache_unlock();
 			ConditionVariableCancelSleep();
 			return CACHE_HIT;
 		}
 
 		/*
-		 * Expired or not there yet.  Fetch it ourselves when nobody else
-		 * is, or when we hold a claim already (never wait while holding
-		 * one).
+		 * Another backend is fetching this page: wait for it, unless we
+		 * hold a claim ourselves (never wait while holding one) or found
+		 * its claim stalled.
 		 */
-		if (e->claim_id == 0 || n_local_claims > 0)
+		if (e != NULL && e->claim_id != 0 && n_local_claims == 0 &&
+			e->claim_id != stalled_claim)
 		{
-			/* an expired page, for a conditional request: on a 304 its
-			 * rows (or else its body) serve again */
-			if (e->has_page)
-				entry_hand_out(e, key, layout_len, page);
-			if (e->claim_id == 0 && n_local_claims < CACHE_MAX_LOCAL_CLAIMS)
-				claim_take(e, page->response);
-			cache->stats[e->stats_slot].misses++;
+			waited_claim = e->claim_id;
+			waited_pid = e->fetcher_pid;
+			waited_seen_at = e->claim_seen_at;
 			cache_unlock();
-			ConditionVariableCancelSleep();
-			return page->response ? CACHE_STALE : CACHE_MISS;
+
+			if (claim_stalled(waited_pid, waited_seen_at, now))
+			{
+				stalled_claim = waited_claim;
+				mode = LW_EXCLUSIVE;
+				continue;
+			}
+			(void) ConditionVariableTimedSleep(cv, CACHE_LIVENESS_CHECK_MS,
+											   PG_WAIT_EXTENSION);
+			mode = LW_SHARED;
+			continue;
 		}
 
-		/*
-		 * Another backend is fetching this page: wait for it, but not longer
-		 * than a request may take.  A page it reads ahead stays claimed
-		 * until its scan gets there, which may be never soon (a cursor left
-		 * open): then fetch it ourselves, without a claim.
-		 */
-		if (wait_start == 0)
-			wait_start = now;
-		else if (TimestampDifferenceExceeds(wait_start, now, saas_timeout_ms))
+		/* a miss, an expired page or a claim to take over: look again
+		 * with the lock exclusive */
+		if (mode == LW_SHARED)
 		{
-			cache->stats[e->stats_slot].misses++;
 			cache_unlock();
-			ConditionVariableCancelSleep();
-			return CACHE_MISS;
+			mode = LW_EXCLUSIVE;
+			continue;
 		}
-		waited_claim = e->claim_id;
-		waited_pid = e->fetcher_pid;
+
+		result = lookup_miss(key, hashcode, url_len, layout_len, idx,
+							 stalled_claim, now, page);
 		cache_unlock();
-
-		if (last_check == 0)
-			last_check = now;
-		(void) ConditionVariableTimedSleep(cv, CACHE_LIVENESS_CHECK_MS,
-										   PG_WAIT_EXTENSION);
-		now = GetCurrentTimestamp();
-		if (TimestampDifferenceExceeds(last_check, now, CACHE_LIVENESS_CHECK_MS))
-		{
-			last_check = now;
-			release_dead_claim(key, hashcode, url_len, waited_claim, waited_pid);
-		}
+		ConditionVariableCancelSleep();
+		return result;
 	}
 }
 
@@ -1483,7 +1611,7 @@ cache_put(const CacheKey *key, const HttpResponse *page)
 	if (!key_locate(key, &url_len, &hashcode))
 		return 0;
 
-	LWLockAcquire(cache->lock, LW_EXCLUSIVE);
+	cache_lock(LW_EXCLUSIVE);
 	idx = entry_lookup(key, hashcode, url_len);
 	lc = local_claim_find(idx);
 	revalidated = (lc != NULL && lc->stale_copy != NULL && lc->stale_copy == page);
@@ -1521,7 +1649,6 @@ cache_put(const CacheKey *key, const HttpResponse *page)
 		{
 			/* a 304: the cached body (and the rows beside it) still hold */
 			e->fetched_at = now;
-			e->last_used = now;
 		}
 		else if (page->body != NULL)
 			(void) entry_store_page(e, page, now);
@@ -1563,7 +1690,7 @@ cache_put_rows(const CacheKey *key, uint64 page_gen, const PageRows *rows)
 	if (layout_len <= 0 || !key_locate(key, &url_len, &hashcode))
 		return;
 
-	LWLockAcquire(cache->lock, LW_EXCLUSIVE);
+	cache_lock(LW_EXCLUSIVE);
 	idx = entry_lookup(key, hashcode, url_len);
 	if (idx != NO_INDEX && cache_entries[idx].has_page &&
 		cache_entries[idx].page_gen == page_gen)
@@ -1594,7 +1721,7 @@ cache_abandon(const CacheKey *key)
 	if (!key_locate(key, &url_len, &hashcode))
 		return;
 
-	LWLockAcquire(cache->lock, LW_EXCLUSIVE);
+	cache_lock(LW_EXCLUSIVE);
 	idx = entry_lookup(key, hashcode, url_len);
 	lc = local_claim_find(idx);
 	if (lc != NULL)
@@ -1661,14 +1788,18 @@ saas_fdw_cache_stats(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	CacheServerStats *copy;
+	uint64	   *hits;
 	int			i;
 
 	check_cache_available();
 	InitMaterializedSRF(fcinfo, 0);
 
 	copy = palloc(sizeof(CacheServerStats) * CACHE_STATS_SLOTS);
-	LWLockAcquire(cache->lock, LW_SHARED);
+	hits = palloc(sizeof(uint64) * CACHE_STATS_SLOTS);
+	cache_lock(LW_SHARED);
 	memcpy(copy, cache->stats, sizeof(CacheServerStats) * CACHE_STATS_SLOTS);
+	for (i = 0; i < CACHE_STATS_SLOTS; i++)
+		hits[i] = pg_atomic_read_u64(&cache->stats[i].hits);
 	cache_unlock();
 
 	for (i = 0; i < CACHE_STATS_SLOTS; i++)
@@ -1679,7 +1810,7 @@ saas_fdw_cache_stats(PG_FUNCTION_ARGS)
 
 		if (!s->used)
 			continue;
-		if (i == 0 && s->blocks == 0 && s->hits == 0 && s->misses == 0 &&
+		if (i == 0 && s->blocks == 0 && hits[i] == 0 && s->misses == 0 &&
 			s->revalidations == 0 && s->evictions == 0)
 			continue;
 
@@ -1690,7 +1821,7 @@ saas_fdw_cache_stats(PG_FUNCTION_ARGS)
 			values[0] = ObjectIdGetDatum(s->serverid);
 		values[1] = Int64GetDatum(s->entries);
 		values[2] = Int64GetDatum(s->blocks * CACHE_BLOCK_SIZE);
-		values[3] = Int64GetDatum(s->hits);
+		values[3] = Int64GetDatum((int64) hits[i]);
 		values[4] = Int64GetDatum(s->misses);
 		values[5] = Int64GetDatum(s->revalidations);
 		values[6] = Int64GetDatum(s->evictions);
@@ -1719,7 +1850,7 @@ saas_fdw_cache_space(PG_FUNCTION_ARGS)
 		elog(ERROR, "return type must be a row type");
 	tupdesc = BlessTupleDesc(tupdesc);
 
-	LWLockAcquire(cache->lock, LW_SHARED);
+	cache_lock(LW_SHARED);
 	nblocks = cache->nblocks;
 	nfree = cache->nfree_blocks;
 	npages = cache->npages;
@@ -1746,7 +1877,7 @@ cache_reset(Oid serverid)
 {
 	int32		i;
 
-	LWLockAcquire(cache->lock, LW_EXCLUSIVE);
+	cache_lock(LW_EXCLUSIVE);
 	for (i = 0; i < cache->nentries; i++)
 	{
 		CacheEntry *e = &cache_entries[i];
@@ -1768,10 +1899,12 @@ cache_reset(Oid serverid)
 			continue;
 		if (OidIsValid(serverid) && s->serverid != serverid)
 			continue;
-		s->hits = s->misses = s->revalidations = s->evictions = 0;
+		pg_atomic_write_u64(&s->hits, 0);
+		s->misses = s->revalidations = s->evictions = 0;
 		if (i > 0 && s->blocks == 0)
 		{
 			memset(s, 0, sizeof(CacheServerStats));
+			pg_atomic_init_u64(&s->hits, 0);
 		}
 	}
 	cache_unlock();
