@@ -14,5 +14,15 @@ BEGIN
   RETURN QUERY SELECT line FROM fake_log ORDER BY n;
 END $$;
 
--- the fake servers are up
-SELECT count(*) >= 0 AS github_up FROM api_calls(8081);
+-- the fake servers are up: GitHub, Stripe, Slack and the fault fixtures
+-- each answer /_health
+CREATE TEMP TABLE fake_health (line text);
+COPY fake_health FROM PROGRAM 'for port in 8081 8082 8083 8084; do printf "%s " $port; curl -sf http://127.0.0.1:$port/_health || printf down; echo; done';
+SELECT line AS port_health FROM fake_health;
+DROP TABLE fake_health;
+
+-- and fresh: no request reached them before the tests (test/run.sh starts
+-- them, test/suites/valgrind.sh resets them)
+SELECT count(*) AS earlier_requests
+  FROM (SELECT api_calls(8081) UNION ALL SELECT api_calls(8082)
+        UNION ALL SELECT api_calls(8083) UNION ALL SELECT api_calls(8084)) AS earlier;

@@ -19,6 +19,10 @@ everything the services have in common:
                             as freshly started
         GET /_delay?ms=N    hold every API response N ms (0: none), so that
                             requests overlap in time
+        GET /_delay?ms=N&after=K
+                            the same, but answer the next K API requests at
+                            once first (a scan's first pages come, the pages
+                            it reads ahead are held)
         GET /_inflight      the most API requests that were being handled at
                             the same time since the last clear ("?clear=1")
   - JSON responses, per-URL "first time" tracking for fault fixtures, and
@@ -269,13 +273,23 @@ class FakeServer(ThreadingHTTPServer):
         self.log = LineLog()
         self.in_flight_lock = threading.Lock()
         self.delay_ms = 0
+        self.delay_after = 0        # requests still answered without delay
         self.in_flight = 0
         self.max_in_flight = 0
 
+    def set_delay(self, ms, after):
+        with self.in_flight_lock:
+            self.delay_ms, self.delay_after = ms, after
+
     def begin_request(self):
+        """Count the request in flight; return how long to hold it (ms)."""
         with self.in_flight_lock:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            if self.delay_after > 0:
+                self.delay_after -= 1
+                return 0
+            return self.delay_ms
 
     def end_request(self):
         with self.in_flight_lock:
@@ -309,12 +323,15 @@ class FakeHandler(BaseHTTPRequestHandler):
         if request.path == "/_reset":
             self.server.service.reset()
             self.server.log.read(True)
-            self.server.delay_ms = 0
+            self.server.set_delay(0, 0)
             self.server.read_max_in_flight(True)
             return Response(200, "reset\n")
         if request.path == "/_delay":
-            self.server.delay_ms = max(0, int(request.param("ms", "0")))
-            return Response(200, "delay %d ms\n" % self.server.delay_ms)
+            ms = max(0, int(request.param("ms", "0")))
+            after = max(0, int(request.param("after", "0")))
+            self.server.set_delay(ms, after)
+            return Response(200, "delay %d ms%s\n"
+                            % (ms, " after %d requests" % after if after else ""))
         if request.path == "/_inflight":
             clear = request.param("clear") in ("1", "true")
             return Response(200, "%d\n" % self.server.read_max_in_flight(clear))
@@ -327,15 +344,15 @@ class FakeHandler(BaseHTTPRequestHandler):
         response = self._control(request)
         if response is None:
             self.server.log.add(log_line(self.command, self.path))
-            self.server.begin_request()
+            hold_ms = self.server.begin_request()
             try:
                 response = self.server.service.handle(request)
             except Exception:  # a bug in the fake must not kill the server
                 traceback.print_exc()
                 response = Response(500, "fake server error\n")
             finally:
-                if self.server.delay_ms:
-                    time.sleep(self.server.delay_ms / 1000.0)
+                if hold_ms:
+                    time.sleep(hold_ms / 1000.0)
                 self.server.end_request()
         self._send(response)
 
