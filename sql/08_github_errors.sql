@@ -22,6 +22,13 @@ SELECT sqlstate_of($$SELECT count(*) FROM gh_wrong.issues WHERE repo = 'octo/hel
 -- no user mapping
 DROP USER MAPPING FOR CURRENT_USER SERVER gh_wrong;
 SELECT count(*) FROM gh_wrong.issues WHERE repo = 'octo/hello';
+-- a user mapping without a token: unauthenticated requests, which GitHub
+-- answers for a public repository; a private one is "not found"
+CREATE USER MAPPING FOR CURRENT_USER SERVER gh_wrong;
+SELECT count(*) FROM gh_wrong.issues WHERE repo = 'octo/world';
+SELECT count(*) FROM gh_wrong.issues WHERE repo = 'acme/private';
+SELECT * FROM api_calls();
+DROP USER MAPPING FOR CURRENT_USER SERVER gh_wrong;
 
 -- 403, 404, 422, 500
 SELECT count(*) FROM github.issues WHERE repo = 'octo/forbidden';

@@ -4,7 +4,9 @@ github.py
     Fake GitHub REST API (issues and issue comments) for saas_fdw's tests.
 
 Behaves like api.github.com as described in shared/api/README.md section 1:
-auth (Bearer or token), User-Agent required, X-GitHub-Api-Version checked,
+auth (Bearer or token; without an Authorization header a request is
+unauthenticated: public repositories only, 60 requests an hour, README 1.1
+"Budgets"), User-Agent required, X-GitHub-Api-Version checked,
 x-ratelimit-* headers on every response, ETag / If-None-Match -> 304 (not
 counted against the limit), page-based pagination with a Link header that
 only exists when there is another page (next/last) or a previous one
@@ -435,7 +437,9 @@ class GitHubService(FakeService):
             resp = error(400, "Invalid API version provided: '%s'. Supported versions are: %s."
                          % (version, ", ".join(API_VERSIONS)),
                          DOCS + "/about-the-rest-api/api-versions")
-        elif token not in TOKENS:
+        elif token is not None and token not in TOKENS:
+            # a wrong token is refused; no token at all is an anonymous
+            # request (README 1.1: 60/h unauthenticated)
             resp = error(401, "Bad credentials")
         elif not self._admit(bucket):
             resp = rate_limit_exceeded()
@@ -446,8 +450,12 @@ class GitHubService(FakeService):
 
     @staticmethod
     def _token(req):
+        """The token sent, "" for a credential of another kind, None for no
+        Authorization header (an anonymous request)."""
         scheme, value = req.credential()
-        return value if scheme in ("bearer", "token") else None
+        if scheme is None:
+            return None
+        return value if scheme in ("bearer", "token") else ""
 
     def _finish(self, req, resp, bucket):
         """Common headers, ETag/304 and rate-limit accounting."""
@@ -531,7 +539,9 @@ class GitHubService(FakeService):
             repo, rest = self.by_name.get(("%s/%s" % (parts[1], parts[2])).lower()), parts[3:]
         elif req.method == "GET" and len(parts) >= 2 and parts[0] == "repositories" and parts[1].isdigit():
             repo, rest = self.by_id.get(int(parts[1])), parts[2:]
-        if repo is None or token not in repo.readers:
+        # a private repository the caller cannot see is 404, not 403 (README
+        # 1.1 "Error bodies"); a public one is open to anyone, token or not
+        if repo is None or (repo.private and token not in repo.readers):
             return not_found()
         fault = self._fault(req, repo)
         if fault is not None:
@@ -592,6 +602,11 @@ class GitHubService(FakeService):
             return validation_failed("state", state)
         if state != "all":
             items = [i for i in items if i["state"] == state]
+        # Logins are matched without case: GitHub account names are not case
+        # sensitive (the spec says so of the owner parameter, "The name is
+        # not case sensitive", README 1.2; a login names one account however
+        # it is written).  The reference says nothing more of creator and
+        # assignee, so SQL's case-sensitive = must be rechecked locally.
         creator = req.param("creator")
         if creator:
             items = [i for i in items if i["user"]["login"].lower() == creator.lower()]

@@ -19,6 +19,8 @@ expand[N] both work: data.customer / data.charge on lists, customer / charge
 on single objects.  Errors use the {"error":{...}} envelope.
 
 Auth: Authorization: Bearer <key>, or Basic with the key as user name.
+Stripe-Version: absent, 2026-06-24.dahlia or 2023-10-16; any other value is
+400 "Invalid Stripe API version: <value>".
 Valid keys: sk_test_123 and sk_test_other (same data).  A wrong key is 401
 "Invalid API Key provided: sk_test_***" -- the key is never echoed whole.
 Fault fixtures: a request with customer=cus_ratelimited is 429 (code
@@ -37,7 +39,13 @@ from fakebase import (FakeService, epoch, json_response, mix, percent, pick,
                       serve)
 
 KEYS = ("sk_test_123", "sk_test_other")
+# Stripe-Version values this fake knows: the official SDK's pin (README 2.1,
+# "Optional headers") and the spec3 version the spec descriptions come from
+# (README 8).  Without the header the account's default applies; any other
+# value is refused as Stripe does (400 invalid_request_error "Invalid Stripe
+# API version: ...", as reported in beam-community/stripity-stripe#613).
 API_VERSION = "2026-06-24.dahlia"
+API_VERSIONS = (API_VERSION, "2023-10-16")
 START = epoch("2024-01-01T00:00:00Z")
 END = epoch("2025-12-31T23:59:59Z")
 DAY = 86400
@@ -340,6 +348,9 @@ class StripeService(FakeService):
                                 "can help at https://support.stripe.com/.")
         if key not in KEYS:
             return stripe_error(401, "Invalid API Key provided: %s" % mask_key(key))
+        version = req.header("Stripe-Version")
+        if version is not None and version not in API_VERSIONS:
+            return stripe_error(400, "Invalid Stripe API version: %s" % version)
         parts = [p for p in req.path.split("/") if p]
         endpoint = self.endpoints.get(parts[1]) if len(parts) in (2, 3) and parts[0] == "v1" else None
         if req.method != "GET" or endpoint is None:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # fake_servers.sh -- the fake API behaviours the C tests rely on: Link
-# headers only when another page exists, the per_page cap, GitHub's 401 body,
+# headers only when another page exists, the per_page cap, GitHub's 401 body
+# and unauthenticated access, Stripe's API version check,
 # Stripe's and Slack's error shapes, and the request log's exact format,
 # read from SQL the way the regression tests read it.
 set -uo pipefail
@@ -54,6 +55,13 @@ t_equal "github: 401 body for a wrong token" \
 	"$(status_body "$gh/repos/octo/hello/issues" -A t -H 'Authorization: Bearer nope')"
 t_equal "github: private repo is 404 for ghp_test" 404 \
 	"$(curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "$gh/repos/acme/private/issues")"
+# no Authorization header: unauthenticated, 60 requests an hour, public
+# repositories only (shared/api/README.md 1.1)
+t_equal "github: without a token, a public repository is read (limit 60)" "200 60" \
+	"$(curl -s -D - -o /dev/null -A t "$gh/repos/octo/world/issues" | tr -d '\r' |
+		awk '/^HTTP/ { s = $2 } tolower($1) == "x-ratelimit-limit:" { l = $2 } END { print s, l }')"
+t_equal "github: without a token, a private repository is 404" 404 \
+	"$(curl -s -o /dev/null -w '%{http_code}' -A t "$gh/repos/acme/private/issues")"
 
 # Stripe and Slack error shapes
 body=$(curl -s -H 'Authorization: Bearer sk_test_wrong_key_123456' "$FAKE_STRIPE_URL/v1/charges")
@@ -62,6 +70,12 @@ t_check "stripe: 401 names the key without echoing it" \
 t_equal "stripe: limit=101 is 400 with param limit" \
 	'400 {"error":{"message":"This value must be less than or equal to 100 (it currently is '"'101'"').","param":"limit","request_log_url":"https://dashboard.stripe.com/test/logs/req_fake","type":"invalid_request_error"}}' \
 	"$(status_body "$FAKE_STRIPE_URL/v1/charges?limit=101" -H 'Authorization: Bearer sk_test_123')"
+t_equal "stripe: an unknown Stripe-Version is 400" \
+	'400 {"error":{"message":"Invalid Stripe API version: 2099-01-01","request_log_url":"https://dashboard.stripe.com/test/logs/req_fake","type":"invalid_request_error"}}' \
+	"$(status_body "$FAKE_STRIPE_URL/v1/charges?limit=1" -H 'Authorization: Bearer sk_test_123' -H 'Stripe-Version: 2099-01-01')"
+t_equal "stripe: the SDK's pinned Stripe-Version is accepted" 200 \
+	"$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer sk_test_123' \
+		-H 'Stripe-Version: 2026-06-24.dahlia' "$FAKE_STRIPE_URL/v1/charges?limit=1")"
 t_equal "slack: invalid_auth on HTTP 200" '200 {"ok":false,"error":"invalid_auth"}' \
 	"$(status_body "$FAKE_SLACK_URL/api/users.list" -H 'Authorization: Bearer xoxb-wrong')"
 t_equal "slack: a short first page still has a cursor" "2 True" \
