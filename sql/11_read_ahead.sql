@@ -105,8 +105,8 @@ CREATE USER MAPPING FOR CURRENT_USER SERVER gh_cached OPTIONS (token 'ghp_test')
 CREATE FOREIGN TABLE ahead.cached_issues (repo text, number integer)
   SERVER gh_cached OPTIONS (resource 'issues', page_size '10');
 SELECT saas_fdw_cache_reset('gh_cached');
-SELECT fake_control('/_delay?ms=10000&after=2');
-SET statement_timeout = '2s';
+SELECT fake_control('/_delay?ms=60000&after=2');
+SET statement_timeout = '3s';
 SELECT count(*) FROM ahead.cached_issues WHERE repo = 'octo/hello';
 RESET statement_timeout;
 SELECT fetching FROM saas_fdw_cache_space();

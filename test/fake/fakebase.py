@@ -18,7 +18,8 @@ everything the services have in common:
                             the log and the settings below: the server is
                             as freshly started
         GET /_delay?ms=N    hold every API response N ms (0: none), so that
-                            requests overlap in time
+                            requests overlap in time; a new /_delay (or
+                            /_reset) lets the responses held so far go
         GET /_delay?ms=N&after=K
                             the same, but answer the next K API requests at
                             once first (a scan's first pages come, the pages
@@ -272,24 +273,41 @@ class FakeServer(ThreadingHTTPServer):
         self.service = service
         self.log = LineLog()
         self.in_flight_lock = threading.Lock()
+        self.delay_changed = threading.Condition(self.in_flight_lock)
+        self.delay_generation = 0
         self.delay_ms = 0
         self.delay_after = 0        # requests still answered without delay
         self.in_flight = 0
         self.max_in_flight = 0
 
     def set_delay(self, ms, after):
-        with self.in_flight_lock:
+        """Hold the responses to come ms each (after the next after ones);
+        the responses held so far go at once."""
+        with self.delay_changed:
             self.delay_ms, self.delay_after = ms, after
+            self.delay_generation += 1
+            self.delay_changed.notify_all()
 
     def begin_request(self):
-        """Count the request in flight; return how long to hold it (ms)."""
+        """Count the request in flight; return (how long to hold it in ms,
+        the delay setting's generation, for hold)."""
         with self.in_flight_lock:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             if self.delay_after > 0:
                 self.delay_after -= 1
-                return 0
-            return self.delay_ms
+                return 0, self.delay_generation
+            return self.delay_ms, self.delay_generation
+
+    def hold(self, ms, generation):
+        """Wait ms, or until the delay setting changes."""
+        deadline = time.monotonic() + ms / 1000.0
+        with self.delay_changed:
+            while self.delay_generation == generation:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self.delay_changed.wait(left)
 
     def end_request(self):
         with self.in_flight_lock:
@@ -344,7 +362,7 @@ class FakeHandler(BaseHTTPRequestHandler):
         response = self._control(request)
         if response is None:
             self.server.log.add(log_line(self.command, self.path))
-            hold_ms = self.server.begin_request()
+            hold_ms, generation = self.server.begin_request()
             try:
                 response = self.server.service.handle(request)
             except Exception:  # a bug in the fake must not kill the server
@@ -352,7 +370,7 @@ class FakeHandler(BaseHTTPRequestHandler):
                 response = Response(500, "fake server error\n")
             finally:
                 if hold_ms:
-                    time.sleep(hold_ms / 1000.0)
+                    self.server.hold(hold_ms, generation)
                 self.server.end_request()
         self._send(response)
 
