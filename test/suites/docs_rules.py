@@ -71,6 +71,12 @@ def quote_ident(name):
 # --------------------------------------------------------------------------
 
 COMPARISONS = ("IS NOT NULL", "IS NULL", "= true", "= false", "<=", ">=", "<", ">")
+# operators whose parameter carries a value of the rule's own (milestone=none,
+# types=im), which the page must show as name=value
+FIXED_VALUE_OPS = ("IS NULL", "IS NOT NULL", "= true", "= false")
+# parameters a rule sends beside its value, always with the same value
+# (Slack's inclusive=true for >= and <=)
+FIXED_PARAMS = ("inclusive",)
 
 
 def comment_rules(comment):
@@ -358,8 +364,8 @@ def check_rule(doc, table, rows, column, op):
                % ("approximate" if column.approximate else "exact",
                   "exact" if exact else "approximate"))
         return
-    fixed = op in ("IS NULL", "IS NOT NULL", "= true", "= false")
-    wanted = ["%s=%s" % (n, v) if fixed or n == "inclusive" else "%s=" % n for n, v in added]
+    fixed = op in FIXED_VALUE_OPS
+    wanted = ["%s=%s" % (n, v) if fixed or n in FIXED_PARAMS else "%s=" % n for n, v in added]
     if path_changed:
         wanted.append("GET /")
     problems = []
