@@ -50,6 +50,12 @@ time", "the first two times") start again after /_reset.
     lone-surrogate   a title "\\ud800" (an escape no UTF-8 text can hold)
     nul-escape       a title "a\\u0000b"
     nul-raw          a raw NUL byte inside a title
+    latin1-text      issue 1 titled "café crème", issue 2 labelled "déjà vu"
+                     with body "naïve façade": text LATIN1 can hold
+    not-latin1       issue 3 titled "costs 5 €" (no LATIN1 character is €)
+    big-number       "comments" beyond 64 bits: 12345678901234567890123
+                     (issue 2), -12345678901234567890123 (issue 4), and
+                     18446744073709551615 (issue 5, the largest uint64)
   pagination and redirects
     loop-self        Link rel="next" pointing at the same URL
     loop-back        page 1 -> page 2 -> page 1 -> ... (a cycle of two)
@@ -341,6 +347,25 @@ class FaultService(FakeService):
 
     def fault_nul_raw(self, req, host):
         return self._title_bytes(b"a\x00b")
+
+    def fault_latin1_text(self, req, host):
+        out = items()
+        out[0]["title"] = "caf\u00e9 cr\u00e8me"
+        out[1]["labels"] = [{"id": 2, "name": "d\u00e9j\u00e0 vu"}]
+        out[1]["body"] = "na\u00efve fa\u00e7ade"
+        return json_response(200, out)
+
+    def fault_not_latin1(self, req, host):
+        out = items()
+        out[2]["title"] = "costs 5 \u20ac"
+        return json_response(200, out)
+
+    def fault_big_number(self, req, host):
+        out = items()
+        out[1]["comments"] = 12345678901234567890123
+        out[3]["comments"] = -12345678901234567890123
+        out[4]["comments"] = 18446744073709551615
+        return json_response(200, out)
 
     # ---- pagination and redirects ------------------------------------------
 
