@@ -37,8 +37,10 @@
  * - Numbers keep their text: a double is written as json-c kept it from the
  *	 input (json_object_new_double_s), so 1.50 stays 1.50 and nothing is lost
  *	 to binary rounding.  json-c 0.16 clamps integers beyond the 64-bit range
- *	 (to INT64_MIN or UINT64_MAX) without telling us; APIs do not send such
- *	 numbers as JSON numbers.
+ *	 (to INT64_MIN or UINT64_MAX) without telling us, so a body that has such
+ *	 an integer is parsed again with "e0" after it (json_mark_big_integers):
+ *	 json-c reads that as a double and keeps its text, which is written
+ *	 without the "e0", digit for digit as the API sent it.
  *
  *-------------------------------------------------------------------------
  */
@@ -109,6 +111,10 @@ typedef struct JsonPathSyntax
 static void json_doc_release(void *arg);
 static SaasJsonDoc *json_doc_parse_internal(const char *body, size_t len,
 										bool raise);
+static json_object *json_parse_body(const char *body, size_t len,
+									size_t *end, const char **problem);
+static char *json_mark_big_integers(const char *body, size_t len,
+									size_t *marked_len);
 static void json_path_parse(const char *path, JsonPathSyntax *syntax);
 static int	json_follow(json_object **obj, const JsonStep *steps, int nsteps);
 static SaasJsonKind json_kind_of(json_object *obj);
@@ -162,11 +168,11 @@ static SaasJsonDoc *
 json_doc_parse_internal(const char *body, size_t len, bool raise)
 {
 	SaasJsonDoc    *doc;
-	json_tokener *tok;
 	json_object *root;
-	enum json_tokener_error jerr;
 	size_t		end;
-	const char *problem = NULL;
+	const char *problem;
+	char	   *marked;
+	size_t		marked_len;
 
 	if (body == NULL)
 		len = 0;
@@ -192,64 +198,7 @@ json_doc_parse_internal(const char *body, size_t len, bool raise)
 				 errhint("Lower saas_fdw.max_response_size or ask for smaller pages with the page_size option.")));
 	}
 
-	tok = json_tokener_new_ex(JSON_MAX_DEPTH);
-	if (tok == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory"),
-				 errdetail("Could not allocate a JSON parser.")));
-
-	/*
-	 * json-c checks UTF-8 with a function call per byte, a tenth of the
-	 * instructions of a whole scan; PostgreSQL's verifier takes ASCII eight
-	 * bytes at a time.  json-c checks only a body that PostgreSQL rejects
-	 * (its rules are at least as strict; a NUL byte stops it too), so an
-	 * error keeps json-c's message and position.
-	 */
-	if (pg_encoding_verifymbstr(PG_UTF8, body ? body : "", (int) len) == (int) len)
-		json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	else
-		json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-
-	root = json_tokener_parse_ex(tok, body ? body : "", (int) len);
-	jerr = json_tokener_get_error(tok);
-	if (jerr == json_tokener_continue)
-	{
-		/*
-		 * A top-level number or literal only ends at a delimiter, so json-c
-		 * waits for more input.  One blank ends it; anything still open
-		 * after that (an unclosed object, an empty body) is truncated.
-		 */
-		root = json_tokener_parse_ex(tok, " ", 1);
-		jerr = json_tokener_get_error(tok);
-		if (jerr == json_tokener_continue)
-			jerr = json_tokener_error_parse_eof;
-		end = len;
-	}
-	else
-		end = json_tokener_get_parse_end(tok);
-
-	if (jerr == json_tokener_success)
-	{
-		/* Only whitespace may follow the value; a NUL byte stops json-c. */
-		while (end < len && json_is_space(body[end]))
-			end++;
-		if (end < len)
-		{
-			json_object_put(root);
-			root = NULL;
-			problem = "unexpected data after the JSON value";
-		}
-	}
-	else
-	{
-		/* json-c frees a partial tree itself; root is NULL here */
-		problem = json_tokener_error_desc(jerr);
-		if (jerr == json_tokener_error_parse_eof)
-			end = len;
-	}
-	json_tokener_free(tok);
-
+	root = json_parse_body(body ? body : "", len, &end, &problem);
 	if (problem != NULL)
 	{
 		pfree(doc);
@@ -267,7 +216,207 @@ json_doc_parse_internal(const char *body, size_t len, bool raise)
 	doc->callback.func = json_doc_release;
 	doc->callback.arg = doc;
 	MemoryContextRegisterResetCallback(CurrentMemoryContext, &doc->callback);
+
+	/* the tree is the doc's now: an error from here on frees it */
+	marked = json_mark_big_integers(body ? body : "", len, &marked_len);
+	if (marked != NULL)
+	{
+		root = json_parse_body(marked, marked_len, &end, &problem);
+		pfree(marked);
+		if (problem != NULL)
+			elog(ERROR, "could not parse a response again with its large integers marked: %s",
+				 problem);
+		json_object_put(doc->root);
+		doc->root = root;
+	}
 	return doc;
+}
+
+/*
+ * Parse body (len bytes) with json-c: strict, nesting bounded, UTF-8
+ * checked.  Returns the tree (NULL for JSON null), malloc'd; on failure
+ * returns NULL, sets *problem to json-c's words and *end to where it
+ * stopped.
+ */
+static json_object *
+json_parse_body(const char *body, size_t len, size_t *end,
+				const char **problem)
+{
+	json_tokener *tok;
+	json_object *root;
+	enum json_tokener_error jerr;
+
+	*problem = NULL;
+	tok = json_tokener_new_ex(JSON_MAX_DEPTH);
+	if (tok == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("Could not allocate a JSON parser.")));
+
+	/*
+	 * json-c checks UTF-8 with a function call per byte, a tenth of the
+	 * instructions of a whole scan; PostgreSQL's verifier takes ASCII eight
+	 * bytes at a time.  json-c checks only a body that PostgreSQL rejects
+	 * (its rules are at least as strict; a NUL byte stops it too), so an
+	 * error keeps json-c's message and position.
+	 */
+	if (pg_encoding_verifymbstr(PG_UTF8, body, (int) len) == (int) len)
+		json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	else
+		json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+
+	root = json_tokener_parse_ex(tok, body, (int) len);
+	jerr = json_tokener_get_error(tok);
+	if (jerr == json_tokener_continue)
+	{
+		/*
+		 * A top-level number or literal only ends at a delimiter, so json-c
+		 * waits for more input.  One blank ends it; anything still open
+		 * after that (an unclosed object, an empty body) is truncated.
+		 */
+		root = json_tokener_parse_ex(tok, " ", 1);
+		jerr = json_tokener_get_error(tok);
+		if (jerr == json_tokener_continue)
+			jerr = json_tokener_error_parse_eof;
+		*end = len;
+	}
+	else
+		*end = json_tokener_get_parse_end(tok);
+
+	if (jerr == json_tokener_success)
+	{
+		/* Only whitespace may follow the value; a NUL byte stops json-c. */
+		while (*end < len && json_is_space(body[*end]))
+			(*end)++;
+		if (*end < len)
+		{
+			json_object_put(root);
+			root = NULL;
+			*problem = "unexpected data after the JSON value";
+		}
+	}
+	else
+	{
+		/* json-c frees a partial tree itself; root is NULL here */
+		*problem = json_tokener_error_desc(jerr);
+		if (jerr == json_tokener_error_parse_eof)
+			*end = len;
+	}
+	json_tokener_free(tok);
+
+	return root;
+}
+
+/*
+ * Are the digits (ndigits of them, no sign) of an integer beyond what json-c
+ * holds exactly: above UINT64_MAX, or below INT64_MIN if negative?  The
+ * digits have no leading zero (strict JSON).
+ */
+static bool
+json_integer_is_big(const char *digits, size_t ndigits, bool negative)
+{
+	const char *limit = negative ? "9223372036854775808" : "18446744073709551615";
+	size_t		limit_len = strlen(limit);
+
+	if (ndigits != limit_len)
+		return ndigits > limit_len;
+	return memcmp(digits, limit, ndigits) > 0;
+}
+
+/* The marker json_mark_big_integers writes after an integer. */
+#define BIG_INTEGER_MARK "e0"
+#define BIG_INTEGER_MARK_LEN 2
+
+/*
+ * A copy of body (valid JSON) in which every integer json-c would clamp has
+ * BIG_INTEGER_MARK after it, with its length in *marked_len; NULL (no copy)
+ * if there is none.  Integers that long are rare: a body without a run of
+ * 19 digits (the shortest such integer, negative) is not looked at further.
+ */
+static char *
+json_mark_big_integers(const char *body, size_t len, size_t *marked_len)
+{
+	StringInfoData out;
+	size_t		run = 0;
+	size_t		copied = 0;
+	size_t		i;
+
+	for (i = 0; i < len && run < 19; i++)
+		run = (body[i] >= '0' && body[i] <= '9') ? run + 1 : 0;
+	if (run < 19)
+		return NULL;
+
+	out.data = NULL;
+	i = 0;
+	while (i < len)
+	{
+		char		c = body[i];
+		size_t		digits;
+
+		if (c == '"')
+		{
+			/* a string (a key or a value): skip it, escapes included */
+			for (i++; i < len && body[i] != '"'; i++)
+			{
+				if (body[i] == '\\')
+					i++;
+			}
+			i++;
+			continue;
+		}
+		if (c != '-' && !(c >= '0' && c <= '9'))
+		{
+			i++;
+			continue;
+		}
+		/* a number: mark it if it is an integer json-c would clamp */
+		digits = (c == '-') ? i + 1 : i;
+		for (i = digits; i < len && body[i] >= '0' && body[i] <= '9'; i++)
+			;
+		if ((i == len || (body[i] != '.' && body[i] != 'e' && body[i] != 'E')) &&
+			json_integer_is_big(body + digits, i - digits, c == '-'))
+		{
+			if (out.data == NULL)
+				initStringInfo(&out);
+			appendBinaryStringInfo(&out, body + copied, (int) (i - copied));
+			appendStringInfoString(&out, BIG_INTEGER_MARK);
+			copied = i;
+		}
+		while (i < len && strchr("0123456789.eE+-", body[i]) != NULL && body[i] != '\0')
+			i++;
+	}
+	if (out.data == NULL)
+		return NULL;
+	appendBinaryStringInfo(&out, body + copied, (int) (len - copied));
+	*marked_len = out.len;
+	return out.data;
+}
+
+/*
+ * The length of a number's text as the API sent it: text less the marker
+ * json_mark_big_integers put after a big integer.  (A big integer the API
+ * itself wrote with "e0" loses it: the same number, in fewer characters.)
+ */
+static size_t
+json_number_text_len(const char *text)
+{
+	size_t		len = strlen(text);
+	size_t		ndigits = len - BIG_INTEGER_MARK_LEN;
+	const char *digits = text;
+
+	if (len <= BIG_INTEGER_MARK_LEN ||
+		strcmp(text + ndigits, BIG_INTEGER_MARK) != 0)
+		return len;
+	if (*digits == '-')
+	{
+		digits++;
+		ndigits--;
+	}
+	if (ndigits == 0 || strspn(digits, "0123456789") != ndigits ||
+		!json_integer_is_big(digits, ndigits, digits != text))
+		return len;
+	return len - BIG_INTEGER_MARK_LEN;
 }
 
 /* Memory context reset callback, and the body of json_doc_free. */
@@ -887,7 +1036,7 @@ json_write_number(StringInfo out, json_object *obj, bool as_json, bool quoted)
 
 		if (text != NULL && (!as_json || json_is_number_text(text)))
 		{
-			json_emit(out, text, strlen(text), quoted);
+			json_emit(out, text, json_number_text_len(text), quoted);
 			return;
 		}
 		value = json_object_get_double(obj);
