@@ -9,16 +9,21 @@
  * come from the request, not from the item.
  *
  * Every byte came from the network: strings are checked for NUL bytes and
- * for valid encoding before they become text, and a value that does not
- * fit its column raises an error naming the table, the column and the
- * value.  A timestamptz column also takes Unix seconds (Stripe's created,
- * Slack's "1700000000.000100").
+ * converted from UTF-8 (all JSON is) to the database's encoding before they
+ * become values, and every value goes through the input function of the
+ * column's type, whatever type the table's owner declared; a value that
+ * does not fit raises the input function's error, with a context naming
+ * the table, the column and the value.  The type's kind decides how the
+ * JSON is written for it (JSON text for json and jsonb, an array literal
+ * for an array), looking through domains.  A timestamptz column also takes
+ * Unix seconds (Stripe's created, Slack's "1700000000.000100").
  *
  * The rows a reader makes are cached beside their page (cache.c) and handed
  * to later scans whose reader has the same layout: a string naming every
  * input the tuples depend on.  Two readers with equal layouts must make the
  * same tuple of the same item, or a cached tuple could be read with the
- * wrong descriptor.
+ * wrong descriptor, or skip a check its input function would make now (a
+ * domain constraint added since, a setting such as xmloption).
  *
  *-------------------------------------------------------------------------
  */
@@ -27,15 +32,22 @@
 #include <ctype.h>
 #include <math.h>
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_type.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
+#include "utils/typcache.h"
 
 #include "scan.h"
 
@@ -50,8 +62,10 @@ typedef struct ColumnReader
 	SaasJsonOutput	output;
 	Oid			typid;
 	int32		typmod;
+	Oid			basetypid;		/* typid, or the base type of a domain */
 	Oid			ioparam;
 	FmgrInfo	input;
+	void	   *domain_extra;	/* domain_check's cache (domains only) */
 } ColumnReader;
 
 struct TupleReader
@@ -62,14 +76,20 @@ struct TupleReader
 	int			ncolumns;
 	ColumnReader *columns;
 	char	   *layout;			/* see tuple_reader_layout */
+	MemoryContext cxt;			/* where the reader lives */
 	Datum	   *values;
 	bool	   *nulls;
-	StringInfoData buf;
+	StringInfoData buf;			/* the value being converted */
+	bool		buf_is_server;	/* buf is in the database encoding */
 };
 
-/* Settings that input functions read: they are part of a layout. */
+/*
+ * Settings that input functions read: they are part of a layout.
+ * (search_path only where a type reads object names, see describe_type.)
+ */
 static const char *const layout_settings[] = {
-	"DateStyle", "IntervalStyle", "TimeZone", "lc_monetary"
+	"DateStyle", "IntervalStyle", "TimeZone", "timezone_abbreviations",
+	"lc_monetary", "xmloption", "array_nulls"
 };
 
 /* Where conversion is, for the error context. */
@@ -84,12 +104,23 @@ conversion_error_callback(void *arg)
 {
 	ConversionPosition *pos = arg;
 
+	StringInfo	buf = &pos->reader->buf;
+
 	if (pos->column == NULL)
 		return;
-	if (pos->reader->buf.len > 0)
-		errcontext("column \"%s\" of foreign table \"%s\", API value \"%.60s%s\"",
+
+	/*
+	 * The value is shown once it is in the database's encoding: before that
+	 * (a conversion error) the error's own message shows the bytes.
+	 */
+	if (buf->len > 0 && pos->reader->buf_is_server)
+	{
+		int			shown = pg_mbcliplen(buf->data, buf->len, 60);
+
+		errcontext("column \"%s\" of foreign table \"%s\", API value \"%.*s%s\"",
 				   pos->column->name, pos->reader->relname,
-				   pos->reader->buf.data, pos->reader->buf.len > 60 ? "..." : "");
+				   shown, buf->data, buf->len > shown ? "..." : "");
+	}
 	else
 		errcontext("column \"%s\" of foreign table \"%s\"",
 				   pos->column->name, pos->reader->relname);
@@ -108,6 +139,7 @@ init_column(ColumnReader *column, Relation rel, const ResourceSpec *resource,
 	column->name = pstrdup(NameStr(att->attname));
 	column->typid = att->atttypid;
 	column->typmod = att->atttypmod;
+	column->basetypid = getBaseType(att->atttypid);
 	column->conv = CONV_VALUE;
 	column->key_index = -1;
 
@@ -125,9 +157,9 @@ init_column(ColumnReader *column, Relation rel, const ResourceSpec *resource,
 			column->id_path = json_path_compile(psprintf("%s.id", path));
 	}
 
-	if (column->typid == JSONBOID || column->typid == JSONOID)
+	if (column->basetypid == JSONBOID || column->basetypid == JSONOID)
 		column->output = JOUT_JSON;
-	else if (type_is_array(column->typid))
+	else if (type_is_array(column->basetypid))
 		column->output = JOUT_PG_ARRAY;
 	else
 		column->output = JOUT_TEXT;
@@ -146,11 +178,117 @@ append_counted(StringInfo buf, const char *s)
 		appendStringInfo(buf, "%zu:%s;", strlen(s), s);
 }
 
+/* The OIDs of a domain's constraints, in order: a new one is a new OID. */
+static void
+describe_domain_constraints(StringInfo buf, Oid domain)
+{
+	Relation	conrel = table_open(ConstraintRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	List	   *oids = NIL;
+	ListCell   *cell;
+
+	ScanKeyInit(&key, Anum_pg_constraint_contypid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(domain));
+	scan = systable_beginscan(conrel, ConstraintTypidIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+		oids = lappend_oid(oids, ((Form_pg_constraint) GETSTRUCT(tuple))->oid);
+	systable_endscan(scan);
+	table_close(conrel, AccessShareLock);
+
+	list_sort(oids, list_oid_cmp);
+	foreach(cell, oids)
+		appendStringInfo(buf, "%u,", lfirst_oid(cell));
+	list_free(oids);
+}
+
+/* Does the input function of typid look names up in search_path? */
+static bool
+type_reads_names(Oid typid)
+{
+	switch (typid)
+	{
+		case REGCLASSOID:
+		case REGCOLLATIONOID:
+		case REGCONFIGOID:
+		case REGDICTIONARYOID:
+		case REGNAMESPACEOID:
+		case REGOPEROID:
+		case REGOPERATOROID:
+		case REGPROCOID:
+		case REGPROCEDUREOID:
+		case REGROLEOID:
+		case REGTYPEOID:
+			return true;
+	}
+	return false;
+}
+
+/*
+ * What the input function of type typid depends on beyond its OID and
+ * typmod: for a domain its NOT NULL and its constraints, then its base
+ * type; the element type of an array, the subtype of a range, the
+ * attributes of a composite type; for a type that reads object names
+ * (regclass and its kin), search_path.
+ */
+static void
+describe_type(StringInfo buf, Oid typid)
+{
+	HeapTuple	tuple;
+	Form_pg_type type;
+
+	check_stack_depth();
+	tuple = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for type %u", typid);
+	type = (Form_pg_type) GETSTRUCT(tuple);
+
+	if (type->typtype == TYPTYPE_DOMAIN)
+	{
+		appendStringInfo(buf, "domain %u %d (", typid, (int) type->typnotnull);
+		describe_domain_constraints(buf, typid);
+		appendStringInfoString(buf, ") ");
+		describe_type(buf, type->typbasetype);
+	}
+	else if (IsTrueArrayType(type))
+		describe_type(buf, type->typelem);
+	else if (type->typtype == TYPTYPE_RANGE)
+		describe_type(buf, get_range_subtype(typid));
+	else if (type->typtype == TYPTYPE_MULTIRANGE)
+		describe_type(buf, get_multirange_range(typid));
+	else if (type->typtype == TYPTYPE_COMPOSITE)
+	{
+		TupleDesc	desc = lookup_rowtype_tupdesc(typid, -1);
+		int			i;
+
+		appendStringInfo(buf, "row %u (", typid);
+		for (i = 0; i < desc->natts; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(desc, i);
+
+			appendStringInfo(buf, "%u %d %d ", att->atttypid, att->atttypmod,
+							 (int) att->attisdropped);
+			if (!att->attisdropped)
+				describe_type(buf, att->atttypid);
+		}
+		ReleaseTupleDesc(desc);
+		appendStringInfoString(buf, ") ");
+	}
+	else if (type_reads_names(typid))
+	{
+		appendStringInfoString(buf, "search_path ");
+		append_counted(buf, namespace_search_path);
+	}
+	ReleaseSysCache(tuple);
+}
+
 /*
  * Everything the tuples of a reader depend on, but the request's key
  * values: the database and relation (type OIDs and the row type are
  * per-database), every attribute's type, where each filled column comes
- * from and how it is converted, and the settings input functions read.
+ * from and how it is converted, what its type's input depends on
+ * (describe_type), and the settings input functions read.
  */
 static char *
 describe_layout(TupleReader *reader, Relation rel)
@@ -177,6 +315,7 @@ describe_layout(TupleReader *reader, Relation rel)
 						 column->attnum, (int) column->conv,
 						 (int) column->output, column->key_index);
 		append_counted(&buf, column->path ? json_path_text(column->path) : NULL);
+		describe_type(&buf, column->typid);
 	}
 	for (i = 0; i < lengthof(layout_settings); i++)
 		append_counted(&buf, GetConfigOption(layout_settings[i], false, false));
@@ -206,6 +345,7 @@ tuple_reader_create(Relation rel, const ResourceSpec *resource, List *columns)
 	ListCell   *cell;
 
 	reader->relname = pstrdup(RelationGetRelationName(rel));
+	reader->cxt = CurrentMemoryContext;
 	reader->natts = tupdesc->natts;
 	reader->columns = palloc0(sizeof(ColumnReader) * tupdesc->natts);
 	initStringInfo(&reader->buf);
@@ -295,15 +435,58 @@ iso8601_utc_to_timestamptz(const char *text, int len, Datum *result)
 	return true;
 }
 
-static Datum
-text_to_datum(ColumnReader *column, StringInfo buf)
+/*
+ * Put reader->buf in the database encoding: API text is UTF-8 (as all JSON
+ * is) and is converted; a key value came from the query, in the database
+ * encoding already, and is only checked.  A character the database
+ * encoding lacks is PostgreSQL's own error (22P05).
+ */
+static void
+buf_to_server(TupleReader *reader, bool from_api)
 {
+	StringInfo	buf = &reader->buf;
+	char	   *converted;
+
 	if (memchr(buf->data, '\0', buf->len) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
 				 errmsg("API value contains a NUL byte, which PostgreSQL text cannot hold")));
-	(void) pg_verifymbstr(buf->data, buf->len, false);
+	if (!from_api)
+		(void) pg_verifymbstr(buf->data, buf->len, false);
+	else
+	{
+		converted = pg_any_to_server(buf->data, buf->len, PG_UTF8);
+		if (converted != buf->data)
+		{
+			resetStringInfo(buf);
+			appendStringInfoString(buf, converted);
+			pfree(converted);
+		}
+	}
+	reader->buf_is_server = true;
+}
 
+/* A value made without the input function, checked as a domain's would be. */
+static Datum
+checked_value(TupleReader *reader, ColumnReader *column, Datum value,
+			  bool isnull)
+{
+	if (column->typid != column->basetypid)
+		domain_check(value, isnull, column->typid, &column->domain_extra,
+					 reader->cxt);
+	return value;
+}
+
+/*
+ * reader->buf, in the database encoding, as a value of the column's type,
+ * through its input function.
+ */
+static Datum
+buf_to_datum(TupleReader *reader, ColumnReader *column)
+{
+	StringInfo	buf = &reader->buf;
+
+	Assert(reader->buf_is_server);
 	if (column->typid == TEXTOID)
 		return PointerGetDatum(cstring_to_text_with_len(buf->data, buf->len));
 	return InputFunctionCall(&column->input, buf->data, column->ioparam,
@@ -319,34 +502,41 @@ read_column(TupleReader *reader, ColumnReader *column, SaasJsonItem *item,
 	Datum		value;
 
 	resetStringInfo(buf);
+	reader->buf_is_server = false;
 	kind = json_item_value(item, column->path, column->output, buf);
 	*isnull = false;
 
 	if (column->conv == CONV_PRESENT)
-		return BoolGetDatum(kind != JKIND_MISSING && kind != JKIND_NULL);
-	if (kind == JKIND_MISSING || kind == JKIND_NULL)
 	{
-		*isnull = true;
-		return (Datum) 0;
+		bool		present = kind != JKIND_MISSING && kind != JKIND_NULL;
+
+		if (column->basetypid == BOOLOID)
+			return checked_value(reader, column, BoolGetDatum(present), false);
+		/* another type takes it as the text a boolean has */
+		resetStringInfo(buf);
+		appendStringInfoString(buf, present ? "true" : "false");
+		reader->buf_is_server = true;
+		return buf_to_datum(reader, column);
 	}
 	if (column->conv == CONV_EXPANDABLE_ID && kind == JKIND_OBJECT)
 	{
 		resetStringInfo(buf);
 		kind = json_item_value(item, column->id_path, column->output, buf);
-		if (kind == JKIND_MISSING || kind == JKIND_NULL)
-		{
-			*isnull = true;
-			return (Datum) 0;
-		}
 	}
-	if (column->typid == TIMESTAMPTZOID && kind == JKIND_STRING &&
+	if (kind == JKIND_MISSING || kind == JKIND_NULL)
+	{
+		*isnull = true;
+		return checked_value(reader, column, (Datum) 0, true);
+	}
+	buf_to_server(reader, true);
+	if (column->basetypid == TIMESTAMPTZOID && kind == JKIND_STRING &&
 		iso8601_utc_to_timestamptz(buf->data, buf->len, &value))
-		return value;
-	if (column->typid == TIMESTAMPTZOID &&
+		return checked_value(reader, column, value, false);
+	if (column->basetypid == TIMESTAMPTZOID &&
 		(kind == JKIND_NUMBER || kind == JKIND_STRING) &&
 		epoch_to_timestamptz(buf->data, &value))
-		return value;
-	return text_to_datum(column, buf);
+		return checked_value(reader, column, value, false);
+	return buf_to_datum(reader, column);
 }
 
 /*
@@ -381,10 +571,15 @@ tuple_reader_form(TupleReader *reader, SaasJsonItem *item, List *key_values)
 			const char *key = list_nth(key_values, column->key_index);
 
 			resetStringInfo(&reader->buf);
+			reader->buf_is_server = false;
 			if (key == NULL)
+			{
+				values[index] = checked_value(reader, column, (Datum) 0, true);
 				continue;
+			}
 			appendStringInfoString(&reader->buf, key);
-			values[index] = text_to_datum(column, &reader->buf);
+			buf_to_server(reader, false);
+			values[index] = buf_to_datum(reader, column);
 			nulls[index] = false;
 		}
 		else
