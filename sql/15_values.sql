@@ -116,6 +116,13 @@ CREATE FOREIGN TABLE vals.labelled (repo text, number int, labels vals.lbls)
 SELECT number, labels, pg_typeof(labels) FROM vals.labelled
  WHERE repo = 'fault/latin1-text' AND number <= 2 ORDER BY number;
 
+-- arrays of json and jsonb: each element is JSON (a string too)
+CREATE FOREIGN TABLE vals.json_arrays (repo text, number int, labels jsonb[],
+                                       label_objects json[] OPTIONS (path 'labels'))
+  SERVER fx_values OPTIONS (resource 'issues');
+SELECT number, labels, labels[1] = '"déjà vu"'::jsonb AS is_json, label_objects
+  FROM vals.json_arrays WHERE repo = 'fault/latin1-text' AND number <= 2 ORDER BY number;
+
 --
 -- Cached rows and domain constraints added later (issue 18): the rows of a
 -- column of a domain are checked against the constraints the domain has now

@@ -126,6 +126,13 @@ conversion_error_callback(void *arg)
 				   pos->column->name, pos->reader->relname);
 }
 
+/* Is typid json or jsonb? */
+static bool
+type_is_json(Oid typid)
+{
+	return typid == JSONBOID || typid == JSONOID;
+}
+
 static void
 init_column(ColumnReader *column, Relation rel, const ResourceSpec *resource,
 			AttrNumber attnum)
@@ -157,10 +164,11 @@ init_column(ColumnReader *column, Relation rel, const ResourceSpec *resource,
 			column->id_path = json_path_compile(psprintf("%s.id", path));
 	}
 
-	if (column->basetypid == JSONBOID || column->basetypid == JSONOID)
+	if (type_is_json(column->basetypid))
 		column->output = JOUT_JSON;
 	else if (type_is_array(column->basetypid))
-		column->output = JOUT_PG_ARRAY;
+		column->output = type_is_json(getBaseType(get_element_type(column->basetypid))) ?
+			JOUT_PG_JSON_ARRAY : JOUT_PG_ARRAY;
 	else
 		column->output = JOUT_TEXT;
 

@@ -128,7 +128,8 @@ static void json_write_text(StringInfo out, json_object *obj);
 static void json_write_mapped(StringInfo out, json_object *array,
 							  const JsonStep *steps, int nsteps, bool quoted);
 static void json_write_pg_array(StringInfo out, json_object *array,
-								const JsonStep *steps, int nsteps);
+								const JsonStep *steps, int nsteps,
+								bool as_json);
 
 
 /* ----------------------------------------------------------------
@@ -1184,11 +1185,12 @@ json_write_mapped(StringInfo out, json_object *array, const JsonStep *steps,
  * Append a PostgreSQL array literal of the values that steps reach from each
  * element of array (steps may be empty: the elements themselves).  Every
  * element is double-quoted, so no word or character needs special care but
- * '"' and '\'; JSON null is NULL; objects and arrays are their JSON text.
+ * '"' and '\'; JSON null is NULL; objects and arrays are their JSON text,
+ * and so is every element if as_json (for an array of json or jsonb).
  */
 static void
 json_write_pg_array(StringInfo out, json_object *array, const JsonStep *steps,
-					int nsteps)
+					int nsteps, bool as_json)
 {
 	size_t		n = json_object_array_length(array);
 	size_t		i;
@@ -1218,6 +1220,8 @@ json_write_pg_array(StringInfo out, json_object *array, const JsonStep *steps,
 		if (taken < nsteps)
 			json_write_mapped(out, value, steps + taken + 1,
 							  nsteps - taken - 1, true);
+		else if (as_json)
+			json_write_value(out, value, true);
 		else if (json_kind_of(value) == JKIND_STRING)
 			json_emit(out, json_object_get_string(value),
 					  (size_t) json_object_get_string_len(value), true);
@@ -1236,12 +1240,13 @@ json_write_pg_array(StringInfo out, json_object *array, const JsonStep *steps,
  *
  * out is not reset (the caller resets it).  Nothing is appended for
  * JKIND_MISSING (a step is absent or goes into the wrong kind of value) or
- * JKIND_NULL.  JOUT_PG_ARRAY appends only for an array (or a "[*]"
- * path); for any other kind it appends nothing and returns that kind, and
- * the caller reports the mismatch.  A path with "[*]" returns JKIND_ARRAY
- * and writes the mapped values (missing ones skipped) as a JSON array, or an
- * array literal for JOUT_PG_ARRAY; JKIND_NULL or JKIND_MISSING if the
- * value before the "[*]" is null, or absent or not an array.
+ * JKIND_NULL.  JOUT_PG_ARRAY and JOUT_PG_JSON_ARRAY append only for an
+ * array (or a "[*]" path); for any other kind they append nothing and
+ * return that kind, and the caller reports the mismatch.  A path with "[*]"
+ * returns JKIND_ARRAY and writes the mapped values (missing ones skipped) as
+ * a JSON array, or an array literal for those two; JKIND_NULL or
+ * JKIND_MISSING if the value before the "[*]" is null, or absent or not an
+ * array.
  *
  * out may contain NUL bytes (a string with \u0000, written as text); out->len
  * is exact.  Text is UTF-8 as the API sent it.
@@ -1267,8 +1272,9 @@ json_item_value(SaasJsonItem *item, const SaasJsonPath *path,
 			return JKIND_NULL;
 		if (!json_object_is_type(value, json_type_array))
 			return JKIND_MISSING;
-		if (output == JOUT_PG_ARRAY)
-			json_write_pg_array(out, value, rest, nrest);
+		if (output == JOUT_PG_ARRAY || output == JOUT_PG_JSON_ARRAY)
+			json_write_pg_array(out, value, rest, nrest,
+								output == JOUT_PG_JSON_ARRAY);
 		else
 			json_write_mapped(out, value, rest, nrest, false);
 		return JKIND_ARRAY;
@@ -1286,8 +1292,10 @@ json_item_value(SaasJsonItem *item, const SaasJsonPath *path,
 			json_write_value(out, value, false);
 			break;
 		case JOUT_PG_ARRAY:
+		case JOUT_PG_JSON_ARRAY:
 			if (kind == JKIND_ARRAY)
-				json_write_pg_array(out, value, NULL, 0);
+				json_write_pg_array(out, value, NULL, 0,
+									output == JOUT_PG_JSON_ARRAY);
 			break;
 	}
 	return kind;

@@ -90,8 +90,10 @@ typedef enum SaasJsonOutput
 	JOUT_TEXT,					/* strings bare, numbers and booleans as
 								 * text, objects and arrays as JSON */
 	JOUT_JSON,					/* always JSON text (jsonb columns) */
-	JOUT_PG_ARRAY				/* a PostgreSQL array literal of the
+	JOUT_PG_ARRAY,				/* a PostgreSQL array literal of the
 								 * elements (text[] columns) */
+	JOUT_PG_JSON_ARRAY			/* the same, each element as JSON text
+								 * (json[] and jsonb[] columns) */
 } SaasJsonOutput;
 
 extern SaasJsonDoc *json_doc_parse(const char *body, size_t len);

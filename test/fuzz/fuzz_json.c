@@ -156,7 +156,7 @@ static void
 read_value(SaasJsonItem *item, const SaasJsonPath *path)
 {
 	static const SaasJsonOutput outputs[] = {
-		JOUT_TEXT, JOUT_JSON, JOUT_PG_ARRAY
+		JOUT_TEXT, JOUT_JSON, JOUT_PG_ARRAY, JOUT_PG_JSON_ARRAY
 	};
 	StringInfoData out;
 	int			i;
@@ -190,6 +190,7 @@ read_value(SaasJsonItem *item, const SaasJsonPath *path)
 					fuzz_fail("JSON output does not parse", out.data);
 				break;
 			case JOUT_PG_ARRAY:
+			case JOUT_PG_JSON_ARRAY:
 				if (kind != JKIND_ARRAY)
 					fuzz_fail("array literal written for a non-array", out.data);
 				if (!pg_array_literal_ok(out.data, out.len))
