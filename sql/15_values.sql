@@ -63,6 +63,10 @@ SELECT value_error($$SELECT comments FROM vals.counts8 WHERE repo = 'fault/big-n
 CREATE ROLE values_user;
 CREATE SCHEMA mine AUTHORIZATION values_user;
 GRANT USAGE ON FOREIGN SERVER fx_values TO values_user;
+CREATE SERVER slack_values FOREIGN DATA WRAPPER saas_fdw
+  OPTIONS (service 'slack', base_url 'http://127.0.0.1:8083/api', cache_ttl '0');
+CREATE USER MAPPING FOR values_user SERVER slack_values OPTIONS (token 'xoxb-test');
+GRANT USAGE ON FOREIGN SERVER slack_values TO values_user;
 SET ROLE values_user;
 CREATE DOMAIN mine.small AS int CHECK (VALUE < 3);
 CREATE DOMAIN mine.stamp AS timestamptz CHECK (VALUE > '2024-01-01');
@@ -105,6 +109,12 @@ SELECT labels FROM mine.wrong WHERE repo = 'fault/ok' LIMIT 1;
 SELECT value_error($$SELECT labels FROM mine.wrong WHERE repo = 'fault/latin1-text'$$);
 -- a boolean column of a number that is neither 0 nor 1
 SELECT value_error($$SELECT comments FROM mine.issues WHERE repo = 'fault/ok'$$);
+-- Slack's ts, "seconds.micros": not a bigint; as timestamptz(0), whole seconds
+CREATE FOREIGN TABLE mine.messages (channel text, ts text, ts_number bigint OPTIONS (path 'ts'),
+                                    ts_time timestamptz(0))
+  SERVER slack_values OPTIONS (resource 'messages');
+SELECT ts, ts_time FROM mine.messages WHERE channel = 'C02RANDOM' LIMIT 2;
+SELECT value_error($$SELECT ts_number FROM mine.messages WHERE channel = 'C02RANDOM' LIMIT 2$$);
 RESET ROLE;
 
 --
@@ -200,6 +210,7 @@ DROP DATABASE latin1db;
 
 DROP SERVER fx_values CASCADE;
 DROP SERVER fx_cached CASCADE;
+DROP SERVER slack_values CASCADE;
 DROP SCHEMA vals CASCADE;
 DROP SCHEMA mine CASCADE;
 DROP OWNED BY values_user;

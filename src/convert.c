@@ -63,6 +63,7 @@ typedef struct ColumnReader
 	Oid			typid;
 	int32		typmod;
 	Oid			basetypid;		/* typid, or the base type of a domain */
+	int32		basetypmod;		/* typmod, or the domain's base typmod */
 	Oid			ioparam;
 	FmgrInfo	input;
 	void	   *domain_extra;	/* domain_check's cache (domains only) */
@@ -103,7 +104,6 @@ static void
 conversion_error_callback(void *arg)
 {
 	ConversionPosition *pos = arg;
-
 	StringInfo	buf = &pos->reader->buf;
 
 	if (pos->column == NULL)
@@ -146,7 +146,8 @@ init_column(ColumnReader *column, Relation rel, const ResourceSpec *resource,
 	column->name = pstrdup(NameStr(att->attname));
 	column->typid = att->atttypid;
 	column->typmod = att->atttypmod;
-	column->basetypid = getBaseType(att->atttypid);
+	column->basetypmod = att->atttypmod;
+	column->basetypid = getBaseTypeAndTypmod(att->atttypid, &column->basetypmod);
 	column->conv = CONV_VALUE;
 	column->key_index = -1;
 
@@ -474,11 +475,17 @@ buf_to_server(TupleReader *reader, bool from_api)
 	reader->buf_is_server = true;
 }
 
-/* A value made without the input function, checked as a domain's would be. */
+/*
+ * A value made without the input function, checked as a domain's would be
+ * (after the typmod of a timestamptz(p) is applied).
+ */
 static Datum
 checked_value(TupleReader *reader, ColumnReader *column, Datum value,
 			  bool isnull)
 {
+	if (!isnull && column->basetypid == TIMESTAMPTZOID && column->basetypmod >= 0)
+		value = DirectFunctionCall2(timestamptz_scale, value,
+									Int32GetDatum(column->basetypmod));
 	if (column->typid != column->basetypid)
 		domain_check(value, isnull, column->typid, &column->domain_extra,
 					 reader->cxt);
