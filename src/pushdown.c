@@ -11,6 +11,12 @@
  *	  scanned row and is not volatile: a Const, a Param, or an outer column
  *	  of a parameterized scan.
  *	  Values are evaluated by the executor, never by the planner.
+ *	- The column's type, through domains, must be of the family of the API
+ *	  field's (a role may declare its own foreign table with any types), and
+ *	  a comparison of text must use a deterministic collation; a range on
+ *	  text, the column's own or the default one (postgres_fdw's rule).
+ *	- A value the API cannot express (a time out of its range) is not sent;
+ *	  the qual is then only checked locally.
  *	- Every clause, pushed or not, is still checked by PostgreSQL: the API
  *	  only narrows what is fetched.  "Exact" only decides whether LIMIT may
  *	  shrink the page size.
@@ -21,10 +27,10 @@
  */
 #include "postgres.h"
 
-#include <ctype.h>
-
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
+#include "mb/pg_wchar.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/clauses.h"
@@ -45,7 +51,19 @@ typedef struct QualShape
 	PushOp		op;
 	Expr	   *value;
 	bool		is_array;
+	Oid			collation;		/* the operator's input collation, or
+								 * InvalidOid */
 } QualShape;
+
+/* The kinds of SQL types a pushdown rule can write. */
+typedef enum TypeFamily
+{
+	FAMILY_OTHER,				/* never pushed */
+	FAMILY_TEXT,				/* text, varchar */
+	FAMILY_INTEGER,				/* smallint, integer, bigint */
+	FAMILY_TIMESTAMPTZ,
+	FAMILY_BOOLEAN
+} TypeFamily;
 
 static PushOp
 op_from_name(const char *name, bool *ok)
@@ -63,6 +81,12 @@ op_from_name(const char *name, bool *ok)
 		return PUSH_GE;
 	*ok = false;
 	return PUSH_EQ;
+}
+
+static bool
+is_range_op(PushOp op)
+{
+	return op == PUSH_LT || op == PUSH_LE || op == PUSH_GT || op == PUSH_GE;
 }
 
 static PushOp
@@ -147,6 +171,7 @@ match_op_expr(PlannerInfo *root, OpExpr *expr, Index relid, QualShape *shape)
 	left = linitial(expr->args);
 	right = lsecond(expr->args);
 	opname = get_opname(expr->opno);
+	shape->collation = expr->inputcollid;
 
 	if (strcmp(opname, "@>") == 0)
 	{
@@ -184,6 +209,7 @@ match_array_op(PlannerInfo *root, ScalarArrayOpExpr *expr, Index relid,
 	if (!expr->useOr || !is_builtin_same_type_op(expr->opno) ||
 		strcmp(get_opname(expr->opno), "=") != 0)
 		return false;
+	shape->collation = expr->inputcollid;
 
 	if ((shape->attnum = scanned_column(scalar, relid)) > 0)
 	{
@@ -207,6 +233,7 @@ match_array_op(PlannerInfo *root, ScalarArrayOpExpr *expr, Index relid,
 static bool
 match_qual(PlannerInfo *root, Expr *clause, Index relid, QualShape *shape)
 {
+	shape->collation = InvalidOid;
 	if (IsA(clause, OpExpr))
 		return match_op_expr(root, (OpExpr *) clause, relid, shape);
 	if (IsA(clause, ScalarArrayOpExpr))
@@ -235,6 +262,93 @@ match_qual(PlannerInfo *root, Expr *clause, Index relid, QualShape *shape)
 		return shape->attnum > 0;
 	}
 	return false;
+}
+
+/* The family of a SQL type, through domains; an array's is its element's. */
+static TypeFamily
+type_family(Oid type, bool *is_array)
+{
+	Oid			base = getBaseType(type);
+	Oid			element = get_element_type(base);
+
+	*is_array = OidIsValid(element);
+	if (*is_array)
+		base = getBaseType(element);
+	switch (base)
+	{
+		case TEXTOID:
+		case VARCHAROID:
+			return FAMILY_TEXT;
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+			return FAMILY_INTEGER;
+		case TIMESTAMPTZOID:
+			return FAMILY_TIMESTAMPTZ;
+		case BOOLOID:
+			return FAMILY_BOOLEAN;
+		default:
+			return FAMILY_OTHER;
+	}
+}
+
+/* The family of a type as a service description writes it ("text[]"). */
+static TypeFamily
+described_family(const char *type, bool *is_array)
+{
+	size_t		len = strlen(type);
+	char	   *scalar;
+
+	*is_array = len > 2 && strcmp(type + len - 2, "[]") == 0;
+	scalar = pnstrdup(type, *is_array ? len - 2 : len);
+	if (strcmp(scalar, "text") == 0)
+		return FAMILY_TEXT;
+	if (strcmp(scalar, "integer") == 0 || strcmp(scalar, "bigint") == 0)
+		return FAMILY_INTEGER;
+	if (strcmp(scalar, "timestamptz") == 0)
+		return FAMILY_TIMESTAMPTZ;
+	if (strcmp(scalar, "boolean") == 0)
+		return FAMILY_BOOLEAN;
+	return FAMILY_OTHER;
+}
+
+/*
+ * Would the API apply this qual as PostgreSQL does?  Not if the column's
+ * type is not of the family of the API field's: a rule writes a value in
+ * one form (a time, an integer, a string), and a value of another type
+ * would be misread, refused by the API, or match other rows.  Not if the
+ * comparison's collation disagrees with the API's byte comparison: under a
+ * nondeterministic collation 'a' = 'A' may hold, so text is sent only
+ * under a deterministic one, where equality is equality of bytes.  Order
+ * depends on the collation too: as in postgres_fdw, a range is sent only
+ * under the column's own collation or the default one.
+ */
+static bool
+column_accepts(const ResourceSpec *resource, Oid relid, const QualShape *shape)
+{
+	Oid			type;
+	int32		typmod;
+	Oid			collation;
+	const ColumnSpec *described;
+	bool		is_array;
+	bool		described_array;
+	TypeFamily	family;
+
+	get_atttypetypmodcoll(relid, shape->attnum, &type, &typmod, &collation);
+	if (OidIsValid(shape->collation) &&
+		(!get_collation_isdeterministic(shape->collation) ||
+		 (is_range_op(shape->op) && shape->collation != collation &&
+		  shape->collation != DEFAULT_COLLATION_OID)))
+		return false;
+	if (shape->value == NULL)
+		return true;			/* IS [NOT] NULL, a boolean: no value written */
+	described = resource_column(resource, get_attname(relid, shape->attnum, false));
+	if (described == NULL)
+		return false;
+	family = type_family(type, &is_array);
+	return family != FAMILY_OTHER &&
+		family == described_family(described->type, &described_array) &&
+		is_array == described_array;
 }
 
 static int
@@ -307,7 +421,8 @@ plan_request(PlannerInfo *root, RelOptInfo *baserel,
 		char	   *column;
 		bool		exact = true;
 
-		if (!match_qual(root, rinfo->clause, baserel->relid, &shape))
+		if (!match_qual(root, rinfo->clause, baserel->relid, &shape) ||
+			!column_accepts(resource, relid, &shape))
 		{
 			plan->local_only = lappend(plan->local_only, rinfo);
 			plan->all_exact = false;
@@ -420,30 +535,48 @@ request_quals_from_list(List *packed, List *exprs)
 	return quals;
 }
 
-/* Microseconds since the Unix epoch. */
+/* What became of one SQL value written for the API. */
+typedef enum Written
+{
+	WRITTEN,					/* the string to send is in the buffer */
+	MATCHES_NOTHING,			/* no value of the API field can match */
+	NOT_EXPRESSIBLE				/* the API cannot be asked about it: the
+								 * qual is checked locally only */
+} Written;
+
+/*
+ * Can the APIs be asked about this time?  From the Unix epoch (Slack
+ * refuses a negative ts, Stripe's times are Unix seconds) to the end of
+ * year 9999 (ISO 8601's four-digit year); not infinities, not a time whose
+ * Unix microseconds would overflow.
+ */
+static bool
+is_api_time(TimestampTz ts)
+{
+	TimestampTz first = (TimestampTz) (UNIX_EPOCH_JDATE - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+	TimestampTz end = (TimestampTz) (date2j(10000, 1, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+
+	return ts >= first && ts < end;
+}
+
+/* Microseconds since the Unix epoch, of a time is_api_time accepts. */
 static int64
 unix_micros(TimestampTz ts)
 {
 	return ts + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
 }
 
-static int64
-floor_div(int64 a, int64 b)
-{
-	return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
-}
-
 /*
- * A timestamptz as whole Unix seconds such that the API's bound keeps the
- * SQL meaning for a field counted in whole seconds: x > 5.5 is x > 5,
+ * A time as whole Unix seconds such that the API's bound keeps the SQL
+ * meaning for a field counted in whole seconds: x > 5.5 is x > 5,
  * x >= 5.5 is x >= 6, x < 5.5 is x < 6, x <= 5.5 is x <= 5.  Equality with
- * a fraction matches nothing (returns false).
+ * a fraction matches nothing.
  */
-static bool
+static Written
 format_epoch(TimestampTz ts, PushOp op, StringInfo out)
 {
 	int64		micros = unix_micros(ts);
-	int64		down = floor_div(micros, USECS_PER_SEC);
+	int64		down = micros / USECS_PER_SEC;
 	int64		up = down + (micros % USECS_PER_SEC != 0);
 	int64		seconds;
 
@@ -459,12 +592,12 @@ format_epoch(TimestampTz ts, PushOp op, StringInfo out)
 			break;
 		default:
 			if (up != down)
-				return false;
+				return MATCHES_NOTHING;
 			seconds = down;
 			break;
 	}
 	appendStringInfo(out, INT64_FORMAT, seconds);
-	return true;
+	return WRITTEN;
 }
 
 static void
@@ -473,56 +606,35 @@ format_iso8601(TimestampTz ts, StringInfo out)
 	struct pg_tm tm;
 	fsec_t		fsec;
 
-	if (TIMESTAMP_NOT_FINITE(ts) || timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("timestamp out of range for an API request")));
+	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+		elog(ERROR, "timestamp out of range");
 	appendStringInfo(out, "%04d-%02d-%02dT%02d:%02d:%02dZ",
 					 tm.tm_year, tm.tm_mon, tm.tm_mday,
 					 tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-/*
- * One SQL value written for the API; false when it can match nothing.
- */
-static bool
-format_value(Datum value, Oid type, ValueFormat format, PushOp op,
-			 StringInfo out)
+/* A time in one of the APIs' forms; not sent outside is_api_time. */
+static Written
+format_time(TimestampTz ts, ValueFormat format, PushOp op, StringInfo out)
 {
-	if (type == TIMESTAMPTZOID || type == TIMESTAMPOID)
+	int64		micros;
+
+	if (!is_api_time(ts))
+		return NOT_EXPRESSIBLE;
+	switch (format)
 	{
-		TimestampTz ts = DatumGetTimestampTz(value);
-
-		if (TIMESTAMP_NOT_FINITE(ts))
-			return false;
-		switch (format)
-		{
-			case VALUE_EPOCH:
-				return format_epoch(ts, op, out);
-			case VALUE_ISO8601:
-				format_iso8601(ts, out);
-				return true;
-			case VALUE_SLACK_TS:
-				{
-					int64		micros = unix_micros(ts);
-
-					appendStringInfo(out, INT64_FORMAT ".%06d",
-									 floor_div(micros, USECS_PER_SEC),
-									 (int) (micros - floor_div(micros, USECS_PER_SEC) * USECS_PER_SEC));
-					return true;
-				}
-			default:
-				break;
-		}
+		case VALUE_EPOCH:
+			return format_epoch(ts, op, out);
+		case VALUE_ISO8601:
+			format_iso8601(ts, out);
+			return WRITTEN;
+		default:
+			/* VALUE_SLACK_TS: "seconds.micros" */
+			micros = unix_micros(ts);
+			appendStringInfo(out, INT64_FORMAT ".%06d", micros / USECS_PER_SEC,
+							 (int) (micros % USECS_PER_SEC));
+			return WRITTEN;
 	}
-	{
-		Oid			output;
-		bool		varlena;
-
-		getTypeOutputInfo(type, &output, &varlena);
-		appendStringInfoString(out, OidOutputFunctionCall(output, value));
-	}
-	return true;
 }
 
 /* "1234567890.123456": ten digits, a dot, six digits */
@@ -532,7 +644,7 @@ is_fixed_width_ts(const char *ts)
 	int			i;
 
 	for (i = 0; i < 17; i++)
-		if (i == 10 ? ts[i] != '.' : !isdigit((unsigned char) ts[i]))
+		if (i == 10 ? ts[i] != '.' : (ts[i] < '0' || ts[i] > '9'))
 			return false;
 	return ts[17] == '\0';
 }
@@ -579,6 +691,36 @@ qual_format(const ResourceSpec *resource, PushedQual *qual, PushOp *op)
 }
 
 /*
+ * One SQL value of the given type written for the API, in out.  Planning
+ * pushed the qual only for a column type of the rule's family; whatever
+ * the type, a value is never read as another type here.
+ */
+static Written
+format_value(Datum value, Oid type, ValueFormat format, PushOp op,
+			 StringInfo out)
+{
+	Oid			output;
+	bool		varlena;
+
+	switch (format)
+	{
+		case VALUE_EPOCH:
+		case VALUE_ISO8601:
+		case VALUE_SLACK_TS:
+			if (getBaseType(type) != TIMESTAMPTZOID)
+				return NOT_EXPRESSIBLE;
+			return format_time(DatumGetTimestampTz(value), format, op, out);
+		default:
+			getTypeOutputInfo(type, &output, &varlena);
+			appendStringInfoString(out, OidOutputFunctionCall(output, value));
+			/* a ts is sent only where text order is the API's order */
+			if (format == VALUE_SLACK_TS_TEXT && !is_fixed_width_ts(out->data))
+				return NOT_EXPRESSIBLE;
+			return WRITTEN;
+	}
+}
+
+/*
  * The strings one pushed qual sends, from its value at run time.
  */
 BoundValues *
@@ -621,6 +763,8 @@ bind_value(const ResourceSpec *resource, PushedQual *qual, Datum value,
 						  &elems, &nulls, &n);
 		for (i = 0; i < n; i++)
 		{
+			Written		written;
+
 			if (nulls[i])
 			{
 				/* col @> '{NULL}' is never true; NULL in IN matches nothing */
@@ -629,37 +773,70 @@ bind_value(const ResourceSpec *resource, PushedQual *qual, Datum value,
 				continue;
 			}
 			initStringInfo(&buf);
-			if (format_value(elems[i], elemtype, format, op, &buf) &&
-				value_known(spec, buf.data) &&
-				!list_has_string(bound->values, buf.data))
+			written = format_value(elems[i], elemtype, format, op, &buf);
+			/* one value the API cannot be asked about: send none */
+			if (written == NOT_EXPRESSIBLE)
+				bound->unsent = true;
+			else if (written == WRITTEN && value_known(spec, buf.data) &&
+					 !list_has_string(bound->values, buf.data))
 				bound->values = lappend(bound->values, buf.data);
 		}
-		if (bound->values == NIL && op != PUSH_CONTAINS)
+		if (bound->values == NIL && op != PUSH_CONTAINS && !bound->unsent)
 			bound->no_rows = true;
 		return bound;
 	}
 
 	initStringInfo(&buf);
-	if (format == VALUE_SLACK_TS_TEXT && !is_fixed_width_ts(TextDatumGetCString(value)))
-		bound->unsent = true;
-	else if (format_value(value, type, format, op, &buf) &&
-			 value_known(spec, buf.data))
-		bound->values = list_make1(buf.data);
-	else
-		bound->no_rows = true;
+	switch (format_value(value, type, format, op, &buf))
+	{
+		case WRITTEN:
+			if (value_known(spec, buf.data))
+				bound->values = list_make1(buf.data);
+			else
+				bound->no_rows = true;
+			break;
+		case MATCHES_NOTHING:
+			bound->no_rows = true;
+			break;
+		case NOT_EXPRESSIBLE:
+			bound->unsent = true;
+			break;
+	}
 	return bound;
 }
 
 /*
- * URL-encode a value.  A key value in a path keeps its '/' (repo is
- * "owner/name"); a "." or ".." segment is refused, so a value cannot
- * climb to another endpoint.
+ * Percent-encode value (bytes, UTF-8 for the APIs) into out, by ASCII rules
+ * whatever the database's locale: unreserved characters as they are, '/'
+ * too in a path, and ",:*@" in a query; every other byte as %XX.
+ */
+void
+append_url_encoded(StringInfo out, const char *value, bool in_path)
+{
+	const char *p;
+
+	for (p = value; *p; p++)
+	{
+		unsigned char c = (unsigned char) *p;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			(c >= '0' && c <= '9') || strchr("-._~", c) != NULL ||
+			(in_path ? c == '/' : strchr(",:*@", c) != NULL))
+			appendStringInfoChar(out, c);
+		else
+			appendStringInfo(out, "%%%02X", c);
+	}
+}
+
+/*
+ * A SQL value (a string in the database encoding) as it goes into a
+ * request: in UTF-8, as the APIs read it, and URL-encoded.  A key value in
+ * a path keeps its '/' (repo is "owner/name"); a "." or ".." segment is
+ * refused, so a value cannot climb to another endpoint.
  */
 static void
 append_encoded(StringInfo out, const char *value, bool in_path)
 {
-	const char *p;
-
 	if (in_path)
 	{
 		char	   *copy = pstrdup(value);
@@ -673,18 +850,7 @@ append_encoded(StringInfo out, const char *value, bool in_path)
 						 errmsg("invalid key value \"%s\"", value),
 						 errdetail("A key value may not contain \".\" or \"..\" path segments.")));
 	}
-
-	for (p = value; *p; p++)
-	{
-		unsigned char c = (unsigned char) *p;
-
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-			(c >= '0' && c <= '9') || strchr("-._~", c) != NULL ||
-			(in_path ? c == '/' : strchr(",:*@", c) != NULL))
-			appendStringInfoChar(out, c);
-		else
-			appendStringInfo(out, "%%%02X", c);
-	}
+	append_url_encoded(out, pg_server_to_any(value, strlen(value), PG_UTF8), in_path);
 }
 
 static void

@@ -9,6 +9,7 @@
 #ifndef SAAS_PUSHDOWN_H
 #define SAAS_PUSHDOWN_H
 
+#include "lib/stringinfo.h"
 #include "nodes/pathnodes.h"
 #include "nodes/primnodes.h"
 
@@ -81,5 +82,7 @@ extern BoundValues *bind_value(const ResourceSpec *resource,
 extern List *build_request_streams(const SaasTableOptions *options,
 								   List *quals, List *bound, int sort_index,
 								   bool sort_desc, int page_size);
+extern void append_url_encoded(StringInfo out, const char *value,
+							   bool in_path);
 
 #endif							/* SAAS_PUSHDOWN_H */

@@ -35,8 +35,6 @@
  */
 #include "postgres.h"
 
-#include <ctype.h>
-
 #include "common/hashfn.h"
 #include "executor/executor.h"
 #include "foreign/foreign.h"
@@ -295,19 +293,10 @@ static char *
 with_param(const char *url, const char *name, const char *value)
 {
 	StringInfoData buf;
-	const char *p;
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "%s%c%s=", url, strchr(url, '?') ? '&' : '?', name);
-	for (p = value; *p; p++)
-	{
-		unsigned char c = (unsigned char) *p;
-
-		if (isalnum(c) || strchr("-._~", c))
-			appendStringInfoChar(&buf, c);
-		else
-			appendStringInfo(&buf, "%%%02X", c);
-	}
+	append_url_encoded(&buf, value, false);
 	return buf.data;
 }
 
