@@ -40,16 +40,16 @@ CREATE FOREIGN TABLE ps.messages2 (channel ps.word, ts numeric, ts_time text, "u
   SERVER ps_slack OPTIONS (resource 'messages');
 -- the key column through a domain over text is sent; ts numeric is not
 EXPLAIN (VERBOSE, COSTS OFF)
-SELECT count(*) FROM ps.messages2 WHERE channel = 'C02RANDOM' AND ts > 1735000000;
-SELECT (SELECT count(*) FROM ps.messages2 WHERE channel = 'C02RANDOM' AND ts > 1735000000) AS pushed,
-       (SELECT count(*) FROM ps.messages2 WHERE channel = 'C02RANDOM' AND ts + 0 > 1735000000) AS local;
+SELECT count(*) FROM ps.messages2 WHERE channel = 'D08DIRECT' AND ts > 1735000000;
+SELECT (SELECT count(*) FROM ps.messages2 WHERE channel = 'D08DIRECT' AND ts > 1735000000) AS pushed,
+       (SELECT count(*) FROM ps.messages2 WHERE channel = 'D08DIRECT' AND ts + 0 > 1735000000) AS local;
 -- ts_time as text: a time bound only for a timestamptz column
 EXPLAIN (VERBOSE, COSTS OFF)
-SELECT count(*) FROM ps.messages2 WHERE channel = 'C02RANDOM' AND ts_time > 'x';
-SELECT (SELECT count(*) FROM ps.messages2 WHERE channel = 'C02RANDOM' AND ts_time > 'x') AS pushed,
-       (SELECT count(*) FROM ps.messages2 WHERE channel = 'C02RANDOM' AND ts_time || '' > 'x') AS local;
-SELECT (SELECT count(*) FROM ps.messages2 WHERE channel = 'C02RANDOM' AND ts_time < '1735000000') AS pushed,
-       (SELECT count(*) FROM ps.messages2 WHERE channel = 'C02RANDOM' AND ts_time || '' < '1735000000') AS local;
+SELECT count(*) FROM ps.messages2 WHERE channel = 'D08DIRECT' AND ts_time > 'x';
+SELECT (SELECT count(*) FROM ps.messages2 WHERE channel = 'D08DIRECT' AND ts_time > 'x') AS pushed,
+       (SELECT count(*) FROM ps.messages2 WHERE channel = 'D08DIRECT' AND ts_time || '' > 'x') AS local;
+SELECT (SELECT count(*) FROM ps.messages2 WHERE channel = 'D08DIRECT' AND ts_time < '1735000000') AS pushed,
+       (SELECT count(*) FROM ps.messages2 WHERE channel = 'D08DIRECT' AND ts_time || '' < '1735000000') AS local;
 
 CREATE FOREIGN TABLE ps.issues (
     repo varchar, number bigint, state ps.word, user_login name,
@@ -172,20 +172,20 @@ CREATE FOREIGN TABLE ps.sl_messages (channel text, ts text, ts_time timestamptz)
 CREATE FOREIGN TABLE ps.sl_messages_c (channel text, ts text COLLATE "C")
   SERVER ps_slack OPTIONS (resource 'messages');
 EXPLAIN (VERBOSE, COSTS OFF)
-SELECT count(*) FROM ps.sl_messages WHERE channel = 'C02RANDOM' AND ts > '1735000000.000000';
+SELECT count(*) FROM ps.sl_messages WHERE channel = 'D08DIRECT' AND ts > '1735000000.000000';
 EXPLAIN (VERBOSE, COSTS OFF)
-SELECT count(*) FROM ps.sl_messages_c WHERE channel = 'C02RANDOM' AND ts > '1735000000.000000';
+SELECT count(*) FROM ps.sl_messages_c WHERE channel = 'D08DIRECT' AND ts > '1735000000.000000';
 -- ... not another one, deterministic or not
 EXPLAIN (VERBOSE, COSTS OFF)
-SELECT count(*) FROM ps.sl_messages WHERE channel = 'C02RANDOM' AND ts > '1735000000.000000' COLLATE "C";
+SELECT count(*) FROM ps.sl_messages WHERE channel = 'D08DIRECT' AND ts > '1735000000.000000' COLLATE "C";
 EXPLAIN (VERBOSE, COSTS OFF)
-SELECT count(*) FROM ps.sl_messages WHERE channel = 'C02RANDOM' AND ts > '1735000000.000000' COLLATE ps_ci;
+SELECT count(*) FROM ps.sl_messages WHERE channel = 'D08DIRECT' AND ts > '1735000000.000000' COLLATE ps_ci;
 SELECT (SELECT count(*) FROM ps.sl_messages
-         WHERE channel = 'C02RANDOM' AND ts > '1735000000.000000' COLLATE ps_ci) AS ci,
+         WHERE channel = 'D08DIRECT' AND ts > '1735000000.000000' COLLATE ps_ci) AS ci,
        (SELECT count(*) FROM ps.sl_messages_c
-         WHERE channel = 'C02RANDOM' AND ts > '1735000000.000000') AS own,
+         WHERE channel = 'D08DIRECT' AND ts > '1735000000.000000') AS own,
        (SELECT count(*) FROM ps.sl_messages
-         WHERE channel = 'C02RANDOM' AND ts || '' > '1735000000.000000') AS local;
+         WHERE channel = 'D08DIRECT' AND ts || '' > '1735000000.000000') AS local;
 SELECT * FROM api_calls(8083);
 
 --
@@ -193,32 +193,32 @@ SELECT * FROM api_calls(8083);
 -- near the end of timestamptz's range) are not sent: no row is lost and
 -- the API is never asked for a time it refuses.
 --
-CREATE FOREIGN TABLE ps.st_charges (id text, created timestamptz)
+CREATE FOREIGN TABLE ps.st_charges (id text, created timestamptz, customer text)
   SERVER ps_stripe OPTIONS (resource 'charges');
 CREATE FOREIGN TABLE ps.gh_updates (repo text, number integer, updated_at timestamptz)
   SERVER ps_github OPTIONS (resource 'issues');
 EXPLAIN (VERBOSE, COSTS OFF)
-SELECT count(*) FROM ps.st_charges WHERE created < 'infinity';
-SELECT (SELECT count(*) FROM ps.st_charges WHERE created < 'infinity') AS pushed,
-       (SELECT count(*) FROM ps.st_charges WHERE created + '0s' < 'infinity') AS local;
+SELECT count(*) FROM ps.st_charges WHERE customer = 'cus_grace' AND created < 'infinity';
+SELECT (SELECT count(*) FROM ps.st_charges WHERE customer = 'cus_grace' AND created < 'infinity') AS pushed,
+       (SELECT count(*) FROM ps.st_charges WHERE customer = 'cus_grace' AND created + '0s' < 'infinity') AS local;
 EXPLAIN (VERBOSE, COSTS OFF)
-SELECT count(*) FROM ps.st_charges WHERE created >= '4713-01-01 BC';
+SELECT count(*) FROM ps.st_charges WHERE customer = 'cus_grace' AND created >= '4713-01-01 BC';
 -- one value of an IN list the API cannot be asked about: none is sent
 EXPLAIN (VERBOSE, COSTS OFF)
-SELECT id FROM ps.st_charges WHERE created IN ('infinity', '2024-01-01 23:56:28+00');
-SELECT id FROM ps.st_charges WHERE created IN ('infinity', '2024-01-01 23:56:28+00');
+SELECT id FROM ps.st_charges WHERE customer = 'cus_grace' AND created IN ('infinity', '2024-01-01 23:56:28+00');
+SELECT id FROM ps.st_charges WHERE customer = 'cus_grace' AND created IN ('infinity', '2024-01-01 23:56:28+00');
 -- epoch microseconds of this time overflow 64 bits
 EXPLAIN (VERBOSE, COSTS OFF)
-SELECT count(*) FROM ps.st_charges WHERE created < '294276-12-31 00:00:00+00';
-SELECT (SELECT count(*) FROM ps.st_charges WHERE created < '294276-12-31 00:00:00+00') AS pushed,
-       (SELECT count(*) FROM ps.st_charges WHERE created + '0s' < '294276-12-31 00:00:00+00') AS local;
+SELECT count(*) FROM ps.st_charges WHERE customer = 'cus_grace' AND created < '294276-12-31 00:00:00+00';
+SELECT (SELECT count(*) FROM ps.st_charges WHERE customer = 'cus_grace' AND created < '294276-12-31 00:00:00+00') AS pushed,
+       (SELECT count(*) FROM ps.st_charges WHERE customer = 'cus_grace' AND created + '0s' < '294276-12-31 00:00:00+00') AS local;
 EXPLAIN (VERBOSE, COSTS OFF)
-SELECT count(*) FROM ps.st_charges WHERE created <= '10000-01-01 00:00:00+00';
+SELECT count(*) FROM ps.st_charges WHERE customer = 'cus_grace' AND created <= '10000-01-01 00:00:00+00';
 -- the last second the API can be asked for
 EXPLAIN (VERBOSE, COSTS OFF)
-SELECT count(*) FROM ps.st_charges WHERE created <= '9999-12-31 23:59:59+00';
+SELECT count(*) FROM ps.st_charges WHERE customer = 'cus_grace' AND created <= '9999-12-31 23:59:59+00';
 EXPLAIN (VERBOSE, COSTS OFF)
-SELECT count(*) FROM ps.st_charges WHERE created >= '1970-01-01 00:00:00+00';
+SELECT count(*) FROM ps.st_charges WHERE customer = 'cus_grace' AND created >= '1970-01-01 00:00:00+00';
 SELECT * FROM api_calls(8082);
 
 EXPLAIN (VERBOSE, COSTS OFF)
@@ -234,18 +234,18 @@ SELECT (SELECT count(*) FROM ps.gh_updates WHERE repo = 'octo/world' AND updated
 SELECT * FROM api_calls(8081);
 
 EXPLAIN (VERBOSE, COSTS OFF)
-SELECT count(*) FROM ps.sl_messages WHERE channel = 'C02RANDOM' AND ts_time > '-infinity';
-SELECT (SELECT count(*) FROM ps.sl_messages WHERE channel = 'C02RANDOM' AND ts_time > '-infinity') AS pushed,
-       (SELECT count(*) FROM ps.sl_messages WHERE channel = 'C02RANDOM' AND ts_time + '0s' > '-infinity') AS local;
-SELECT (SELECT count(*) FROM ps.sl_messages WHERE channel = 'C02RANDOM' AND ts_time > '1960-01-01') AS pushed,
-       (SELECT count(*) FROM ps.sl_messages WHERE channel = 'C02RANDOM' AND ts_time + '0s' > '1960-01-01') AS local;
-SELECT (SELECT count(*) FROM ps.sl_messages WHERE channel = 'C02RANDOM' AND ts_time < '294276-12-31 00:00:00+00') AS pushed,
-       (SELECT count(*) FROM ps.sl_messages WHERE channel = 'C02RANDOM' AND ts_time + '0s' < '294276-12-31 00:00:00+00') AS local;
+SELECT count(*) FROM ps.sl_messages WHERE channel = 'D08DIRECT' AND ts_time > '-infinity';
+SELECT (SELECT count(*) FROM ps.sl_messages WHERE channel = 'D08DIRECT' AND ts_time > '-infinity') AS pushed,
+       (SELECT count(*) FROM ps.sl_messages WHERE channel = 'D08DIRECT' AND ts_time + '0s' > '-infinity') AS local;
+SELECT (SELECT count(*) FROM ps.sl_messages WHERE channel = 'D08DIRECT' AND ts_time > '1960-01-01') AS pushed,
+       (SELECT count(*) FROM ps.sl_messages WHERE channel = 'D08DIRECT' AND ts_time + '0s' > '1960-01-01') AS local;
+SELECT (SELECT count(*) FROM ps.sl_messages WHERE channel = 'D08DIRECT' AND ts_time < '294276-12-31 00:00:00+00') AS pushed,
+       (SELECT count(*) FROM ps.sl_messages WHERE channel = 'D08DIRECT' AND ts_time + '0s' < '294276-12-31 00:00:00+00') AS local;
 SELECT * FROM api_calls(8083);
 
 -- the same through a generic plan's parameter
 SET plan_cache_mode = force_generic_plan;
-PREPARE st_before(timestamptz) AS SELECT count(*) FROM ps.st_charges WHERE created < $1;
+PREPARE st_before(timestamptz) AS SELECT count(*) FROM ps.st_charges WHERE customer = 'cus_grace' AND created < $1;
 EXPLAIN (VERBOSE, COSTS OFF) EXECUTE st_before('infinity');
 EXECUTE st_before('infinity');
 EXECUTE st_before('294276-12-31 00:00:00+00');
@@ -259,7 +259,7 @@ EXECUTE gh_since('4713-01-01 BC');
 EXECUTE gh_since('2025-12-01 00:00:00+00');
 SELECT * FROM api_calls(8081);
 PREPARE sl_after(timestamptz) AS
-  SELECT count(*) FROM ps.sl_messages WHERE channel = 'C02RANDOM' AND ts_time > $1;
+  SELECT count(*) FROM ps.sl_messages WHERE channel = 'D08DIRECT' AND ts_time > $1;
 EXPLAIN (VERBOSE, COSTS OFF) EXECUTE sl_after('-infinity');
 EXECUTE sl_after('-infinity');
 EXECUTE sl_after('1960-01-01 00:00:00+00');

@@ -56,8 +56,9 @@ typedef struct BoundValues
 {
 	List	   *values;			/* char * */
 	bool		no_rows;
-	bool		unsent;			/* a value the API would read differently:
-								 * the qual stays local only */
+	bool		unsent;			/* a value the API would read differently,
+								 * or cannot be asked about (a time out of
+								 * its range): the qual stays local only */
 	bool		verbatim;		/* already written for EXPLAIN: do not
 								 * URL-encode */
 } BoundValues;
