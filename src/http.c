@@ -878,11 +878,23 @@ http_raise_transport(const HttpTransfer *t, int attempts)
 					 errdetail("%s", detail),
 					 errhint("Check the host name in the server option base_url and the database server's DNS.")));
 			break;
+		case CURLE_SSL_CACERT_BADFILE:
+			/* say why the file of the server option could not be used */
+			if (request->ca_file != NULL)
+			{
+				saas_check_readable_file(request->ca_file, "ca_file");
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+						 errmsg("could not load certificate authorities from file \"%s\" named by option \"ca_file\"",
+								request->ca_file),
+						 errdetail("%s", detail),
+						 errhint("The file must hold certificates in PEM form (-----BEGIN CERTIFICATE-----).")));
+			}
+			/* FALLTHROUGH */
 		case CURLE_PEER_FAILED_VERIFICATION:
 		case CURLE_SSL_CONNECT_ERROR:
 		case CURLE_SSL_CERTPROBLEM:
 		case CURLE_SSL_CIPHER:
-		case CURLE_SSL_CACERT_BADFILE:
 		case CURLE_SSL_ISSUER_ERROR:
 		case CURLE_SSL_CRL_BADFILE:
 		case CURLE_SSL_PINNEDPUBKEYNOTMATCH:

@@ -27,6 +27,7 @@
 #include "commands/defrem.h"
 #include "foreign/foreign.h"
 #include "miscadmin.h"
+#include "storage/fd.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
@@ -54,7 +55,6 @@ typedef enum OptionKind
 	OPT_TEXT,
 	OPT_INT,
 	OPT_RESOURCE,
-	OPT_KEY_VALUE,
 	OPT_JSON_PATH
 } OptionKind;
 
@@ -81,33 +81,19 @@ static const SaasOption valid_options[] = {
 	{"page_size", ForeignTableRelationId, OPT_INT, 1, 1000},
 	{"cache_ttl", ForeignTableRelationId, OPT_INT, 0, INT_MAX},
 	{"path", AttributeRelationId, OPT_JSON_PATH},
+	{"column_name", AttributeRelationId, OPT_TEXT},
 	{NULL}
 };
 
-/* A question asked of every resource of every service. */
-typedef bool (*ResourceTest) (const ResourceSpec *resource, const char *name);
-
+/* Is there a resource of this name in some service? */
 static bool
-resource_is_named(const ResourceSpec *resource, const char *name)
-{
-	return strcmp(resource->table, name) == 0;
-}
-
-/*
- * Does test hold for name in some resource of some service?  A table
- * option may name a resource, fix a key column ("repo 'octo/hello'") or
- * replace a parameter of a resource's default_query ("types").
- */
-static bool
-any_resource(ResourceTest test, const char *name)
+resource_exists(const char *name)
 {
 	const ServiceSpec *const *service;
-	const ResourceSpec *resource;
 
 	for (service = service_all(); *service != NULL; service++)
-		for (resource = (*service)->resources; resource->table; resource++)
-			if (test(resource, name))
-				return true;
+		if (resource_lookup(*service, name) != NULL)
+			return true;
 	return false;
 }
 
@@ -119,29 +105,83 @@ find_option(const char *keyword, Oid context)
 	for (opt = valid_options; opt->keyword; opt++)
 		if (opt->context == context && strcmp(opt->keyword, keyword) == 0)
 			return opt;
-	if (context == ForeignTableRelationId &&
-		(any_resource(resource_is_key_column, keyword) ||
-		 any_resource(resource_has_default_param, keyword)))
-	{
-		static const SaasOption key_value = {"", ForeignTableRelationId, OPT_KEY_VALUE};
+	return NULL;
+}
 
-		return &key_value;
+/* The value of the option name in a list of DefElems, or NULL. */
+static const char *
+option_value(List *options, const char *name)
+{
+	ListCell   *cell;
+
+	foreach(cell, options)
+	{
+		DefElem    *def = lfirst_node(DefElem, cell);
+
+		if (strcmp(def->defname, name) == 0)
+			return defGetString(def);
 	}
 	return NULL;
 }
 
+/*
+ * A table option beyond the generic ones names a key column of the table's
+ * resource ("repo 'octo/hello'") or a parameter of its default_query
+ * ("types").  The validator sees only the option list, not the server, so
+ * "the table's resource" is each resource of that name, in any service:
+ * the one that has this option, or NULL.
+ */
+static const ResourceSpec *
+resource_with_option(const char *resource_name, const char *option)
+{
+	const ServiceSpec *const *service;
+
+	for (service = service_all(); *service != NULL; service++)
+	{
+		const ResourceSpec *resource = resource_lookup(*service, resource_name);
+
+		if (resource != NULL &&
+			(resource_is_key_column(resource, option) ||
+			 resource_has_default_param(resource, option)))
+			return resource;
+	}
+	return NULL;
+}
+
+/* The options valid in a context, or for a table of resource_name. */
 static char *
-valid_option_names(Oid context)
+valid_option_names(Oid context, const char *resource_name)
 {
 	StringInfoData buf;
 	const SaasOption *opt;
+	const ServiceSpec *const *service;
 
 	initStringInfo(&buf);
 	for (opt = valid_options; opt->keyword; opt++)
 		if (opt->context == context)
 			appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", opt->keyword);
-	if (context == ForeignTableRelationId)
-		appendStringInfoString(&buf, ", a fixed value for a key column (such as repo), and a request parameter with a default (such as types)");
+	if (context != ForeignTableRelationId || resource_name == NULL)
+		return buf.data;
+
+	for (service = service_all(); *service != NULL; service++)
+	{
+		const ResourceSpec *resource = resource_lookup(*service, resource_name);
+		const char *p;
+		int			i;
+
+		if (resource == NULL)
+			continue;
+		for (i = 0; resource->key_columns && resource->key_columns[i]; i++)
+			appendStringInfo(&buf, ", %s", resource->key_columns[i]);
+		/* the names of default_query's "name=value&name=value" */
+		for (p = resource->default_query; p != NULL && *p != '\0';)
+		{
+			appendStringInfo(&buf, ", %.*s", (int) strcspn(p, "="), p);
+			p = strchr(p, '&');
+			if (p != NULL)
+				p++;
+		}
+	}
 	return buf.data;
 }
 
@@ -164,11 +204,149 @@ option_int_value(DefElem *def, int min, int max)
 
 	if (!parse_int(defGetString(def), &value, 0, NULL) || value < min || value > max)
 		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid value for option \"%s\": \"%s\"",
 						def->defname, defGetString(def)),
 				 errhint("Use a whole number from %d to %d.", min, max)));
 	return value;
+}
+
+static void
+invalid_url(const char *value, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid value for option \"base_url\": \"%s\"", value),
+			 errdetail("%s", why),
+			 errhint("Use an http:// or https:// URL, such as https://api.github.com.")));
+}
+
+/*
+ * Check the syntax of a base_url: http or https, a host name or address, an
+ * optional port and an optional path, all in plain ASCII; the request
+ * paths are appended to it, so it may not carry a query, a fragment or
+ * credentials.  Only ASCII rules: the locale must not matter.
+ */
+static void
+check_base_url(const char *value)
+{
+	const char *p;
+	const char *host;
+	size_t		host_len;
+
+	if (strncmp(value, "http://", 7) == 0)
+		host = value + 7;
+	else if (strncmp(value, "https://", 8) == 0)
+		host = value + 8;
+	else
+		invalid_url(value, "The URL must start with http:// or https://.");
+
+	if (*host == '[')
+		host_len = strspn(host + 1, "0123456789abcdefABCDEF:.") + 2;
+	else
+		host_len = strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._");
+	if (host_len == 0 || (*host == '[' && host[host_len - 1] != ']'))
+		invalid_url(value, "The URL has no valid host name.");
+	p = host + host_len;
+	if (*p == ':')
+	{
+		size_t		digits = strspn(p + 1, "0123456789");
+
+		if (digits == 0 || digits > 5 || atoi(p + 1) > 65535 ||
+			(p[1 + digits] != '\0' && p[1 + digits] != '/'))
+			invalid_url(value, "The port must be a number from 1 to 65535.");
+		p += 1 + digits;
+	}
+	if (*p != '\0' && *p != '/')
+		invalid_url(value, "The host name may hold only letters, digits, '-', '.' and '_', and be followed only by :port and a path.");
+	for (; *p != '\0'; p++)
+		if ((unsigned char) *p <= ' ' || (unsigned char) *p >= 0x7f ||
+			*p == '?' || *p == '#')
+			invalid_url(value, "The path may not hold spaces, control characters, non-ASCII characters, '?' or '#'.");
+}
+
+/*
+ * Raise an error saying why the server cannot read the file at path, if it
+ * cannot (ca_file: checked when set, and when a request fails on it).
+ */
+void
+saas_check_readable_file(const char *path, const char *option)
+{
+	FILE	   *file = AllocateFile(path, "r");
+
+	/* a directory opens, and fails at the first read */
+	if (file == NULL || (getc(file) == EOF && ferror(file)))
+	{
+		int			save_errno = errno;
+
+		if (file != NULL)
+			FreeFile(file);
+		errno = save_errno;
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not read file \"%s\" named by option \"%s\": %m",
+						path, option),
+				 errhint("The file must be readable by the operating-system user the database server runs as.")));
+	}
+	FreeFile(file);
+}
+
+/* A value a table option gives a key column: integers must be ones. */
+static void
+check_key_value(DefElem *def, const ResourceSpec *resource)
+{
+	const ColumnSpec *column = resource_column(resource, def->defname);
+	const char *value = defGetString(def);
+
+	if (column != NULL &&
+		(strcmp(column->type, "integer") == 0 || strcmp(column->type, "bigint") == 0))
+	{
+		char	   *end;
+
+		errno = 0;
+		(void) strtoll(value, &end, 10);
+		if (errno != 0 || end == value || *end != '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid value for option \"%s\": \"%s\"", def->defname, value),
+					 errhint("Column %s of resource \"%s\" is a whole number.",
+							 def->defname, resource->table)));
+	}
+}
+
+/* A value a table option gives a default_query parameter. */
+static void
+check_param_value(DefElem *def, const ResourceSpec *resource)
+{
+	const ParamValuesSpec *spec = resource_param_values(resource, def->defname);
+	const char *value = defGetString(def);
+	const char *p = value;
+	StringInfoData valid;
+	int			i;
+
+	if (spec == NULL)
+		return;
+	do
+	{
+		size_t		len = spec->list ? strcspn(p, ",") : strlen(p);
+
+		for (i = 0; spec->values[i]; i++)
+			if (strlen(spec->values[i]) == len && strncmp(spec->values[i], p, len) == 0)
+				break;
+		if (spec->values[i] == NULL)
+		{
+			initStringInfo(&valid);
+			for (i = 0; spec->values[i]; i++)
+				appendStringInfo(&valid, "%s%s", i > 0 ? ", " : "", spec->values[i]);
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid value for option \"%s\": \"%s\"", def->defname, value),
+					 spec->list
+					 ? errhint("Use a comma-separated list of: %s.", valid.data)
+					 : errhint("Use one of: %s.", valid.data)));
+		}
+		p += len;
+	} while (*p++ == ',');
 }
 
 static void
@@ -181,7 +359,7 @@ validate_option(DefElem *def, const SaasOption *opt)
 		case OPT_SERVICE:
 			if (service_lookup(value) == NULL)
 				ereport(ERROR,
-						(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("unknown service \"%s\"", value),
 						 errhint("Valid services are: %s.", service_names())));
 			break;
@@ -192,11 +370,7 @@ validate_option(DefElem *def, const SaasOption *opt)
 						 errmsg("permission denied to set option \"base_url\""),
 						 errdetail("Only superusers may point a server at another address."),
 						 errhint("Leave base_url out to use the service's public API.")));
-			if (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
-						 errmsg("invalid value for option \"base_url\": \"%s\"", value),
-						 errhint("Use an http:// or https:// URL, such as https://api.github.com.")));
+			check_base_url(value);
 			break;
 		case OPT_FILE:
 			if (!superuser())
@@ -208,25 +382,25 @@ validate_option(DefElem *def, const SaasOption *opt)
 								 def->defname)));
 			if (!is_absolute_path(value))
 				ereport(ERROR,
-						(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("invalid value for option \"%s\": \"%s\"", def->defname, value),
 						 errhint("Use an absolute path to a PEM file of certificate authorities, such as /etc/ssl/private-ca.pem.")));
+			saas_check_readable_file(value, def->defname);
 			break;
 		case OPT_INT:
 			(void) option_int_value(def, opt->min, opt->max);
 			break;
 		case OPT_RESOURCE:
-			if (!any_resource(resource_is_named, value))
+			if (!resource_exists(value))
 				ereport(ERROR,
-						(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("no service has a resource \"%s\"", value),
-						 errhint("Use IMPORT FOREIGN SCHEMA to create the tables of a service.")));
+						 errhint("Use IMPORT FOREIGN SCHEMA to create the tables of a service; saas_fdw_describe() lists them.")));
 			break;
-		case OPT_KEY_VALUE:
 		case OPT_TEXT:
 			if (value[0] == '\0')
 				ereport(ERROR,
-						(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("option \"%s\" must not be empty", def->defname)));
 			break;
 		case OPT_JSON_PATH:
@@ -236,8 +410,39 @@ validate_option(DefElem *def, const SaasOption *opt)
 }
 
 /*
+ * A table option that is not a generic one: valid when the table's
+ * resource has such a key column or default parameter, with a value the
+ * API accepts.
+ */
+static void
+validate_resource_option(DefElem *def, const char *resource_name)
+{
+	const ResourceSpec *resource;
+
+	resource = resource_name ? resource_with_option(resource_name, def->defname) : NULL;
+	if (resource == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+				 errmsg("invalid option \"%s\"", def->defname),
+				 resource_name
+				 ? errhint("Valid options for a table of resource \"%s\" are: %s.",
+						   resource_name,
+						   valid_option_names(ForeignTableRelationId, resource_name))
+				 : errhint("Valid options in this context are: %s.",
+						   valid_option_names(ForeignTableRelationId, NULL))));
+	if (defGetString(def)[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"%s\" must not be empty", def->defname)));
+	if (resource_is_key_column(resource, def->defname))
+		check_key_value(def, resource);
+	else
+		check_param_value(def, resource);
+}
+
+/*
  * Validate the options of a saas_fdw object: called by CREATE/ALTER with
- * the complete resulting list.
+ * the complete resulting list, and the catalog the object belongs to.
  */
 PG_FUNCTION_INFO_V1(saas_fdw_validator);
 
@@ -246,18 +451,29 @@ saas_fdw_validator(PG_FUNCTION_ARGS)
 {
 	List	   *options = untransformRelOptions(PG_GETARG_DATUM(0));
 	Oid			catalog = PG_GETARG_OID(1);
+	const char *resource_name = option_value(options, "resource");
 	ListCell   *cell;
-	bool		has_service = false;
-	bool		has_resource = false;
+
+	/* the resource first: the other table options are checked against it */
+	if (catalog == ForeignTableRelationId && resource_name != NULL &&
+		!resource_exists(resource_name))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("no service has a resource \"%s\"", resource_name),
+				 errhint("Use IMPORT FOREIGN SCHEMA to create the tables of a service; saas_fdw_describe() lists them.")));
 
 	foreach(cell, options)
 	{
 		DefElem    *def = lfirst_node(DefElem, cell);
 		const SaasOption *opt = find_option(def->defname, catalog);
 
-		if (opt == NULL)
+		if (opt != NULL)
+			validate_option(def, opt);
+		else if (catalog == ForeignTableRelationId)
+			validate_resource_option(def, resource_name);
+		else
 		{
-			char	   *valid = valid_option_names(catalog);
+			char	   *valid = valid_option_names(catalog, NULL);
 
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
@@ -266,17 +482,14 @@ saas_fdw_validator(PG_FUNCTION_ARGS)
 					 ? errhint("Valid options in this context are: %s.", valid)
 					 : errhint("There are no valid options in this context.")));
 		}
-		validate_option(def, opt);
-		has_service |= (opt->kind == OPT_SERVICE);
-		has_resource |= (opt->kind == OPT_RESOURCE);
 	}
 
-	if (catalog == ForeignServerRelationId && !has_service)
+	if (catalog == ForeignServerRelationId && option_value(options, "service") == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
 				 errmsg("a saas_fdw server needs the option \"service\""),
 				 errhint("Valid services are: %s.", service_names())));
-	if (catalog == ForeignTableRelationId && !has_resource)
+	if (catalog == ForeignTableRelationId && resource_name == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
 				 errmsg("a saas_fdw foreign table needs the option \"resource\""),
@@ -296,6 +509,7 @@ saas_get_table_options(Oid foreigntableid)
 	ForeignServer *server = GetForeignServer(table->serverid);
 	SaasTableOptions *opts = palloc0(sizeof(SaasTableOptions));
 	const char *resource_name = NULL;
+	List	   *resource_options = NIL;
 	ListCell   *cell;
 
 	opts->serverid = server->serverid;
@@ -342,12 +556,12 @@ saas_get_table_options(Oid foreigntableid)
 			opts->page_size = option_int_value(def, 1, 1000);
 		else if (strcmp(def->defname, "cache_ttl") == 0)
 			opts->cache_ttl_s = option_int_value(def, 0, INT_MAX);
-		else if (any_resource(resource_has_default_param, def->defname) &&
-				 !any_resource(resource_is_key_column, def->defname))
-			opts->fixed_query = lappend(opts->fixed_query, def);
 		else
-			opts->fixed_keys = lappend(opts->fixed_keys, def);
+			resource_options = lappend(resource_options, def);
 	}
+	/* SET saas_fdw.cache_ttl = 0 is a session's way to see fresh data */
+	if (saas_cache_ttl_s == 0)
+		opts->cache_ttl_s = 0;
 
 	opts->resource = resource_name ? resource_lookup(opts->service, resource_name) : NULL;
 	if (opts->resource == NULL)
@@ -356,30 +570,29 @@ saas_get_table_options(Oid foreigntableid)
 				 errmsg("foreign table \"%s\" names unknown %s resource \"%s\"",
 						get_rel_name(foreigntableid), opts->service->name,
 						resource_name ? resource_name : ""),
-				 errhint("Use IMPORT FOREIGN SCHEMA %s to create the tables of the service.",
-						 opts->service->name)));
+				 errhint("Use IMPORT FOREIGN SCHEMA %s to create the tables of the service; saas_fdw_describe('%s') lists them.",
+						 opts->service->name, opts->service->name)));
 
-	foreach(cell, opts->fixed_query)
+	/*
+	 * The validator checked these against every resource of this name; a
+	 * resource of the same name in another service may lack one.
+	 */
+	foreach(cell, resource_options)
 	{
 		DefElem    *def = lfirst_node(DefElem, cell);
 
-		if (!resource_has_default_param(opts->resource, def->defname))
+		if (resource_is_key_column(opts->resource, def->defname))
+			opts->fixed_keys = lappend(opts->fixed_keys, def);
+		else if (resource_has_default_param(opts->resource, def->defname))
+			opts->fixed_query = lappend(opts->fixed_query, def);
+		else
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
-					 errmsg("option \"%s\" of foreign table \"%s\" is not a parameter of resource \"%s\"",
+					 errmsg("option \"%s\" of foreign table \"%s\" is not an option of %s resource \"%s\"",
 							def->defname, get_rel_name(foreigntableid),
-							opts->resource->table)));
-	}
-	foreach(cell, opts->fixed_keys)
-	{
-		DefElem    *def = lfirst_node(DefElem, cell);
-
-		if (!resource_is_key_column(opts->resource, def->defname))
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
-					 errmsg("option \"%s\" of foreign table \"%s\" is not a key of resource \"%s\"",
-							def->defname, get_rel_name(foreigntableid),
-							opts->resource->table)));
+							opts->service->name, opts->resource->table),
+					 errhint("Drop it: ALTER FOREIGN TABLE %s OPTIONS (DROP %s).",
+							 get_rel_name(foreigntableid), def->defname)));
 	}
 
 	if (opts->base_url == NULL)
@@ -414,6 +627,27 @@ saas_get_token(Oid serverid, Oid userid)
 			return pstrdup(defGetString(def));
 	}
 	return NULL;
+}
+
+/*
+ * The name of the description column (ColumnSpec) that attribute attnum of
+ * a foreign table reads: its column_name option, which IMPORT FOREIGN
+ * SCHEMA writes so that a rename keeps the mapping, else the attribute's
+ * own name.  Palloc'd in the current memory context.
+ */
+char *
+saas_column_name(Oid foreigntableid, AttrNumber attnum)
+{
+	ListCell   *cell;
+
+	foreach(cell, GetForeignColumnOptions(foreigntableid, attnum))
+	{
+		DefElem    *def = lfirst_node(DefElem, cell);
+
+		if (strcmp(def->defname, "column_name") == 0)
+			return pstrdup(defGetString(def));
+	}
+	return get_attname(foreigntableid, attnum, false);
 }
 
 /* The "path" option of a column, or NULL. */

@@ -60,6 +60,8 @@ extern void saas_define_gucs(void);
 extern SaasTableOptions *saas_get_table_options(Oid foreigntableid);
 extern char *saas_get_token(Oid serverid, Oid userid);
 extern char *saas_column_path_option(Oid foreigntableid, AttrNumber attnum);
+extern char *saas_column_name(Oid foreigntableid, AttrNumber attnum);
+extern void saas_check_readable_file(const char *path, const char *option);
 
 /*
  * JSON documents (json-c lives only in json.c).

@@ -90,3 +90,15 @@ resource_has_default_param(const ResourceSpec *resource, const char *name)
 	}
 	return false;
 }
+
+/* The values a table option may give this default_query parameter, or NULL. */
+const ParamValuesSpec *
+resource_param_values(const ResourceSpec *resource, const char *name)
+{
+	const ParamValuesSpec *spec;
+
+	for (spec = resource->param_values; spec && spec->param; spec++)
+		if (strcmp(spec->param, name) == 0)
+			return spec;
+	return NULL;
+}

@@ -118,6 +118,18 @@ typedef struct SortSpec
 	const char *desc_params;
 } SortSpec;
 
+/*
+ * The values a table option may give a parameter of a resource's
+ * default_query (GitHub's state, Slack's types): one of values, or with
+ * list a comma-separated list of them.
+ */
+typedef struct ParamValuesSpec
+{
+	const char *param;
+	const char *const *values;	/* NULL-terminated */
+	bool		list;
+} ParamValuesSpec;
+
 typedef struct ResourceSpec
 {
 	const char *table;			/* foreign table name, and the "resource"
@@ -154,6 +166,9 @@ typedef struct ResourceSpec
 	const PushdownSpec *pushdown;	/* terminated by a NULL column */
 	const SortSpec *sorts;		/* terminated by a NULL column; may be NULL */
 	const char *doc;
+	const ParamValuesSpec *param_values;	/* terminated by a NULL param;
+											 * a default_query parameter
+											 * not named takes any value */
 } ResourceSpec;
 
 typedef struct ServiceSpec
@@ -168,6 +183,10 @@ typedef struct ServiceSpec
 								 * error sent with HTTP 200 (Slack "ok"); NULL
 								 * if the API uses HTTP status only */
 	const ResourceSpec *resources;	/* terminated by a NULL table */
+	const char *not_found_hint; /* HINT of a 404 for a path the API knows */
+	const char *unknown_path_words; /* words of an error body that say the
+									 * API does not know the path (a wrong
+									 * base_url), or NULL */
 } ServiceSpec;
 
 /* in service.c */
@@ -183,6 +202,8 @@ extern bool resource_is_key_column(const ResourceSpec *resource,
 								   const char *column);
 extern bool resource_has_default_param(const ResourceSpec *resource,
 									   const char *name);
+extern const ParamValuesSpec *resource_param_values(const ResourceSpec *resource,
+													const char *name);
 
 /* one per service, in src/services/ */
 extern const ServiceSpec github_service;

@@ -51,6 +51,14 @@ static const ColumnSpec github_issue_columns[] = {
 /* the only states an issue has; "all" is a request, never a value */
 static const char *const github_issue_states[] = {"open", "closed", NULL};
 
+/* "state: open, closed, all. Default: open" (List repository issues) */
+static const char *const github_state_params[] = {"open", "closed", "all", NULL};
+
+static const ParamValuesSpec github_issue_params[] = {
+	{"state", github_state_params, false},
+	{NULL}
+};
+
 static const PushdownSpec github_issue_pushdown[] = {
 	{"state", PUSH_EQ, "state", VALUE_TEXT, NULL, true, NULL, github_issue_states},
 	{"user_login", PUSH_EQ, "creator", VALUE_TEXT, NULL, true},
@@ -114,6 +122,7 @@ static const ResourceSpec github_resources[] = {
 		.pushdown = github_issue_pushdown,
 		.sorts = github_issue_sorts,
 		.doc = "issues and pull requests of a repository",
+		.param_values = github_issue_params,
 	},
 	{
 		.table = "issue_comments",
@@ -139,4 +148,7 @@ const ServiceSpec github_service = {
 	.error_message_at = "message",
 	.ok_flag_at = NULL,
 	.resources = github_resources,
+	/* GitHub answers "Not Found" both for a path it does not know and for a
+	 * repository the token cannot see */
+	.not_found_hint = "Check the key values the query gives (such as repo 'owner/name') and that the token can see them: GitHub answers 404 for private repositories the token cannot read, and for a path it does not know (check the server option base_url).",
 };

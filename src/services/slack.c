@@ -122,6 +122,18 @@ static const ColumnSpec slack_user_columns[] = {
 	.cursor_param = "cursor", \
 	.cursor_at = "response_metadata.next_cursor"
 
+/* conversations.list "types": "Mix and match channel types by providing a
+ * comma-separated list of any combination of public_channel,
+ * private_channel, mpim, im" */
+static const char *const slack_channel_types[] = {
+	"public_channel", "private_channel", "mpim", "im", NULL
+};
+
+static const ParamValuesSpec slack_channel_params[] = {
+	{"types", slack_channel_types, true},
+	{NULL}
+};
+
 static const ResourceSpec slack_resources[] = {
 	{
 		.table = "channels",
@@ -133,6 +145,7 @@ static const ResourceSpec slack_resources[] = {
 		.columns = slack_channel_columns,
 		.pushdown = slack_channel_pushdown,
 		.doc = "channels, private channels and direct messages (conversations.list)",
+		.param_values = slack_channel_params,
 	},
 	{
 		.table = "messages",
@@ -174,4 +187,7 @@ const ServiceSpec slack_service = {
 	.error_message_at = "error",
 	.ok_flag_at = "ok",
 	.resources = slack_resources,
+	.not_found_hint = "Check the channel id (such as 'C0123456789') and that the token can see it.",
+	/* an unknown method is HTTP 404 with the error "unknown_method" */
+	.unknown_path_words = "unknown_method",
 };

@@ -196,4 +196,8 @@ const ServiceSpec stripe_service = {
 	.error_message_at = "error.message",
 	.ok_flag_at = NULL,
 	.resources = stripe_resources,
+	.not_found_hint = "Check the id the query gives, and that the key belongs to the account and mode (test or live) that holds the object.",
+	/* "Unrecognized request URL (GET: /v2/customers)..." for a path the API
+	 * does not have */
+	.unknown_path_words = "Unrecognized request URL",
 };
