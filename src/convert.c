@@ -139,7 +139,8 @@ init_column(ColumnReader *column, Relation rel, const ResourceSpec *resource,
 {
 	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), attnum - 1);
 	const char *path = saas_column_path_option(RelationGetRelid(rel), attnum);
-	const ColumnSpec *spec = resource_column(resource, NameStr(att->attname));
+	char	   *field = saas_column_name(RelationGetRelid(rel), attnum);
+	const ColumnSpec *spec = resource_column(resource, field);
 	Oid			input;
 
 	column->attnum = attnum;
@@ -160,7 +161,7 @@ init_column(ColumnReader *column, Relation rel, const ResourceSpec *resource,
 	}
 	if (column->key_index < 0)
 	{
-		column->path = json_path_compile(path ? path : column->name);
+		column->path = json_path_compile(path ? path : field);
 		if (column->conv == CONV_EXPANDABLE_ID)
 			column->id_path = json_path_compile(psprintf("%s.id", path));
 	}

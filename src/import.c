@@ -6,18 +6,34 @@
  *
  * The remote schema name is the service name ("github").  LIMIT TO and
  * EXCEPT name resources; PostgreSQL itself filters the statements by table
- * name, but an unknown name in LIMIT TO is reported here, since silently
- * importing nothing helps no one.
+ * name, but an unknown name in either is reported here, listing the valid
+ * ones, since silently importing nothing (or everything) helps no one.
+ *
+ * Every column gets the option column_name, the description column it
+ * reads, so that ALTER ... RENAME COLUMN keeps the mapping (as
+ * postgres_fdw's IMPORT does).
+ *
+ * OPTIONS (replace 'true') drops each foreign table the statement is about
+ * to create, if one of that name exists in the target schema, so that a
+ * re-import after an upgrade picks up new columns.  The DROP is an
+ * ordinary one: it needs ownership and stops at dependent objects (views),
+ * and it refuses anything but a foreign table.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "commands/defrem.h"
+#include "executor/spi.h"
 #include "foreign/foreign.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 
 #include "scan.h"
+
+/* The options IMPORT FOREIGN SCHEMA takes. */
+static const char *const import_options[] = {"replace", NULL};
 
 static char *
 resource_ddl(const ResourceSpec *resource, const char *server)
@@ -29,13 +45,100 @@ resource_ddl(const ResourceSpec *resource, const char *server)
 	appendStringInfo(&buf, "CREATE FOREIGN TABLE %s (\n",
 					 quote_identifier(resource->table));
 	for (column = resource->columns; column->name; column++)
-		appendStringInfo(&buf, "  %s %s%s%s\n",
+		appendStringInfo(&buf, "  %s %s OPTIONS (column_name %s)%s%s\n",
 						 quote_identifier(column->name), column->type,
+						 quote_literal_cstr(column->name),
 						 column->path == NULL ? " NOT NULL" : "",
 						 column[1].name ? "," : "");
 	appendStringInfo(&buf, ") SERVER %s OPTIONS (resource %s)",
 					 quote_identifier(server), quote_literal_cstr(resource->table));
 	return buf.data;
+}
+
+/* The service's resources, "a, b, c". */
+static char *
+resource_names(const ServiceSpec *service)
+{
+	StringInfoData buf;
+	const ResourceSpec *resource;
+
+	initStringInfo(&buf);
+	for (resource = service->resources; resource->table; resource++)
+		appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", resource->table);
+	return buf.data;
+}
+
+/* Does the statement's LIMIT TO / EXCEPT let this resource through? */
+static bool
+resource_wanted(ImportForeignSchemaStmt *stmt, const char *table)
+{
+	ListCell   *cell;
+	bool		listed = false;
+
+	if (stmt->list_type == FDW_IMPORT_SCHEMA_ALL)
+		return true;
+	foreach(cell, stmt->table_list)
+		listed |= strcmp(lfirst_node(RangeVar, cell)->relname, table) == 0;
+	return (stmt->list_type == FDW_IMPORT_SCHEMA_LIMIT_TO) == listed;
+}
+
+/* The value of OPTIONS (replace ...); unknown options are refused. */
+static bool
+import_replace_option(ImportForeignSchemaStmt *stmt)
+{
+	ListCell   *cell;
+	bool		replace = false;
+
+	foreach(cell, stmt->options)
+	{
+		DefElem    *def = lfirst_node(DefElem, cell);
+
+		if (strcmp(def->defname, "replace") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+					 errmsg("invalid option \"%s\" of IMPORT FOREIGN SCHEMA", def->defname),
+					 errhint("Valid options of IMPORT FOREIGN SCHEMA are: %s.",
+							 import_options[0])));
+		if (!parse_bool(defGetString(def), &replace))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid value for option \"%s\": \"%s\"",
+							def->defname, defGetString(def)),
+					 errhint("Use true or false.")));
+	}
+	return replace;
+}
+
+/*
+ * Make room for the foreign table "table" in the target schema: drop it
+ * when replacing, else refuse now with advice rather than let CREATE fail
+ * with a bare "already exists".
+ */
+static void
+make_room(ImportForeignSchemaStmt *stmt, const char *table, bool replace)
+{
+	Oid			nspid = get_namespace_oid(stmt->local_schema, false);
+	Oid			relid = get_relname_relid(table, nspid);
+	char	   *qualified = quote_qualified_identifier(stmt->local_schema, table);
+
+	if (!OidIsValid(relid))
+		return;
+	if (!replace)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_TABLE),
+				 errmsg("relation \"%s\" already exists", qualified),
+				 errhint("To refresh the tables (after an upgrade, say), add OPTIONS (replace 'true'), or drop them first; use LIMIT TO or EXCEPT to leave some alone.")));
+	if (get_rel_relkind(relid) != RELKIND_FOREIGN_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("relation \"%s\" is not a foreign table", qualified),
+				 errhint("OPTIONS (replace 'true') replaces only foreign tables; rename or drop it, or import into another schema.")));
+
+	/* an ordinary DROP: permissions and dependent objects are checked */
+	SPI_connect();
+	if (SPI_execute(psprintf("DROP FOREIGN TABLE %s", qualified), false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "could not drop foreign table %s", qualified);
+	SPI_finish();
 }
 
 List *
@@ -46,6 +149,7 @@ saasImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 	const ResourceSpec *resource;
 	List	   *commands = NIL;
 	ListCell   *cell;
+	bool		replace = import_replace_option(stmt);
 
 	foreach(cell, server->options)
 	{
@@ -63,21 +167,25 @@ saasImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 								   service->name, service->name,
 								   quote_identifier(server->servername)) : 0));
 
-	if (stmt->list_type == FDW_IMPORT_SCHEMA_LIMIT_TO)
+	foreach(cell, stmt->table_list)
 	{
-		foreach(cell, stmt->table_list)
-		{
-			RangeVar   *rv = lfirst_node(RangeVar, cell);
+		RangeVar   *rv = lfirst_node(RangeVar, cell);
 
-			if (resource_lookup(service, rv->relname) == NULL)
-				ereport(ERROR,
-						(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
-						 errmsg("%s has no resource \"%s\"", service->name, rv->relname)));
-		}
+		if (resource_lookup(service, rv->relname) == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
+					 errmsg("%s has no resource \"%s\"", service->name, rv->relname),
+					 errhint("The resources of %s are: %s.", service->name,
+							 resource_names(service))));
 	}
 
 	for (resource = service->resources; resource->table; resource++)
+	{
+		if (!resource_wanted(stmt, resource->table))
+			continue;
+		make_room(stmt, resource->table, replace);
 		commands = lappend(commands,
 						   resource_ddl(resource, server->servername));
+	}
 	return commands;
 }

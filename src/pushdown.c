@@ -428,7 +428,7 @@ plan_request(PlannerInfo *root, RelOptInfo *baserel,
 			plan->all_exact = false;
 			continue;
 		}
-		column = get_attname(relid, shape.attnum, false);
+		column = saas_column_name(relid, shape.attnum);
 		qual = palloc0(sizeof(PushedQual));
 		qual->value = shape.value;
 		qual->is_array = shape.is_array;

@@ -169,7 +169,7 @@ api_sort_for_query(PlannerInfo *root, RelOptInfo *baserel, SaasRelInfo *info,
 
 		if (!IsA(var, Var) || var->varno != baserel->relid || var->varattno <= 0)
 			continue;
-		column = get_attname(info->relid, var->varattno, false);
+		column = saas_column_name(info->relid, var->varattno);
 		for (i = 0; resource->sorts[i].column; i++)
 		{
 			const SortSpec *sort = &resource->sorts[i];
