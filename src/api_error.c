@@ -86,7 +86,7 @@ static const ApiFailureInfo api_failures[] = {
 	"The token is valid but lacks a permission or scope that this request needs."},
 	{API_NOT_FOUND, ERRCODE_FDW_TABLE_NOT_FOUND,
 		"found no such resource",
-	"Check the key values the query gives (such as repo 'owner/name') and that the token can see them: APIs answer 404 for private resources the token cannot read."},
+	"Check the key values the query gives and that the token can see them: APIs answer 404 for private resources the token cannot read."},
 	{API_RATE_LIMITED, ERRCODE_CONFIGURATION_LIMIT_EXCEEDED,
 		"rate limit exceeded",
 	NULL},
@@ -502,6 +502,27 @@ api_append_reset(StringInfo detail, const HttpResponse *response)
 						 timestamptz_to_str(time_t_to_timestamptz(reset)));
 }
 
+/*
+ * The hint of a 404: the service's own, or, when the API's words say it
+ * does not know the path at all, one about base_url.
+ */
+static char *
+api_not_found_hint(const ServiceSpec *service, const ApiWords *words)
+{
+	const char *said = words->message ? words->message
+		: words->code ? words->code : words->body;
+
+	if (service == NULL)
+		return pstrdup(api_failure_info(API_NOT_FOUND)->hint);
+	if (service->unknown_path_words != NULL && said != NULL &&
+		strstr(said, service->unknown_path_words) != NULL)
+		return psprintf("The API does not know the path requested: check the server option base_url (the %s API's own is %s).",
+						service->name, service->default_base_url);
+	if (service->not_found_hint != NULL)
+		return pstrdup(service->not_found_hint);
+	return pstrdup(api_failure_info(API_NOT_FOUND)->hint);
+}
+
 char *
 api_rate_limit_hint(void)
 {
@@ -542,7 +563,8 @@ api_report_error(const ServiceSpec *service, const char *url,
 		if (response->retry_after_s >= 0)
 			appendStringInfo(&detail, " The API asks to retry after %.0f s.",
 							 ceil(response->retry_after_s));
-		hint = pstrdup(info->hint);
+		hint = (failure == API_NOT_FOUND) ? api_not_found_hint(service, &words)
+			: pstrdup(info->hint);
 	}
 
 	ereport(ERROR,
