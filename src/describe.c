@@ -2,7 +2,8 @@
  *
  * describe.c
  *		  COMMENTs on the foreign tables IMPORT FOREIGN SCHEMA creates: what
- *		  each table and column is, and which filters reach the API.
+ *		  each table and column is, and which filters reach the API; and
+ *		  saas_fdw_describe(), the same facts as a table, before any IMPORT.
  *
  * IMPORT FOREIGN SCHEMA may hand back only CREATE FOREIGN TABLE statements,
  * so the comments are set by an event trigger the extension script creates
@@ -27,6 +28,8 @@
 #include "executor/spi.h"
 #include "foreign/fdwapi.h"
 #include "foreign/foreign.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
 #include "scan.h"
@@ -99,6 +102,13 @@ column_order(const ResourceSpec *resource, const char *column)
 	return NULL;
 }
 
+/* What a key column needs, as the comments and saas_fdw_describe() say it. */
+static char *
+key_requirement(const ColumnSpec *column)
+{
+	return psprintf("required: =, IN, a join, or the table option %s", column->name);
+}
+
 static char *
 column_comment(const ResourceSpec *resource, const ColumnSpec *column)
 {
@@ -111,8 +121,7 @@ column_comment(const ResourceSpec *resource, const ColumnSpec *column)
 	appendStringInfoString(&buf, column->doc);
 	if (resource_is_key_column(resource, column->name))
 	{
-		appendStringInfo(&buf, "; required: =, IN, a join, or the table option %s",
-						 column->name);
+		appendStringInfo(&buf, "; %s", key_requirement(column));
 		return buf.data;
 	}
 	initStringInfo(&pushed);
@@ -230,4 +239,77 @@ saas_fdw_import_comments(PG_FUNCTION_ARGS)
 			describe_table(relid);
 	}
 	PG_RETURN_VOID();
+}
+
+/* One row of saas_fdw_describe() per column of a resource. */
+static void
+describe_resource(ReturnSetInfo *rsinfo, const ServiceSpec *service,
+				  const ResourceSpec *resource)
+{
+	const ColumnSpec *column;
+
+	for (column = resource->columns; column->name; column++)
+	{
+		Datum		values[9];
+		bool		nulls[9] = {0};
+		bool		key = resource_is_key_column(resource, column->name);
+		bool		approximate = false;
+		char	   *filters = key ? key_requirement(column)
+			: column_filters(resource, column->name, &approximate);
+		const char *order = column_order(resource, column->name);
+
+		values[0] = CStringGetTextDatum(service->name);
+		values[1] = CStringGetTextDatum(resource->table);
+		values[2] = CStringGetTextDatum(column->name);
+		values[3] = CStringGetTextDatum(column->type);
+		values[4] = BoolGetDatum(key);
+		values[5] = CStringGetTextDatum(filters);
+		nulls[5] = filters[0] == '\0';
+		values[6] = order ? CStringGetTextDatum(order) : (Datum) 0;
+		nulls[6] = order == NULL;
+		values[7] = BoolGetDatum(approximate);
+		values[8] = CStringGetTextDatum(column->doc);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
+/*
+ * saas_fdw_describe(service text DEFAULT NULL): every column of every
+ * table IMPORT FOREIGN SCHEMA would create for the service (NULL: for every
+ * service), with its key requirement, the filters and the order the API
+ * applies.
+ */
+PG_FUNCTION_INFO_V1(saas_fdw_describe);
+
+Datum
+saas_fdw_describe(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const ServiceSpec *const *service;
+	const char *name = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	if (name != NULL && service_lookup(name) == NULL)
+	{
+		StringInfoData valid;
+
+		initStringInfo(&valid);
+		for (service = service_all(); *service != NULL; service++)
+			appendStringInfo(&valid, "%s%s", valid.len > 0 ? ", " : "", (*service)->name);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown service \"%s\"", name),
+				 errhint("Valid services are: %s.", valid.data)));
+	}
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (service = service_all(); *service != NULL; service++)
+	{
+		const ResourceSpec *resource;
+
+		if (name != NULL && strcmp((*service)->name, name) != 0)
+			continue;
+		for (resource = (*service)->resources; resource->table; resource++)
+			describe_resource(rsinfo, *service, resource);
+	}
+	return (Datum) 0;
 }

@@ -102,6 +102,8 @@ static LocalClaim local_claims[RATELIMIT_LOCAL_CLAIMS];
 static bool callbacks_registered = false;
 
 PG_FUNCTION_INFO_V1(saas_fdw_rate_limit_stats);
+PG_FUNCTION_INFO_V1(saas_fdw_rate_limit_reset_all);
+PG_FUNCTION_INFO_V1(saas_fdw_rate_limit_reset_server);
 
 static void ratelimit_shmem_request(void);
 static void ratelimit_shmem_startup(void);
@@ -331,6 +333,36 @@ ratelimit_exit_callback(int code, Datum arg)
  */
 
 /*
+ * Raise the error of a request that would wait until "until", longer than
+ * it may.  unreserved > 0: that many requests remain, and only
+ * saas_fdw.rate_limit_reserve holds them back.
+ */
+static void
+ratelimit_refuse(Oid serverid, TimestampTz until, TimestampTz now, int64 unreserved)
+{
+	const char *server = GetForeignServer(serverid)->servername;
+	long		in_s = (long) ((until - now + USECS_PER_SEC - 1) / USECS_PER_SEC);
+
+	if (unreserved > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("API rate limit of server \"%s\" is held back by saas_fdw.rate_limit_reserve for this credential",
+						server),
+				 errdetail("%lld requests remain, and saas_fdw.rate_limit_reserve (now %d) keeps them unused until the limit resets at %s (in %ld s).",
+						   (long long) unreserved, saas_rate_limit_reserve,
+						   timestamptz_to_str(until), in_s),
+				 errhint("Lower saas_fdw.rate_limit_reserve for this session to use them, or run the query again after the reset.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+			 errmsg("API rate limit of server \"%s\" is used up for this credential",
+					server),
+			 errdetail("An earlier response said so; the limit resets at %s (in %ld s).",
+					   timestamptz_to_str(until), in_s),
+			 errhint("%s  If the limit was raised or the token changed, a superuser can forget what the API said with saas_fdw_rate_limit_reset('%s').",
+					 api_rate_limit_hint(), server)));
+}
+
+/*
  * How long the request must wait before it is sent, in ms; 0 means send it
  * now, and it is counted in flight until ratelimit_after_request.  Call
  * again after waiting: the limit may have moved meanwhile.  A wait longer
@@ -365,16 +397,13 @@ ratelimit_before_request(const HttpRequest *request, double max_wait_ms)
 	}
 	if ((double) (until - now) / 1000.0 > max_wait_ms)
 	{
+		/* what held it back: the reserve, while requests remain? */
+		int64		unreserved = (s->blocked_until > now || s->remaining < 0) ? 0
+			: s->remaining - s->in_flight;
+
 		s->refusals++;
 		LWLockRelease(ratelimit->lock);
-		ereport(ERROR,
-				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
-				 errmsg("API rate limit of server \"%s\" is used up for this credential",
-						GetForeignServer(request->serverid)->servername),
-				 errdetail("An earlier response said so; the limit resets at %s (in %ld s).",
-						   timestamptz_to_str(until),
-						   (long) ((until - now + USECS_PER_SEC - 1) / USECS_PER_SEC)),
-				 errhint("%s", api_rate_limit_hint())));
+		ratelimit_refuse(request->serverid, until, now, unreserved);
 	}
 	s->waits++;
 	LWLockRelease(ratelimit->lock);
@@ -472,4 +501,55 @@ saas_fdw_rate_limit_stats(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
+}
+
+/*
+ * Forget what the APIs said about the rate limits of one server of this
+ * database (InvalidOid: of every server in every database): remaining,
+ * reset_at and blocked_until.  Requests in flight and the counters stay.
+ * The next request goes out and learns the limit again.
+ */
+static void
+ratelimit_forget(Oid serverid)
+{
+	int			i;
+
+	if (ratelimit == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("saas_fdw rate limiter is not available"),
+				 errhint("Add saas_fdw to shared_preload_libraries and restart the server.")));
+
+	LWLockAcquire(ratelimit->lock, LW_EXCLUSIVE);
+	for (i = 0; i < RATELIMIT_SLOTS; i++)
+	{
+		RateLimitSlot *s = &ratelimit->slots[i];
+
+		if (!OidIsValid(s->serverid) ||
+			(OidIsValid(serverid) &&
+			 (s->serverid != serverid || s->dbid != MyDatabaseId)))
+			continue;
+		s->remaining = -1;
+		s->reset_at = 0;
+		s->blocked_until = 0;
+	}
+	LWLockRelease(ratelimit->lock);
+}
+
+/* saas_fdw_rate_limit_reset(): every server's limits, in every database. */
+Datum
+saas_fdw_rate_limit_reset_all(PG_FUNCTION_ARGS)
+{
+	ratelimit_forget(InvalidOid);
+	PG_RETURN_VOID();
+}
+
+/* saas_fdw_rate_limit_reset(server): one server of this database. */
+Datum
+saas_fdw_rate_limit_reset_server(PG_FUNCTION_ARGS)
+{
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	ratelimit_forget(GetForeignServerByName(name, false)->serverid);
+	PG_RETURN_VOID();
 }
