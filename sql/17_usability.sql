@@ -42,7 +42,7 @@ CREATE TABLE u.issue_comments (note text);
 IMPORT FOREIGN SCHEMA github FROM SERVER u_gh INTO u OPTIONS (replace 'true');
 DROP TABLE u.issue_comments;
 IMPORT FOREIGN SCHEMA github FROM SERVER u_gh INTO u OPTIONS (replace 'true');
-SELECT c.relname, obj_description(c.oid, 'pg_class') LIKE 'issues and pull requests%' AS commented
+SELECT c.relname, left(obj_description(c.oid, 'pg_class'), 24) AS comment
   FROM pg_class c WHERE c.relnamespace = 'u'::regnamespace ORDER BY 1;
 -- a view on an imported table stops the replace, as DROP would
 CREATE VIEW u.open_issues AS SELECT number FROM u.issues;
@@ -68,7 +68,6 @@ CREATE FOREIGN TABLE u.bad (x text OPTIONS (column_name '')) SERVER u_gh OPTIONS
 -- ---- table options are checked against the table's resource when set
 ALTER FOREIGN TABLE u.issues OPTIONS (ADD types 'x');
 ALTER FOREIGN TABLE u.issues OPTIONS (ADD state 'bogus');
-ALTER FOREIGN TABLE u.issues OPTIONS (ADD repo 'octo');
 SELECT u_state($$ALTER FOREIGN TABLE u.issues OPTIONS (ADD types 'x')$$) AS unknown_option,
        u_state($$ALTER FOREIGN TABLE u.issues OPTIONS (ADD state 'bogus')$$) AS bad_state,
        u_state($$ALTER FOREIGN TABLE u.issues OPTIONS (ADD page_size '0')$$) AS bad_page_size;
@@ -99,7 +98,7 @@ CREATE SERVER u_cached FOREIGN DATA WRAPPER saas_fdw
 CREATE USER MAPPING FOR CURRENT_USER SERVER u_cached OPTIONS (token 'ghp_test');
 IMPORT FOREIGN SCHEMA github LIMIT TO (issues) FROM SERVER u_cached INTO public;
 SELECT saas_fdw_cache_reset('u_cached');
-SELECT * FROM api_calls();
+SELECT count(*) > 0 AS cleared_log FROM api_calls();
 SET saas_fdw.cache_ttl = 0;
 SELECT count(*) FROM public.issues WHERE repo = 'octo/world';
 SELECT count(*) FROM public.issues WHERE repo = 'octo/world';
@@ -155,7 +154,7 @@ SELECT has_function_privilege('public', 'saas_fdw_rate_limit_reset()', 'EXECUTE'
 
 -- ---- saas_fdw_describe(): the tables before any IMPORT
 SELECT * FROM saas_fdw_describe('github') WHERE table_name = 'issues';
-SELECT service, table_name, count(*) AS columns, string_agg(column_name, ', ') FILTER (WHERE key) AS keys
+SELECT service_name, table_name, count(*) AS columns, string_agg(column_name, ', ') FILTER (WHERE key) AS keys
   FROM saas_fdw_describe() GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT * FROM saas_fdw_describe('gitlab');
 
