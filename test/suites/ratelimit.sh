@@ -124,7 +124,7 @@ t_equal "the limiter counted one wait, no refusal, nothing in flight" "1 0 0 2" 
 
 out=$(sql -c "SET saas_fdw.rate_limit_reserve = 2" -c "SET saas_fdw.max_retry_wait = 1" -c "$WORLD")
 has "with 2 remaining and a reserve of 2, a query does not send (it would wait)" \
-	'ERROR:  53400: API rate limit of server "gh" is used up' "$out"
+	'ERROR:  53400: API rate limit of server "gh" is held back by saas_fdw.rate_limit_reserve' "$out"
 t_equal "the reserve kept the request unsent" 0 "$(requests)"
 
 # ---- a reset beyond saas_fdw.max_retry_wait fails at once ------------------------
@@ -136,6 +136,8 @@ has "a wait beyond saas_fdw.max_retry_wait fails at once with SQLSTATE 53400" \
 	'ERROR:  53400: API rate limit of server "gh" is used up for this credential' "$out"
 has "the error says when the limit resets" \
 	'DETAIL:  .*the limit resets at .* \(in [0-9]+ s\)\.' "$out"
+has "the hint names the way out, saas_fdw_rate_limit_reset('gh')" \
+	"HINT:  .*saas_fdw_rate_limit_reset\\('gh'\\)" "$out"
 has "the hint names saas_fdw.max_retry_wait" \
 	'HINT:  .*saas_fdw.max_retry_wait' "$out"
 t_equal "the refused query sent no request" 0 "$(requests)"

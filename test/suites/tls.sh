@@ -7,7 +7,8 @@
 # (test/fake/https.py, a free port on 127.0.0.1), and checks from SQL that:
 # without ca_file the query fails with the TLS error (SQLSTATE HV00N, a hint
 # naming ca_file) and no request arrives; with ca_file the rows come back;
-# another CA or a missing file still fails; only a superuser may set
+# another CA still fails; a missing or unreadable file is refused when set,
+# and a query says why when it went missing later; only a superuser may set
 # ca_file, and only to an absolute path.
 set -uo pipefail
 . "$SAAS_FDW_TEST_LIB"
@@ -107,10 +108,26 @@ out=$(sql "$QUERY")
 has "ca_file naming another CA: TLS fails (the system's CAs are not added)" \
 	"ERROR:  HV00N: could not reach the API at $FAKE: TLS failed" "$out"
 
-sql "ALTER SERVER gh OPTIONS (SET ca_file '$dir/missing.pem')" >/dev/null
+out=$(sql "ALTER SERVER gh OPTIONS (SET ca_file '$dir/missing.pem')")
+has "ca_file naming a missing file is refused when set, saying why (SQLSTATE 58P01)" \
+	'ERROR:  58P01: could not read file ".*/missing.pem" named by option "ca_file": No such file or directory' "$out"
+
+cp "$dir/ca.pem" "$dir/gone.pem"
+sql "ALTER SERVER gh OPTIONS (SET ca_file '$dir/gone.pem')" >/dev/null
+rm "$dir/gone.pem"
 out=$(sql "$QUERY")
-has "ca_file naming a missing file: TLS fails" "ERROR:  HV00N: .*TLS failed" "$out"
-has "ca_file naming a missing file: the hint names ca_file" "HINT:.*ca_file" "$out"
+has "ca_file removed after it was set: the query says the server could not read it, and why" \
+	'ERROR:  58P01: could not read file ".*/gone.pem" named by option "ca_file": No such file or directory' "$out"
+has "ca_file removed after it was set: the hint says who must read it" \
+	"HINT:  The file must be readable by the operating-system user the database server runs as" "$out"
+
+echo "not a certificate" >"$dir/junk.pem"
+chmod 644 "$dir/junk.pem"
+sql "ALTER SERVER gh OPTIONS (SET ca_file '$dir/junk.pem')" >/dev/null
+out=$(sql "$QUERY")
+has "ca_file holding no certificate: the error says the file has none (SQLSTATE HV00N)" \
+	'ERROR:  HV00N: could not load certificate authorities from file ".*/junk.pem" named by option "ca_file"' "$out"
+has "ca_file holding no certificate: the hint names the PEM form" "HINT:.*PEM" "$out"
 t_equal "failed handshakes sent no request" 0 "$(requests)"
 
 sql "ALTER SERVER gh OPTIONS (DROP ca_file)" >/dev/null
@@ -122,10 +139,10 @@ has "ca_file dropped: the certificate is refused again (no connection reused)" \
 
 out=$(sql "CREATE SERVER rel FOREIGN DATA WRAPPER saas_fdw OPTIONS (service 'github', ca_file 'ca.pem')")
 has "a relative ca_file is refused at CREATE SERVER" \
-	'ERROR:  HV00D: invalid value for option "ca_file": "ca.pem"' "$out"
+	'ERROR:  22023: invalid value for option "ca_file": "ca.pem"' "$out"
 out=$(sql "ALTER SERVER gh OPTIONS (ADD ca_file '../ca.pem')")
 has "a relative ca_file is refused at ALTER SERVER" \
-	'ERROR:  HV00D: invalid value for option "ca_file"' "$out"
+	'ERROR:  22023: invalid value for option "ca_file"' "$out"
 
 sql "CREATE ROLE tls_user; GRANT USAGE ON FOREIGN DATA WRAPPER saas_fdw TO tls_user;
 	CREATE SERVER users_own FOREIGN DATA WRAPPER saas_fdw OPTIONS (service 'github');
