@@ -5,9 +5,11 @@
 # Servers: github on 127.0.0.1:8081, stripe on 8082, slack on 8083, the
 # fault-injecting faults.py on 8084.
 # Pid files and logs go to $FAKE_RUN_DIR (default /tmp/saas_fdw_fake):
-# <name>.pid, <name>.log.  Leftovers of an earlier run are stopped first, so
-# running it twice is harmless.  Waits (bounded) until every server answers
-# /_health and fails loudly, with the server's log, if one does not.
+# <name>.pid, <name>.log.  The servers of an earlier start with the same
+# FAKE_RUN_DIR are stopped first, so running it twice is harmless; a port
+# held by anything else (another run's fake) makes it fail, naming the port.
+# Waits (bounded) until every server answers /_health and fails loudly, with
+# the server's log, if one does not.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -39,6 +41,9 @@ for entry in $FAKE_SERVICES; do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
+	other=$(fake_health_pid "$port")
+	[[ -n $other ]] &&
+		echo "start.sh: port $port is held by another fake server (pid $other), not started by this FAKE_RUN_DIR" >&2
 	echo "start.sh: fake $name server did not come up on port $port; its log:" >&2
 	tail -n 30 "$FAKE_RUN_DIR/$name.log" >&2 || true
 	exit 1
