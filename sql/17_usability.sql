@@ -62,6 +62,10 @@ SELECT * FROM api_calls();
 CREATE FOREIGN TABLE u.hello (r text OPTIONS (column_name 'repo'), n integer OPTIONS (column_name 'number'))
   SERVER u_gh OPTIONS (resource 'issues', repo 'octo/hello');
 SELECT count(*), min(r) FROM u.hello;
+-- the table reads only its fixed key: WHERE on another value matches no row
+SELECT count(*) FROM u.hello WHERE r = 'octo/world';
+SELECT count(*) FROM u.hello WHERE r IN ('octo/hello', 'octo/world');
+SELECT * FROM api_calls();
 DROP FOREIGN TABLE u.hello;
 CREATE FOREIGN TABLE u.bad (x text OPTIONS (column_name '')) SERVER u_gh OPTIONS (resource 'issues');
 

@@ -399,6 +399,18 @@ is_single_valued(PushedQual *qual)
 	return false;
 }
 
+/* Does a table option fix this key column ("repo 'octo/hello'")? */
+static bool
+key_is_fixed(const SaasTableOptions *options, const char *column)
+{
+	ListCell   *cell;
+
+	foreach(cell, options->fixed_keys)
+		if (strcmp(lfirst_node(DefElem, cell)->defname, column) == 0)
+			return true;
+	return false;
+}
+
 /*
  * Decide which of the clauses (RestrictInfos) become request parameters.
  */
@@ -433,7 +445,9 @@ plan_request(PlannerInfo *root, RelOptInfo *baserel,
 		qual->value = shape.value;
 		qual->is_array = shape.is_array;
 
-		if (shape.op == PUSH_EQ && (qual->spec_index = resource_key_index(resource, column)) >= 0)
+		/* a table fixed to one key reads only that: its qual filters locally */
+		if (shape.op == PUSH_EQ && !key_is_fixed(options, column) &&
+			(qual->spec_index = resource_key_index(resource, column)) >= 0)
 			qual->kind = BIND_KEY;
 		else if (shape.op == PUSH_EQ && resource->single_key &&
 				 strcmp(resource->single_key, column) == 0)
