@@ -71,6 +71,7 @@ CREATE FOREIGN TABLE u.bad (x text OPTIONS (column_name '')) SERVER u_gh OPTIONS
 
 -- ---- table options are checked against the table's resource when set
 ALTER FOREIGN TABLE u.issues OPTIONS (ADD types 'x');
+CREATE FOREIGN TABLE u.bad (x text) SERVER u_gh OPTIONS (repo 'octo/hello');
 ALTER FOREIGN TABLE u.issues OPTIONS (ADD state 'bogus');
 SELECT u_state($$ALTER FOREIGN TABLE u.issues OPTIONS (ADD types 'x')$$) AS unknown_option,
        u_state($$ALTER FOREIGN TABLE u.issues OPTIONS (ADD state 'bogus')$$) AS bad_state,

@@ -419,17 +419,14 @@ validate_resource_option(DefElem *def, const char *resource_name)
 {
 	const ResourceSpec *resource;
 
-	resource = resource_name ? resource_with_option(resource_name, def->defname) : NULL;
+	resource = resource_with_option(resource_name, def->defname);
 	if (resource == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
 				 errmsg("invalid option \"%s\"", def->defname),
-				 resource_name
-				 ? errhint("Valid options for a table of resource \"%s\" are: %s.",
-						   resource_name,
-						   valid_option_names(ForeignTableRelationId, resource_name))
-				 : errhint("Valid options in this context are: %s.",
-						   valid_option_names(ForeignTableRelationId, NULL))));
+				 errhint("Valid options for a table of resource \"%s\" are: %s.",
+						 resource_name,
+						 valid_option_names(ForeignTableRelationId, resource_name))));
 	if (defGetString(def)[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -455,8 +452,12 @@ saas_fdw_validator(PG_FUNCTION_ARGS)
 	ListCell   *cell;
 
 	/* the resource first: the other table options are checked against it */
-	if (catalog == ForeignTableRelationId && resource_name != NULL &&
-		!resource_exists(resource_name))
+	if (catalog == ForeignTableRelationId && resource_name == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+				 errmsg("a saas_fdw foreign table needs the option \"resource\""),
+				 errhint("Use IMPORT FOREIGN SCHEMA to create the tables of a service.")));
+	if (catalog == ForeignTableRelationId && !resource_exists(resource_name))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("no service has a resource \"%s\"", resource_name),
@@ -489,12 +490,6 @@ saas_fdw_validator(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
 				 errmsg("a saas_fdw server needs the option \"service\""),
 				 errhint("Valid services are: %s.", service_names())));
-	if (catalog == ForeignTableRelationId && resource_name == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
-				 errmsg("a saas_fdw foreign table needs the option \"resource\""),
-				 errhint("Use IMPORT FOREIGN SCHEMA to create the tables of a service.")));
-
 	PG_RETURN_VOID();
 }
 
