@@ -58,6 +58,17 @@ SELECT repository, number, headline FROM u.issues
 SELECT number, headline FROM u.issues
  WHERE repository = 'octo/world' ORDER BY opened DESC LIMIT 2;
 SELECT * FROM api_calls();
+-- a join still feeds the renamed key column (a parameterized scan)
+CREATE TEMP TABLE wanted (r text);
+INSERT INTO wanted VALUES ('octo/world');
+ANALYZE wanted;
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT i.number FROM wanted w JOIN u.issues i ON i.repository = w.r
+ WHERE i.number = 1;
+SELECT i.number, i.headline FROM wanted w JOIN u.issues i ON i.repository = w.r
+ WHERE i.number = 1;
+SELECT * FROM api_calls();
+DROP TABLE wanted;
 -- the key column's fixed value is still named by the field (repo)
 CREATE FOREIGN TABLE u.hello (r text OPTIONS (column_name 'repo'), n integer OPTIONS (column_name 'number'))
   SERVER u_gh OPTIONS (resource 'issues', repo 'octo/hello');

@@ -21,6 +21,7 @@
 #include <limits.h>
 
 #include "access/reloptions.h"
+#include "access/table.h"
 #include "catalog/pg_foreign_server.h"
 #include "catalog/pg_foreign_table.h"
 #include "catalog/pg_user_mapping.h"
@@ -31,6 +32,7 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 
 #include "saas_fdw.h"
 
@@ -643,6 +645,29 @@ saas_column_name(Oid foreigntableid, AttrNumber attnum)
 			return pstrdup(defGetString(def));
 	}
 	return get_attname(foreigntableid, attnum, false);
+}
+
+/*
+ * The attribute of a foreign table that reads description column "column"
+ * (the inverse of saas_column_name), or InvalidAttrNumber.
+ */
+AttrNumber
+saas_column_attnum(Oid foreigntableid, const char *column)
+{
+	Relation	rel = table_open(foreigntableid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	AttrNumber	found = InvalidAttrNumber;
+	int			i;
+
+	for (i = 0; i < desc->natts && found == InvalidAttrNumber; i++)
+	{
+		if (TupleDescAttr(desc, i)->attisdropped)
+			continue;
+		if (strcmp(saas_column_name(foreigntableid, i + 1), column) == 0)
+			found = i + 1;
+	}
+	table_close(rel, AccessShareLock);
+	return found;
 }
 
 /* The "path" option of a column, or NULL. */

@@ -342,7 +342,7 @@ column_accepts(const ResourceSpec *resource, Oid relid, const QualShape *shape)
 		return false;
 	if (shape->value == NULL)
 		return true;			/* IS [NOT] NULL, a boolean: no value written */
-	described = resource_column(resource, get_attname(relid, shape->attnum, false));
+	described = resource_column(resource, saas_column_name(relid, shape->attnum));
 	if (described == NULL)
 		return false;
 	family = type_family(type, &is_array);

@@ -268,7 +268,8 @@ key_join_clauses(PlannerInfo *root, RelOptInfo *baserel, SaasRelInfo *info)
 	}
 	for (k = 0; resource->key_columns && resource->key_columns[k]; k++)
 	{
-		AttrNumber	attnum = get_attnum(info->relid, resource->key_columns[k]);
+		AttrNumber	attnum = saas_column_attnum(info->relid,
+												   resource->key_columns[k]);
 
 		if (attnum == InvalidAttrNumber)
 			continue;

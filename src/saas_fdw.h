@@ -61,6 +61,7 @@ extern SaasTableOptions *saas_get_table_options(Oid foreigntableid);
 extern char *saas_get_token(Oid serverid, Oid userid);
 extern char *saas_column_path_option(Oid foreigntableid, AttrNumber attnum);
 extern char *saas_column_name(Oid foreigntableid, AttrNumber attnum);
+extern AttrNumber saas_column_attnum(Oid foreigntableid, const char *column);
 extern void saas_check_readable_file(const char *path, const char *option);
 
 /*
