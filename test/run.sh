@@ -21,7 +21,8 @@
 #    "not ok" line counts as one failure); an "ok - name # SKIP why" line
 #    is counted neither way, only reported.
 #
-# Settings: SUITE_TIMEOUT (seconds per suite, default 300), REGRESS_TIMEOUT
+# Settings: SUITE_TIMEOUT (seconds per suite, default 300; a suite may ask
+# for more with a header line "# suite-timeout: SECONDS"), REGRESS_TIMEOUT
 # (seconds for pg_regress, default 600).
 set -uo pipefail
 
@@ -32,12 +33,25 @@ export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-300}
 REGRESS_TIMEOUT=${REGRESS_TIMEOUT:-600}
 
+# The time a suite may take: SUITE_TIMEOUT, or more where the suite's header
+# asks for it with a line "# suite-timeout: SECONDS" (valgrind runs every
+# pg_regress test once more, about 20 times slower).
+suite_timeout() {
+	local asked
+	asked=$(sed -n 's/^# suite-timeout: *\([0-9][0-9]*\)$/\1/p' "$1" | head -n 1)
+	if [[ -n $asked && $asked -gt $SUITE_TIMEOUT ]]; then
+		echo "$asked"
+	else
+		echo "$SUITE_TIMEOUT"
+	fi
+}
+
 # ---------------------------------------------------------------------------
 # Inside the throwaway cluster: pg_regress, then the suites.  Writes
 # "<passed> <failed>" to the file named by $1.
 # ---------------------------------------------------------------------------
 in_cluster() {
-	local counts=$1 passed=0 failed=0 out rc suite name ok nok skipped
+	local counts=$1 passed=0 failed=0 out rc suite name ok nok limit skipped
 	out=$(mktemp -t saas_fdw_out.XXXXXX)
 
 	if compgen -G "sql/*.sql" >/dev/null; then
@@ -70,7 +84,8 @@ in_cluster() {
 			continue
 		fi
 		echo "== suite $name"
-		timeout "$SUITE_TIMEOUT" "$suite" 2>&1 | tee "$out"
+		limit=$(suite_timeout "$suite")
+		timeout "$limit" "$suite" 2>&1 | tee "$out"
 		rc=${PIPESTATUS[0]}
 		# a check that did not run ("ok - name # SKIP why") is no pass
 		ok=$(grep '^ok - ' "$out" | grep -vc '# SKIP')
@@ -78,7 +93,7 @@ in_cluster() {
 		nok=$(grep -c '^not ok - ' "$out")
 		[[ $skipped -gt 0 ]] && echo "== suite $name: $skipped skipped, not counted as passed"
 		if [[ $rc -ne 0 && $nok -eq 0 ]]; then
-			[[ $rc -eq 124 ]] && echo "not ok - suite $name timed out after ${SUITE_TIMEOUT}s" ||
+			[[ $rc -eq 124 ]] && echo "not ok - suite $name timed out after ${limit}s" ||
 				echo "not ok - suite $name exited with status $rc"
 			nok=1
 		fi

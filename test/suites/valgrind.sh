@@ -21,6 +21,8 @@
 # deadlocks before main (libgpg-error's constructor holds gettext's lock
 # while its malloc starts ASan, whose start-up calls dlerror and so
 # gettext).  test/fuzz/ runs the parsers under ASan and UBSan instead.
+#
+# suite-timeout: 900
 set -uo pipefail
 . "$SAAS_FDW_TEST_LIB"
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
