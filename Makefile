@@ -22,6 +22,8 @@ OBJS = \
 	src/api_error.o \
 	src/api_text.o \
 	src/json.o \
+	src/json_path.o \
+	src/json_value.o \
 	src/cache.o \
 	src/ratelimit.o
 

@@ -31,6 +31,7 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "api_error.h"
 #include "api_text.h"
 #include "saas_fdw.h"
 
@@ -182,8 +183,6 @@ static void api_append_reset(StringInfo detail, const HttpResponse *response);
 static bool api_ok_flag_false(const ServiceSpec *service, SaasJsonDoc *doc,
 							  char **code);
 static const ApiCodeInfo *api_code_info(const char *code);
-static bool api_context_shown(const char *url);
-static void api_request_error_callback(void *arg);
 
 
 static const ApiFailureInfo *
@@ -573,8 +572,7 @@ api_report_error(const ServiceSpec *service, const char *url,
 					reason[0] ? " " : "", reason),
 			 errdetail("%s", detail.data),
 			 errhint("%s", hint),
-			 !api_context_shown(url) ?
-			 errcontext("API request: GET %s", url) : 0));
+			 url != NULL ? errcontext("API request: GET %s", url) : 0));
 	pg_unreachable();
 }
 
@@ -698,62 +696,6 @@ api_check_ok_flag(const ServiceSpec *service, const char *url,
 					code ? code : "unknown error"),
 			 errdetail("%s", detail.data),
 			 errhint("%s", hint),
-			 !api_context_shown(url) ?
-			 errcontext("API request: GET %s", url) : 0));
+			 url != NULL ? errcontext("API request: GET %s", url) : 0));
 }
 
-
-/* ----------------------------------------------------------------
- *		Error context of a request
- * ----------------------------------------------------------------
- */
-
-static void
-api_request_error_callback(void *arg)
-{
-	ApiRequestContext *context = (ApiRequestContext *) arg;
-
-	if (context->url != NULL)
-		errcontext("API request: GET %s", context->url);
-}
-
-/*
- * Name the request in the CONTEXT of any error raised until
- * api_request_context_pop, for example while its body is parsed or its
- * items converted.  context lives on the caller's stack; pop it on the way
- * out (an ERROR unwinds error_context_stack by itself).
- */
-void
-api_request_context_push(ApiRequestContext *context, const char *url)
-{
-	context->url = url;
-	context->callback.callback = api_request_error_callback;
-	context->callback.arg = context;
-	context->callback.previous = error_context_stack;
-	error_context_stack = &context->callback;
-}
-
-void
-api_request_context_pop(ApiRequestContext *context)
-{
-	if (error_context_stack == &context->callback)
-		error_context_stack = context->callback.previous;
-}
-
-/* Is a pushed request context already naming this URL? */
-static bool
-api_context_shown(const char *url)
-{
-	ErrorContextCallback *cb;
-
-	if (url == NULL)
-		return true;			/* nothing to name */
-	for (cb = error_context_stack; cb != NULL; cb = cb->previous)
-	{
-		if (cb->callback == api_request_error_callback &&
-			((ApiRequestContext *) cb->arg)->url != NULL &&
-			strcmp(((ApiRequestContext *) cb->arg)->url, url) == 0)
-			return true;
-	}
-	return false;
-}

@@ -45,11 +45,13 @@
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 
-#include "scan.h"
+#include "convert.h"
+#include "saas_fdw.h"
 
 typedef struct ColumnReader
 {

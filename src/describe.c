@@ -32,7 +32,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
-#include "scan.h"
+#include "saas_fdw.h"
 
 /* How each pushable operator is written in a comment. */
 static const char *const push_op_text[] = {

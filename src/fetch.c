@@ -31,6 +31,8 @@
 
 #include "utils/memutils.h"
 
+#include "api_error.h"
+#include "fetch.h"
 #include "saas_fdw.h"
 
 struct PageFetch

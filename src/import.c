@@ -30,7 +30,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
-#include "scan.h"
+#include "saas_fdw.h"
 
 /* The options IMPORT FOREIGN SCHEMA takes. */
 static const char *const import_options[] = {"replace", NULL};

@@ -34,6 +34,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
+#include "json.h"
 #include "saas_fdw.h"
 
 int			saas_timeout_ms = 30000;

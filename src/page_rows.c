@@ -16,7 +16,7 @@
 #include "access/htup_details.h"
 #include "utils/memutils.h"
 
-#include "scan.h"
+#include "page_rows.h"
 
 #define PAGE_ROWS_INITIAL_SIZE	8192
 

@@ -51,6 +51,7 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
+#include "api_error.h"
 #include "saas_fdw.h"
 
 /* Servers x credentials remembered at once. */

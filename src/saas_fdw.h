@@ -1,9 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * saas_fdw.h
- *		  Private declarations shared by the modules of saas_fdw.
- *
- * Everything here is safe to include next to json-c: no utils/builtins.h.
+ *		  The settings, the table options and the FDW callbacks of
+ *		  saas_fdw, grouped by the file that defines them.  Each other
+ *		  module declares its interface in its own header beside it.
  *
  *-------------------------------------------------------------------------
  */
@@ -11,9 +11,13 @@
 #define SAAS_FDW_H
 
 #include "access/attnum.h"
-#include "lib/stringinfo.h"
+#include "commands/explain.h"
+#include "nodes/execnodes.h"
+#include "nodes/parsenodes.h"
 #include "nodes/pg_list.h"
 
+#include "http.h"
+#include "page_rows.h"
 #include "service.h"
 
 /*
@@ -65,193 +69,21 @@ extern AttrNumber saas_column_attnum(Oid foreigntableid, const char *column);
 extern void saas_check_readable_file(const char *path, const char *option);
 
 /*
- * JSON documents (json-c lives only in json.c).
- * in json.c
+ * The executor's scan callbacks.
+ * in scan.c
  */
-typedef struct SaasJsonDoc SaasJsonDoc;	/* a parsed response body */
-typedef struct SaasJsonItem SaasJsonItem;	/* one item of a SaasJsonDoc */
-typedef struct SaasJsonPath SaasJsonPath;	/* a compiled path:
-											 * "user.login",
-											 * "labels[*].name", "" = the
-											 * item */
-
-/* The kind of JSON value a path led to. */
-typedef enum SaasJsonKind
-{
-	JKIND_MISSING,				/* the path does not exist */
-	JKIND_NULL,
-	JKIND_BOOL,
-	JKIND_NUMBER,
-	JKIND_STRING,
-	JKIND_OBJECT,
-	JKIND_ARRAY
-} SaasJsonKind;
-
-/* How json_item_value writes the value it found. */
-typedef enum SaasJsonOutput
-{
-	JOUT_TEXT,					/* strings bare, numbers and booleans as
-								 * text, objects and arrays as JSON */
-	JOUT_JSON,					/* always JSON text (jsonb columns) */
-	JOUT_PG_ARRAY,				/* a PostgreSQL array literal of the
-								 * elements (text[] columns) */
-	JOUT_PG_JSON_ARRAY			/* the same, each element as JSON text
-								 * (json[] and jsonb[] columns) */
-} SaasJsonOutput;
-
-extern SaasJsonDoc *json_doc_parse(const char *body, size_t len);
-extern SaasJsonDoc *json_doc_try_parse(const char *body, size_t len);
-extern void json_doc_free(SaasJsonDoc *doc);
-extern int	json_doc_items(SaasJsonDoc *doc, const SaasJsonPath *items_at);
-extern SaasJsonItem *json_doc_item(SaasJsonDoc *doc, int index);
-extern SaasJsonItem *json_doc_root(SaasJsonDoc *doc);
-extern SaasJsonItem *json_doc_object(SaasJsonDoc *doc);
-extern SaasJsonPath *json_path_compile(const char *path);
-extern SaasJsonKind json_item_value(SaasJsonItem *item,
-									const SaasJsonPath *path,
-									SaasJsonOutput output, StringInfo out);
-extern bool json_path_is_valid(const char *path, char **why);
-extern const char *json_path_text(const SaasJsonPath *path);
-extern bool json_path_maps_array(const SaasJsonPath *path);
-extern const char *json_kind_name(SaasJsonKind kind);
+extern void saasBeginForeignScan(ForeignScanState *node, int eflags);
+extern TupleTableSlot *saasIterateForeignScan(ForeignScanState *node);
+extern void saasReScanForeignScan(ForeignScanState *node);
+extern void saasEndForeignScan(ForeignScanState *node);
+extern void saasExplainForeignScan(ForeignScanState *node, ExplainState *es);
 
 /*
- * HTTP (libcurl lives only in http.c).
- * in http.c
+ * IMPORT FOREIGN SCHEMA.
+ * in import.c
  */
-typedef struct HttpRequest
-{
-	const char *url;
-	const char *token;			/* sent as Authorization: Bearer; never
-								 * logged */
-	const char *const *headers; /* service headers, NULL-terminated */
-	const char *if_none_match;	/* revalidation, or NULL */
-	const char *if_modified_since;
-	const char *ca_file;		/* trusted CAs, or NULL for the system's */
-	Oid			serverid;		/* the rate limit the request spends: */
-	uint64		credential;		/* server and token fingerprint (serverid
-								 * InvalidOid: none) */
-	int			timeout_ms;
-	int			connect_timeout_ms;
-	int			max_retries;
-} HttpRequest;
-
-typedef struct HttpResponse
-{
-	long		status;
-	char	   *body;			/* NUL-terminated, body_len bytes before it */
-	size_t		body_len;
-	char	   *next_url;		/* Link: rel="next", or NULL */
-	char	   *last_url;		/* Link: rel="last", or NULL */
-	char	   *etag;
-	char	   *last_modified;
-	double		retry_after_s;	/* Retry-After, or -1 */
-	int64		ratelimit_remaining;	/* x-ratelimit-remaining, or -1 */
-	int64		ratelimit_reset;	/* x-ratelimit-reset (epoch s), or 0 */
-} HttpResponse;
-
-/* What a scan's requests cost, for EXPLAIN ANALYZE. */
-typedef struct HttpCounters
-{
-	int64		requests;		/* sent over the network */
-	int64		retries;
-	int64		bytes;
-	int64		cache_hits;
-	int64		revalidations;
-	double		wait_ms;		/* time spent on the network and in backoff */
-} HttpCounters;
-
-/* a request in flight (several may be: a scan reads pages ahead) */
-typedef struct HttpTransfer HttpTransfer;
-
-extern HttpTransfer *http_start(const HttpRequest *request,
-								HttpCounters *counters);
-extern HttpResponse *http_finish(HttpTransfer *transfer);
-extern void http_discard(HttpTransfer *transfer);
-extern void http_progress(void);
-extern bool http_same_origin(const char *url1, const char *url2);
-extern void http_backoff(int retry, HttpCounters *counters);
-
-/*
- * Fetch one page: from the shared cache when it is fresh, else from the
- * network (revalidating a stale cached page when the API allows), checked
- * for API errors and parsed.
- * in fetch.c
- */
-typedef struct FetchTarget
-{
-	Oid			serverid;
-	const char *token;
-	uint64		credential;		/* credential_fingerprint(token) */
-	const ServiceSpec *service;
-	const char *ca_file;
-	int			timeout_ms;
-	int			connect_timeout_ms;
-	int			max_retries;
-	int			cache_ttl_s;
-} FetchTarget;
-
-/*
- * A page's items as heap tuples of one row layout, with where the next page
- * starts.  A scan turns each page it parses into these, and the shared
- * cache keeps them beside the page, so that a later scan with the same
- * layout neither parses nor converts the page again.
- */
-typedef struct PageRows
-{
-	int32		ntuples;
-	char	   *cursor;			/* the body's cursor to the next page, or
-								 * NULL (unused where a Link header says) */
-	Size		len;
-	char	   *data;			/* the tuples one after the other, each
-								 * MAXALIGNed; len bytes, MAXALIGNed */
-	Size		allocated;		/* bytes at data, while rows are added */
-} PageRows;
-
-typedef struct FetchedPage
-{
-	HttpResponse *response;		/* without a body when rows are given */
-	SaasJsonDoc    *doc;			/* the parsed body; NULL when rows are
-								 * given, or a missing_ok fetch found 404 */
-	PageRows   *rows;			/* the rows the cache kept for the layout
-								 * asked for, else NULL until the scan
-								 * makes them from doc */
-} FetchedPage;
-
-/* a page asked for and not yet received */
-typedef struct PageFetch PageFetch;
-
-extern PageFetch *fetch_page_start(const FetchTarget *target, const char *url,
-								   const char *row_layout, bool missing_ok,
-								   HttpCounters *counters);
-extern FetchedPage fetch_page_finish(PageFetch *fetch);
-extern void fetch_page_keep_rows(PageFetch *fetch, const PageRows *rows);
-extern void fetch_page_cancel(PageFetch *fetch);
-
-/*
- * API failures as PostgreSQL errors.
- * in api_error.c
- */
-extern void api_report_error(const ServiceSpec *service, const char *url,
-							 const HttpResponse *response);
-extern void api_check_ok_flag(const ServiceSpec *service, const char *url,
-							  const HttpResponse *response, SaasJsonDoc *doc);
-extern bool api_ok_flag_transient(const ServiceSpec *service, SaasJsonDoc *doc);
-extern char *api_rate_limit_hint(void);
-
-/*
- * Names a request in the CONTEXT of errors raised while it is pushed
- * ("API request: GET <url>"); lives on the caller's stack.
- */
-typedef struct ApiRequestContext
-{
-	ErrorContextCallback callback;
-	const char *url;
-} ApiRequestContext;
-
-extern void api_request_context_push(ApiRequestContext *context,
-									 const char *url);
-extern void api_request_context_pop(ApiRequestContext *context);
+extern List *saasImportForeignSchema(ImportForeignSchemaStmt *stmt,
+									 Oid serverOid);
 
 /*
  * A token's fingerprint: how the cache and the rate limiter key it.

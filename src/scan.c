@@ -44,8 +44,11 @@
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
 #include "utils/ruleutils.h"
 
+#include "convert.h"
+#include "fetch.h"
 #include "pushdown.h"
 #include "scan.h"
 

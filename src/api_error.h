@@ -1,0 +1,23 @@
+/*-------------------------------------------------------------------------
+ *
+ * api_error.h
+ *		  API failures as PostgreSQL errors.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SAAS_API_ERROR_H
+#define SAAS_API_ERROR_H
+
+#include "http.h"
+#include "json.h"
+#include "service.h"
+
+/* in api_error.c */
+extern void api_report_error(const ServiceSpec *service, const char *url,
+							 const HttpResponse *response) pg_attribute_noreturn();
+extern void api_check_ok_flag(const ServiceSpec *service, const char *url,
+							  const HttpResponse *response, SaasJsonDoc *doc);
+extern bool api_ok_flag_transient(const ServiceSpec *service, SaasJsonDoc *doc);
+extern char *api_rate_limit_hint(void);
+
+#endif							/* SAAS_API_ERROR_H */

@@ -1,0 +1,29 @@
+/*-------------------------------------------------------------------------
+ *
+ * convert.h
+ *		  One JSON item into one row of a foreign table.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SAAS_CONVERT_H
+#define SAAS_CONVERT_H
+
+#include "access/htup.h"
+#include "nodes/pg_list.h"
+#include "utils/relcache.h"
+
+#include "json.h"
+#include "service.h"
+
+/* a table's columns, compiled for reading items */
+typedef struct TupleReader TupleReader;
+
+/* in convert.c */
+extern TupleReader *tuple_reader_create(Relation rel,
+										const ResourceSpec *resource,
+										List *columns);
+extern char *tuple_reader_layout(TupleReader *reader, List *key_values);
+extern HeapTuple tuple_reader_form(TupleReader *reader, SaasJsonItem *item,
+								   List *key_values);
+
+#endif							/* SAAS_CONVERT_H */

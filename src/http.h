@@ -1,0 +1,73 @@
+/*-------------------------------------------------------------------------
+ *
+ * http.h
+ *		  GET requests over libcurl, several in flight at once.
+ *
+ * libcurl lives only in the http*.c files (http_internal.h).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SAAS_HTTP_H
+#define SAAS_HTTP_H
+
+/* What to ask for; its strings belong to the caller. */
+typedef struct HttpRequest
+{
+	const char *url;
+	const char *token;			/* sent as Authorization: Bearer; never
+								 * logged */
+	const char *const *headers; /* service headers, NULL-terminated */
+	const char *if_none_match;	/* revalidation, or NULL */
+	const char *if_modified_since;
+	const char *ca_file;		/* trusted CAs, or NULL for the system's */
+	Oid			serverid;		/* the rate limit the request spends: */
+	uint64		credential;		/* server and token fingerprint (serverid
+								 * InvalidOid: none) */
+	int			timeout_ms;
+	int			connect_timeout_ms;
+	int			max_retries;
+} HttpRequest;
+
+/* The final answer to a request, any status. */
+typedef struct HttpResponse
+{
+	long		status;
+	char	   *body;			/* NUL-terminated, body_len bytes before it */
+	size_t		body_len;
+	char	   *next_url;		/* Link: rel="next", or NULL */
+	char	   *last_url;		/* Link: rel="last", or NULL */
+	char	   *etag;
+	char	   *last_modified;
+	double		retry_after_s;	/* Retry-After, or -1 */
+	int64		ratelimit_remaining;	/* x-ratelimit-remaining, or -1 */
+	int64		ratelimit_reset;	/* x-ratelimit-reset (epoch s), or 0 */
+} HttpResponse;
+
+/* What a scan's requests cost, for EXPLAIN ANALYZE. */
+typedef struct HttpCounters
+{
+	int64		requests;		/* sent over the network */
+	int64		retries;
+	int64		bytes;
+	int64		cache_hits;
+	int64		revalidations;
+	double		wait_ms;		/* time spent on the network and in backoff */
+} HttpCounters;
+
+/* a request in flight (several may be: a scan reads pages ahead) */
+typedef struct HttpTransfer HttpTransfer;
+
+/* in http.c */
+extern HttpTransfer *http_start(const HttpRequest *request,
+								HttpCounters *counters);
+extern HttpResponse *http_finish(HttpTransfer *transfer);
+extern void http_discard(HttpTransfer *transfer);
+extern void http_progress(void);
+
+/* in http_origin.c */
+extern bool http_same_origin(const char *url1, const char *url2);
+
+/* in http_retry.c */
+extern void http_backoff(int retry, HttpCounters *counters);
+
+#endif							/* SAAS_HTTP_H */

@@ -1,0 +1,35 @@
+/*-------------------------------------------------------------------------
+ *
+ * page_rows.h
+ *		  A page's items as heap tuples of one row layout, in one buffer.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SAAS_PAGE_ROWS_H
+#define SAAS_PAGE_ROWS_H
+
+#include "access/htup.h"
+
+/*
+ * A page's items as heap tuples of one row layout, with where the next page
+ * starts.  A scan turns each page it parses into these, and the shared
+ * cache keeps them beside the page, so that a later scan with the same
+ * layout neither parses nor converts the page again.
+ */
+typedef struct PageRows
+{
+	int32		ntuples;
+	char	   *cursor;			/* the body's cursor to the next page, or
+								 * NULL (unused where a Link header says) */
+	Size		len;
+	char	   *data;			/* the tuples one after the other, each
+								 * MAXALIGNed; len bytes, MAXALIGNed */
+	Size		allocated;		/* bytes at data, while rows are added */
+} PageRows;
+
+/* in page_rows.c */
+extern PageRows *page_rows_create(const char *cursor);
+extern void page_rows_add(PageRows *rows, HeapTuple tuple);
+extern void page_rows_read(const PageRows *rows, Size *offset, HeapTuple tuple);
+
+#endif							/* SAAS_PAGE_ROWS_H */
