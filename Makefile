@@ -17,6 +17,9 @@ OBJS = \
 	src/fetch.o \
 	src/credential.o \
 	src/http.o \
+	src/http_origin.o \
+	src/http_response.o \
+	src/http_retry.o \
 	src/link_header.o \
 	src/header_number.o \
 	src/api_error.o \
