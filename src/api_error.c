@@ -9,8 +9,9 @@
  *
  * Rules a reader must know:
  *
- * - One table, api_failures, maps each class of failure to its SQLSTATE,
- *	 its message and its hint; classification is kept apart from wording.
+ * - One table, api_failures, maps each class of failure to its SQLSTATE
+ *	 and its hint, and api_raise gives each class its own message (one
+ *	 literal, for translation); classification is kept apart from wording.
  *
  * - Everything shown comes from the network and is hostile: the API's
  *	 words are cut short and reduced to printable text (api_text.c) before
@@ -54,11 +55,11 @@ typedef enum ApiFailure
 	API_REJECTED				/* an "ok": false code we do not know */
 } ApiFailure;
 
+/* Each kind's SQLSTATE and hint; its message is written in api_raise. */
 typedef struct ApiFailureInfo
 {
 	ApiFailure	failure;
 	int			sqlstate;
-	const char *what;			/* "<service> API <what>: <status>" */
 	const char *hint;			/* NULL: computed (rate limits) */
 } ApiFailureInfo;
 
@@ -77,28 +78,20 @@ typedef struct ApiFailureInfo
  */
 static const ApiFailureInfo api_failures[] = {
 	{API_BAD_REQUEST, ERRCODE_INVALID_PARAMETER_VALUE,
-		"rejected the request",
 	"Check the values the query compares columns with and the options of the foreign table; the API's own words are above."},
 	{API_UNAUTHORIZED, ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION,
-		"rejected the request",
 	"Check the token option of the user mapping for this server: it may be wrong, expired or revoked."},
 	{API_FORBIDDEN, ERRCODE_INSUFFICIENT_PRIVILEGE,
-		"denied access",
 	"The token is valid but lacks a permission or scope that this request needs."},
 	{API_NOT_FOUND, ERRCODE_FDW_TABLE_NOT_FOUND,
-		"found no such resource",
 	"Check the key values the query gives and that the token can see them: APIs answer 404 for private resources the token cannot read."},
 	{API_RATE_LIMITED, ERRCODE_CONFIGURATION_LIMIT_EXCEEDED,
-		"rate limit exceeded",
 	NULL},
 	{API_SERVER_ERROR, ERRCODE_FDW_ERROR,
-		"failed",
-	"The service had a problem of its own; try again later.  saas_fdw.max_retries sets how often a request is retried."},
+	"The service failed on its side: try again later, or allow more retries with saas_fdw.max_retries."},
 	{API_UNEXPECTED, ERRCODE_PROTOCOL_VIOLATION,
-		"returned an unexpected response",
 	"Check the server option base_url; saas_fdw follows at most 5 redirects and expects a 2xx answer."},
 	{API_REJECTED, ERRCODE_FDW_ERROR,
-		"rejected the request",
 	"See the API's documentation for this error code."},
 };
 
@@ -183,6 +176,10 @@ static void api_append_reset(StringInfo detail, const HttpResponse *response);
 static bool api_ok_flag_false(const ServiceSpec *service, SaasJsonDoc *doc,
 							  char **code);
 static const ApiCodeInfo *api_code_info(const char *code);
+static char *api_rate_limit_hint(void);
+static void api_raise(ApiFailure failure, const char *service_name,
+					  const char *status, const char *detail,
+					  const char *hint, const char *url) pg_attribute_noreturn();
 
 
 static const ApiFailureInfo *
@@ -522,10 +519,16 @@ api_not_found_hint(const ServiceSpec *service, const ApiWords *words)
 	return pstrdup(api_failure_info(API_NOT_FOUND)->hint);
 }
 
-char *
+/*
+ * api_rate_limit_hint
+ *		The hint of a rate limit the API reported.
+ *
+ * Returns a palloc'd string.
+ */
+static char *
 api_rate_limit_hint(void)
 {
-	return psprintf("Run the query again after the limit resets.  A query waits for a reset by itself only if it comes within saas_fdw.max_retry_wait (now %d s).",
+	return psprintf("Run the query again after the limit resets, or raise saas_fdw.max_retry_wait (now %d s) so that a query waits for the reset by itself.",
 					saas_max_retry_wait_s);
 }
 
@@ -566,14 +569,10 @@ api_report_error(const ServiceSpec *service, const char *url,
 			: pstrdup(info->hint);
 	}
 
-	ereport(ERROR,
-			(errcode(info->sqlstate),
-			 errmsg("%s API %s: %ld%s%s", name, info->what, response->status,
-					reason[0] ? " " : "", reason),
-			 errdetail("%s", detail.data),
-			 errhint("%s", hint),
-			 url != NULL ? errcontext("API request: GET %s", url) : 0));
-	pg_unreachable();
+	api_raise(failure, name,
+			  reason[0] ? psprintf("%ld %s", response->status, reason)
+			  : psprintf("%ld", response->status),
+			  detail.data, hint, url);
 }
 
 /*
@@ -690,12 +689,81 @@ api_check_ok_flag(const ServiceSpec *service, const char *url,
 	else
 		hint = pstrdup(info->hint);
 
-	ereport(ERROR,
-			(errcode(info->sqlstate),
-			 errmsg("%s API %s: %s", service->name, info->what,
-					code ? code : "unknown error"),
-			 errdetail("%s", detail.data),
-			 errhint("%s", hint),
-			 url != NULL ? errcontext("API request: GET %s", url) : 0));
+	api_raise(known->failure, service->name,
+			  code ? code : "unknown error", detail.data, hint, url);
 }
 
+/*
+ * api_raise
+ *		Raise a failure of kind failure: one message per kind, naming the
+ *		service and the status (an HTTP status line, or the error code of
+ *		an "ok": false answer).
+ *
+ * detail and hint are complete sentences; url, if not NULL, is named in
+ * the CONTEXT.
+ */
+static void
+api_raise(ApiFailure failure, const char *service_name, const char *status,
+		  const char *detail, const char *hint, const char *url)
+{
+	int			sqlstate = api_failure_info(failure)->sqlstate;
+
+	switch (failure)
+	{
+		case API_BAD_REQUEST:
+		case API_UNAUTHORIZED:
+		case API_REJECTED:
+			ereport(ERROR,
+					(errcode(sqlstate),
+					 errmsg("%s API rejected the request: %s",
+							service_name, status),
+					 errdetail("%s", detail),
+					 errhint("%s", hint),
+					 url != NULL ? errcontext("API request: GET %s", url) : 0));
+			break;
+		case API_FORBIDDEN:
+			ereport(ERROR,
+					(errcode(sqlstate),
+					 errmsg("%s API denied access: %s", service_name, status),
+					 errdetail("%s", detail),
+					 errhint("%s", hint),
+					 url != NULL ? errcontext("API request: GET %s", url) : 0));
+			break;
+		case API_NOT_FOUND:
+			ereport(ERROR,
+					(errcode(sqlstate),
+					 errmsg("%s API found no such resource: %s",
+							service_name, status),
+					 errdetail("%s", detail),
+					 errhint("%s", hint),
+					 url != NULL ? errcontext("API request: GET %s", url) : 0));
+			break;
+		case API_RATE_LIMITED:
+			ereport(ERROR,
+					(errcode(sqlstate),
+					 errmsg("%s API rate limit exceeded: %s",
+							service_name, status),
+					 errdetail("%s", detail),
+					 errhint("%s", hint),
+					 url != NULL ? errcontext("API request: GET %s", url) : 0));
+			break;
+		case API_SERVER_ERROR:
+			ereport(ERROR,
+					(errcode(sqlstate),
+					 errmsg("%s API failed: %s", service_name, status),
+					 errdetail("%s", detail),
+					 errhint("%s", hint),
+					 url != NULL ? errcontext("API request: GET %s", url) : 0));
+			break;
+		case API_UNEXPECTED:
+			ereport(ERROR,
+					(errcode(sqlstate),
+					 errmsg("%s API returned an unexpected response: %s",
+							service_name, status),
+					 errdetail("%s", detail),
+					 errhint("%s", hint),
+					 url != NULL ? errcontext("API request: GET %s", url) : 0));
+			break;
+	}
+	elog(ERROR, "unknown API failure kind %d", (int) failure);
+}

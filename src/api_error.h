@@ -18,6 +18,5 @@ extern void api_report_error(const ServiceSpec *service, const char *url,
 extern void api_check_ok_flag(const ServiceSpec *service, const char *url,
 							  const HttpResponse *response, SaasJsonDoc *doc);
 extern bool api_ok_flag_transient(const ServiceSpec *service, SaasJsonDoc *doc);
-extern char *api_rate_limit_hint(void);
 
 #endif							/* SAAS_API_ERROR_H */

@@ -161,7 +161,7 @@ http_raise_transport(const HttpTransfer *t, int attempts)
 					(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
 					 errmsg("could not reach the API at %s: TLS failed", origin),
 					 errdetail("%s", detail),
-					 errhint("saas_fdw always verifies the server's certificate: against the system's trusted authorities, or only those in the PEM file named by the server option ca_file (for a private certificate authority).  Check base_url, the certificate and ca_file.")));
+					 errhint("Check base_url, the server's certificate and the server option ca_file: the certificate is always verified, against the system's trusted authorities or only those in the PEM file ca_file names.")));
 			break;
 		default:
 			ereport(ERROR,

@@ -51,7 +51,6 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
-#include "api_error.h"
 #include "saas_fdw.h"
 
 /* Servers x credentials remembered at once. */
@@ -359,8 +358,8 @@ ratelimit_refuse(Oid serverid, TimestampTz until, TimestampTz now, int64 unreser
 					server),
 			 errdetail("An earlier response said so; the limit resets at %s (in %ld s).",
 					   timestamptz_to_str(until), in_s),
-			 errhint("%s  If the limit was raised or the token changed, a superuser can forget what the API said with saas_fdw_rate_limit_reset('%s').",
-					 api_rate_limit_hint(), server)));
+			 errhint("Run the query again after the limit resets, or raise saas_fdw.max_retry_wait (now %d s); if the limit was raised or the token changed, a superuser can forget what the API said with saas_fdw_rate_limit_reset('%s').",
+					 saas_max_retry_wait_s, server)));
 }
 
 /*
