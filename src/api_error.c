@@ -152,7 +152,7 @@ typedef struct ApiWords
 typedef struct ApiPathCacheEntry
 {
 	const char *text;
-	SaasJsonPath   *path;
+	SaasJsonPath *path;
 } ApiPathCacheEntry;
 
 #define API_PATH_CACHE_SIZE 32
@@ -182,6 +182,12 @@ static void api_raise(ApiFailure failure, const char *service_name,
 					  const char *hint, const char *url) pg_attribute_noreturn();
 
 
+/*
+ * api_failure_info
+ *		The SQLSTATE and hint of a kind of failure.
+ *
+ * The result is a constant.
+ */
 static const ApiFailureInfo *
 api_failure_info(ApiFailure failure)
 {
@@ -196,7 +202,12 @@ api_failure_info(ApiFailure failure)
 	return NULL;				/* keep compiler quiet */
 }
 
-/* The standard reason phrase of an HTTP status, or "". */
+/*
+ * api_status_reason
+ *		The standard reason phrase of an HTTP status, or "".
+ *
+ * The result is a constant.
+ */
 static const char *
 api_status_reason(long status)
 {
@@ -264,12 +275,18 @@ api_status_reason(long status)
 	return "";
 }
 
-/* A compiled path, compiled once per backend. */
+/*
+ * api_path
+ *		A compiled path, compiled once per backend.
+ *
+ * The path is kept in TopMemoryContext for the life of the backend (or,
+ * past API_PATH_CACHE_SIZE paths, palloc'd in CurrentMemoryContext).
+ */
 static const SaasJsonPath *
 api_path(const char *text)
 {
 	MemoryContext old;
-	SaasJsonPath   *path;
+	SaasJsonPath *path;
 	int			i;
 
 	for (i = 0; i < api_path_cache_used; i++)
@@ -290,8 +307,11 @@ api_path(const char *text)
 }
 
 /*
- * Text from the network made fit to show in this database's encoding (see
- * api_text.c): one line, printable, cut after at most max_bytes.
+ * api_sanitize
+ *		Text from the network made fit to show in this database's encoding
+ *		(see api_text.c): one line, printable, cut after at most max_bytes.
+ *
+ * The result is palloc'd in CurrentMemoryContext.
  */
 static char *
 api_sanitize(const char *s, size_t len, size_t max_bytes)
@@ -301,8 +321,11 @@ api_sanitize(const char *s, size_t len, size_t max_bytes)
 }
 
 /*
- * The value at path in doc as sanitized text; NULL if absent, null, empty,
- * or (scalar_only) an object or array.
+ * api_read
+ *		The value at path in doc as sanitized text; NULL if absent, null,
+ *		empty, or (scalar_only) an object or array.
+ *
+ * The result is palloc'd in CurrentMemoryContext.
  */
 static char *
 api_read(SaasJsonDoc *doc, const char *path, bool scalar_only, size_t max_bytes)
@@ -328,10 +351,11 @@ api_read(SaasJsonDoc *doc, const char *path, bool scalar_only, size_t max_bytes)
 }
 
 /*
- * Gather the API's words: its message (at service->error_message_at, else
- * wherever APIs usually put one), and generic extras many APIs send: a code,
- * the parameter at fault, a list of errors.  Without a message, a short
- * prefix of the body.
+ * api_read_words
+ *		Gather the API's words: its message (at service->error_message_at,
+ *		else wherever APIs usually put one), and generic extras many APIs
+ *		send: a code, the parameter at fault, a list of errors.  Without a
+ *		message, a short prefix of the body.
  */
 static void
 api_read_words(const ServiceSpec *service, const HttpResponse *response,
@@ -389,7 +413,11 @@ api_read_words(const ServiceSpec *service, const HttpResponse *response,
 								   API_BODY_MAX);
 }
 
-/* Does s speak of a rate limit ("rate limit", "rate_limit", "ratelimited")? */
+/*
+ * api_mentions_rate_limit
+ *		Does s speak of a rate limit ("rate limit", "rate_limit",
+ *		"ratelimited")?
+ */
 static bool
 api_mentions_rate_limit(const char *s)
 {
@@ -412,6 +440,10 @@ api_mentions_rate_limit(const char *s)
 	return false;
 }
 
+/*
+ * api_classify
+ *		The kind of failure a response with an HTTP error status is.
+ */
 static ApiFailure
 api_classify(const HttpResponse *response, const ApiWords *words)
 {
@@ -440,7 +472,10 @@ api_classify(const HttpResponse *response, const ApiWords *words)
 	return API_UNEXPECTED;
 }
 
-/* Append the API's words to a DETAIL being built. */
+/*
+ * api_append_words
+ *		Append the API's words to a DETAIL being built.
+ */
 static void
 api_append_words(StringInfo detail, const ApiWords *words)
 {
@@ -470,7 +505,10 @@ api_append_words(StringInfo detail, const ApiWords *words)
 		appendStringInfo(detail, " Errors: %s", words->errors);
 }
 
-/* Append when a rate limit resets, if the response says. */
+/*
+ * api_append_reset
+ *		Append when a rate limit resets, if the response says.
+ */
 static void
 api_append_reset(StringInfo detail, const HttpResponse *response)
 {
@@ -499,8 +537,11 @@ api_append_reset(StringInfo detail, const HttpResponse *response)
 }
 
 /*
- * The hint of a 404: the service's own, or, when the API's words say it
- * does not know the path at all, one about base_url.
+ * api_not_found_hint
+ *		The hint of a 404: the service's own, or, when the API's words say
+ *		it does not know the path at all, one about base_url.
+ *
+ * The result is palloc'd in CurrentMemoryContext.
  */
 static char *
 api_not_found_hint(const ServiceSpec *service, const ApiWords *words)
@@ -533,8 +574,9 @@ api_rate_limit_hint(void)
 }
 
 /*
- * Raise the failure of a request: response is the final answer http_finish
- * returned (usually status >= 400).  Never returns.
+ * api_report_error
+ *		Raise the failure of a request: response is the final answer
+ *		http_finish returned (usually status >= 400).  Never returns.
  */
 void
 api_report_error(const ServiceSpec *service, const char *url,
@@ -576,9 +618,11 @@ api_report_error(const ServiceSpec *service, const char *url,
 }
 
 /*
- * Is doc an answer with a false flag at service->ok_flag_at (Slack's
- * {"ok": false, "error": "channel_not_found"})?  If so, *code is its error
- * code, sanitized, or NULL if it names none.  A missing flag is no error.
+ * api_ok_flag_false
+ *		Is doc an answer with a false flag at service->ok_flag_at (Slack's
+ *		{"ok": false, "error": "channel_not_found"})?  If so, *code is its
+ *		error code, sanitized, or NULL if it names none.  A missing flag is
+ *		no error.
  */
 static bool
 api_ok_flag_false(const ServiceSpec *service, SaasJsonDoc *doc, char **code)
@@ -602,7 +646,12 @@ api_ok_flag_false(const ServiceSpec *service, SaasJsonDoc *doc, char **code)
 	return is_false;
 }
 
-/* What api_codes knows about code (its last entry if nothing). */
+/*
+ * api_code_info
+ *		What api_codes knows about code (its last entry if nothing).
+ *
+ * The result is a constant.
+ */
 static const ApiCodeInfo *
 api_code_info(const char *code)
 {
@@ -617,9 +666,10 @@ api_code_info(const char *code)
 }
 
 /*
- * Is doc an "ok": false answer saying the service failed on its side
- * (Slack's internal_error, fatal_error, service_unavailable, sent with HTTP
- * 200)?  Such an answer is worth retrying, as a 5xx is.
+ * api_ok_flag_transient
+ *		Is doc an "ok": false answer saying the service failed on its side
+ *		(Slack's internal_error, fatal_error, service_unavailable, sent with
+ *		HTTP 200)?  Such an answer is worth retrying, as a 5xx is.
  */
 bool
 api_ok_flag_transient(const ServiceSpec *service, SaasJsonDoc *doc)
@@ -631,9 +681,11 @@ api_ok_flag_transient(const ServiceSpec *service, SaasJsonDoc *doc)
 }
 
 /*
- * For APIs that report errors with HTTP 200 and a false flag in the body
- * (Slack: {"ok": false, "error": "channel_not_found"}): raise if the flag at
- * service->ok_flag_at is false.  A missing flag is not an error here.
+ * api_check_ok_flag
+ *		For APIs that report errors with HTTP 200 and a false flag in the
+ *		body (Slack: {"ok": false, "error": "channel_not_found"}): raise if
+ *		the flag at service->ok_flag_at is false.  A missing flag is not an
+ *		error here.
  */
 void
 api_check_ok_flag(const ServiceSpec *service, const char *url,

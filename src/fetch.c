@@ -50,10 +50,11 @@ struct PageFetch
 };
 
 /*
- * Parse a page and raise an API error sent in its body.  With may_retry, an
- * error saying the service failed on its side (Slack's internal_error, sent
- * with HTTP 200) is not raised: the page comes back without a doc, to be
- * fetched again as a 5xx would be.
+ * parse_page
+ *		Parse a page and raise an API error sent in its body.  With
+ *		may_retry, an error saying the service failed on its side (Slack's
+ *		internal_error, sent with HTTP 200) is not raised: the page comes
+ *		back without a doc, to be fetched again as a 5xx would be.
  */
 static FetchedPage
 parse_page(const FetchTarget *target, const char *url, HttpResponse *response,
@@ -74,7 +75,10 @@ parse_page(const FetchTarget *target, const char *url, HttpResponse *response,
 	return page;
 }
 
-/* The page as the rows the cache kept beside it (fetch->cached_rows). */
+/*
+ * cached_rows_page
+ *		The page as the rows the cache kept beside it (fetch->cached_rows).
+ */
 static FetchedPage
 cached_rows_page(PageFetch *fetch)
 {
@@ -86,6 +90,14 @@ cached_rows_page(PageFetch *fetch)
 	return page;
 }
 
+/*
+ * fetch_page_start
+ *		Ask for the page at url: from the cache if it is fresh there, else
+ *		from the network.
+ *
+ * The fetch is palloc'd in CurrentMemoryContext, where the page will be
+ * too; end it with fetch_page_finish or fetch_page_cancel.
+ */
 PageFetch *
 fetch_page_start(const FetchTarget *target, const char *url,
 				 const char *row_layout, bool missing_ok,
@@ -141,6 +153,11 @@ fetch_page_start(const FetchTarget *target, const char *url,
 	return fetch;
 }
 
+/*
+ * fetch_page_finish
+ *		Wait for the page fetch_page_start asked for, check it for API
+ *		errors and parse it; frees fetch.
+ */
 FetchedPage
 fetch_page_finish(PageFetch *fetch)
 {
@@ -220,8 +237,9 @@ fetch_page_finish(PageFetch *fetch)
 }
 
 /*
- * The rows the scan made of the page it parsed, in the layout it named: keep
- * them beside the cached page for the next scan.
+ * fetch_page_keep_rows
+ *		The rows the scan made of the page it parsed, in the layout it
+ *		named: keep them beside the cached page for the next scan.
  */
 void
 fetch_page_keep_rows(PageFetch *fetch, const PageRows *rows)
@@ -229,7 +247,10 @@ fetch_page_keep_rows(PageFetch *fetch, const PageRows *rows)
 	cache_put_rows(&fetch->key, fetch->page_gen, rows);
 }
 
-/* A page no longer wanted: stop its request and release its claim. */
+/*
+ * fetch_page_cancel
+ *		A page no longer wanted: stop its request and release its claim.
+ */
 void
 fetch_page_cancel(PageFetch *fetch)
 {

@@ -3,8 +3,8 @@
  * header_number.c
  *		  Read the numbers that HTTP response headers carry: a count
  *		  (x-ratelimit-remaining, or x-ratelimit-reset in epoch seconds) and
- *		  a wait in seconds (Retry-After), as http.c's header callback keeps
- *		  them for retries and the shared rate limiter.
+ *		  a wait in seconds (Retry-After), as http_response.c's header
+ *		  callback keeps them for retries and the shared rate limiter.
  *
  * The value comes from the network and this runs inside a curl header
  * callback: it reads only the len bytes it is given (blanks at either end

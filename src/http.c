@@ -73,6 +73,10 @@ static void http_limiter_close(HttpTransfer *t);
  * ----------------------------------------------------------------
  */
 
+/*
+ * http_raise_setopt_failed
+ *		Raise for a curl option that could not be set (libcurl too old).
+ */
 static void
 http_raise_setopt_failed(const char *failed_option)
 {
@@ -84,8 +88,10 @@ http_raise_setopt_failed(const char *failed_option)
 }
 
 /*
- * The backend's multi handle, created on first use and kept: it holds the
- * connection cache, so connections are reused across requests and scans.
+ * http_init_multi
+ *		The backend's multi handle, created on first use and kept: it holds
+ *		the connection cache, so connections are reused across requests and
+ *		scans.
  */
 static void
 http_init_multi(void)
@@ -117,7 +123,12 @@ http_init_multi(void)
 				 errmsg("could not create a libcurl multi handle")));
 }
 
-/* An easy handle with the settings that never change. */
+/*
+ * http_new_easy
+ *		An easy handle with the settings that never change.
+ *
+ * The handle is malloc'd by curl; http_retire keeps or frees it.
+ */
 static CURL *
 http_new_easy(void)
 {
@@ -171,8 +182,9 @@ http_new_easy(void)
 }
 
 /*
- * Tell the shared rate limiter that t's attempt is over (answered, failed
- * or abandoned) and what its response said.  Never raises.
+ * http_limiter_close
+ *		Tell the shared rate limiter that t's attempt is over (answered,
+ *		failed or abandoned) and what its response said.  Never raises.
  */
 static void
 http_limiter_close(HttpTransfer *t)
@@ -189,8 +201,10 @@ http_limiter_close(HttpTransfer *t)
 }
 
 /*
- * Take a transfer off the multi handle and free it; its easy handle is kept
- * for later requests.  Never raises; touches nothing of the caller's.
+ * http_retire
+ *		Take a transfer off the multi handle and free it; its easy handle is
+ *		kept for later requests.  Never raises; touches nothing of the
+ *		caller's.
  */
 static void
 http_retire(HttpTransfer *t)
@@ -213,8 +227,9 @@ http_retire(HttpTransfer *t)
 }
 
 /*
- * Resource owner release: transfers started under this owner are no longer
- * wanted (an error unwound the scan, or its portal is gone).
+ * http_release_callback
+ *		Resource owner release: transfers started under this owner are no
+ *		longer wanted (an error unwound the scan, or its portal is gone).
  */
 static void
 http_release_callback(ResourceReleasePhase phase, bool isCommit,
@@ -240,9 +255,10 @@ http_release_callback(ResourceReleasePhase phase, bool isCommit,
  */
 
 /*
- * Send the transfer's current attempt: fresh state, the headers for
- * current_url, and onto the multi handle.  curl does the I/O when the
- * multi handle is driven.
+ * http_send
+ *		Send the transfer's current attempt: fresh state, the headers for
+ *		current_url, and onto the multi handle.  curl does the I/O when the
+ *		multi handle is driven.
  */
 void
 http_send(HttpTransfer *t)
@@ -316,8 +332,9 @@ http_send(HttpTransfer *t)
 }
 
 /*
- * Let curl do whatever I/O is ready, without waiting, and mark the
- * transfers it finished.
+ * http_drive
+ *		Let curl do whatever I/O is ready, without waiting, and mark the
+ *		transfers it finished.
  */
 static void
 http_drive(void)
@@ -344,8 +361,10 @@ http_drive(void)
 }
 
 /*
- * Drive every transfer until t is done, in slices so that cancel, timeouts
- * and termination are noticed promptly even while nothing arrives.
+ * http_wait_done
+ *		Drive every transfer until t is done, in slices so that cancel,
+ *		timeouts and termination are noticed promptly even while nothing
+ *		arrives.
  */
 static void
 http_wait_done(HttpTransfer *t)
@@ -361,10 +380,14 @@ http_wait_done(HttpTransfer *t)
 }
 
 /*
- * Start GET request->url; the response will be allocated in the current
- * memory context, which (with the request's strings) must outlive the
- * transfer.  counters (may be NULL) adds up requests, retries, bytes and
- * time as http_finish sees them.
+ * http_start
+ *		Start GET request->url; the response will be allocated in the
+ *		current memory context, which (with the request's strings) must
+ *		outlive the transfer.  counters (may be NULL) adds up requests,
+ *		retries, bytes and time as http_finish sees them.
+ *
+ * The transfer lives in TopMemoryContext until http_finish or
+ * http_discard frees it.
  */
 HttpTransfer *
 http_start(const HttpRequest *request, HttpCounters *counters)
@@ -419,9 +442,10 @@ http_start(const HttpRequest *request, HttpCounters *counters)
 }
 
 /*
- * Wait for the transfer's final response (any status; a status of 400 or
- * more is for the caller to raise with api_report_error) and free the
- * transfer.  Other transfers in flight go on meanwhile.
+ * http_finish
+ *		Wait for the transfer's final response (any status; a status of 400
+ *		or more is for the caller to raise with api_report_error) and free
+ *		the transfer.  Other transfers in flight go on meanwhile.
  *
  * Redirects (at most HTTP_MAX_REDIRECTS, http and https only) are followed;
  * the token goes only to the origin of the request's URL.  Transient
@@ -429,6 +453,9 @@ http_start(const HttpRequest *request, HttpCounters *counters)
  * that may pass, 5xx, 429 and GitHub's 403 rate limits.  A wait longer than
  * saas_fdw.max_retry_wait is not waited: the response is returned at once
  * (api_report_error says when the limit resets).
+ *
+ * The response and its strings are palloc'd in the memory context that
+ * was current at http_start.
  */
 HttpResponse *
 http_finish(HttpTransfer *t)
@@ -493,8 +520,9 @@ http_finish(HttpTransfer *t)
 }
 
 /*
- * A transfer no longer wanted (a scan that stopped early): stop it.  A
- * request already sent still counts.
+ * http_discard
+ *		A transfer no longer wanted (a scan that stopped early): stop it.  A
+ *		request already sent still counts.
  */
 void
 http_discard(HttpTransfer *t)
@@ -508,8 +536,9 @@ http_discard(HttpTransfer *t)
 }
 
 /*
- * Let transfers in flight move on without waiting, so that pages read
- * ahead arrive while rows are being returned.
+ * http_progress
+ *		Let transfers in flight move on without waiting, so that pages read
+ *		ahead arrive while rows are being returned.
  */
 void
 http_progress(void)

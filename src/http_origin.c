@@ -45,8 +45,9 @@ static bool http_scheme_allowed(const char *url);
  */
 
 /*
- * Split url into scheme, host and port (the default port if none is
- * written).  Everything curl allocates is freed before returning.
+ * http_parse_origin
+ *		Split url into scheme, host and port (the default port if none is
+ *		written).  Everything curl allocates is freed before returning.
  */
 static bool
 http_parse_origin(const char *url, HttpOrigin *origin)
@@ -81,8 +82,9 @@ http_parse_origin(const char *url, HttpOrigin *origin)
 }
 
 /*
- * Do two URLs have the same scheme, host and port?  False if either cannot
- * be parsed.  Used to decide where the token may go.
+ * http_same_origin
+ *		Do two URLs have the same scheme, host and port?  False if either
+ *		cannot be parsed.  Used to decide where the token may go.
  */
 bool
 http_same_origin(const char *url1, const char *url2)
@@ -97,7 +99,12 @@ http_same_origin(const char *url1, const char *url2)
 		a.port == b.port;
 }
 
-/* "scheme://host:port" of url, for messages; never the path or query. */
+/*
+ * http_origin_text
+ *		"scheme://host:port" of url, for messages; never the path or query.
+ *
+ * The result is palloc'd in CurrentMemoryContext.
+ */
 char *
 http_origin_text(const char *url)
 {
@@ -108,6 +115,10 @@ http_origin_text(const char *url)
 	return psprintf("%s://%s:%ld", o.scheme, o.host, o.port);
 }
 
+/*
+ * http_scheme_allowed
+ *		Is url an http or https URL?
+ */
 static bool
 http_scheme_allowed(const char *url)
 {
@@ -119,8 +130,11 @@ http_scheme_allowed(const char *url)
 }
 
 /*
- * Resolve ref (absolute or relative) against base; a palloc'd absolute URL,
- * or NULL if it is malformed or not http(s).
+ * http_resolve_url
+ *		Resolve ref (absolute or relative) against base; a palloc'd absolute
+ *		URL, or NULL if it is malformed or not http(s).
+ *
+ * The result is palloc'd in CurrentMemoryContext.
  */
 char *
 http_resolve_url(const char *base, const char *ref)
@@ -155,7 +169,10 @@ http_resolve_url(const char *base, const char *ref)
  * ----------------------------------------------------------------
  */
 
-/* Refuse a header value with a line break (header injection). */
+/*
+ * http_check_header_value
+ *		Refuse a header value with a line break (header injection).
+ */
 void
 http_check_header_value(const char *value, const char *what)
 {
@@ -166,6 +183,13 @@ http_check_header_value(const char *value, const char *what)
 				 errhint("HTTP header values cannot span lines.")));
 }
 
+/*
+ * http_append_header
+ *		Append header to list; raise (freeing the list) if curl runs out of
+ *		memory.
+ *
+ * The list is malloc'd by curl; on failure it is freed before raising.
+ */
 static struct curl_slist *
 http_append_header(struct curl_slist *list, const char *header)
 {
@@ -183,9 +207,13 @@ http_append_header(struct curl_slist *list, const char *header)
 }
 
 /*
- * The request headers: the service's, revalidation, and Authorization when
- * send_token.  curl copies each string; the palloc'd Authorization line is
- * zeroed at once, and curl's copy in http_free_headers.
+ * http_build_headers
+ *		The request headers: the service's, revalidation, and Authorization
+ *		when send_token.  curl copies each string; the palloc'd
+ *		Authorization line is zeroed at once, and curl's copy in
+ *		http_free_headers.
+ *
+ * The list is malloc'd by curl: free it with http_free_headers.
  */
 struct curl_slist *
 http_build_headers(const HttpRequest *request, bool send_token)
@@ -243,7 +271,10 @@ http_build_headers(const HttpRequest *request, bool send_token)
 	return list;
 }
 
-/* Free a header list, zeroing the Authorization line first. */
+/*
+ * http_free_headers
+ *		Free a header list, zeroing the Authorization line first.
+ */
 void
 http_free_headers(struct curl_slist *list)
 {

@@ -33,6 +33,10 @@ static void http_keep_link(HttpTransfer *t, const char *value, size_t len,
  * ----------------------------------------------------------------
  */
 
+/*
+ * http_reset_headers
+ *		Forget the response headers kept from an earlier response.
+ */
 void
 http_reset_headers(HttpTransfer *t)
 {
@@ -47,6 +51,10 @@ http_reset_headers(HttpTransfer *t)
 	t->should_retry = -1;
 }
 
+/*
+ * http_write_callback
+ *		curl's write callback: append a piece of the body, within t->limit.
+ */
 size_t
 http_write_callback(char *data, size_t size, size_t nmemb, void *userdata)
 {
@@ -93,6 +101,11 @@ http_write_callback(char *data, size_t size, size_t nmemb, void *userdata)
 	return len;
 }
 
+/*
+ * http_progress_callback
+ *		curl's progress callback: abort the transfer when an interrupt is
+ *		pending.
+ */
 int
 http_progress_callback(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
 					   curl_off_t ultotal, curl_off_t ulnow)
@@ -107,7 +120,11 @@ http_progress_callback(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
 	return 0;
 }
 
-/* Called once a connection is established or reused, before the request. */
+/*
+ * http_prereq_callback
+ *		Called once a connection is established or reused, before the
+ *		request.
+ */
 int
 http_prereq_callback(void *clientp, char *conn_primary_ip, char *conn_local_ip,
 					 int conn_primary_port, int conn_local_port)
@@ -118,20 +135,30 @@ http_prereq_callback(void *clientp, char *conn_primary_ip, char *conn_local_ip,
 	return CURL_PREREQFUNC_OK;
 }
 
+/*
+ * http_is_space
+ *		Whitespace around a header value.
+ */
 static inline bool
 http_is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Does the header name (name, len) equal expected, ignoring case? */
+/*
+ * http_header_is
+ *		Does the header name (name, len) equal expected, ignoring case?
+ */
 static inline bool
 http_header_is(const char *name, size_t len, const char *expected)
 {
 	return len == strlen(expected) && pg_strncasecmp(name, expected, len) == 0;
 }
 
-/* Copy a header value if it fits (with its NUL); else keep nothing. */
+/*
+ * http_copy_value
+ *		Copy a header value if it fits (with its NUL); else keep nothing.
+ */
 static void
 http_copy_value(char *dst, size_t dst_size, const char *s, size_t len)
 {
@@ -145,9 +172,10 @@ http_copy_value(char *dst, size_t dst_size, const char *s, size_t len)
 }
 
 /*
- * One header line: "Name: value\r\n", not NUL-terminated.  A status line
- * starts a new response (after a 1xx, or on the next request), so it resets
- * what was kept.
+ * http_header_callback
+ *		One header line: "Name: value\r\n", not NUL-terminated.  A status
+ *		line starts a new response (after a 1xx, or on the next request), so
+ *		it resets what was kept.
  */
 size_t
 http_header_callback(char *buffer, size_t size, size_t nitems, void *userdata)
@@ -205,8 +233,9 @@ http_header_callback(char *buffer, size_t size, size_t nitems, void *userdata)
 }
 
 /*
- * Keep the target of the first link of relation rel (across several Link
- * headers too) in dst, unless one was kept already.
+ * http_keep_link
+ *		Keep the target of the first link of relation rel (across several
+ *		Link headers too) in dst, unless one was kept already.
  */
 static void
 http_keep_link(HttpTransfer *t, const char *value, size_t len,
@@ -217,7 +246,12 @@ http_keep_link(HttpTransfer *t, const char *value, size_t len,
 		t->link_too_long = true;
 }
 
-/* The response just received, in the caller's memory context. */
+/*
+ * http_make_response
+ *		The response just received, in the caller's memory context.
+ *
+ * The response is palloc'd in t->cxt and takes over t's body.
+ */
 HttpResponse *
 http_make_response(HttpTransfer *t, long status)
 {

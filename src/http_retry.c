@@ -37,7 +37,10 @@ static double http_retry_wait_ms(int retry, const HttpTransfer *t);
 static double http_backoff_ms(int retry);
 
 
-/* A callback aborted the transfer: raise for the reason it recorded. */
+/*
+ * http_raise_aborted
+ *		A callback aborted the transfer: raise for the reason it recorded.
+ */
 void
 http_raise_aborted(const HttpTransfer *t)
 {
@@ -66,6 +69,11 @@ http_raise_aborted(const HttpTransfer *t)
 						   t->body_len)));
 }
 
+/*
+ * http_transport_retryable
+ *		Is a failure below HTTP one that may pass (a refused or dropped
+ *		connection, a timeout)?
+ */
 bool
 http_transport_retryable(CURLcode rc)
 {
@@ -85,7 +93,10 @@ http_transport_retryable(CURLcode rc)
 	}
 }
 
-/* A request failed below HTTP: raise, naming where and which setting. */
+/*
+ * http_raise_transport
+ *		A request failed below HTTP: raise, naming where and which setting.
+ */
 void
 http_raise_transport(const HttpTransfer *t, int attempts)
 {
@@ -174,9 +185,10 @@ http_raise_transport(const HttpTransfer *t, int attempts)
 }
 
 /*
- * Is this response worth retrying?  5xx, 429, and 403 that is a GitHub rate
- * limit (no requests remaining, or a Retry-After); Stripe-Should-Retry
- * overrides either way.
+ * http_should_retry
+ *		Is this response worth retrying?  5xx, 429, and 403 that is a GitHub
+ *		rate limit (no requests remaining, or a Retry-After);
+ *		Stripe-Should-Retry overrides either way.
  */
 bool
 http_should_retry(long status, const HttpTransfer *t)
@@ -198,9 +210,10 @@ http_should_retry(long status, const HttpTransfer *t)
 }
 
 /*
- * How long to wait before retry number retry (0-based): Retry-After if the
- * API gave it; the reset time if no requests remain; else exponential
- * backoff with jitter.
+ * http_retry_wait_ms
+ *		How long to wait before retry number retry (0-based): Retry-After if
+ *		the API gave it; the reset time if no requests remain; else
+ *		exponential backoff with jitter.
  */
 static double
 http_retry_wait_ms(int retry, const HttpTransfer *t)
@@ -216,7 +229,10 @@ http_retry_wait_ms(int retry, const HttpTransfer *t)
 	return http_backoff_ms(retry);
 }
 
-/* Exponential backoff with jitter before retry number retry (0-based). */
+/*
+ * http_backoff_ms
+ *		Exponential backoff with jitter before retry number retry (0-based).
+ */
 static double
 http_backoff_ms(int retry)
 {
@@ -229,9 +245,10 @@ http_backoff_ms(int retry)
 }
 
 /*
- * Wait before retry number retry (0-based) of a request whose answer the
- * caller found transient (Slack's internal_error sent with HTTP 200), and
- * count the retry.  Cancellable, like every wait here.
+ * http_backoff
+ *		Wait before retry number retry (0-based) of a request whose answer
+ *		the caller found transient (Slack's internal_error sent with HTTP
+ *		200), and count the retry.  Cancellable, like every wait here.
  */
 void
 http_backoff(int retry, HttpCounters *counters)
@@ -241,8 +258,9 @@ http_backoff(int retry, HttpCounters *counters)
 }
 
 /*
- * Sleep on the latch, so that cancel and backend termination interrupt.
- * counters (may be NULL) adds up the time.
+ * http_sleep
+ *		Sleep on the latch, so that cancel and backend termination
+ *		interrupt.  counters (may be NULL) adds up the time.
  */
 void
 http_sleep(double ms, HttpCounters *counters)
@@ -270,8 +288,10 @@ http_sleep(double ms, HttpCounters *counters)
 }
 
 /*
- * Send t's request again after the wait its failure calls for, if a retry
- * is left and the wait is within saas_fdw.max_retry_wait; false if not.
+ * http_try_again
+ *		Send t's request again after the wait its failure calls for, if a
+ *		retry is left and the wait is within saas_fdw.max_retry_wait; false
+ *		if not.
  */
 bool
 http_try_again(HttpTransfer *t, HttpCounters *counters)

@@ -67,10 +67,15 @@ static char *json_mark_big_integers(const char *body, size_t len,
  */
 
 /*
- * Parse a response body.  On malformed input raise an error with
- * ERRCODE_FDW_INVALID_DATA_TYPE (HV004): the API's reply is not data of the
- * kind the wrapper can read.  That SQLSTATE is also used when the item array
- * is missing, so "the API sent something unreadable" is one class.
+ * json_doc_parse
+ *		Parse a response body.  On malformed input raise an error with
+ *		ERRCODE_FDW_INVALID_DATA_TYPE (HV004): the API's reply is not data
+ *		of the kind the wrapper can read.  That SQLSTATE is also used when
+ *		the item array is missing, so "the API sent something unreadable" is
+ *		one class.
+ *
+ * The doc is palloc'd in CurrentMemoryContext and its json-c tree is
+ * freed with that context (or by json_doc_free).
  */
 SaasJsonDoc *
 json_doc_parse(const char *body, size_t len)
@@ -79,7 +84,12 @@ json_doc_parse(const char *body, size_t len)
 }
 
 /*
- * Parse a body that may well not be JSON (an error page); NULL if it is not.
+ * json_doc_try_parse
+ *		Parse a body that may well not be JSON (an error page); NULL if it
+ *		is not.
+ *
+ * The doc is palloc'd in CurrentMemoryContext and its json-c tree is
+ * freed with that context (or by json_doc_free).
  */
 SaasJsonDoc *
 json_doc_try_parse(const char *body, size_t len)
@@ -87,17 +97,25 @@ json_doc_try_parse(const char *body, size_t len)
 	return json_doc_parse_internal(body, len, false);
 }
 
-/* Whitespace as JSON defines it (RFC 8259). */
+/*
+ * json_is_space
+ *		Whitespace as JSON defines it (RFC 8259).
+ */
 static inline bool
 json_is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/*
+ * json_doc_parse_internal
+ *		Parse a response body; raise if it is not JSON when raise, else
+ *		return NULL.
+ */
 static SaasJsonDoc *
 json_doc_parse_internal(const char *body, size_t len, bool raise)
 {
-	SaasJsonDoc    *doc;
+	SaasJsonDoc *doc;
 	json_object *root;
 	size_t		end;
 	const char *problem;
@@ -163,10 +181,13 @@ json_doc_parse_internal(const char *body, size_t len, bool raise)
 }
 
 /*
- * Parse body (len bytes) with json-c: strict, nesting bounded, UTF-8
- * checked.  Returns the tree (NULL for JSON null), malloc'd; on failure
- * returns NULL, sets *problem to json-c's words and *end to where it
- * stopped.
+ * json_parse_body
+ *		Parse body (len bytes) with json-c: strict, nesting bounded, UTF-8
+ *		checked.  Returns the tree (NULL for JSON null), malloc'd; on
+ *		failure returns NULL, sets *problem to json-c's words and *end to
+ *		where it stopped.
+ *
+ * The caller owns the tree and frees it with json_object_put.
  */
 static json_object *
 json_parse_body(const char *body, size_t len, size_t *end,
@@ -239,9 +260,10 @@ json_parse_body(const char *body, size_t len, size_t *end,
 }
 
 /*
- * Are the digits (ndigits of them, no sign) of an integer beyond what json-c
- * holds exactly: above UINT64_MAX, or below INT64_MIN if negative?  The
- * digits have no leading zero (strict JSON).
+ * json_integer_is_big
+ *		Are the digits (ndigits of them, no sign) of an integer beyond what
+ *		json-c holds exactly: above UINT64_MAX, or below INT64_MIN if
+ *		negative?  The digits have no leading zero (strict JSON).
  */
 static bool
 json_integer_is_big(const char *digits, size_t ndigits, bool negative)
@@ -259,10 +281,14 @@ json_integer_is_big(const char *digits, size_t ndigits, bool negative)
 #define BIG_INTEGER_MARK_LEN 2
 
 /*
- * A copy of body (valid JSON) in which every integer json-c would clamp has
- * BIG_INTEGER_MARK after it, with its length in *marked_len; NULL (no copy)
- * if there is none.  Integers that long are rare: a body without a run of
- * 19 digits (the shortest such integer, negative) is not looked at further.
+ * json_mark_big_integers
+ *		A copy of body (valid JSON) in which every integer json-c would
+ *		clamp has BIG_INTEGER_MARK after it, with its length in *marked_len;
+ *		NULL (no copy) if there is none.  Integers that long are rare: a
+ *		body without a run of 19 digits (the shortest such integer,
+ *		negative) is not looked at further.
+ *
+ * The copy is palloc'd in CurrentMemoryContext.
  */
 static char *
 json_mark_big_integers(const char *body, size_t len, size_t *marked_len)
@@ -324,9 +350,11 @@ json_mark_big_integers(const char *body, size_t len, size_t *marked_len)
 }
 
 /*
- * The length of a number's text as the API sent it: text less the marker
- * json_mark_big_integers put after a big integer.  (A big integer the API
- * itself wrote with "e0" loses it: the same number, in fewer characters.)
+ * json_number_text_len
+ *		The length of a number's text as the API sent it: text less the
+ *		marker json_mark_big_integers put after a big integer.  (A big
+ *		integer the API itself wrote with "e0" loses it: the same number, in
+ *		fewer characters.)
  */
 size_t
 json_number_text_len(const char *text)
@@ -349,11 +377,14 @@ json_number_text_len(const char *text)
 	return len - BIG_INTEGER_MARK_LEN;
 }
 
-/* Memory context reset callback, and the body of json_doc_free. */
+/*
+ * json_doc_release
+ *		Memory context reset callback, and the body of json_doc_free.
+ */
 static void
 json_doc_release(void *arg)
 {
-	SaasJsonDoc    *doc = (SaasJsonDoc *) arg;
+	SaasJsonDoc *doc = (SaasJsonDoc *) arg;
 
 	if (doc->released)
 		return;
@@ -365,8 +396,10 @@ json_doc_release(void *arg)
 }
 
 /*
- * Release the json-c tree now.  The SaasJsonDoc itself stays allocated (its
- * reset callback is registered in its context) but may not be used again.
+ * json_doc_free
+ *		Release the json-c tree now.  The SaasJsonDoc itself stays allocated
+ *		(its reset callback is registered in its context) but may not be
+ *		used again.
  */
 void
 json_doc_free(SaasJsonDoc *doc)
@@ -375,6 +408,10 @@ json_doc_free(SaasJsonDoc *doc)
 		json_doc_release(doc);
 }
 
+/*
+ * json_doc_check
+ *		Raise if doc was freed (or is NULL): a bug, never the API's doing.
+ */
 static inline void
 json_doc_check(const SaasJsonDoc *doc)
 {
@@ -382,7 +419,12 @@ json_doc_check(const SaasJsonDoc *doc)
 		elog(ERROR, "JSON document used after it was freed");
 }
 
-/* How to name a path in a message: "" is the response itself. */
+/*
+ * json_path_where
+ *		How to name a path in a message: "" is the response itself.
+ *
+ * The result is a constant or palloc'd in CurrentMemoryContext.
+ */
 static const char *
 json_path_where(const SaasJsonPath *path)
 {
@@ -396,8 +438,10 @@ static const char *const wrong_api_hint =
 "Check that the server option base_url points at the API itself and that the table's resource matches it.";
 
 /*
- * Find the array of items at path items_at and return its length; the items
- * are then read with json_doc_item.  Raise an error if there is no array.
+ * json_doc_items
+ *		Find the array of items at path items_at and return its length; the
+ *		items are then read with json_doc_item.  Raise an error if there is
+ *		no array.
  */
 int
 json_doc_items(SaasJsonDoc *doc, const SaasJsonPath *items_at)
@@ -435,8 +479,12 @@ json_doc_items(SaasJsonDoc *doc, const SaasJsonPath *items_at)
 }
 
 /*
- * The index-th item of the array json_doc_items found.  Items are objects:
- * anything else in the list is an error, never a row of nulls.
+ * json_doc_item
+ *		The index-th item of the array json_doc_items found.  Items are
+ *		objects: anything else in the list is an error, never a row of
+ *		nulls.
+ *
+ * The item is borrowed from doc: valid until doc is freed.
  */
 SaasJsonItem *
 json_doc_item(SaasJsonDoc *doc, int index)
@@ -462,8 +510,11 @@ json_doc_item(SaasJsonDoc *doc, int index)
 }
 
 /*
- * The whole document as one item, for an endpoint that answers with one
- * object: anything else is an error, never a row of nulls.
+ * json_doc_object
+ *		The whole document as one item, for an endpoint that answers with
+ *		one object: anything else is an error, never a row of nulls.
+ *
+ * The item is borrowed from doc: valid until doc is freed.
  */
 SaasJsonItem *
 json_doc_object(SaasJsonDoc *doc)
@@ -479,7 +530,12 @@ json_doc_object(SaasJsonDoc *doc)
 	return (SaasJsonItem *) doc->root;
 }
 
-/* The whole document as an item (NULL if the body is JSON null). */
+/*
+ * json_doc_root
+ *		The whole document as an item (NULL if the body is JSON null).
+ *
+ * The item is borrowed from doc: valid until doc is freed.
+ */
 SaasJsonItem *
 json_doc_root(SaasJsonDoc *doc)
 {

@@ -15,33 +15,33 @@
 #include "json.h"
 
 /* One step of a compiled path. */
-typedef enum JsonStepKind
+typedef enum SaasJsonStepKind
 {
 	STEP_KEY,					/* .name: a member of an object */
 	STEP_INDEX,					/* [N]: one element of an array */
 	STEP_EACH					/* [*]: every element of an array */
-} JsonStepKind;
+} SaasJsonStepKind;
 
-typedef struct JsonStep
+typedef struct SaasJsonStep
 {
-	JsonStepKind kind;
+	SaasJsonStepKind kind;
 	int			index;			/* STEP_INDEX */
 	const char *key;			/* STEP_KEY, NUL-terminated */
-} JsonStep;
+} SaasJsonStep;
 
 struct SaasJsonPath
 {
 	const char *text;			/* the path as written, for messages */
 	int			nsteps;
 	bool		maps_array;		/* has a [*] step */
-	JsonStep	steps[FLEXIBLE_ARRAY_MEMBER];
+	SaasJsonStep steps[FLEXIBLE_ARRAY_MEMBER];
 };
 
 /* in json.c */
 extern size_t json_number_text_len(const char *text);
 
 /* in json_path.c */
-extern int	json_follow(json_object **obj, const JsonStep *steps, int nsteps);
+extern int	json_follow(json_object **obj, const SaasJsonStep *steps, int nsteps);
 
 /* in json_value.c */
 extern SaasJsonKind json_kind_of(json_object *obj);

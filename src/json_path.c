@@ -23,17 +23,22 @@
 #define JSON_PATH_MAX_INDEX 99999999
 
 /* Where the parser of a path stopped, and why. */
-typedef struct JsonPathSyntax
+typedef struct SaasJsonPathSyntax
 {
 	int			nsteps;
-	JsonStep	steps[JSON_PATH_MAX_STEPS];
+	SaasJsonStep steps[JSON_PATH_MAX_STEPS];
 	int			key_start[JSON_PATH_MAX_STEPS];
 	int			key_len[JSON_PATH_MAX_STEPS];
 	char	   *why;			/* NULL if the path is valid */
-} JsonPathSyntax;
+} SaasJsonPathSyntax;
 
+/*
+ * json_path_parse
+ *		Parse path into syntax, without allocating but for syntax->why, a
+ *		palloc'd sentence saying what is wrong (NULL if the path is valid).
+ */
 static void
-json_path_parse(const char *path, JsonPathSyntax *syntax)
+json_path_parse(const char *path, SaasJsonPathSyntax *syntax)
 {
 	int			pos = 0;
 	bool		need_key = false;	/* just read a '.' */
@@ -45,7 +50,7 @@ json_path_parse(const char *path, JsonPathSyntax *syntax)
 
 	for (;;)
 	{
-		JsonStep   *step;
+		SaasJsonStep *step;
 		int			n = syntax->nsteps;
 		char		c = path[pos];
 
@@ -142,14 +147,17 @@ json_path_parse(const char *path, JsonPathSyntax *syntax)
 }
 
 /*
- * Compile a path into a palloc'd SaasJsonPath (one chunk, in
- * CurrentMemoryContext).
+ * json_path_compile
+ *		Compile a path into a palloc'd SaasJsonPath (one chunk, in
+ *		CurrentMemoryContext).
+ *
+ * The path is one palloc'd chunk in CurrentMemoryContext.
  */
 SaasJsonPath *
 json_path_compile(const char *path)
 {
-	JsonPathSyntax syntax;
-	SaasJsonPath   *compiled;
+	SaasJsonPathSyntax syntax;
+	SaasJsonPath *compiled;
 	size_t		text_len = strlen(path);
 	size_t		size;
 	char	   *strings;
@@ -164,7 +172,7 @@ json_path_compile(const char *path)
 				 errhint("Write keys separated by dots, \"[*]\" for every element of an array and \"[N]\" for one element, as in \"labels[*].name\".")));
 
 	/* header and steps, then the text, then each key NUL-terminated */
-	size = offsetof(SaasJsonPath, steps) + syntax.nsteps * sizeof(JsonStep);
+	size = offsetof(SaasJsonPath, steps) + syntax.nsteps * sizeof(SaasJsonStep);
 	size += text_len + 1;
 	for (i = 0; i < syntax.nsteps; i++)
 		size += syntax.key_len[i] + 1;
@@ -173,14 +181,14 @@ json_path_compile(const char *path)
 	compiled->nsteps = syntax.nsteps;
 	compiled->maps_array = false;
 	strings = (char *) compiled + offsetof(SaasJsonPath, steps) +
-		syntax.nsteps * sizeof(JsonStep);
+		syntax.nsteps * sizeof(SaasJsonStep);
 	memcpy(strings, path, text_len + 1);
 	compiled->text = strings;
 	strings += text_len + 1;
 
 	for (i = 0; i < syntax.nsteps; i++)
 	{
-		JsonStep   *step = &compiled->steps[i];
+		SaasJsonStep *step = &compiled->steps[i];
 
 		*step = syntax.steps[i];
 		if (step->kind == STEP_KEY)
@@ -196,7 +204,12 @@ json_path_compile(const char *path)
 	return compiled;
 }
 
-/* The path as it was written. */
+/*
+ * json_path_text
+ *		The path as it was written.
+ *
+ * The text belongs to path.
+ */
 const char *
 json_path_text(const SaasJsonPath *path)
 {
@@ -204,20 +217,22 @@ json_path_text(const SaasJsonPath *path)
 }
 
 /*
- * Follow steps from *obj until the end or the first "[*]".  Returns the
- * number of steps taken (nsteps, or the index of the "[*]" step) and sets
- * *obj to the value reached; -1 if the path leads nowhere (an absent key or
- * index, or a step into something that is not that kind of container).
+ * json_follow
+ *		Follow steps from *obj until the end or the first "[*]".  Returns
+ *		the number of steps taken (nsteps, or the index of the "[*]" step)
+ *		and sets *obj to the value reached; -1 if the path leads nowhere (an
+ *		absent key or index, or a step into something that is not that kind
+ *		of container).
  */
 int
-json_follow(json_object **obj, const JsonStep *steps, int nsteps)
+json_follow(json_object **obj, const SaasJsonStep *steps, int nsteps)
 {
 	json_object *cur = *obj;
 	int			i;
 
 	for (i = 0; i < nsteps; i++)
 	{
-		const JsonStep *step = &steps[i];
+		const SaasJsonStep *step = &steps[i];
 
 		if (step->kind == STEP_EACH)
 			break;

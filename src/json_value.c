@@ -33,11 +33,15 @@ static void json_write_number(StringInfo out, json_object *obj, bool as_json,
 static void json_write_value(StringInfo out, json_object *obj, bool quoted);
 static void json_write_text(StringInfo out, json_object *obj);
 static void json_write_mapped(StringInfo out, json_object *array,
-							  const JsonStep *steps, int nsteps, bool quoted);
+							  const SaasJsonStep *steps, int nsteps, bool quoted);
 static void json_write_pg_array(StringInfo out, json_object *array,
-								const JsonStep *steps, int nsteps,
+								const SaasJsonStep *steps, int nsteps,
 								bool as_json);
 
+/*
+ * json_kind_of
+ *		The kind of a json-c value; a NULL value is JSON null.
+ */
 SaasJsonKind
 json_kind_of(json_object *obj)
 {
@@ -62,7 +66,12 @@ json_kind_of(json_object *obj)
 	return JKIND_NULL;			/* keep compiler quiet */
 }
 
-/* A word for a kind of value, for messages: "a string", "an object". */
+/*
+ * json_kind_name
+ *		A word for a kind of value, for messages: "a string", "an object".
+ *
+ * The result is a constant.
+ */
 const char *
 json_kind_name(SaasJsonKind kind)
 {
@@ -87,8 +96,9 @@ json_kind_name(SaasJsonKind kind)
 }
 
 /*
- * Append bytes.  Inside a quoted element of an array literal (quoted) every
- * '"' and '\' gets a backslash, which is all array_in needs.
+ * json_emit
+ *		Append bytes.  Inside a quoted element of an array literal (quoted)
+ *		every '"' and '\' gets a backslash, which is all array_in needs.
  */
 static void
 json_emit(StringInfo out, const char *s, size_t len, bool quoted)
@@ -116,7 +126,11 @@ json_emit(StringInfo out, const char *s, size_t len, bool quoted)
 		appendBinaryStringInfo(out, run, (int) (end - run));
 }
 
-/* Append s as a JSON string: quoted, with '"', '\' and controls escaped. */
+/*
+ * json_write_string
+ *		Append s as a JSON string: quoted, with '"', '\' and controls
+ *		escaped.
+ */
 static void
 json_write_string(StringInfo out, const char *s, size_t len, bool quoted)
 {
@@ -178,7 +192,11 @@ json_write_string(StringInfo out, const char *s, size_t len, bool quoted)
 	json_emit(out, "\"", 1, quoted);
 }
 
-/* Is s a number as JSON writes one: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+/*
+ * json_is_number_text
+ *		Is s a number as JSON writes one:
+ *		-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+ */
 static bool
 json_is_number_text(const char *s)
 {
@@ -214,7 +232,11 @@ json_is_number_text(const char *s)
 	return *s == '\0';
 }
 
-/* Digits of an unsigned 64-bit value; returns the length written to buf. */
+/*
+ * json_format_uint64
+ *		Digits of an unsigned 64-bit value; returns the length written to
+ *		buf.
+ */
 static int
 json_format_uint64(char *buf, uint64 value, bool negative)
 {
@@ -235,10 +257,12 @@ json_format_uint64(char *buf, uint64 value, bool negative)
 }
 
 /*
- * Append a number.  Integers as their digits.  A double as the text it had
- * in the response (json-c keeps it); as_json, text that is not a JSON number
- * (json-c also accepts "1.", "NaN", "Infinity") is replaced by the shortest
- * exact form of the value, or a string for the non-finite ones.
+ * json_write_number
+ *		Append a number.  Integers as their digits.  A double as the text it
+ *		had in the response (json-c keeps it); as_json, text that is not a
+ *		JSON number (json-c also accepts "1.", "NaN", "Infinity") is
+ *		replaced by the shortest exact form of the value, or a string for
+ *		the non-finite ones.
  */
 static void
 json_write_number(StringInfo out, json_object *obj, bool as_json, bool quoted)
@@ -287,7 +311,10 @@ json_write_number(StringInfo out, json_object *obj, bool as_json, bool quoted)
 	}
 }
 
-/* Append obj as compact JSON. */
+/*
+ * json_write_value
+ *		Append obj as compact JSON.
+ */
 static void
 json_write_value(StringInfo out, json_object *obj, bool quoted)
 {
@@ -352,7 +379,10 @@ json_write_value(StringInfo out, json_object *obj, bool quoted)
 	}
 }
 
-/* Append obj as text: strings bare, objects and arrays as JSON. */
+/*
+ * json_write_text
+ *		Append obj as text: strings bare, objects and arrays as JSON.
+ */
 static void
 json_write_text(StringInfo out, json_object *obj)
 {
@@ -375,12 +405,13 @@ json_write_text(StringInfo out, json_object *obj)
 }
 
 /*
- * Append, as a JSON array, the values that steps reach from each element of
- * array.  Elements where the path leads nowhere are skipped; a further "[*]"
- * in steps gives a nested array.
+ * json_write_mapped
+ *		Append, as a JSON array, the values that steps reach from each
+ *		element of array.  Elements where the path leads nowhere are
+ *		skipped; a further "[*]" in steps gives a nested array.
  */
 static void
-json_write_mapped(StringInfo out, json_object *array, const JsonStep *steps,
+json_write_mapped(StringInfo out, json_object *array, const SaasJsonStep *steps,
 				  int nsteps, bool quoted)
 {
 	size_t		n = json_object_array_length(array);
@@ -411,14 +442,16 @@ json_write_mapped(StringInfo out, json_object *array, const JsonStep *steps,
 }
 
 /*
- * Append a PostgreSQL array literal of the values that steps reach from each
- * element of array (steps may be empty: the elements themselves).  Every
- * element is double-quoted, so no word or character needs special care but
- * '"' and '\'; JSON null is NULL; objects and arrays are their JSON text,
- * and so is every element if as_json (for an array of json or jsonb).
+ * json_write_pg_array
+ *		Append a PostgreSQL array literal of the values that steps reach
+ *		from each element of array (steps may be empty: the elements
+ *		themselves).  Every element is double-quoted, so no word or
+ *		character needs special care but '"' and '\'; JSON null is NULL;
+ *		objects and arrays are their JSON text, and so is every element if
+ *		as_json (for an array of json or jsonb).
  */
 static void
-json_write_pg_array(StringInfo out, json_object *array, const JsonStep *steps,
+json_write_pg_array(StringInfo out, json_object *array, const SaasJsonStep *steps,
 					int nsteps, bool as_json)
 {
 	size_t		n = json_object_array_length(array);
@@ -464,8 +497,9 @@ json_write_pg_array(StringInfo out, json_object *array, const JsonStep *steps,
 }
 
 /*
- * Read the value at path in item and append it to out in the form output
- * asks for; return the kind of value found.
+ * json_item_value
+ *		Read the value at path in item and append it to out in the form
+ *		output asks for; return the kind of value found.
  *
  * out is not reset (the caller resets it).  Nothing is appended for
  * JKIND_MISSING (a step is absent or goes into the wrong kind of value) or
@@ -494,7 +528,7 @@ json_item_value(SaasJsonItem *item, const SaasJsonPath *path,
 	if (taken < path->nsteps)
 	{
 		/* stopped at a [*] */
-		const JsonStep *rest = path->steps + taken + 1;
+		const SaasJsonStep *rest = path->steps + taken + 1;
 		int			nrest = path->nsteps - taken - 1;
 
 		if (value == NULL || json_object_is_type(value, json_type_null))

@@ -20,7 +20,12 @@
 
 #define PAGE_ROWS_INITIAL_SIZE	8192
 
-/* An empty set of rows, in the current memory context. */
+/*
+ * page_rows_create
+ *		An empty set of rows, in the current memory context.
+ *
+ * The rows are palloc'd in CurrentMemoryContext.
+ */
 PageRows *
 page_rows_create(const char *cursor)
 {
@@ -32,7 +37,10 @@ page_rows_create(const char *cursor)
 	return rows;
 }
 
-/* Append a copy of tuple. */
+/*
+ * page_rows_add
+ *		Append a copy of tuple.
+ */
 void
 page_rows_add(PageRows *rows, HeapTuple tuple)
 {
@@ -53,9 +61,10 @@ page_rows_add(PageRows *rows, HeapTuple tuple)
 }
 
 /*
- * Point tuple at the row that starts at *offset, and move *offset to the
- * next.  The rows may have come from shared memory: a length that does not
- * fit is an error, never a read past the end.
+ * page_rows_read
+ *		Point tuple at the row that starts at *offset, and move *offset to
+ *		the next.  The rows may have come from shared memory: a length that
+ *		does not fit is an error, never a read past the end.
  */
 void
 page_rows_read(const PageRows *rows, Size *offset, HeapTuple tuple)

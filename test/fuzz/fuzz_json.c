@@ -245,7 +245,7 @@ compile_own_path(const char *text)
 static SaasJsonDoc *
 parse_page(const char *body, size_t len)
 {
-	SaasJsonDoc    *volatile doc = NULL;
+	SaasJsonDoc *volatile doc = NULL;
 	bool		refused = (json_doc_try_parse(body, len) == NULL);
 
 	PG_TRY();
@@ -307,8 +307,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *newline = memchr(data, '\n', size);
 	const char *body = (const char *) data;
 	size_t		body_len = size;
-	SaasJsonPath   *own_path = NULL;
-	SaasJsonDoc    *doc;
+	SaasJsonPath *own_path = NULL;
+	SaasJsonDoc *doc;
 	int			i;
 	int			j;
 
