@@ -165,7 +165,7 @@ http_resolve_url(const char *base, const char *ref)
 
 
 /* ----------------------------------------------------------------
- *		Requests
+ *		Request headers
  * ----------------------------------------------------------------
  */
 
@@ -288,6 +288,12 @@ http_free_headers(struct curl_slist *list)
 	}
 	curl_slist_free_all(list);
 }
+
+
+/* ----------------------------------------------------------------
+ *		Redirects and the token
+ * ----------------------------------------------------------------
+ */
 
 /*
  * http_may_send_token

@@ -246,6 +246,12 @@ http_keep_link(HttpTransfer *t, const char *value, size_t len,
 		t->link_too_long = true;
 }
 
+
+/* ----------------------------------------------------------------
+ *		The response
+ * ----------------------------------------------------------------
+ */
+
 /*
  * http_make_response
  *		The response just received, in the caller's memory context.

@@ -37,6 +37,11 @@ static double http_retry_wait_ms(int retry, const HttpTransfer *t);
 static double http_backoff_ms(int retry);
 
 
+/* ----------------------------------------------------------------
+ *		Failures
+ * ----------------------------------------------------------------
+ */
+
 /*
  * http_raise_aborted
  *		A callback aborted the transfer: raise for the reason it recorded.
@@ -183,6 +188,12 @@ http_raise_transport(const HttpTransfer *t, int attempts)
 			break;
 	}
 }
+
+
+/* ----------------------------------------------------------------
+ *		Retries and waits
+ * ----------------------------------------------------------------
+ */
 
 /*
  * http_should_retry
