@@ -156,7 +156,10 @@ fetch_page_start(const FetchTarget *target, const char *url,
 /*
  * fetch_page_finish
  *		Wait for the page fetch_page_start asked for, check it for API
- *		errors and parse it; frees fetch.
+ *		errors and parse it.
+ *
+ * The response, the doc and the rows are in the memory context that was
+ * current at fetch_page_start; fetch stays, for fetch_page_keep_rows.
  */
 FetchedPage
 fetch_page_finish(PageFetch *fetch)
