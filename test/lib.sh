@@ -10,6 +10,7 @@
 # 127.0.0.1 is private to the run), with PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE set and
 #     FAKE_GITHUB_URL  FAKE_STRIPE_URL  FAKE_SLACK_URL   the fake APIs
 #     FAKE_FAULTS_URL         the fault-injecting fake (test/fake/faults.py)
+#     FAKE_JIRA_URL  FAKE_LINEAR_URL   the fake Jira Cloud and Linear APIs
 #     SAAS_FDW_ROOT           the repository root
 #     SAAS_FDW_WITH_CLUSTER   test/with-cluster.sh, for a cluster of one's own
 #     SAAS_FDW_PG_LOG         the server's log file
@@ -52,6 +53,8 @@ t_fake_log() {		# service [clear]: the fake server's request log
 	stripe) url=$FAKE_STRIPE_URL ;;
 	slack) url=$FAKE_SLACK_URL ;;
 	faults) url=$FAKE_FAULTS_URL ;;
+	jira) url=${FAKE_JIRA_URL:-http://127.0.0.1:8085} ;;
+	linear) url=${FAKE_LINEAR_URL:-http://127.0.0.1:8086} ;;
 	*) echo "t_fake_log: unknown service $1" >&2; return 2 ;;
 	esac
 	curl -sf "$url/_log${2:+?clear=1}"

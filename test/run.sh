@@ -5,7 +5,7 @@
 #    the extension (make install as root, else through sudo), and once more
 #    into a private DESTDIR that the test clusters load it from (test/build.sh);
 # 2. starts the fake GitHub/Stripe/Slack APIs on 127.0.0.1:8081/8082/8083 (and
-#    the fault-injecting fake on 8084)
+#    the fault-injecting fake on 8084, Jira on 8085, Linear on 8086)
 #    (test/fake/start.sh) and stops them on exit.  As root, steps 2 and 3
 #    run in a network namespace of their own (unshare --net, loopback only),
 #    so concurrent runs on one machine never share or stop each other's fake
@@ -128,6 +128,8 @@ run_tests() {
 	export FAKE_STRIPE_URL=http://127.0.0.1:8082
 	export FAKE_SLACK_URL=http://127.0.0.1:8083
 	export FAKE_FAULTS_URL=http://127.0.0.1:8084
+	export FAKE_JIRA_URL=http://127.0.0.1:8085
+	export FAKE_LINEAR_URL=http://127.0.0.1:8086
 	export SAAS_FDW_ROOT=$ROOT
 	export SAAS_FDW_WITH_CLUSTER=$ROOT/test/with-cluster.sh
 	export SAAS_FDW_TEST_LIB=$ROOT/test/lib.sh

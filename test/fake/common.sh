@@ -6,7 +6,7 @@
 
 FAKE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 FAKE_RUN_DIR=${FAKE_RUN_DIR:-/tmp/saas_fdw_fake}
-FAKE_SERVICES="github:8081 stripe:8082 slack:8083 faults:8084"
+FAKE_SERVICES="github:8081 stripe:8082 slack:8083 faults:8084 jira:8085 linear:8086"
 
 fake_is_ours() {	# pid -> success if it is a fake server process
 	local pid=$1

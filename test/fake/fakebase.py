@@ -232,6 +232,13 @@ class FakeService:
         """Human-readable facts about the generated data (--summary)."""
         return ""
 
+    def log_suffix(self, request):
+        """Text the request log's line gets after the path: "" here; the
+        services whose queries travel in a POST body (jira.py, linear.py)
+        append " <body>", so a test can read the query that was sent.  It is
+        encoded as log_line encodes the path."""
+        return ""
+
 
 def log_line(method, raw_path):
     """The request log's line: no tabs, backslashes or control characters."""
@@ -361,7 +368,8 @@ class FakeHandler(BaseHTTPRequestHandler):
         request = Request(self.command, self.path, self.headers, body)
         response = self._control(request)
         if response is None:
-            self.server.log.add(log_line(self.command, self.path))
+            self.server.log.add(log_line(self.command, self.path)
+                                + self.server.service.log_suffix(request))
             hold_ms, generation = self.server.begin_request()
             try:
                 response = self.server.service.handle(request)

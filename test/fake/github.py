@@ -42,6 +42,8 @@ import hashlib
 import os
 import time
 
+import github_search
+
 from fakebase import (FakeService, Response, dumps, epoch, iso, json_response,
                       mix, parse_iso8601, percent, pick, serve)
 
@@ -417,6 +419,7 @@ class GitHubService(FakeService):
         self.repos = build_repos()
         self.by_name = {r.full_name.lower(): r for r in self.repos}
         self.by_id = {r.id: r for r in self.repos}
+        github_search.install(self, Repo)
         self.reset()
 
     def reset(self):
@@ -430,6 +433,8 @@ class GitHubService(FakeService):
     def handle(self, req):
         if not req.header("User-Agent"):
             return Response(403, USER_AGENT_TEXT)
+        if req.path == "/search/issues" and req.method == "GET":
+            return github_search.handle(self, req)      # its own rate limit
         version = req.header("X-GitHub-Api-Version")
         token = self._token(req)
         bucket = token if token in TOKENS else "anonymous"

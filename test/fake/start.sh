@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # start.sh [name...] -- start the fake API servers in the background: all
-# of them, or only those named (github, stripe, slack, faults).
+# of them, or only those named (github, stripe, slack, faults, jira, linear).
 #
 # Servers: github on 127.0.0.1:8081, stripe on 8082, slack on 8083, the
-# fault-injecting faults.py on 8084.
+# fault-injecting faults.py on 8084, jira on 8085, linear on 8086.
 # Pid files and logs go to $FAKE_RUN_DIR (default /tmp/saas_fdw_fake):
 # <name>.pid, <name>.log.  The servers of an earlier start with the same
 # FAKE_RUN_DIR are stopped first, so running it twice is harmless; a port
