@@ -77,6 +77,12 @@ PROJECTS = (
     ("EMPTY", "10004", "Empty Project", "business", USERS[4][0], 0, (), ()),
 )
 RATE_PROJECT = "RATE"
+# a version's place in its project's order (names repeat across projects:
+# "1.0" is in ENG and WEB, and comes first in both)
+VERSION_ORDER = {}
+for _p in PROJECTS:
+    for _k, _v in enumerate(_p[7]):
+        VERSION_ORDER.setdefault(_v, _k)
 
 # name, id, status category (key, id, name)
 CATEGORIES = {"new": ("new", 2, "To Do"), "indeterminate": ("indeterminate", 4, "In Progress"),
@@ -373,8 +379,11 @@ class JqlError(Exception):
 
 
 # Characters an unquoted JQL string may not contain (JQL reference,
-# "Restricted characters": they must be quoted or escaped).
-RESERVED_CHARS = set(" +.,;?|*/%^$#@[]") - {"."}  # "." is allowed unquoted (fixVersion = 3.14)
+# "Restricted characters": they must be quoted or escaped; the JQL fields
+# page, support.atlassian.com/jira-software-cloud/docs/jql-fields/, on
+# affectedVersion = "3.14": "full-stops are reserved characters and need to
+# be surrounded by quote-marks").
+RESERVED_CHARS = set("+.;?|*/%^$#@[]")
 STOP_CHARS = set(" \t\r\n\"'=!<>()~,") | RESERVED_CHARS
 
 # JQL reserved words (JqlStringSupportImpl.RESERVED_WORDS): an unquoted
@@ -447,10 +456,7 @@ def jql_tokens(text):
         elif c in "=<>~":
             out.append(("op", c))
             i += 1
-        elif c == "!":
-            out.append(("word", "not"))
-            i += 1
-        elif c in RESERVED_CHARS:
+        elif c in RESERVED_CHARS or c == "!":
             raise JqlError("Error in the JQL Query: The character '%s' is a reserved JQL "
                            "character. You must enclose it in a string or use the escape "
                            "'\\u%04x' instead." % (c, ord(c)))
@@ -482,9 +488,10 @@ FIELD_ALIASES = {
 }
 TEXT_FIELDS = ("summary", "description")
 DATE_FIELDS = ("created", "updated", "resolved", "due")
-# fields whose < <= > >= are defined (JQL reference, "Operators": ranges on
-# dates, priorities and issue keys)
-RANGE_FIELDS = DATE_FIELDS + ("priority", "key")
+# fields whose < <= > >= are defined (JQL fields page, "Supported
+# operators": dates, priority, issue key, and versions, which compare in the
+# project's version order, not as text)
+RANGE_FIELDS = DATE_FIELDS + ("priority", "key", "fixVersion")
 SORT_FIELDS = {"created": "created", "updated": "updated", "priority": "priority",
                "key": "key", "issuekey": "key", "resolved": "resolved",
                "resolutiondate": "resolved", "due": "due", "duedate": "due",
@@ -689,8 +696,11 @@ class Evaluator:
             for s in STATUSES:
                 table[s[0].lower()] = table[s[1]] = s[0]
         elif field == "statusCategory":
+            # by name ("To Do", "In Progress", "Done") or id, as the JQL
+            # fields page shows; the keys new/indeterminate are not names
+            # [unverified that the real site refuses them: do not send them]
             for key, cid, name in CATEGORIES.values():
-                table[key] = table[str(cid)] = table[name.lower()] = key
+                table[str(cid)] = table[name.lower()] = key
         elif field == "issuetype":
             for t in ISSUE_TYPES:
                 table[t[0].lower()] = table[t[1]] = t[0]
@@ -871,7 +881,9 @@ class Evaluator:
     def _eq(self, field, issue, wanted):
         values = self.issue_values(issue, field)
         if field in ("labels",):
-            return any(v in wanted for v in values)         # labels are case-sensitive
+            # labels match as written [unverified whether the real match
+            # ignores case: saas_fdw rechecks = locally either way]
+            return any(v in wanted for v in values)
         if field == "due":
             days = {int(w) // 86400 for w in wanted}
             return any(int(v) // 86400 in days for v in values)
@@ -887,6 +899,8 @@ class Evaluator:
             return lambda v: (v.split("-")[0], int(v.split("-")[1]))
         if field == "due":
             return lambda v: int(v) // 86400 * 86400
+        if field == "fixVersion":
+            return lambda v: VERSION_ORDER[v]
         return lambda v: v
 
 

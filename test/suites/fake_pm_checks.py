@@ -216,6 +216,16 @@ def jira_checks():
     order = ["Highest", "High", "Medium", "Low", "Lowest"]
     ranks = [order.index(p["name"]) for p in prio]
     check("jira: ORDER BY priority DESC lists Highest first", ranks == sorted(ranks), ranks)
+    status, _, body = jira_search("project = ENG AND fixVersion = 1.0")
+    check("jira: an unquoted full stop is 400 (reserved character: quote \"1.0\")",
+          status == 400 and "reserved JQL character" in body["errorMessages"][0], body)
+    later = jira_all('project = ENG AND fixVersion > "1.0"', fields=["fixVersions"])[0]
+    check("jira: fixVersion > compares in the project's version order",
+          later and all(any(v["name"] in ("1.1", "2.0") for v in i["fields"]["fixVersions"])
+                        for i in later), len(later))
+    status, _, body = jira_search("project = ENG AND statusCategory = indeterminate")
+    check("jira: statusCategory takes a name or id, not the key 'indeterminate'",
+          status == 400, body)
     status, _, body = jira_search('project = ENG AND created > "2025-13-01"')
     check("jira: an invalid date is 400 naming the formats",
           status == 400 and "yyyy-MM-dd HH:mm" in body["errorMessages"][0], body)
