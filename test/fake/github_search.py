@@ -30,6 +30,12 @@ without), headers x-ratelimit-* with x-ratelimit-resource: search; over it,
 403 with x-ratelimit-remaining: 0.  FAKE_GITHUB_SEARCH_RATE_LIMIT=
 <limit>:<seconds> changes the token limit and window.
 
+Fixture: the keyword slowsearch in q stands for a search that hit the time
+limit (README 1.5: "A query over the time limit returns the partial matches
+with incomplete_results:true"): it is not matched as text, and the answer
+holds every other match only, with incomplete_results true and total_count
+counting what was found.
+
 It adds the repository octo/huge (1,200 items) to the service, served by the
 REST paths too, so that a search can pass 1,000 results.
 """
@@ -42,6 +48,7 @@ from fakebase import epoch, json_response, parse_iso8601
 
 SEARCH_DOCS = "https://docs.github.com/v3/search/"
 HUGE = ("octo", "huge", 1010, 1200)
+TIMEOUT_WORD = "slowsearch"
 
 
 def install(service, repo_class):
@@ -125,7 +132,11 @@ class Query:
 
     def __init__(self, q):
         self.tests, self.repos, self.owners, self.words, self.scopes = [], [], [], [], []
+        self.timed_out = False
         for term in split_query(q):
+            if term.lower() == TIMEOUT_WORD:
+                self.timed_out = True
+                continue
             neg = term.startswith("-") and ":" in term
             key, sep, value = (term[1:] if neg else term).partition(":")
             key = key.lower()
@@ -259,6 +270,9 @@ def search(service, req, token):
     if (page - 1) * per_page >= 1000:
         return error(422, "Only the first 1000 search results are available")
     items = [i for r in visible for i in r.issues if query.matches(i, r)]
+    incomplete = query.timed_out
+    if incomplete:
+        items = items[::2]
     key = {None: lambda i: (i["created_at"], i["id"]),
            "created": lambda i: (i["created_at"], i["id"]),
            "updated": lambda i: (i["updated_at"], i["id"]),
@@ -268,7 +282,7 @@ def search(service, req, token):
     items.sort(key=key, reverse=sort is None or order == "desc")
     reachable = items[:1000]
     body = [dict(i, score=1.0) for i in reachable[(page - 1) * per_page: page * per_page]]
-    resp = json_response(200, {"total_count": len(items), "incomplete_results": False,
+    resp = json_response(200, {"total_count": len(items), "incomplete_results": incomplete,
                                "search_type": "lexical", "items": body})
     last = max(1, min(-(-len(reachable) // per_page), 1000 // per_page))
     host = req.header("Host") or "127.0.0.1"

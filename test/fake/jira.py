@@ -16,6 +16,9 @@ or this file took from observed answers, not from the spec):
                                   total, isLast, nextPage)
     GET  /rest/api/3/issue/{key}/comment  comments, paged (startAt,
                                   maxResults, total), bodies in ADF
+    GET  /rest/api/3/status, /statuscategory, /priority, /issuetype,
+         /project/{key}/components, /project/{key}/versions,
+         /user?accountId=         the values JQL accepts (UNKNOWN VALUES)
     GET|POST /rest/api/3/search   the removed search: 410 Gone (README 4.1
                                   "Deprecated", [obs])
 
@@ -666,9 +669,14 @@ class JqlParser:
 # show this body for status and project].  An issue key that names no
 # issue is a 400 too: "An issue with key 'X' does not exist for field
 # 'key'." [obs, unverified wording].  labels, summary and description take
-# any value: an unknown one matches no issue.  So saas_fdw must expect this
-# 400 for a value that exists nowhere (SQL says: no row), and must not
-# retry it as is; the body names the value and the field.
+# any value: an unknown one matches no issue.
+# So for saas_fdw (SQL: a value that exists nowhere matches no row, never an
+# error) such a value must never reach the JQL: either check it first
+# against the field's values (GET /rest/api/3/status, /statuscategory,
+# /priority, /issuetype, /project/{key}/components, /project/{key}/versions,
+# /project/search, /user?accountId=: all served below) and drop or rewrite
+# the clause (= x: false; != x: is not EMPTY), or keep that qual local.
+# Mapping the 400 to "no row" is wrong: under OR the other branch has rows.
 # --------------------------------------------------------------------------
 
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d")
@@ -979,7 +987,58 @@ class JiraService(FakeService):
         m = re.fullmatch(r"/rest/api/3/issue/([^/]+)/comment", path)
         if m:
             return self._comments(req, m.group(1))
+        vocabulary = self._vocabulary(req, path)
+        if vocabulary is not None:
+            return vocabulary
         return errors(404, "Not Found")
+
+    # ---- the values a field can take (see UNKNOWN VALUES) -------------------
+
+    @staticmethod
+    def _vocabulary(req, path):
+        """GET /rest/api/3/status, /statuscategory, /priority, /issuetype,
+        /project/{key}/components, /project/{key}/versions and
+        /user?accountId=: the lists a client can check a JQL value against
+        before it sends it (Jira REST v3 reference, same paths)."""
+        if path == "/rest/api/3/status":
+            return json_response(200, [
+                {"self": "%s/status/%s" % (API, sid), "id": sid, "name": name,
+                 "untranslatedName": name, "description": "",
+                 "statusCategory": {"self": "%s/statuscategory/%d" % (API, CATEGORIES[cat][1]),
+                                    "id": CATEGORIES[cat][1], "key": cat,
+                                    "name": CATEGORIES[cat][2]}}
+                for name, sid, cat in STATUSES])
+        if path == "/rest/api/3/statuscategory":
+            return json_response(200, [
+                {"self": "%s/statuscategory/%d" % (API, cid), "id": cid, "key": key, "name": name}
+                for key, cid, name in CATEGORIES.values()])
+        if path == "/rest/api/3/priority":
+            return json_response(200, [
+                {"self": "%s/priority/%s" % (API, pid), "id": pid, "name": name, "description": name}
+                for name, pid in PRIORITIES])
+        if path == "/rest/api/3/issuetype":
+            return json_response(200, [
+                {"self": "%s/issuetype/%s" % (API, tid), "id": tid, "name": name,
+                 "untranslatedName": name, "description": "", "subtask": False,
+                 "hierarchyLevel": 1 if name == "Epic" else 0}
+                for name, tid in ISSUE_TYPES])
+        m = re.fullmatch(r"/rest/api/3/project/([^/]+)/(components|versions)", path)
+        if m:
+            project = next((p for p in PROJECTS if m.group(1).upper() in (p[0], p[1])), None)
+            if project is None:
+                return errors(404, "No project could be found with key '%s'." % m.group(1))
+            names = project[6] if m.group(2) == "components" else project[7]
+            base = 10200 if m.group(2) == "components" else 10300
+            return json_response(200, [
+                {"self": "%s/%s/%d" % (API, m.group(2)[:-1], base + k), "id": str(base + k),
+                 "name": n, "projectId": int(project[1])} for k, n in enumerate(names)])
+        if path == "/rest/api/3/user":
+            aid = req.param("accountId") or ""
+            if aid not in USER_BY_ID:
+                return errors(404, "Specified user does not exist or you do not have required "
+                              "permissions")
+            return json_response(200, user_obj(aid))
+        return None
 
     @staticmethod
     def _account(req):

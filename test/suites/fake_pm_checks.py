@@ -267,6 +267,20 @@ def jira_checks():
     check("jira: comments page by startAt/maxResults with total; bodies are ADF",
           status == 200 and body["total"] == 120 and len(body["comments"]) == 20
           and body["comments"][0]["body"]["type"] == "doc", (status, body.get("total")))
+    vocab = {}
+    for path in ("status", "statuscategory", "priority", "issuetype", "project/ENG/components",
+                 "project/ENG/versions"):
+        status, _, body = http("GET", JIRA + "/rest/api/3/" + path, headers={"Authorization": JIRA_AUTH})
+        vocab[path] = [x["name"] for x in body] if status == 200 else status
+    check("jira: the value lists a client can check JQL values against",
+          vocab == {"status": ["To Do", "In Progress", "In Review", "Done", "Won't Do"],
+                    "statuscategory": ["To Do", "In Progress", "Done"],
+                    "priority": ["Highest", "High", "Medium", "Low", "Lowest"],
+                    "issuetype": ["Bug", "Story", "Task", "Epic"],
+                    "project/ENG/components": ["API", "Database", "UI"],
+                    "project/ENG/versions": ["1.0", "1.1", "2.0"]}, vocab)
+    status, _, _ = http("GET", JIRA + "/rest/api/3/user?accountId=nobody", headers={"Authorization": JIRA_AUTH})
+    check("jira: /user?accountId= of nobody is 404", status == 404, status)
     status, _, body = http("GET", JIRA + "/rest/api/3/issue/ENG-999/comment",
                            headers={"Authorization": JIRA_AUTH})
     check("jira: comments of an issue that does not exist: 404 ErrorCollection",
@@ -503,6 +517,11 @@ def github_checks():
     check("github search: org: covers the owner's repositories (not the private one for ghp_test)",
           all(i["repository_url"].endswith("/acme/widgets") for i in body["items"])
           and body["total_count"] == 120, body.get("total_count"))
+    full = gh_search("repo:octo/hello is:open", per_page=100)[2]
+    status, _, body = gh_search("repo:octo/hello is:open slowsearch", per_page=100)
+    check("github search: a search over the time limit says incomplete_results true (fixture slowsearch)",
+          status == 200 and body["incomplete_results"] is True
+          and body["total_count"] < full["total_count"], (status, body.get("total_count")))
     status, _, body = gh_search("repo:octo/nope")
     check("github search: a repository that does not exist is 422", status == 422, body)
     status, _, body = gh("/search/issues")
