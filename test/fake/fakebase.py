@@ -13,6 +13,7 @@ everything the services have in common:
         GET /_log           the request log, text/plain, one line per API
                             request since the last clear:
                             "METHOD <raw path with query string as received>"
+                            (a service's log_suffix may add the POST body)
         GET /_log?clear=1   the same, then the log is emptied
         GET /_reset         forget per-URL fault state, rate-limit counters,
                             the log and the settings below: the server is

@@ -846,6 +846,8 @@ class Evaluator:
         if op in ("~", "!~"):
             if field not in TEXT_FIELDS:
                 raise unsupported
+            if operand[0] == "list":
+                raise JqlError("Operator '%s' does not support the list value." % op)
             terms = text_terms(self.resolve(field, operand, unknown) or "")
             hit = lambda i: any(text_match(terms, v) for v in self.issue_values(i, field))
             return hit if op == "~" else (lambda i: not hit(i))
@@ -945,6 +947,15 @@ def sort_key(field):
 # --------------------------------------------------------------------------
 # The service
 # --------------------------------------------------------------------------
+
+class MediaTypeError(Exception):
+    """A POST body that is not application/json."""
+
+
+def is_json(req):
+    ctype = (req.header("Content-Type") or "").split(";")[0].strip().lower()
+    return ctype == "application/json"
+
 
 def errors(status, *messages, **field_errors):
     """Jira's ErrorCollection (README 4.1 "Errors")."""
@@ -1058,6 +1069,8 @@ class JiraService(FakeService):
         """jql, fields (list), maxResults, nextPageToken from a JSON body (POST)
         or query parameters (GET); raises JqlError for a bad body."""
         if req.method == "POST":
+            if not is_json(req):
+                raise MediaTypeError()
             try:
                 body = json.loads(req.body.decode("utf-8") or "{}")
             except ValueError:
@@ -1117,6 +1130,11 @@ class JiraService(FakeService):
                 raise JqlError("Unbounded JQL queries are not allowed here. Please add a "
                                "search restriction to your query.")
             pred = Evaluator(account, self.issues).compile(where)
+        except MediaTypeError:
+            # the spec's request body is application/json only; Jira's REST
+            # layer answers another Content-Type (libcurl's default for a
+            # POST is application/x-www-form-urlencoded) with 415 [obs]
+            return errors(415, "Unsupported Media Type")
         except JqlError as e:
             return errors(400, *e.messages)
         if self._rate_limited(where, jql, token):

@@ -317,9 +317,12 @@ class Parser:
 
 
 def substitute(value, variables):
-    """The value with its variables replaced by their values."""
+    """The value with its variables replaced by their values; variables
+    holds every declared one (None when neither given nor defaulted)."""
     if isinstance(value, tuple) and value[0] == "var":
-        return variables.get(value[1])
+        if value[1] not in variables:
+            raise GraphQLError('Variable "$%s" is not defined.' % value[1])
+        return variables[value[1]]
     if isinstance(value, tuple) and value[0] == "enum":
         return value[1]
     if isinstance(value, list):
@@ -357,7 +360,10 @@ SCHEMA = {
     "PageInfo": {f: ("scalar", None) for f in ("hasNextPage", "hasPreviousPage", "startCursor",
                                                "endCursor")},
 }
-CONNECTION_FIELDS = ("nodes", "edges", "pageInfo")
+# the arguments each kind of field takes [sdk schema.graphql]; last, before
+# and sort ([INTERNAL]) exist there, but this fake refuses them
+CONNECTION_ARGS = ("first", "after", "filter", "orderBy", "includeArchived")
+OBJECT_ARGS = {("Query", "issue"): ("id",)}
 
 
 def page_size(args):
@@ -379,6 +385,13 @@ def complexity(selection, type_name, variables):
         kind, target = SCHEMA[type_name].get(name, (None, None))
         if kind is None:
             raise GraphQLError('Cannot query field "%s" on type "%s".' % (name, type_name))
+        allowed = CONNECTION_ARGS if kind == "connection" else OBJECT_ARGS.get((type_name, name), ())
+        for arg in args:
+            if arg in ("last", "before", "sort") and kind == "connection":
+                raise GraphQLError('The argument "%s" is not supported by this fake.' % arg)
+            if arg not in allowed:
+                raise GraphQLError('Unknown argument "%s" on field "%s.%s".' % (arg, type_name, name))
+        substitute(args, variables)
         if kind == "scalar":
             if sub:
                 raise GraphQLError('Field "%s" must not have a selection since type "%s" has no '
@@ -727,6 +740,14 @@ class LinearService(FakeService):
             return gql_error(400, "Rate limit exceeded", "RATELIMITED", "ratelimited",
                              "You have exceeded the rate limit. Please try again later.",
                              {"statusCode": 429}, rl)
+        ctype = (req.header("Content-Type") or "").split(";")[0].strip().lower()
+        if ctype != "application/json":
+            # the SDK's client.ts posts application/json; a GraphQL server
+            # refuses another type, which could carry a cross-site request
+            # (libcurl's default POST type is form-encoded) [obs]
+            return gql_error(400, "Content-Type must be application/json", "BAD_USER_INPUT",
+                             "invalid input", "Send the request as application/json.",
+                             headers=headers)
         try:
             body = json.loads(req.body.decode("utf-8"))
             query, variables = body["query"], body.get("variables") or {}

@@ -40,7 +40,7 @@ def http(method, url, body=None, headers=None):
     """(status, headers dict in lower case, parsed JSON or text)."""
     data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
     req = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
-    if data is not None:
+    if data is not None and not req.has_header("Content-type"):
         req.add_header("Content-Type", "application/json")
     try:
         resp = urllib.request.urlopen(req, timeout=30)
@@ -100,6 +100,11 @@ def jira_checks():
           (status, body))
     status, _, body = jira_search("project = ENG", auth="Bearer jira_token_1")
     check("jira: a token without Basic email:token is 401", status == 401, (status, body))
+
+    status, _, body = http("POST", JIRA + "/rest/api/3/search/jql", b"jql=project+%3D+ENG",
+                           {"Authorization": JIRA_AUTH,
+                            "Content-Type": "application/x-www-form-urlencoded"})
+    check("jira: a POST body that is not application/json is 415", status == 415, (status, body))
 
     # paging: nextPageToken until isLast (README 4.1, 7)
     issues, pages, last = jira_all("project = ENG", max_results=50)
@@ -339,6 +344,12 @@ def linear_checks():
     check("linear: a personal key sent as Bearer is an authentication error",
           status == 400 and body["errors"][0]["extensions"]["type"] == "authentication error", body)
 
+    status, _, body = http("POST", LINEAR + "/graphql", json.dumps({"query": q}).encode(),
+                           {"Authorization": "lin_api_test",
+                            "Content-Type": "application/x-www-form-urlencoded"})
+    check("linear: a body that is not application/json is 400", status == 400 and "errors" in body,
+          (status, body))
+
     nodes, pages = linear_all()
     ids = [n["id"] for n in nodes]
     status, _, body = gql("{ issues(first: 250) { nodes { id } pageInfo { hasNextPage } } }")
@@ -414,6 +425,13 @@ def linear_checks():
     check("linear: an unknown field is 400 Cannot query field",
           status == 400 and body["errors"][0]["message"] == 'Cannot query field "nosuchfield" on type "Issue".',
           body)
+    status, _, body = gql("{ issues(nosuch: 1) { nodes { id } } }")
+    check("linear: an unknown argument is 400",
+          status == 400 and body["errors"][0]["message"] == 'Unknown argument "nosuch" on field "Query.issues".',
+          body)
+    status, _, body = gql("query ($f: IssueFilter) { issues(filter: $g) { nodes { id } } }")
+    check("linear: an undeclared variable is 400",
+          status == 400 and body["errors"][0]["message"] == 'Variable "$g" is not defined.', body)
     status, _, body = gql(ISSUES_Q, {"filter": {"nosuch": {"eq": 1}}})
     check("linear: an unknown IssueFilter field is 400", status == 400 and body["errors"], body)
     status, _, body = gql('{ issue(id: "NOPE-1") { id } }')
