@@ -48,6 +48,7 @@ int			saas_max_response_kb = 65536;
 int			saas_cache_ttl_s = 60;
 int			saas_cache_size_kb = 65536;
 int			saas_rate_limit_reserve = 0;
+bool		saas_pushdown = true;
 
 /* What kind of value an option takes. */
 typedef enum OptionKind
@@ -740,6 +741,11 @@ saas_define_gucs(void)
 							"Needs shared_preload_libraries; applies to APIs that report the requests remaining.",
 							&saas_rate_limit_reserve, 0, 0, INT_MAX,
 							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomBoolVariable("saas_fdw.pushdown",
+							 "Sends WHERE, ORDER BY and LIMIT to the API where a rule allows it.",
+							 "Off: only key columns are sent (to name the request); every other qual, the order and the limit are applied locally.",
+							 &saas_pushdown, true,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
 	/* a server-start setting can only be defined while preloading */
 	if (process_shared_preload_libraries_in_progress)
 		DefineCustomIntVariable("saas_fdw.cache_size",

@@ -413,6 +413,7 @@ key_is_fixed(const SaasTableOptions *options, const char *column)
 
 /*
  * Decide which of the clauses (RestrictInfos) become request parameters.
+ * With saas_fdw.pushdown off only key columns do: the rest stays local.
  */
 RequestPlan *
 plan_request(PlannerInfo *root, RelOptInfo *baserel,
@@ -449,6 +450,13 @@ plan_request(PlannerInfo *root, RelOptInfo *baserel,
 		if (shape.op == PUSH_EQ && !key_is_fixed(options, column) &&
 			(qual->spec_index = resource_key_index(resource, column)) >= 0)
 			qual->kind = BIND_KEY;
+		else if (!saas_pushdown)
+		{
+			/* saas_fdw.pushdown off: only key columns name the request */
+			plan->local_only = lappend(plan->local_only, rinfo);
+			plan->all_exact = false;
+			continue;
+		}
 		else if (shape.op == PUSH_EQ && resource->single_key &&
 				 strcmp(resource->single_key, column) == 0)
 			qual->kind = BIND_SINGLE;

@@ -195,7 +195,7 @@ limit_applies(PlannerInfo *root, RequestPlan *plan, bool ordered)
 {
 	Query	   *parse = root->parse;
 
-	return plan->all_exact &&
+	return saas_pushdown && plan->all_exact &&
 		root->limit_tuples > 0 &&
 		bms_membership(root->all_baserels) == BMS_SINGLETON &&
 		(root->query_pathkeys == NIL || ordered) &&
@@ -336,7 +336,7 @@ saasGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 	plan = plan_request(root, baserel, info->options, baserel->baserestrictinfo);
 	add_scan_path(root, baserel, info, plan, -1, false, NIL);
 
-	sort_index = api_sort_for_query(root, baserel, info, &desc);
+	sort_index = saas_pushdown ? api_sort_for_query(root, baserel, info, &desc) : -1;
 	if (sort_index >= 0 && !plan->several_streams)
 		add_scan_path(root, baserel, info, plan, sort_index, desc,
 					  root->query_pathkeys);

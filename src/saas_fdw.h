@@ -35,6 +35,7 @@ extern int	saas_max_response_kb;
 extern int	saas_cache_ttl_s;
 extern int	saas_cache_size_kb;
 extern int	saas_rate_limit_reserve;
+extern bool saas_pushdown;
 
 /*
  * Everything a scan needs to know about its table, its server and the
