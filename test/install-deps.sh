@@ -7,8 +7,8 @@
 # its network namespace).  The tests also need (not with --build-only): a
 # JDK with Debian's PostgreSQL JDBC driver (test/suites/jdbc.sh), openssl
 # (test/suites/tls.sh makes a throwaway certificate authority), clang with
-# libclang-rt-14-dev (libFuzzer and the sanitizers for test/fuzz/) and
-# valgrind (test/suites/valgrind.sh).
+# libclang-rt-14-dev (libFuzzer and the sanitizers for test/fuzz/),
+# valgrind (test/suites/valgrind.sh) and sqlsmith (test/suites/sqlsmith.sh).
 #
 # Idempotent: when every package is already installed it does nothing.
 # Runs apt-get as root, or through sudo otherwise.  Quiet unless it fails;
@@ -20,7 +20,7 @@ packages=(build-essential postgresql-15 postgresql-server-dev-15 iproute2
 	ca-certificates)
 [[ ${1:-} == --build-only ]] ||
 	packages+=(default-jdk-headless libpostgresql-jdbc-java openssl
-		clang libclang-rt-14-dev valgrind)
+		clang libclang-rt-14-dev valgrind sqlsmith)
 
 missing=()
 for p in "${packages[@]}"; do
