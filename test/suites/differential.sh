@@ -3,16 +3,17 @@
 # give the same rows with saas_fdw.pushdown on, off, and over heap copies of
 # the data (test/differential/gen.py; issue 13).  Bounded in time
 # (DIFFERENTIAL_SECONDS, default 150) and seeded (DIFFERENTIAL_SEED, default
-# a fresh one, printed): a failing query is printed with its seed and the
-# command that shows it again.
+# 13 so that CI runs the same queries every time; "random" for a fresh one;
+# printed): a failing query is printed with its seed and the command that
+# shows it again.  DIFFERENTIAL_ARGS=--include-known also runs
+# the shapes of the known defects that gen.py's KNOWN_DEFECTS leaves out.
 set -uo pipefail
-. "$SAAS_FDW_TEST_LIB"
 
-seed=${DIFFERENTIAL_SEED:-$RANDOM$RANDOM}
+seed=${DIFFERENTIAL_SEED:-13}
+[[ $seed == random ]] && seed=$RANDOM$RANDOM
 seconds=${DIFFERENTIAL_SECONDS:-150}
 start=$SECONDS
-python3 "$SAAS_FDW_ROOT/test/differential/gen.py" run --seed "$seed" --seconds "$seconds"
+python3 "$SAAS_FDW_ROOT/test/differential/gen.py" run --seed "$seed" --seconds "$seconds" ${DIFFERENTIAL_ARGS:-}
 rc=$?
 echo "# differential.sh took $((SECONDS - start)) s (seed $seed)"
-[[ $rc -eq 0 ]] || t_not_ok "differential queries agree (seed $seed; see above)"
-t_done
+exit $rc		# gen.py printed the ok / not ok lines
