@@ -44,8 +44,6 @@ KNOWN_DEFECTS = {
     "explain_analyze_param":
         "issue 13 #1/#20: EXPLAIN ANALYZE evaluates a parameterized scan's "
         "values (outer columns, InitPlans) again at print time: crash / requests",
-    "collate_pushed":
-        "issue 13 #3: a qual with a nondeterministic collation is pushed: wrong rows",
     "in_beside_single":
         "issue 13 #14: an IN list beside a single-item lookup (number = n, "
         "id = x) fetches the item once per IN value: duplicate rows",
@@ -58,12 +56,6 @@ KNOWN_DEFECTS = {
     "negative_milestone":
         "milestone = a negative number is sent as milestone=-1, which GitHub "
         "refuses (422) although the qual only matches no row",
-    "user_type":
-        "issue 13 #2: a qual on a column the user declared with another type "
-        "(e.g. bigint for Slack ts) is formatted by the rule's type: crash",
-    "infinite_ts":
-        "issue 13 #16: an infinite (or out-of-API-range) bound on a pushed "
-        "time column empties the result or fails with the API's 422",
 }
 
 DB_COLLATION = "ci"             # nondeterministic ICU collation made by setup
@@ -489,12 +481,9 @@ class Gen:
         return quals
 
     def collated_key(self, table, column, col, v):
-        coll = self.pick(['"C"', DB_COLLATION])
-        if coll == DB_COLLATION:
-            self.q.tags.add("collate_pushed")
-            if table.service == "github" and self.chance(0.5):
-                v = v.upper()
-        return "%s = %s COLLATE %s" % (col, lit_text(v), coll)
+        """A key under a deterministic collation (under a nondeterministic
+        one it cannot be sent, and the query needs a value for the key)."""
+        return "%s = %s COLLATE %s" % (col, lit_text(v), self.pick(['"C"', '"default"']))
 
     def single_qual(self, table, alias):
         """number = n / id = x: the single-object lookup."""
