@@ -43,6 +43,7 @@ int			saas_max_retries = 3;
 int			saas_max_retry_wait_s = 60;
 int			saas_page_size = 100;
 int			saas_max_pages = 10000;
+int			saas_max_streams = 1000;
 int			saas_read_ahead_pages = 4;
 int			saas_max_response_kb = 65536;
 int			saas_cache_ttl_s = 60;
@@ -720,6 +721,11 @@ saas_define_gucs(void)
 							"Most pages one request stream may fetch (a guard against pagination loops).",
 							NULL,
 							&saas_max_pages, 10000, 1, INT_MAX,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("saas_fdw.max_streams",
+							"Most request streams one scan may make (the product of its IN lists).",
+							"A query past it is refused before any request is sent.",
+							&saas_max_streams, 1000, 1, INT_MAX,
 							PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("saas_fdw.read_ahead",
 							"Pages a scan may have requested while it returns the rows of the current one.",

@@ -31,6 +31,7 @@
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/clauses.h"
@@ -1081,6 +1082,8 @@ product(StreamBuilder *builder, ListCell *next, int depth,
 	dim = lfirst(next);
 	foreach(cell, dim->values)
 	{
+		/* saas_fdw.max_streams may have been raised far */
+		CHECK_FOR_INTERRUPTS();
 		choice[depth] = lfirst(cell);
 		verbatim[depth] = dim->verbatim;
 		product(builder, lnext(builder->dimensions, next), depth + 1, choice, verbatim);
@@ -1088,8 +1091,39 @@ product(StreamBuilder *builder, ListCell *next, int depth,
 }
 
 /*
+ * Refuse a product of IN lists past saas_fdw.max_streams, before the
+ * streams are written and any request is made: thousands of values in two
+ * IN lists make millions of requests.
+ */
+static void
+check_stream_count(const ResourceSpec *resource, List *dimensions)
+{
+	StringInfoData sizes;
+	double		count = 1;
+	ListCell   *cell;
+
+	foreach(cell, dimensions)
+		count *= list_length(((Dimension *) lfirst(cell))->values);
+	if (count <= saas_max_streams)
+		return;
+
+	initStringInfo(&sizes);
+	foreach(cell, dimensions)
+		appendStringInfo(&sizes, "%s%d", sizes.len > 0 ? " x " : "",
+						 list_length(((Dimension *) lfirst(cell))->values));
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("query on %s needs %.0f API request streams, more than saas_fdw.max_streams (%d)",
+					resource->table, count, saas_max_streams),
+			 errdetail("Each combination of values of the IN lists is one request stream: %s.",
+					   sizes.data),
+			 errhint("Shorten the IN lists, or raise saas_fdw.max_streams.")));
+}
+
+/*
  * The request streams for the bound values (a BoundValues per qual, in
- * the order of quals).  NIL when a value can match nothing.
+ * the order of quals), allocated in the current memory context.  NIL when
+ * a value can match nothing; an error past saas_fdw.max_streams.
  */
 List *
 build_request_streams(const SaasTableOptions *options, List *quals,
@@ -1101,6 +1135,7 @@ build_request_streams(const SaasTableOptions *options, List *quals,
 	ListCell   *qcell;
 	ListCell   *bcell;
 	ListCell   *cell;
+	bool		single = false;
 	int			k;
 
 	memset(&builder, 0, sizeof(builder));
@@ -1111,6 +1146,17 @@ build_request_streams(const SaasTableOptions *options, List *quals,
 		builder.sort_params = sort_desc ? resource->sorts[sort_index].desc_params
 			: resource->sorts[sort_index].asc_params;
 
+	/*
+	 * A single-object request takes no query parameters: their IN lists
+	 * would only request the same object again (PostgreSQL rechecks them).
+	 */
+	forboth(qcell, quals, bcell, bound)
+	{
+		if (((PushedQual *) lfirst(qcell))->kind == BIND_SINGLE &&
+			!((BoundValues *) lfirst(bcell))->unsent)
+			single = true;
+	}
+
 	forboth(qcell, quals, bcell, bound)
 	{
 		PushedQual *qual = lfirst(qcell);
@@ -1118,7 +1164,7 @@ build_request_streams(const SaasTableOptions *options, List *quals,
 
 		if (values->no_rows)
 			return NIL;
-		if (values->unsent)
+		if (values->unsent || (single && qual->kind == BIND_PARAM))
 			continue;
 		if (qual->kind == BIND_PARAM && resource->pushdown[qual->spec_index].extra_query)
 			builder.fixed_params = parse_fixed_query(builder.fixed_params,
@@ -1195,6 +1241,7 @@ build_request_streams(const SaasTableOptions *options, List *quals,
 		}
 	}
 
+	check_stream_count(resource, builder.dimensions);
 	{
 		int			n = list_length(builder.dimensions);
 		const char **choice = palloc0(sizeof(char *) * (n + 1));
