@@ -4,10 +4,11 @@
  *		  A page's rows: its items as heap tuples laid one after the other
  *		  in one buffer, which the shared cache can copy in and out whole.
  *
- * Each tuple is a HeapTupleHeader as heap_form_tuple makes it, which
- * records its own length, padded to MAXALIGN; the buffer is MAXALIGNed, so
- * every tuple in it is too, and the scan hands them to the executor where
- * they lie.
+ * Each row is a HeapTupleHeader as heap_form_tuple makes it, which
+ * records its own length, padded to MAXALIGN, then the item's identity (see
+ * ResourceSpec.identity_at) as a NUL-terminated string, "" for none, also
+ * padded to MAXALIGN; the buffer is MAXALIGNed, so every tuple in it is
+ * too, and the scan hands them to the executor where they lie.
  *
  *-------------------------------------------------------------------------
  */
@@ -38,13 +39,13 @@ page_rows_create(const char *cursor)
 }
 
 /*
- * page_rows_add
- *		Append a copy of tuple.
+ * append_padded
+ *		Append len bytes at data, padded with zeros to MAXALIGN.
  */
-void
-page_rows_add(PageRows *rows, HeapTuple tuple)
+static void
+append_padded(PageRows *rows, const void *data, Size len)
 {
-	Size		need = rows->len + MAXALIGN(tuple->t_len);
+	Size		need = rows->len + MAXALIGN(len);
 
 	if (need > rows->allocated)
 	{
@@ -52,25 +53,38 @@ page_rows_add(PageRows *rows, HeapTuple tuple)
 			rows->allocated *= 2;
 		rows->data = repalloc(rows->data, rows->allocated);
 	}
-	memcpy(rows->data + rows->len, tuple->t_data, tuple->t_len);
+	memcpy(rows->data + rows->len, data, len);
 	/* the padding too is written: these bytes go to shared memory */
-	memset(rows->data + rows->len + tuple->t_len, 0,
-		   MAXALIGN(tuple->t_len) - tuple->t_len);
+	memset(rows->data + rows->len + len, 0, MAXALIGN(len) - len);
 	rows->len = need;
+}
+
+/*
+ * page_rows_add
+ *		Append a copy of tuple, and the item's identity ("" for none).
+ */
+void
+page_rows_add(PageRows *rows, HeapTuple tuple, const char *identity)
+{
+	append_padded(rows, tuple->t_data, tuple->t_len);
+	append_padded(rows, identity, strlen(identity) + 1);
 	rows->ntuples++;
 }
 
 /*
  * page_rows_read
- *		Point tuple at the row that starts at *offset, and move *offset to
- *		the next.  The rows may have come from shared memory: a length that
- *		does not fit is an error, never a read past the end.
+ *		Point tuple at the row that starts at *offset, and *identity at its
+ *		identity, and move *offset to the next row.  The rows may have come
+ *		from shared memory: a length that does not fit is an error, never a
+ *		read past the end.
  */
 void
-page_rows_read(const PageRows *rows, Size *offset, HeapTuple tuple)
+page_rows_read(const PageRows *rows, Size *offset, HeapTuple tuple,
+			   const char **identity)
 {
 	HeapTupleHeader header;
 	Size		len;
+	const char *end;
 
 	if (*offset > rows->len || rows->len - *offset < SizeofHeapTupleHeader)
 		elog(ERROR, "saas_fdw: page rows end in the middle of a row");
@@ -82,4 +96,11 @@ page_rows_read(const PageRows *rows, Size *offset, HeapTuple tuple)
 	tuple->t_len = (uint32) len;
 	tuple->t_data = header;
 	*offset += MAXALIGN(len);
+
+	end = *offset < rows->len ?
+		memchr(rows->data + *offset, '\0', rows->len - *offset) : NULL;
+	if (end == NULL)
+		elog(ERROR, "saas_fdw: page row has no identity");
+	*identity = rows->data + *offset;
+	*offset += MAXALIGN(end - *identity + 1);
 }

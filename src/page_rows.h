@@ -22,14 +22,17 @@ typedef struct PageRows
 	char	   *cursor;			/* the body's cursor to the next page, or
 								 * NULL (unused where a Link header says) */
 	Size		len;
-	char	   *data;			/* the tuples one after the other, each
-								 * MAXALIGNed; len bytes, MAXALIGNed */
+	char	   *data;			/* the rows one after the other, each a
+								 * tuple and the item's identity, each
+								 * MAXALIGNed (page_rows.c); len bytes */
 	Size		allocated;		/* bytes at data, while rows are added */
 } PageRows;
 
 /* in page_rows.c */
 extern PageRows *page_rows_create(const char *cursor);
-extern void page_rows_add(PageRows *rows, HeapTuple tuple);
-extern void page_rows_read(const PageRows *rows, Size *offset, HeapTuple tuple);
+extern void page_rows_add(PageRows *rows, HeapTuple tuple,
+						  const char *identity);
+extern void page_rows_read(const PageRows *rows, Size *offset, HeapTuple tuple,
+						   const char **identity);
 
 #endif							/* SAAS_PAGE_ROWS_H */

@@ -26,6 +26,14 @@
  * link, so read-ahead never changes which rows come back.  A query that may
  * stop early (LIMIT, EXISTS) does not read ahead.
  *
+ * What one run of the streams builds (the bound values, the streams, their
+ * URLs) lives in a memory context that each rescan resets: a parameterized
+ * scan rescanned millions of times in a nested loop keeps the memory of
+ * one run.  When a run has several streams, an item that two of them
+ * return (an API that matches IN values loosely) is returned once, by its
+ * identity (identity_at in service.h).  EXPLAIN shows the requests as the
+ * plan fixed them, and never evaluates a value again.
+ *
  * A next-page link is followed only to the origin (scheme, host, port) of
  * the server's base_url: the token must never travel elsewhere.  A stream
  * never fetches the same URL twice: a next page that points back at any
@@ -52,6 +60,30 @@
 #include "pushdown.h"
 #include "scan.h"
 
+/*
+ * The identities of the items a scan returned (see identity_at in
+ * service.h), when more than one of its request streams may return an item.
+ */
+typedef struct SeenItem
+{
+	char	   *identity;
+	uint32		hash;
+	char		status;
+} SeenItem;
+
+#define SH_PREFIX seen_items
+#define SH_ELEMENT_TYPE SeenItem
+#define SH_KEY_TYPE char *
+#define SH_KEY identity
+#define SH_HASH_KEY(tb, key) hash_bytes((const unsigned char *) (key), strlen(key))
+#define SH_EQUAL(tb, a, b) (strcmp(a, b) == 0)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) a->hash
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
 typedef struct SaasScanState
 {
 	SaasTableOptions *options;
@@ -68,8 +100,15 @@ typedef struct SaasScanState
 	SaasJsonPath   *items_at;
 	SaasJsonPath   *cursor_at;
 	SaasJsonPath   *has_more_at;
+	SaasJsonPath   *identity_at;	/* NULL: the resource names none */
+	List	   *identity_keys;	/* key_columns[] indexes, see service.h */
+	StringInfoData identity;	/* an item's identity, being read */
 
-	/* iteration */
+	/*
+	 * iteration; one run of the streams (until a rescan) keeps its values,
+	 * streams and URLs in run_cxt, which a rescan resets
+	 */
+	MemoryContext run_cxt;
 	List	   *streams;		/* RequestStream *, built at first fetch */
 	bool		streams_built;
 	int			next_stream;
@@ -80,6 +119,8 @@ typedef struct SaasScanState
 	int			stream_pages;
 	HTAB	   *stream_seen;	/* hashes of the stream's page URLs; made
 								 * when it has a second page */
+	seen_items_hash *seen_items;	/* identities returned by this run, when
+									 * it has several streams; else NULL */
 	FetchedPage page;			/* its rows, once it has arrived */
 	int			item_count;
 	int			item_index;
@@ -102,6 +143,7 @@ typedef struct SaasScanState
 	int64		pages;
 	int64		pages_parsed;	/* pages whose JSON was parsed: not served as
 								 * rows by the cache (nor a 404 for one item) */
+	int64		duplicates;		/* rows not returned again (seen_items) */
 } SaasScanState;
 
 /* A page requested and not yet read, in a memory context of its own. */
@@ -168,6 +210,15 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 		state->cursor_at = json_path_compile(state->resource->cursor_at);
 	if (state->resource->has_more_at)
 		state->has_more_at = json_path_compile(state->resource->has_more_at);
+	if (state->resource->identity_at)
+	{
+		const char *const *key;
+
+		state->identity_at = json_path_compile(state->resource->identity_at);
+		for (key = state->resource->identity_keys; key && *key; key++)
+			state->identity_keys = lappend_int(state->identity_keys,
+											   resource_key_index(state->resource, *key));
+	}
 
 	state->tuple.t_tableOid = RelationGetRelid(rel);
 	ItemPointerSetInvalid(&state->tuple.t_self);
@@ -175,6 +226,14 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 											"saas_fdw scan", ALLOCSET_DEFAULT_SIZES);
 	state->tuple_cxt = AllocSetContextCreate(state->scan_cxt,
 											 "saas_fdw tuple", ALLOCSET_DEFAULT_SIZES);
+	state->run_cxt = AllocSetContextCreate(state->scan_cxt,
+										   "saas_fdw streams", ALLOCSET_DEFAULT_SIZES);
+	{
+		MemoryContext old = MemoryContextSwitchTo(state->scan_cxt);
+
+		initStringInfo(&state->identity);
+		MemoryContextSwitchTo(old);
+	}
 }
 
 /*
@@ -199,9 +258,12 @@ report_missing_key(ForeignScanState *node, SaasScanState *state)
 }
 
 /*
- * Evaluate the pushed values (Params, outer columns) and write the request
- * streams.  For EXPLAIN without ANALYZE, values that are not constants are
- * shown as the expressions they are.
+ * Write the request streams, in the current memory context.  For the scan
+ * (es NULL) the pushed values (Params, outer columns) are evaluated.  For
+ * EXPLAIN, with or without ANALYZE, only what the plan fixed is shown:
+ * constants, and any other value as the expression it is ({$1}).  EXPLAIN
+ * never evaluates anything: after ANALYZE a parameter may point into a
+ * freed outer tuple, and an InitPlan would run again and make requests.
  */
 static List *
 make_streams(ForeignScanState *node, SaasScanState *state, ExplainState *es)
@@ -217,7 +279,14 @@ make_streams(ForeignScanState *node, SaasScanState *state, ExplainState *es)
 		ExprState  *expr = lfirst(scell);
 		BoundValues *values;
 
-		if (es != NULL && qual->value != NULL && !IsA(qual->value, Const))
+		if (qual->value != NULL && IsA(qual->value, Const))
+		{
+			Const	   *value = (Const *) qual->value;
+
+			values = bind_value(state->resource, qual, value->constvalue,
+								value->constisnull, value->consttype);
+		}
+		else if (es != NULL && qual->value != NULL)
 		{
 			List	   *context = set_deparse_context_plan(es->deparse_cxt,
 														   node->ss.ps.plan, NIL);
@@ -284,7 +353,7 @@ stream_loops(SaasScanState *state, const char *next)
 
 		ctl.keysize = sizeof(uint64);
 		ctl.entrysize = sizeof(uint64);
-		ctl.hcxt = state->scan_cxt;
+		ctl.hcxt = state->run_cxt;
 		state->stream_seen = hash_create("saas_fdw pages of a stream", 64, &ctl,
 										 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 		(void) stream_saw(state, state->stream_url);
@@ -371,6 +440,19 @@ find_next_url(SaasScanState *state, const char *cursor)
 	return with_param(state->stream_url, resource->cursor_param, cursor);
 }
 
+/* The identity of item, "" for none; valid until the next call. */
+static const char *
+item_identity(SaasScanState *state, SaasJsonItem *item)
+{
+	SaasJsonKind kind;
+
+	if (state->identity_at == NULL)
+		return "";
+	resetStringInfo(&state->identity);
+	kind = json_item_value(item, state->identity_at, JOUT_JSON, &state->identity);
+	return (kind == JKIND_STRING || kind == JKIND_NUMBER) ? state->identity.data : "";
+}
+
 /*
  * The rows of the parsed page doc (of nitems items), with cursor, the
  * page's body cursor.  The JSON is freed: from here on the scan needs only
@@ -394,10 +476,11 @@ make_page_rows(SaasScanState *state, SaasJsonDoc *doc, int nitems,
 		old = MemoryContextSwitchTo(state->tuple_cxt);
 		tuple = tuple_reader_form(state->reader, item, state->stream->key_values);
 		MemoryContextSwitchTo(old);
-		page_rows_add(rows, tuple);
+		page_rows_add(rows, tuple, item_identity(state, item));
 		/* now and then, let the pages on their way come in */
 		if (state->ahead != NIL && i % 8 == 7)
 			http_progress();
+		CHECK_FOR_INTERRUPTS();
 	}
 	if (doc != NULL)
 		json_doc_free(doc);
@@ -521,7 +604,7 @@ plan_numbered_pages(SaasScanState *state)
 	last = page_number(last_url, param);
 	if (first < 2 || last < first)
 		return;
-	state->numbered_url = MemoryContextStrdup(state->scan_cxt, state->next_url);
+	state->numbered_url = MemoryContextStrdup(state->run_cxt, state->next_url);
 	state->numbered_first = first;
 	state->numbered_next = first;
 	/* never past the loop guard: the page after max_pages raises instead */
@@ -544,18 +627,26 @@ read_ahead(SaasScanState *state)
 		state->numbered_planned = true;
 	}
 
-	old = MemoryContextSwitchTo(state->scan_cxt);
+	old = MemoryContextSwitchTo(state->run_cxt);
 	if (state->numbered_url != NULL)
 	{
 		while (list_length(state->ahead) < state->read_ahead &&
 			   state->numbered_next <= state->numbered_last)
 		{
 			int			number = state->numbered_next++;
-			char	   *url = (number == state->numbered_first) ? state->numbered_url :
-				with_page_number(state->numbered_url,
-								 state->resource->page_number_param, number);
 
-			state->ahead = lappend(state->ahead, request_page(state, url));
+			if (number == state->numbered_first)
+				state->ahead = lappend(state->ahead,
+									   request_page(state, state->numbered_url));
+			else
+			{
+				char	   *url = with_page_number(state->numbered_url,
+												   state->resource->page_number_param,
+												   number);
+
+				state->ahead = lappend(state->ahead, request_page(state, url));
+				pfree(url);
+			}
 		}
 	}
 	else if (state->ahead == NIL && state->stream_pages < saas_max_pages)
@@ -580,8 +671,11 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 	{
 		if (state->missing_key != NULL)
 			report_missing_key(node, state);
-		old = MemoryContextSwitchTo(state->scan_cxt);
+		old = MemoryContextSwitchTo(state->run_cxt);
 		state->streams = make_streams(node, state, NULL);
+		/* streams that may return one item return it once */
+		if (list_length(state->streams) > 1 && state->identity_at != NULL)
+			state->seen_items = seen_items_create(state->run_cxt, 256, NULL);
 		state->streams_built = true;
 		MemoryContextSwitchTo(old);
 	}
@@ -597,7 +691,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 			pfree(state->stream_url);
 		if (state->row_layout != NULL)
 			pfree(state->row_layout);
-		old = MemoryContextSwitchTo(state->scan_cxt);
+		old = MemoryContextSwitchTo(state->run_cxt);
 		state->stream_url = psprintf("%s%s", state->options->base_url,
 									 state->stream->path_and_query);
 		state->row_layout = tuple_reader_layout(state->reader,
@@ -662,7 +756,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 	MemoryContextSwitchTo(old);
 
 	if (url != NULL)
-		state->next_url = MemoryContextStrdup(state->scan_cxt, url);
+		state->next_url = MemoryContextStrdup(state->run_cxt, url);
 	/* the next pages are on their way while this one is converted */
 	read_ahead(state);
 
@@ -683,24 +777,67 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 	return true;
 }
 
+/*
+ * Has this run of the streams returned the item of this identity already?
+ * Remembers it.  An item without an identity is always new.
+ */
+static bool
+seen_before(SaasScanState *state, const char *identity)
+{
+	StringInfoData key;
+	ListCell   *cell;
+	SeenItem   *entry;
+	bool		found;
+	MemoryContext old;
+
+	if (identity[0] == '\0')
+		return false;
+	old = MemoryContextSwitchTo(state->run_cxt);
+	initStringInfo(&key);
+	/* the key values it is unique within, each with its length */
+	foreach(cell, state->identity_keys)
+	{
+		const char *value = list_nth(state->stream->key_values, lfirst_int(cell));
+
+		appendStringInfo(&key, "%zu:%s ", strlen(value), value);
+	}
+	appendStringInfoString(&key, identity);
+	entry = seen_items_insert(state->seen_items, key.data, &found);
+	if (found)
+		pfree(key.data);
+	else
+		entry->identity = key.data;
+	MemoryContextSwitchTo(old);
+	return found;
+}
+
 TupleTableSlot *
 saasIterateForeignScan(ForeignScanState *node)
 {
 	SaasScanState *state = node->fdw_state;
 	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
+	const char *identity;
 
 	ExecClearTuple(slot);
-	while (state->item_index >= state->item_count)
+	for (;;)
 	{
-		if (!fetch_next_page(node, state))
-			return slot;
+		while (state->item_index >= state->item_count)
+		{
+			if (!fetch_next_page(node, state))
+				return slot;
+		}
+
+		page_rows_read(state->page.rows, &state->row_offset, &state->tuple,
+					   &identity);
+		/* now and then, let the pages on their way come in */
+		if (state->ahead != NIL && state->item_index % 8 == 0)
+			http_progress();
+		state->item_index++;
+		if (state->seen_items == NULL || !seen_before(state, identity))
+			break;
+		state->duplicates++;
 	}
 
-	page_rows_read(state->page.rows, &state->row_offset, &state->tuple);
-	/* now and then, let the pages on their way come in */
-	if (state->ahead != NIL && state->item_index % 8 == 0)
-		http_progress();
-	state->item_index++;
 	/* the tuple stays where it is until the next call drops the page */
 	ExecForceStoreHeapTuple(&state->tuple, slot, false);
 	return slot;
@@ -714,9 +851,17 @@ saasReScanForeignScan(ForeignScanState *node)
 	/* parameters may have changed: write the streams again */
 	drop_pages_ahead(state);
 	drop_current_page(state);
+	/* what the previous run built: values, streams, URLs, identities */
+	MemoryContextReset(state->run_cxt);
+	state->streams = NIL;
 	state->streams_built = false;
 	state->next_stream = 0;
+	state->stream = NULL;
+	state->stream_url = NULL;
+	state->row_layout = NULL;
 	state->next_url = NULL;
+	state->stream_seen = NULL;
+	state->seen_items = NULL;
 	state->item_count = 0;
 	state->item_index = 0;
 }
@@ -748,7 +893,7 @@ saasExplainForeignScan(ForeignScanState *node, ExplainState *es)
 									 state->missing_key), es);
 		return;
 	}
-	streams = make_streams(node, state, es->analyze ? NULL : es);
+	streams = make_streams(node, state, es);
 	if (streams == NIL)
 		ExplainPropertyText("API Request", "none (the conditions match no row)", es);
 	foreach(cell, streams)
@@ -766,6 +911,9 @@ saasExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		ExplainPropertyInteger("Revalidations", NULL, state->counters.revalidations, es);
 		ExplainPropertyInteger("Retries", NULL, state->counters.retries, es);
 		ExplainPropertyInteger("Bytes Received", NULL, state->counters.bytes, es);
+		if (state->duplicates > 0 || es->format != EXPLAIN_FORMAT_TEXT)
+			ExplainPropertyInteger("Rows Removed as Duplicates", NULL,
+								   state->duplicates, es);
 		if (es->timing)
 			ExplainPropertyFloat("Network Wait", "ms", state->counters.wait_ms, 1, es);
 	}

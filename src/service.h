@@ -162,6 +162,18 @@ typedef struct ResourceSpec
 								 * single_key is bound by =; a 404 there is
 								 * an empty result */
 	const char *single_key;
+
+	/*
+	 * What names an item, so that a scan whose request streams return the
+	 * same item (an API that matches IN values loosely: GitHub matches
+	 * logins and repository names without case) returns it once.
+	 * identity_at is the path of a string or number that no two items
+	 * share; identity_keys (NULL-terminated, or NULL) are the key columns
+	 * within whose values alone it is unique (a Slack ts within its
+	 * channel).  NULL identity_at: items are never deduplicated.
+	 */
+	const char *identity_at;
+	const char *const *identity_keys;
 	const ColumnSpec *columns;	/* terminated by a NULL name */
 	const PushdownSpec *pushdown;	/* terminated by a NULL column */
 	const SortSpec *sorts;		/* terminated by a NULL column; may be NULL */

@@ -118,6 +118,7 @@ static const ResourceSpec github_resources[] = {
 		.default_query = "state=all",
 		.single_path = "/repos/{repo}/issues/{number}",
 		.single_key = "number",
+		.identity_at = "id",	/* global: the same issue under any repo spelling */
 		.columns = github_issue_columns,
 		.pushdown = github_issue_pushdown,
 		.sorts = github_issue_sorts,
@@ -133,6 +134,7 @@ static const ResourceSpec github_resources[] = {
 		.page_size_param = "per_page",
 		.page_number_param = "page",
 		.max_page_size = 100,
+		.identity_at = "id",
 		.columns = github_comment_columns,
 		.pushdown = github_comment_pushdown,
 		.sorts = github_comment_sorts,

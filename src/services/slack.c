@@ -142,6 +142,7 @@ static const ResourceSpec slack_resources[] = {
 		SLACK_CURSOR_PAGES,
 		.max_page_size = 1000,
 		.default_query = "types=public_channel,private_channel,mpim,im",
+		.identity_at = "id",
 		.columns = slack_channel_columns,
 		.pushdown = slack_channel_pushdown,
 		.doc = "channels, private channels and direct messages (conversations.list)",
@@ -154,6 +155,8 @@ static const ResourceSpec slack_resources[] = {
 		.items_at = "messages",
 		SLACK_CURSOR_PAGES,
 		.max_page_size = 999,
+		.identity_at = "ts",
+		.identity_keys = channel_key,	/* a ts is unique within its channel */
 		.columns = slack_message_columns,
 		.pushdown = slack_message_pushdown,
 		.doc = "top-level messages of a channel, newest first (conversations.history)",
@@ -165,6 +168,8 @@ static const ResourceSpec slack_resources[] = {
 		.items_at = "messages",
 		SLACK_CURSOR_PAGES,
 		.max_page_size = 999,
+		.identity_at = "ts",
+		.identity_keys = channel_key,	/* a ts is unique within its channel */
 		.columns = slack_reply_columns,
 		.pushdown = slack_reply_pushdown,
 		.doc = "a thread: its parent and replies (conversations.replies)",
@@ -175,6 +180,7 @@ static const ResourceSpec slack_resources[] = {
 		.items_at = "members",
 		SLACK_CURSOR_PAGES,
 		.max_page_size = 1000,
+		.identity_at = "id",
 		.columns = slack_user_columns,
 		.doc = "users of the workspace (users.list)",
 	},

@@ -171,6 +171,7 @@ static const PushdownSpec stripe_invoice_pushdown[] = {
 		.has_more_at = "has_more", \
 		.single_path = "/v1/" name "/{id}", \
 		.single_key = "id", \
+		.identity_at = "id", \
 		.columns = columns_, \
 		.pushdown = pushdown_, \
 		.sorts = stripe_sorts, \

@@ -417,6 +417,10 @@ class GitHubService(FakeService):
         if self.metered:
             self.RATE_LIMIT = {"token": self.metered[0], "anonymous": self.metered[0]}
         self.repos = build_repos()
+        # "owner: The account owner of the repository. The name is not case
+        # sensitive." and "repo: The name of the repository without the .git
+        # extension. The name is not case sensitive." (REST reference, path
+        # parameters of /repos/{owner}/{repo}/..., API version 2022-11-28)
         self.by_name = {r.full_name.lower(): r for r in self.repos}
         self.by_id = {r.id: r for r in self.repos}
         github_search.install(self, Repo)

@@ -102,6 +102,7 @@ compile_known_paths(void)
 					 resource->items_at);
 			ADD_KNOWN(resource->cursor_at);
 			ADD_KNOWN(resource->has_more_at);
+			ADD_KNOWN(resource->identity_at);
 			for (column = resource->columns; column->name; column++)
 			{
 				ADD_KNOWN(column->path);
