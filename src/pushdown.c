@@ -1096,7 +1096,7 @@ product(StreamBuilder *builder, ListCell *next, int depth,
  * IN lists make millions of requests.
  */
 static void
-check_stream_count(const ResourceSpec *resource, List *dimensions)
+check_stream_count(const char *relname, List *dimensions)
 {
 	StringInfoData sizes;
 	double		count = 1;
@@ -1113,8 +1113,8 @@ check_stream_count(const ResourceSpec *resource, List *dimensions)
 						 list_length(((Dimension *) lfirst(cell))->values));
 	ereport(ERROR,
 			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-			 errmsg("query on %s needs %.0f API request streams, more than saas_fdw.max_streams (%d)",
-					resource->table, count, saas_max_streams),
+			 errmsg("query on foreign table \"%s\" needs %.0f API request streams, more than saas_fdw.max_streams (%d)",
+					relname, count, saas_max_streams),
 			 errdetail("Each combination of values of the IN lists is one request stream: %s.",
 					   sizes.data),
 			 errhint("Shorten the IN lists, or raise saas_fdw.max_streams.")));
@@ -1122,13 +1122,14 @@ check_stream_count(const ResourceSpec *resource, List *dimensions)
 
 /*
  * The request streams for the bound values (a BoundValues per qual, in
- * the order of quals), allocated in the current memory context.  NIL when
- * a value can match nothing; an error past saas_fdw.max_streams.
+ * the order of quals) of a scan of relname, allocated in the current memory
+ * context.  NIL when a value can match nothing; an error past
+ * saas_fdw.max_streams.
  */
 List *
-build_request_streams(const SaasTableOptions *options, List *quals,
-					  List *bound, int sort_index, bool sort_desc,
-					  int page_size)
+build_request_streams(const SaasTableOptions *options, const char *relname,
+					  List *quals, List *bound, int sort_index,
+					  bool sort_desc, int page_size)
 {
 	const ResourceSpec *resource = options->resource;
 	StreamBuilder builder;
@@ -1241,7 +1242,7 @@ build_request_streams(const SaasTableOptions *options, List *quals,
 		}
 	}
 
-	check_stream_count(resource, builder.dimensions);
+	check_stream_count(relname, builder.dimensions);
 	{
 		int			n = list_length(builder.dimensions);
 		const char **choice = palloc0(sizeof(char *) * (n + 1));

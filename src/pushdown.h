@@ -81,7 +81,8 @@ extern BoundValues *bind_value(const ResourceSpec *resource,
 							   PushedQual *qual, Datum value, bool isnull,
 							   Oid type);
 extern List *build_request_streams(const SaasTableOptions *options,
-								   List *quals, List *bound, int sort_index,
+								   const char *relname, List *quals,
+								   List *bound, int sort_index,
 								   bool sort_desc, int page_size);
 extern void append_url_encoded(StringInfo out, const char *value,
 							   bool in_path);

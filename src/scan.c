@@ -309,8 +309,9 @@ make_streams(ForeignScanState *node, SaasScanState *state, ExplainState *es)
 		}
 		bound = lappend(bound, values);
 	}
-	return build_request_streams(state->options, state->quals, bound,
-								 state->sort_index,
+	return build_request_streams(state->options,
+								 RelationGetRelationName(node->ss.ss_currentRelation),
+								 state->quals, bound, state->sort_index,
 								 state->sort_desc, state->page_size);
 }
 
