@@ -12,10 +12,15 @@ CREATE USER MAPPING FOR CURRENT_USER SERVER gh13 OPTIONS (token 'ghp_test');
 CREATE SERVER st13 FOREIGN DATA WRAPPER saas_fdw
   OPTIONS (service 'stripe', base_url 'http://127.0.0.1:8082', cache_ttl '0');
 CREATE USER MAPPING FOR CURRENT_USER SERVER st13 OPTIONS (token 'sk_test_123');
+CREATE SERVER sl13 FOREIGN DATA WRAPPER saas_fdw
+  OPTIONS (service 'slack', base_url 'http://127.0.0.1:8083/api', cache_ttl '0');
+CREATE USER MAPPING FOR CURRENT_USER SERVER sl13 OPTIONS (token 'xoxb-test');
 CREATE SCHEMA gh13;
 IMPORT FOREIGN SCHEMA github FROM SERVER gh13 INTO gh13;
 CREATE SCHEMA st13;
 IMPORT FOREIGN SCHEMA stripe FROM SERVER st13 INTO st13;
+CREATE SCHEMA sl13;
+IMPORT FOREIGN SCHEMA slack FROM SERVER sl13 INTO sl13;
 SELECT * FROM api_calls();
 
 --
@@ -146,6 +151,16 @@ SELECT * FROM api_calls();
 -- the same issue through two single-item requests
 SELECT repo, number FROM gh13.issues WHERE repo IN ('octo/hello', 'Octo/Hello') AND number = 2;
 SELECT * FROM api_calls();
+-- a Slack ts names a message within its channel: a thread read through its
+-- parent's ts and through a reply's ts is returned once
+SELECT count(*) AS rows, count(DISTINCT ts) AS messages FROM sl13.replies
+ WHERE channel = 'C01GENERAL' AND thread_ts = '1766818563.270100';
+SELECT count(*) AS rows, count(DISTINCT ts) AS messages FROM sl13.replies
+ WHERE channel = 'C01GENERAL'
+   AND thread_ts IN ('1766818563.270100',
+                     (SELECT max(ts) FROM sl13.replies
+                       WHERE channel = 'C01GENERAL' AND thread_ts = '1766818563.270100'));
+SELECT * FROM api_calls(8083);
 -- a parameterized scan runs its streams again for every outer row: each
 -- outer row gets its rows (the identities are kept per rescan)
 SELECT r.repo, count(i.id) FROM (VALUES ('octo/world'), ('octo/world')) r(repo)
@@ -155,7 +170,10 @@ SELECT * FROM api_calls();
 
 DROP SCHEMA gh13 CASCADE;
 DROP SCHEMA st13 CASCADE;
+DROP SCHEMA sl13 CASCADE;
 DROP USER MAPPING FOR CURRENT_USER SERVER gh13;
 DROP USER MAPPING FOR CURRENT_USER SERVER st13;
+DROP USER MAPPING FOR CURRENT_USER SERVER sl13;
 DROP SERVER gh13;
 DROP SERVER st13;
+DROP SERVER sl13;

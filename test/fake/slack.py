@@ -6,7 +6,8 @@ slack.py
 Behaves like slack.com/api as described in shared/api/README.md section 3:
     /api/conversations.list      types (default public_channel), exclude_archived
     /api/conversations.history   channel (required), oldest, latest, inclusive
-    /api/conversations.replies   channel and ts (required), oldest, latest, inclusive
+    /api/conversations.replies   channel and ts (required; a parent's or a
+                                 reply's), oldest, latest, inclusive
     /api/users.list              include_locale
 all with cursor and limit, as GET query parameters or a POST body (form or
 JSON).  Auth: Authorization: Bearer xoxb-test (a POST body "token" works too).
@@ -402,11 +403,16 @@ class SlackService(FakeService):
     def _replies(self, args):
         channel = self._channel(args)
         ts = args.get("ts") or ""
-        parent = next((m for m in channel.messages if m["ts"] == ts), None)
+        # "ts: Unique identifier of either a thread's parent message or a
+        # message in the thread" (Slack API reference, conversations.replies
+        # arguments): a reply's ts reads its whole thread, parent first
+        parent_ts = next((p for p, replies in channel.replies.items()
+                          if any(r["ts"] == ts for r in replies)), ts)
+        parent = next((m for m in channel.messages if m["ts"] == parent_ts), None)
         if parent is None:
             raise SlackError("thread_not_found")
         inside = self._bounds(args)
-        items = [parent] + [r for r in channel.replies.get(ts, []) if inside(r["ts"])]
+        items = [parent] + [r for r in channel.replies.get(parent_ts, []) if inside(r["ts"])]
         page, nxt = self._page("next_ts", items, lambda m: m["ts"], args, self._limit(args, 1000, 1000))
         return {"messages": page, "has_more": bool(nxt),
                 "response_metadata": {"next_cursor": nxt}}
