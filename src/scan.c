@@ -103,6 +103,7 @@ typedef struct SaasScanState
 	SaasJsonPath   *identity_at;	/* NULL: the resource names none */
 	List	   *identity_keys;	/* key_columns[] indexes, see service.h */
 	StringInfoData identity;	/* an item's identity, being read */
+	StringInfoData seen_key;	/* an identity with its key values */
 
 	/*
 	 * iteration; one run of the streams (until a rescan) keeps its values,
@@ -232,6 +233,7 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 		MemoryContext old = MemoryContextSwitchTo(state->scan_cxt);
 
 		initStringInfo(&state->identity);
+		initStringInfo(&state->seen_key);
 		MemoryContextSwitchTo(old);
 	}
 }
@@ -785,30 +787,25 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 static bool
 seen_before(SaasScanState *state, const char *identity)
 {
-	StringInfoData key;
+	StringInfo	key = &state->seen_key;
 	ListCell   *cell;
 	SeenItem   *entry;
 	bool		found;
-	MemoryContext old;
 
 	if (identity[0] == '\0')
 		return false;
-	old = MemoryContextSwitchTo(state->run_cxt);
-	initStringInfo(&key);
+	resetStringInfo(key);
 	/* the key values it is unique within, each with its length */
 	foreach(cell, state->identity_keys)
 	{
 		const char *value = list_nth(state->stream->key_values, lfirst_int(cell));
 
-		appendStringInfo(&key, "%zu:%s ", strlen(value), value);
+		appendStringInfo(key, "%zu:%s ", strlen(value), value);
 	}
-	appendStringInfoString(&key, identity);
-	entry = seen_items_insert(state->seen_items, key.data, &found);
-	if (found)
-		pfree(key.data);
-	else
-		entry->identity = key.data;
-	MemoryContextSwitchTo(old);
+	appendStringInfoString(key, identity);
+	entry = seen_items_insert(state->seen_items, key->data, &found);
+	if (!found)
+		entry->identity = MemoryContextStrdup(state->run_cxt, key->data);
 	return found;
 }
 
