@@ -138,15 +138,14 @@ SELECT * FROM api_calls();
 -- repository names): streams that return the same item return it once.
 --
 SELECT count(*) AS rows, count(DISTINCT id) AS issues FROM gh13.issues
- WHERE repo = 'octo/hello' AND user_login = 'octocat';
+ WHERE repo = 'octo/world' AND user_login = 'octocat';
 SELECT count(*) AS rows, count(DISTINCT id) AS issues FROM gh13.issues
- WHERE repo = 'octo/hello' AND user_login IN ('octocat', 'OctoCat');
+ WHERE repo = 'octo/world' AND user_login IN ('octocat', 'OctoCat');
 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-SELECT id FROM gh13.issues WHERE repo = 'octo/hello' AND user_login IN ('octocat', 'OctoCat');
+SELECT id FROM gh13.issues WHERE repo = 'octo/world' AND user_login IN ('octocat', 'OctoCat');
 SELECT * FROM api_calls();
-SELECT count(*) AS rows, count(DISTINCT id) AS issues FROM gh13.issues
- WHERE repo IN ('octo/hello', 'OCTO/HELLO');
-SELECT repo, count(*) FROM gh13.issues WHERE repo IN ('octo/hello', 'OCTO/HELLO') GROUP BY 1;
+SELECT repo, count(*) AS rows, count(DISTINCT id) AS issues FROM gh13.issues
+ WHERE repo IN ('octo/world', 'OCTO/WORLD') GROUP BY 1;
 SELECT * FROM api_calls();
 -- the same issue through two single-item requests
 SELECT repo, number FROM gh13.issues WHERE repo IN ('octo/hello', 'Octo/Hello') AND number = 2;
