@@ -31,6 +31,7 @@
 #include "parser/parsetree.h"
 #include "utils/lsyscache.h"
 
+#include "compat.h"
 #include "pushdown.h"
 #include "scan.h"
 
@@ -156,7 +157,7 @@ api_sort_for_query(PlannerInfo *root, RelOptInfo *baserel, SaasRelInfo *info,
 	if (resource->sorts == NULL || list_length(root->query_pathkeys) != 1)
 		return -1;
 	pathkey = linitial(root->query_pathkeys);
-	*desc = pathkey->pk_strategy == BTGreaterStrategyNumber;
+	*desc = saas_pathkey_descending(pathkey);
 	/* the API puts no NULLs anywhere special: accept only the defaults */
 	if (pathkey->pk_nulls_first != *desc)
 		return -1;
@@ -176,8 +177,7 @@ api_sort_for_query(PlannerInfo *root, RelOptInfo *baserel, SaasRelInfo *info,
 
 			if (strcmp(sort->column, column) == 0 &&
 				(*desc ? sort->desc_params : sort->asc_params) != NULL &&
-				get_opfamily_member(pathkey->pk_opfamily, var->vartype, var->vartype,
-									pathkey->pk_strategy) != InvalidOid &&
+				saas_pathkey_operator(pathkey, var->vartype) != InvalidOid &&
 				pathkey->pk_opfamily == get_opclass_family(GetDefaultOpClass(var->vartype, BTREE_AM_OID)))
 				return i;
 		}
@@ -228,12 +228,12 @@ add_scan_path(PlannerInfo *root, RelOptInfo *baserel, SaasRelInfo *info,
 		page_size = (int) Min((double) page_size, root->limit_tuples);
 	total = request_cost(plan, baserel->rows, page_size);
 	add_path(baserel, (Path *)
-			 create_foreignscan_path(root, baserel, NULL, baserel->rows,
-									 REQUEST_COST * seq_page_cost, total,
-									 pathkeys, NULL, NULL,
-									 list_make3(makeInteger(sort_index),
-												makeInteger(desc),
-												makeInteger(page_size))));
+			 saas_create_foreignscan_path(root, baserel, baserel->rows,
+										  REQUEST_COST * seq_page_cost, total,
+										  pathkeys, NULL,
+										  list_make3(makeInteger(sort_index),
+													 makeInteger(desc),
+													 makeInteger(page_size))));
 }
 
 /* Does the equivalence member stand for the given column of baserel? */
@@ -315,13 +315,13 @@ add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel,
 		if (plan->missing_key)
 			continue;
 		add_path(baserel, (Path *)
-				 create_foreignscan_path(root, baserel, NULL, param_info->ppi_rows,
-										 REQUEST_COST * seq_page_cost,
-										 request_cost(plan, param_info->ppi_rows,
-													  info->options->page_size),
-										 NIL, required_outer, NULL,
-										 list_make3(makeInteger(-1), makeInteger(0),
-													makeInteger(info->options->page_size))));
+				 saas_create_foreignscan_path(root, baserel, param_info->ppi_rows,
+											  REQUEST_COST * seq_page_cost,
+											  request_cost(plan, param_info->ppi_rows,
+														   info->options->page_size),
+											  NIL, required_outer,
+											  list_make3(makeInteger(-1), makeInteger(0),
+														 makeInteger(info->options->page_size))));
 	}
 }
 

@@ -11,7 +11,7 @@
 #define SAAS_FDW_H
 
 #include "access/attnum.h"
-#include "commands/explain.h"
+#include "compat.h"
 #include "nodes/execnodes.h"
 #include "nodes/parsenodes.h"
 #include "nodes/pg_list.h"

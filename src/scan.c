@@ -189,13 +189,9 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 		return;
 
 	state->target.serverid = state->options->serverid;
-	{
-		/* the user whose mapping applies: the view owner for a view */
-		RangeTblEntry *rte = exec_rt_fetch(fsplan->scan.scanrelid, node->ss.ps.state);
-
-		state->target.token = saas_get_token(state->options->serverid,
-											 OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId());
-	}
+	/* the user whose mapping applies: the view owner for a view */
+	state->target.token = saas_get_token(state->options->serverid,
+										 saas_scan_user(fsplan, node->ss.ps.state));
 	state->target.credential = credential_fingerprint(state->target.token);
 	state->target.service = state->options->service;
 	state->target.ca_file = state->options->ca_file;

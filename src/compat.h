@@ -1,0 +1,102 @@
+/*-------------------------------------------------------------------------
+ *
+ * compat.h
+ *		  Every difference between the PostgreSQL majors saas_fdw builds
+ *		  against (15, 16, 17 and 18), in one place.
+ *
+ * The rest of the source calls only the names below; each guard cites the
+ * PostgreSQL change that made it necessary (release notes of the major, and
+ * the commit in the PostgreSQL repository).  When the oldest supported
+ * major passes a guard's version, the guard goes and its newer branch stays.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SAAS_COMPAT_H
+#define SAAS_COMPAT_H
+
+#include "access/stratnum.h"
+#include "miscadmin.h"
+#include "nodes/execnodes.h"
+#include "nodes/pathnodes.h"
+#include "nodes/plannodes.h"
+#include "optimizer/pathnode.h"
+#include "utils/lsyscache.h"
+
+#if PG_VERSION_NUM < 150000
+#error "saas_fdw needs PostgreSQL 15 or later"
+#endif
+
+/*
+ * EXPLAIN.  PostgreSQL 18 moved ExplainState to commands/explain_state.h and
+ * the ExplainProperty* functions to commands/explain_format.h, when it made
+ * EXPLAIN extensible by loadable modules; commands/explain.h keeps only a
+ * forward declaration of ExplainState.
+ */
+#include "commands/explain.h"
+#if PG_VERSION_NUM >= 180000
+#include "commands/explain_format.h"
+#include "commands/explain_state.h"
+#endif
+
+/*
+ * A plain foreign scan path: no target, no outer path, no restrictinfo of
+ * its own.  PostgreSQL 17 added fdw_restrictinfo (commit 9e9931d2b, "Re-allow
+ * FDWs and custom scan providers to replace joins with pseudoconstant
+ * quals"); PostgreSQL 18 added disabled_nodes in front of the costs (commit
+ * e22253467, "Treat number of disabled nodes in a path as a separate cost
+ * metric").  A foreign scan is never disabled: 0.
+ */
+#if PG_VERSION_NUM >= 180000
+#define saas_create_foreignscan_path(root, rel, rows, startup, total, pathkeys, outer, priv) \
+	create_foreignscan_path((root), (rel), NULL, (rows), 0, (startup), (total), \
+							(pathkeys), (outer), NULL, NIL, (priv))
+#elif PG_VERSION_NUM >= 170000
+#define saas_create_foreignscan_path(root, rel, rows, startup, total, pathkeys, outer, priv) \
+	create_foreignscan_path((root), (rel), NULL, (rows), (startup), (total), \
+							(pathkeys), (outer), NULL, NIL, (priv))
+#else
+#define saas_create_foreignscan_path(root, rel, rows, startup, total, pathkeys, outer, priv) \
+	create_foreignscan_path((root), (rel), NULL, (rows), (startup), (total), \
+							(pathkeys), (outer), NULL, (priv))
+#endif
+
+/*
+ * A PathKey's direction and the btree operator it sorts by.  PostgreSQL 18
+ * replaced PathKey.pk_strategy (a btree strategy number) by pk_cmptype (a
+ * CompareType, whose btree members keep the strategy numbers) when it made
+ * the planner's ordering index-AM-neutral, and looks operators up by
+ * CompareType with get_opfamily_member_for_cmptype.
+ */
+#if PG_VERSION_NUM >= 180000
+#define saas_pathkey_descending(pathkey) ((pathkey)->pk_cmptype == COMPARE_GT)
+#define saas_pathkey_operator(pathkey, type) \
+	get_opfamily_member_for_cmptype((pathkey)->pk_opfamily, (type), (type), \
+									(pathkey)->pk_cmptype)
+#else
+#define saas_pathkey_descending(pathkey) ((pathkey)->pk_strategy == BTGreaterStrategyNumber)
+#define saas_pathkey_operator(pathkey, type) \
+	get_opfamily_member((pathkey)->pk_opfamily, (type), (type), (pathkey)->pk_strategy)
+#endif
+
+/*
+ * The user whose user mapping a foreign scan uses: the view owner when the
+ * table is read through a view, else the current user (what the executor's
+ * permission check uses).  PostgreSQL 16 moved the permission fields out of
+ * RangeTblEntry into RTEPermissionInfo and gave ForeignScan a checkAsUser
+ * of its own (commit a61b1f748, "Rework query relation permission
+ * checking"; release notes of 16, "Remove RangeTblEntry.checkAsUser ...");
+ * postgres_fdw 16 reads fsplan->checkAsUser, 15 reads the RTE's.
+ */
+static inline Oid
+saas_scan_user(ForeignScan *fsplan, EState *estate)
+{
+#if PG_VERSION_NUM >= 160000
+	Oid			userid = fsplan->checkAsUser;
+#else
+	Oid			userid = exec_rt_fetch(fsplan->scan.scanrelid, estate)->checkAsUser;
+#endif
+
+	return OidIsValid(userid) ? userid : GetUserId();
+}
+
+#endif							/* SAAS_COMPAT_H */
