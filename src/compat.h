@@ -5,8 +5,8 @@
  *		  against (15, 16, 17 and 18), in one place.
  *
  * The rest of the source calls only the names below; each guard cites the
- * PostgreSQL change that made it necessary (release notes of the major, and
- * the commit in the PostgreSQL repository).  When the oldest supported
+ * change that made it necessary (for PostgreSQL, the major's release notes
+ * or the commit in the PostgreSQL repository).  When the oldest supported
  * major passes a guard's version, the guard goes and its newer branch stays.
  *
  *-------------------------------------------------------------------------
@@ -15,6 +15,7 @@
 #define SAAS_COMPAT_H
 
 #include "access/stratnum.h"
+#include "executor/executor.h"
 #include "miscadmin.h"
 #include "nodes/execnodes.h"
 #include "nodes/pathnodes.h"
@@ -98,5 +99,6 @@ saas_scan_user(ForeignScan *fsplan, EState *estate)
 
 	return OidIsValid(userid) ? userid : GetUserId();
 }
+
 
 #endif							/* SAAS_COMPAT_H */

@@ -180,12 +180,22 @@ json_doc_parse_internal(const char *body, size_t len, bool raise)
 	return doc;
 }
 
+/* Is every byte of body ASCII? */
+static bool
+json_is_ascii(const char *body, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char) body[i] > 0x7f)
+			return false;
+	return true;
+}
+
 /*
  * json_parse_body
- *		Parse body (len bytes) with json-c: strict, nesting bounded, UTF-8
- *		checked.  Returns the tree (NULL for JSON null), malloc'd; on
- *		failure returns NULL, sets *problem to json-c's words and *end to
- *		where it stopped.
+ *		Parse body (len bytes) with json-c: strict (but see
+ *		json_strict_rejects_utf8), nesting bounded, UTF-8 checked.  Returns
+ *		the tree (NULL for JSON null), malloc'd; on failure returns NULL,
+ *		sets *problem to json-c's words and *end to where it stopped.
  *
  * The caller owns the tree and frees it with json_object_put.
  */
@@ -212,10 +222,12 @@ json_parse_body(const char *body, size_t len, size_t *end,
 	 * (its rules are at least as strict; a NUL byte stops it too), so an
 	 * error keeps json-c's message and position.
 	 */
-	if (pg_encoding_verifymbstr(PG_UTF8, body, (int) len) == (int) len)
-		json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	else
+	if (pg_encoding_verifymbstr(PG_UTF8, body, (int) len) != (int) len)
 		json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	else if (json_strict_rejects_utf8() && !json_is_ascii(body, len))
+		json_tokener_set_flags(tok, 0); /* valid UTF-8, see the function */
+	else
+		json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 
 	root = json_tokener_parse_ex(tok, body, (int) len);
 	jerr = json_tokener_get_error(tok);

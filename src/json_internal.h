@@ -11,6 +11,7 @@
 #define SAAS_JSON_INTERNAL_H
 
 #include <json-c/json.h>
+#include <json-c/json_c_version.h>
 
 #include "json.h"
 
@@ -45,5 +46,20 @@ extern int	json_follow(json_object **obj, const SaasJsonStep *steps, int nsteps)
 
 /* in json_value.c */
 extern SaasJsonKind json_kind_of(json_object *obj);
+
+/*
+ * json-c 0.18's JSON_TOKENER_STRICT rejects every byte above 0x7f inside a
+ * string, so valid UTF-8 written as is (not as a \u escape) fails with
+ * "invalid string sequence" (json-c issues #875 and #892: the strict check
+ * for control characters of json-c pull request #871 compares a signed
+ * char).  0.16 (Debian 12) and 0.19 (Debian unstable) accept it; Debian 13
+ * ships 0.18.  Asked at run time: the library loaded may be another release
+ * than the headers built against.
+ */
+static inline bool
+json_strict_rejects_utf8(void)
+{
+	return (json_c_version_num() >> 8) == 18;	/* 0.18.x */
+}
 
 #endif							/* SAAS_JSON_INTERNAL_H */
