@@ -14,6 +14,20 @@ BEGIN
   RETURN QUERY SELECT line FROM fake_log ORDER BY n;
 END $$;
 
+-- EXPLAIN ANALYZE of a query, the same on every PostgreSQL version: without
+-- costs, timing, summary or buffers (on by default from 18), and row counts
+-- without the two decimals 18 prints ("rows=2.00").
+CREATE FUNCTION explain_analyze(query text) RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+DECLARE
+  line text;
+BEGIN
+  FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, BUFFERS OFF) ' || query
+  LOOP
+    RETURN NEXT regexp_replace(line, 'rows=(\d+)\.00 ', 'rows=\1 ', 'g');
+  END LOOP;
+END $$;
+
 -- the fake servers are up: GitHub, Stripe, Slack and the fault fixtures
 -- each answer /_health
 CREATE TEMP TABLE fake_health (line text);

@@ -151,9 +151,9 @@ SELECT ts FROM slack.messages
  WHERE channel = 'C02RANDOM' AND ts > '1763522487.425100' AND ts <= '1765007922.144100';
 SELECT array_agg(ts ORDER BY ts) FROM slack.messages
  WHERE channel = 'C02RANDOM' AND ts > '1763522487.425100' AND ts <= '1765007922.144100';
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+SELECT * FROM explain_analyze($$
 SELECT ts FROM slack.messages
- WHERE channel = 'C02RANDOM' AND ts > '1763522487.425100' AND ts <= '1765007922.144100';
+ WHERE channel = 'C02RANDOM' AND ts > '1763522487.425100' AND ts <= '1765007922.144100'$$);
 SELECT * FROM api_calls(8083);
 
 -- ts_time bounds: written as a ts with six decimals, rechecked

@@ -47,8 +47,8 @@ SELECT count(*) FROM github.issues WHERE repo = 'octo/secondary';
 SELECT * FROM api_calls();
 
 -- EXPLAIN ANALYZE counts the requests
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-SELECT number FROM github.issues WHERE repo = 'octo/hello' AND state = 'open';
+SELECT * FROM explain_analyze($$
+SELECT number FROM github.issues WHERE repo = 'octo/hello' AND state = 'open'$$);
 SELECT * FROM api_calls();
 
 -- a value that does not fit its column names the column and the table

@@ -59,8 +59,8 @@ SELECT count(*) FROM api_calls();
 RESET saas_fdw.read_ahead;
 
 -- EXPLAIN ANALYZE: every page requested and read once
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-SELECT count(*) FROM ahead.issues WHERE repo = 'octo/hello';
+SELECT * FROM explain_analyze($$
+SELECT count(*) FROM ahead.issues WHERE repo = 'octo/hello'$$);
 SELECT count(*) FROM api_calls();
 
 -- a LIMIT may stop the scan early: no page is read ahead

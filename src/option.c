@@ -33,6 +33,7 @@
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 
 #include "json.h"
 #include "saas_fdw.h"
@@ -611,13 +612,31 @@ saas_get_table_options(Oid foreigntableid)
 
 /*
  * The token of the user mapping for this user (or PUBLIC), or NULL when
- * the mapping has none (unauthenticated requests).
+ * the mapping has none (unauthenticated requests).  With no mapping at all
+ * it raises its own error rather than GetUserMapping's, whose wording
+ * changed in PostgreSQL 17: the same message and a hint on every version.
  */
 char *
 saas_get_token(Oid serverid, Oid userid)
 {
-	UserMapping *mapping = GetUserMapping(userid, serverid);
+	UserMapping *mapping;
 	ListCell   *cell;
+
+	if (!SearchSysCacheExists2(USERMAPPINGUSERSERVER, ObjectIdGetDatum(userid),
+							   ObjectIdGetDatum(serverid)) &&
+		!SearchSysCacheExists2(USERMAPPINGUSERSERVER, ObjectIdGetDatum(InvalidOid),
+							   ObjectIdGetDatum(serverid)))
+	{
+		const char *server = GetForeignServer(serverid)->servername;
+
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("user mapping not found for user \"%s\", server \"%s\"",
+						MappingUserName(userid), server),
+				 errhint("Create one with CREATE USER MAPPING FOR %s SERVER %s OPTIONS (token '...'), or FOR PUBLIC.",
+						 quote_identifier(MappingUserName(userid)), quote_identifier(server))));
+	}
+	mapping = GetUserMapping(userid, serverid);
 
 	foreach(cell, mapping->options)
 	{
