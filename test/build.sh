@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # build.sh [DESTDIR] -- install the Debian packages (test/install-deps.sh;
 # SAAS_FDW_BUILD_ONLY=1: only those to build and run, as for the demo),
-# build saas_fdw and install it into the system (as root, else through sudo);
+# build saas_fdw against PG_MAJOR (test/pg-major.sh) and install it into the
+# system (as root, else through sudo);
 # with an argument, install it once more under that DESTDIR (no root needed).
 # Used by test/run.sh and demo/run.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+. test/pg-major.sh
 
 sudo=()
 [[ $(id -u) -eq 0 ]] || sudo=(sudo)

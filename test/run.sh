@@ -21,15 +21,18 @@
 #    "not ok" line counts as one failure); an "ok - name # SKIP why" line
 #    is counted neither way, only reported.
 #
-# Settings: SUITE_TIMEOUT (seconds per suite, default 300; a suite may ask
-# for more with a header line "# suite-timeout: SECONDS"), REGRESS_TIMEOUT
-# (seconds for pg_regress, default 600).
+# Settings: PG_MAJOR (the PostgreSQL major to test against, default the
+# newest installed; see test/pg-major.sh), SAAS_FDW_SUITES (names of the
+# test/suites/*.sh to run, space-separated; default all), SUITE_TIMEOUT
+# (seconds per suite, default 300; a suite may ask for more with a header
+# line "# suite-timeout: SECONDS"), REGRESS_TIMEOUT (seconds for pg_regress,
+# default 600).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
-export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
+. test/pg-major.sh
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-300}
 REGRESS_TIMEOUT=${REGRESS_TIMEOUT:-600}
 
@@ -79,6 +82,7 @@ in_cluster() {
 	for suite in test/suites/*.sh; do
 		[[ -e $suite ]] || continue
 		name=$(basename "$suite" .sh)
+		[[ -z ${SAAS_FDW_SUITES:-} || " $SAAS_FDW_SUITES " == *" $name "* ]] || continue
 		if [[ ! -x $suite ]]; then
 			echo "== suite $name: skipped, $suite is not executable"
 			continue

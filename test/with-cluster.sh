@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # with-cluster.sh [-o 'guc=value']... -- command [args...]
 #
-# Runs command inside a fresh throwaway PostgreSQL 15 cluster made by
+# Runs command inside a fresh throwaway PostgreSQL cluster of PG_MAJOR
+# (test/pg-major.sh: by default the newest major installed) made by
 # pg_virtualenv -t (a temporary directory even as root, so concurrent runs
 # and nested calls never clash), with shared_preload_libraries=saas_fdw
 # unless a later -o overrides it (-o 'shared_preload_libraries=' for none).
 # Every -o is a postgresql.conf setting; the last one for a name wins.
 # With SAAS_FDW_DESTDIR set (test/run.sh sets it), the cluster loads saas_fdw
-# from that private installation (Debian's extension_destdir), so a run
+# from that private installation (see below), so a run
 # tests its own build even while another tree installs into the system.
 #
 # The command sees PGHOST, PGPORT, PGUSER (postgres), PGPASSWORD, PGDATABASE
@@ -20,12 +21,22 @@
 # Test suites call this (through $SAAS_FDW_WITH_CLUSTER) when they need a
 # cluster with other settings than the one test/run.sh gives them.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/pg-major.sh"
 
 opts=(-o shared_preload_libraries=saas_fdw)
-# A private installation (make install DESTDIR=...) comes before the system's.
+# A private installation (make install DESTDIR=...) comes before the system's:
+# the library through dynamic_library_path; the control and script files
+# through Debian's extension_destdir up to 17, and from 18 on through
+# extension_control_path (new in PostgreSQL 18, whose Debian packages
+# dropped extension_destdir); 18 also looks a '$libdir/' module up in
+# dynamic_library_path.
 if [[ -n ${SAAS_FDW_DESTDIR:-} ]]; then
-	opts+=(-o "extension_destdir=$SAAS_FDW_DESTDIR"
-		-o "dynamic_library_path=$SAAS_FDW_DESTDIR/usr/lib/postgresql/15/lib:\$libdir")
+	opts+=(-o "dynamic_library_path=$SAAS_FDW_DESTDIR$("$PG_CONFIG" --pkglibdir):\$libdir")
+	if [[ $PG_MAJOR -ge 18 ]]; then
+		opts+=(-o "extension_control_path=$SAAS_FDW_DESTDIR$("$PG_CONFIG" --sharedir):\$system")
+	else
+		opts+=(-o "extension_destdir=$SAAS_FDW_DESTDIR")
+	fi
 fi
 while [[ $# -gt 0 && $1 != -- ]]; do
 	case $1 in
@@ -48,7 +59,7 @@ sockets=$(mktemp -d -t saas_fdw_sock.XXXXXX)
 trap 'rm -rf "$sockets"' EXIT
 [[ $(id -u) -eq 0 ]] && chown postgres:postgres "$sockets"
 
-pg_virtualenv -t -v 15 -o "unix_socket_directories=$sockets" "${opts[@]}" -- bash -c '
-	SAAS_FDW_PG_LOG=$(pg_lsclusters --no-header 15 regress | awk "{ print \$7 }")
+pg_virtualenv -t -v "$PG_MAJOR" -o "unix_socket_directories=$sockets" "${opts[@]}" -- bash -c '
+	SAAS_FDW_PG_LOG=$(pg_lsclusters --no-header "$PG_MAJOR" regress | awk "{ print \$7 }")
 	export SAAS_FDW_PG_LOG
 	exec "$@"' with-cluster "$@"

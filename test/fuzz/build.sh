@@ -13,7 +13,7 @@ set -euo pipefail
 out=$1
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$here/../../src
-PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+. "$here/../pg-major.sh"
 CLANG=${CLANG:-clang}
 mkdir -p "$out"
 

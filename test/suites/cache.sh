@@ -32,7 +32,7 @@ if [[ -z ${SAAS_CACHE_SUITE_INNER:-} ]]; then
 	fi
 	echo "ok - build saas_fdw with SAAS_CACHE_CHECK"
 	# pg_ctlcluster tells whether a cluster runs from its external pid file,
-	# by default /var/run/postgresql/15-regress.pid: the same for every
+	# by default /var/run/postgresql/<major>-regress.pid: the same for every
 	# pg_virtualenv cluster on the machine, so ours gets its own (postgres
 	# removes it when it stops)
 	SAAS_FDW_DESTDIR=$checked/install "${SAAS_FDW_WITH_CLUSTER:-$top/test/with-cluster.sh}" \

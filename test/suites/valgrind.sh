@@ -25,7 +25,7 @@
 # suite-timeout: 900
 set -uo pipefail
 . "$SAAS_FDW_TEST_LIB"
-export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+. "$SAAS_FDW_ROOT/test/pg-major.sh"
 
 # ---------------------------------------------------------------------------
 # Inside the cluster: $2 is the suite's work directory.
@@ -39,8 +39,8 @@ if [[ ${1:-} == --in-cluster ]]; then
 			$("$PG_CONFIG" --bindir)/postgres "\$@"
 	EOF
 	chmod a+rx "$work/postgres"
-	if ! pg_ctlcluster 15 regress stop ||
-		! pg_ctlcluster 15 regress start -- -p "$work/postgres" -t 300; then
+	if ! pg_ctlcluster "$PG_MAJOR" regress stop ||
+		! pg_ctlcluster "$PG_MAJOR" regress start -- -p "$work/postgres" -t 300; then
 		t_not_ok "start the server under valgrind" "$(tail -n 20 "$SAAS_FDW_PG_LOG")"
 		t_done
 	fi
