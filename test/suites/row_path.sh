@@ -89,10 +89,15 @@ for repo in badutf8 nulbyte; do
 		"ERROR:  could not parse the API response as JSON" \
 		"$(error_of "SELECT title FROM row_path.issues WHERE repo = 't/$repo'")"
 done
-# json-c lets an overlong form through; the text column does not
-t_equal "a body with an overlong UTF-8 form is refused" \
-	'ERROR:  invalid byte sequence for encoding "UTF8": 0xc0 0xaf' \
-	"$(error_of "SELECT title FROM row_path.issues WHERE repo = 't/overlong'")"
+# json-c 0.16 (Debian 12) lets an overlong form through and the text
+# column refuses it; json-c 0.18 (Debian 13) refuses it while parsing
+out=$(error_of "SELECT title FROM row_path.issues WHERE repo = 't/overlong'")
+case $out in
+'ERROR:  invalid byte sequence for encoding "UTF8": 0xc0 0xaf' | \
+	'ERROR:  could not parse the API response as JSON')
+	t_ok "a body with an overlong UTF-8 form is refused" ;;
+*) t_not_ok "a body with an overlong UTF-8 form is refused" "got: $out" ;;
+esac
 
 psql -X -q -c "DROP SCHEMA row_path CASCADE; DROP SERVER row_path CASCADE;" >/dev/null 2>&1
 t_done
