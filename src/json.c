@@ -27,7 +27,8 @@
  *	 us, so a body that has such an integer is parsed again with
  *	 BIG_INTEGER_MARK after it (json_mark_big_integers): json-c reads that
  *	 as a double and keeps its text, and json_number_text_len takes the
- *	 mark off again.
+ *	 mark off again.  From json-c 0.17 on the strict parser refuses such
+ *	 an integer instead: then the marked copy is the one parsed.
  *
  *-------------------------------------------------------------------------
  */
@@ -147,6 +148,27 @@ json_doc_parse_internal(const char *body, size_t len, bool raise)
 	}
 
 	root = json_parse_body(body ? body : "", len, &end, &problem);
+	marked = json_mark_big_integers(body ? body : "", len, &marked_len);
+	if (problem != NULL && marked != NULL)
+	{
+		size_t		marked_end;
+		const char *marked_problem;
+		json_object *marked_root;
+
+		/*
+		 * From json-c 0.17 on the strict parser refuses an integer beyond
+		 * 64 bits (0.16 clamps it): read it marked.  If the marked copy
+		 * fails too, the error is the body's own.
+		 */
+		marked_root = json_parse_body(marked, marked_len, &marked_end, &marked_problem);
+		if (marked_problem == NULL)
+		{
+			root = marked_root;
+			problem = NULL;
+		}
+		pfree(marked);
+		marked = NULL;
+	}
 	if (problem != NULL)
 	{
 		pfree(doc);
@@ -166,7 +188,6 @@ json_doc_parse_internal(const char *body, size_t len, bool raise)
 	MemoryContextRegisterResetCallback(CurrentMemoryContext, &doc->callback);
 
 	/* the tree is the doc's now: an error from here on frees it */
-	marked = json_mark_big_integers(body ? body : "", len, &marked_len);
 	if (marked != NULL)
 	{
 		root = json_parse_body(marked, marked_len, &end, &problem);
