@@ -120,7 +120,7 @@ else
 fi
 
 t_check "both hold saas_fdw_describe and saas_fdw_rate_limit_reset" \
-	bash -c 'grep -q "saas_fdw_describe" <<<"$1" && grep -q "saas_fdw_rate_limit_reset(text)" <<<"$1"' _ "$after_update"
+	bash -c 'grep -q "saas_fdw_describe" <<<"$1" && grep -q "saas_fdw_rate_limit_reset(pg_catalog.text)" <<<"$1"' _ "$after_update"
 
 # The comparison sees each kind of difference (changes rolled back).
 sees() {	# name sql
