@@ -29,6 +29,7 @@ extern const FuzzError *fuzz_last_error(void);
 extern void fuzz_reset_memory(void);
 
 /* Print why and abort: a finding (libFuzzer saves the input). */
-extern void fuzz_fail(const char *why, const char *detail) pg_attribute_noreturn();
+/* (C11's _Noreturn: PostgreSQL 18 has no pg_attribute_noreturn() any more) */
+extern _Noreturn void fuzz_fail(const char *why, const char *detail);
 
 #endif							/* FUZZ_PG_SHIM_H */
