@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """
 stripe.py
-    Fake Stripe API (charges, customers, refunds, invoices) for saas_fdw's tests.
+    Fake Stripe API (charges, customers, refunds, invoices, payment_intents,
+    subscriptions, balance_transactions, products, prices, events, disputes,
+    payouts) for saas_fdw's tests.
 
 Behaves like api.stripe.com as described in shared/api/README.md section 2:
     GET /v1/{charges,customers,refunds,invoices}        lists
@@ -13,8 +15,9 @@ starting_after / ending_before take object ids (an unknown id is 400
 resource_missing with param starting_after / ending_before); the filters are
 exactly the SDK's list parameters (created scalar or created[gt|gte|lt|lte],
 customer, payment_intent, transfer_group, email (case-sensitive), test_clock,
-charge, status, subscription, collection_method, customer_account, due_date);
-any other parameter is 400 parameter_unknown naming it.  expand[] and
+charge, status, subscription, collection_method, customer_account, due_date;
+for the later eight lists see build_more_data); any other parameter is 400
+parameter_unknown naming it.  expand[] and
 expand[N] both work: data.customer / data.charge on lists, customer / charge
 on single objects.  Errors use the {"error":{...}} envelope.
 
@@ -98,8 +101,10 @@ class Endpoint:
         # newest first, ties by id desc
         self.objects = sorted(objects, key=lambda o: (o["created"], o["id"]), reverse=True)
         self.by_id = {o["id"]: o for o in self.objects}
-        self.filters = filters          # param -> ("eq"|"range"|"enum", field, values)
+        self.filters = filters          # param -> ("eq"|"range"|"enum"|"bool", field, values)
+                                        # or ("test", function(obj, sub, value), None)
         self.expandable = expandable    # field -> Endpoint name
+        self.defaults = {}              # param -> test applied when it is not sent
 
 
 def build_data():
@@ -302,7 +307,306 @@ def build_data():
                               "subscription": ("eq", "subscription", None)},
                              {"customer": "customers"}),
     }
+    eps.update(build_more_data(charges, refunds))
     return eps
+
+
+# ---- the lists added later (issue 20).  Their data is new and separate, so
+# the four lists above answer exactly as before.  Filters and defaults are
+# those of the official SDK's list parameters at API 2026-06-24.dahlia
+# (stripe-python stripe/params/_<object>_list_params.py), quoted below.
+
+SUBSCRIPTION_STATUSES = ("active", "canceled", "incomplete", "incomplete_expired",
+                         "past_due", "paused", "trialing", "unpaid")
+# _balance_transaction_list_params.py, type: "Only returns transactions of the
+# given type. One of: ..." (the same values as the object's type)
+BALANCE_TYPES = (
+    "adjustment", "advance", "advance_funding", "anticipation_repayment", "application_fee",
+    "application_fee_refund", "charge", "climate_order_purchase", "climate_order_refund",
+    "connect_collection_transfer", "contribution", "fee_credit_funding", "inbound_transfer",
+    "inbound_transfer_reversal", "issuing_authorization_hold", "issuing_authorization_release",
+    "issuing_dispute", "issuing_transaction", "obligation_outbound",
+    "obligation_reversal_inbound", "payment", "payment_failure_refund",
+    "payment_network_reserve_hold", "payment_network_reserve_release", "payment_refund",
+    "payment_reversal", "payment_unreconciled", "payout", "payout_cancel", "payout_failure",
+    "payout_minimum_balance_hold", "payout_minimum_balance_release", "refund", "refund_failure",
+    "reserve_hold", "reserve_release", "reserve_transaction", "reserved_funds",
+    "stripe_balance_payment_debit", "stripe_balance_payment_debit_reversal", "stripe_fee",
+    "stripe_fx_fee", "tax_fee", "tax_fund", "topup", "topup_reversal", "transfer",
+    "transfer_cancel", "transfer_failure", "transfer_refund")
+EVENT_TYPES = ("charge.succeeded", "charge.refunded", "customer.created",
+               "invoice.paid", "payout.paid", "price.updated")
+# _event_list_params.py: "List events, going back up to 30 days"; the fake's
+# clock stands at END, so its events are of the 30 days before END
+EVENTS_KEPT = 30 * DAY
+
+
+def build_more_data(charges, refunds):
+    by_charge = {c["id"]: c for c in charges}
+
+    products = []
+    for i in range(1, 13):
+        seed = ("product", i)
+        created = START + (i - 1) * 20 * DAY + mix(*seed, "t") % DAY
+        products.append({
+            "id": "prod_%04d" % i, "object": "product", "active": i % 4 != 0,
+            "created": created, "default_price": None,
+            "description": None if i % 3 == 0 else "Product number %d" % i,
+            "images": [], "livemode": False, "marketing_features": [],
+            "metadata": {"line": pick(("core", "addon"), *seed)},
+            "name": pick(("Pro plan", "Team plan", "Seats", "Support", "Sticker pack",
+                          "T-shirt"), *seed, "name") + " %d" % i,
+            "package_dimensions": None, "shippable": None if i % 2 else False,
+            "statement_descriptor": None, "tax_code": None,
+            "type": "good" if i % 5 == 0 else "service", "unit_label": None,
+            "updated": created + DAY, "url": None,
+        })
+
+    prices = []
+    for i in range(1, 31):
+        seed = ("price", i)
+        product = products[(i - 1) % len(products)]
+        recurring = i % 3 != 0
+        pid = "price_%04d" % i
+        prices.append({
+            "id": pid, "object": "price", "active": i % 5 != 0,
+            "billing_scheme": "per_unit", "created": product["created"] + i * 3600,
+            "currency": pick(("usd", "usd", "eur", "gbp"), *seed, "currency"),
+            "custom_unit_amount": None, "livemode": False,
+            "lookup_key": "key_%d" % i if i % 4 == 0 else None,
+            "metadata": {}, "nickname": None, "product": product["id"],
+            "recurring": {"interval": pick(("month", "year"), *seed, "interval"),
+                          "interval_count": 1, "meter": None, "usage_type": "licensed"}
+            if recurring else None,
+            "tax_behavior": "unspecified", "tiers_mode": None, "transform_quantity": None,
+            "type": "recurring" if recurring else "one_time",
+            "unit_amount": 500 + (mix(*seed, "amount") % 40) * 100, "unit_amount_decimal": None,
+        })
+        if product["default_price"] is None:
+            product["default_price"] = pid
+    recurring_prices = [p for p in prices if p["type"] == "recurring"]
+
+    subscriptions = []
+    step = (END - START) // 45
+    for i in range(1, 46):
+        seed = ("subscription", i)
+        created = START + (i - 1) * step + mix(*seed, "t") % (step // 2)
+        customer = pick(PAYERS, *seed, "customer")
+        status = pick(SUBSCRIPTION_STATUSES + ("active", "active", "canceled"), *seed, "status")
+        period_end = created + (1 + mix(*seed, "period") % 12) * 30 * DAY
+        items = []
+        for k in range(1 if i % 4 else 2):
+            price = pick(recurring_prices, *seed, k, "price")
+            # every fifth two-item subscription bills its second item earlier
+            end = period_end - (10 * DAY if k == 1 and i % 8 == 0 else 0)
+            items.append({"id": "si_%04d_%d" % (i, k), "object": "subscription_item",
+                          "created": created, "current_period_end": end,
+                          "current_period_start": end - 30 * DAY, "metadata": {},
+                          "price": price, "quantity": 1 + k,
+                          "subscription": "sub_%04d" % i})
+        canceled = status in ("canceled", "incomplete_expired")
+        subscriptions.append({
+            "id": "sub_%04d" % i, "object": "subscription",
+            "billing_cycle_anchor": created, "cancel_at": None,
+            "cancel_at_period_end": status == "active" and percent(15, *seed, "cape"),
+            "canceled_at": created + 40 * DAY if canceled else None,
+            "collection_method": "send_invoice" if percent(25, *seed, "send") else "charge_automatically",
+            "created": created, "currency": items[0]["price"]["currency"], "customer": customer,
+            "description": None, "ended_at": created + 40 * DAY if canceled else None,
+            "items": sublist("/v1/subscription_items?subscription=sub_%04d" % i, items),
+            "latest_invoice": None, "livemode": False, "metadata": {}, "start_date": created,
+            "status": status,
+            "trial_end": created + 14 * DAY if status == "trialing" else None,
+            "trial_start": created if status == "trialing" else None,
+        })
+
+    intents = []
+    for c in charges:
+        if not c["payment_intent"]:
+            continue
+        status = {"succeeded": "succeeded", "pending": "processing",
+                  "failed": "requires_payment_method"}[c["status"]]
+        if c["status"] == "succeeded" and not c["captured"]:
+            status = "requires_capture"
+        intents.append({
+            "id": c["payment_intent"], "object": "payment_intent", "amount": c["amount"],
+            "amount_capturable": c["amount"] if status == "requires_capture" else 0,
+            "amount_received": c["amount_captured"], "canceled_at": None,
+            "cancellation_reason": None,
+            "capture_method": "manual" if status == "requires_capture" else "automatic_async",
+            "client_secret": c["payment_intent"] + "_secret_fake",
+            "confirmation_method": "automatic", "created": c["created"],
+            "currency": c["currency"], "customer": c["customer"],
+            "description": c["description"], "latest_charge": c["id"],
+            "livemode": False, "metadata": c["metadata"],
+            "payment_method": c["payment_method"], "payment_method_types": ["card"],
+            "receipt_email": c["receipt_email"], "status": status,
+        })
+
+    disputes = []
+    for n, c in enumerate((c for c in charges if c["disputed"]), 1):
+        seed = ("dispute", n)
+        disputes.append({
+            "id": "dp_%04d" % n, "object": "dispute", "amount": c["amount"],
+            "balance_transactions": [], "charge": c["id"],
+            "created": min(c["created"] + (3 + mix(*seed, "d") % 20) * DAY, END),
+            "currency": c["currency"],
+            "evidence_details": {"due_by": min(c["created"] + 40 * DAY, END),
+                                 "has_evidence": False, "past_due": False, "submission_count": 0},
+            "is_charge_refundable": False, "livemode": False, "metadata": {},
+            "payment_intent": c["payment_intent"],
+            "reason": pick(("fraudulent", "product_not_received", "duplicate", "general"), *seed),
+            "status": pick(("needs_response", "under_review", "won", "lost"), *seed, "status"),
+        })
+
+    payouts = []
+    for i in range(1, 53):
+        seed = ("payout", i)
+        created = START + (i - 1) * 14 * DAY + 6 * 3600
+        status = "paid" if i < 48 else pick(("pending", "in_transit", "failed", "canceled"), *seed)
+        if i in (49, 50):
+            status = "in_transit"
+        payouts.append({
+            "id": "po_%04d" % i, "object": "payout",
+            "amount": 10000 + mix(*seed, "amount") % 500000,
+            "arrival_date": created + (2 + i % 3) * DAY - 6 * 3600,
+            "automatic": i % 10 != 0, "balance_transaction": "txn_po_%04d" % i,
+            "created": created, "currency": "usd", "description": "STRIPE PAYOUT",
+            "destination": "ba_fake_0001",
+            "failure_code": "account_closed" if status == "failed" else None,
+            "failure_message": None, "livemode": False, "metadata": {},
+            "method": "instant" if i % 10 == 0 else "standard",
+            "reconciliation_status": "completed" if status == "paid" else "not_applicable",
+            "source_type": "card", "statement_descriptor": None, "status": status,
+            "type": "bank_account",
+        })
+
+    txns = []
+
+    def txn(tid, amount, fee, currency, type_, source, created, category):
+        txns.append({
+            "id": tid, "object": "balance_transaction", "amount": amount,
+            "available_on": created + 2 * DAY, "created": created, "currency": currency,
+            "description": None, "exchange_rate": None, "fee": fee,
+            "fee_details": [{"amount": fee, "currency": currency, "description": "Stripe processing fees",
+                             "type": "stripe_fee"}] if fee else [],
+            "net": amount - fee, "reporting_category": category,
+            "source": source, "status": "available" if created + 2 * DAY <= END else "pending",
+            "type": type_,
+        })
+
+    for c in charges:
+        if c["balance_transaction"]:
+            txn(c["balance_transaction"], c["amount"], 30 + c["amount"] * 29 // 1000,
+                c["currency"], "charge", c["id"], c["created"], "charge")
+    for r in refunds:
+        txn(r["balance_transaction"], -r["amount"], 0, r["currency"], "refund", r["id"],
+            r["created"], "refund")
+    for p in payouts:
+        txn(p["balance_transaction"], -p["amount"], 0, p["currency"], "payout", p["id"],
+            p["created"], "payout")
+    for i in range(1, 7):
+        txn("txn_fee_%04d" % i, -2000, 0, "usd", "stripe_fee", None,
+            START + i * 90 * DAY, "fee")
+
+    events = []
+    for i in range(1, 121):
+        seed = ("event", i)
+        created = END - EVENTS_KEPT + 1800 + (i - 1) * (EVENTS_KEPT - 3600) // 120
+        type_ = pick(EVENT_TYPES, *seed)
+        obj = {"charge": charges[i]}.get(type_.split(".")[0], {"id": "%s_fake_%04d" % (type_.split(".")[0][:3], i),
+                                                                "object": type_.split(".")[0]})
+        events.append({
+            "id": "evt_%04d" % i, "object": "event", "api_version": API_VERSION,
+            "created": created, "data": {"object": obj}, "livemode": False,
+            "pending_webhooks": i % 7 == 0 and 1 or 0,
+            "request": {"id": "req_fake_%04d" % i, "idempotency_key": None} if i % 3 else
+            {"id": None, "idempotency_key": None},
+            "type": type_,
+        })
+
+    rng = ("range", "created", None)
+
+    def subscription_status(obj, sub, value):
+        # "Pass ended to find subscriptions that are canceled and ... expired
+        # due to incomplete payment.  Passing in a value of all will return
+        # subscriptions of all statuses."
+        if value == "all":
+            return True
+        if value == "ended":
+            return obj["status"] in ("canceled", "incomplete_expired")
+        return obj["status"] == value
+
+    def min_item_period_end(obj, sub, value):
+        # "Only return subscriptions whose minimum item current_period_end
+        # falls within the given date interval."
+        low = min(i["current_period_end"] for i in obj["items"]["data"])
+        return range_test("v", sub, value)({"v": low})
+
+    def has_price(obj, sub, value):
+        # "Filter for subscriptions that contain this recurring price ID."
+        return any(i["price"]["id"] == value for i in obj["items"]["data"])
+
+    subs = Endpoint("subscriptions", "subscription", subscriptions,
+                    {"created": rng, "customer": ("eq", "customer", None),
+                     "price": ("test", has_price, None),
+                     "status": ("enum", "status", SUBSCRIPTION_STATUSES + ("all", "ended")),
+                     "collection_method": ("enum", "collection_method",
+                                           ("charge_automatically", "send_invoice")),
+                     "current_period_end": ("test", min_item_period_end, "range"),
+                     "current_period_start": ("test", lambda o, sub, v: range_test("v", sub, v)(
+                         {"v": max(i["current_period_start"] for i in o["items"]["data"])}), "range"),
+                     "test_clock": ("eq", "test_clock", None)},
+                    {"customer": "customers"})
+    subs.enum_tests = {"status": subscription_status}
+    # "If no value is supplied, all subscriptions that have not been canceled
+    # are returned."
+    subs.defaults = {"status": lambda o: o["status"] != "canceled"}
+    price_ep = Endpoint("prices", "price", prices,
+                        {"active": ("bool", "active", None), "created": rng,
+                         "currency": ("eq", "currency", None),
+                         "product": ("eq", "product", None),
+                         "type": ("enum", "type", ("one_time", "recurring"))},
+                        {"product": "products"})
+    # "Returns a list of your active prices ... For the list of inactive
+    # prices, set active to false." (stripe-python _price.py, Price.list)
+    price_ep.defaults = {"active": lambda o: o["active"]}
+    return {
+        "payment_intents": Endpoint("payment_intents", "payment_intent", intents,
+                                    {"created": rng, "customer": ("eq", "customer", None),
+                                     "customer_account": ("eq", "customer_account", None)},
+                                    {"customer": "customers", "latest_charge": "charges"}),
+        "subscriptions": subs,
+        "balance_transactions": Endpoint(
+            "balance_transactions", "balance_transaction", txns,
+            {"created": rng, "currency": ("eq", "currency", None),
+             "source": ("eq", "source", None),
+             "type": ("enum", "type", BALANCE_TYPES)}, {}),
+        "products": Endpoint("products", "product", products,
+                             {"active": ("bool", "active", None), "created": rng,
+                              "shippable": ("bool", "shippable", None),
+                              "type": ("enum", "type", ("good", "service")),
+                              "url": ("eq", "url", None)}, {}),
+        "prices": price_ep,
+        # "type: A string containing a specific event name, or group of events
+        # using * as a wildcard."
+        "events": Endpoint("events", "event", events,
+                           {"created": rng,
+                            "type": ("test", lambda o, sub, v: re.fullmatch(
+                                ".*".join(re.escape(p) for p in v.split("*")), o["type"]) is not None,
+                                None)}, {}),
+        "disputes": Endpoint("disputes", "dispute", disputes,
+                             {"charge": ("eq", "charge", None), "created": rng,
+                              "payment_intent": ("eq", "payment_intent", None)},
+                             {"charge": "charges"}),
+        # "status: Only return payouts that have the given status: pending,
+        # paid, failed, or canceled." (a plain string, so other values are
+        # not refused: they match what they name)
+        "payouts": Endpoint("payouts", "payout", payouts,
+                            {"arrival_date": ("range", "arrival_date", None), "created": rng,
+                             "destination": ("eq", "destination", None),
+                             "status": ("eq", "status", None)}, {}),
+    }
 
 
 class BadRequest(Exception):
@@ -423,7 +727,7 @@ class StripeService(FakeService):
 
     def _list(self, req, endpoint):
         fields, params = self._expansions(req, endpoint, on_list=True)
-        limit, cursors, tests = 10, {}, []
+        limit, cursors, tests, given = 10, {}, [], set()
         for name, value in params:
             m = re.fullmatch(r"([a-z_]+)(?:\[([a-z_]+)\])?", name)
             spec = endpoint.filters.get(m.group(1)) if m else None
@@ -445,7 +749,20 @@ class StripeService(FakeService):
                     raise BadRequest(stripe_error(400, "Invalid %s: must be one of %s"
                                                   % (name, ", ".join(spec[2][:-1]) + ", or " + spec[2][-1]),
                                                   param=name))
-                tests.append(lambda o, f=spec[1], v=value: o.get(f) == v)
+                special = getattr(endpoint, "enum_tests", {}).get(name)
+                tests.append((lambda o, t=special, v=value: t(o, None, v)) if special else
+                             (lambda o, f=spec[1], v=value: o.get(f) == v))
+                given.add(m.group(1))
+            elif spec and spec[0] == "bool" and sub is None:
+                if value not in ("true", "false"):
+                    raise BadRequest(stripe_error(400, "Invalid boolean: %s" % value,
+                                                  code="parameter_invalid_boolean", param=name))
+                tests.append(lambda o, f=spec[1], v=value == "true": o.get(f) == v)
+                given.add(m.group(1))
+            elif spec and spec[0] == "test" and (sub is None or spec[2] == "range") and \
+                    (spec[2] != "range" or sub in (None, "gt", "gte", "lt", "lte")):
+                arg = parse_int(value, name) if spec[2] == "range" else value
+                tests.append(lambda o, f=spec[1], s=sub, v=arg: f(o, s, v))
             elif spec and spec[0] == "eq" and sub is None:
                 tests.append(lambda o, f=spec[1], v=value: o.get(f) == v)
             else:
@@ -464,6 +781,7 @@ class StripeService(FakeService):
                 items = [o for o in items if (o["created"], o["id"]) < key]
             else:
                 items = [o for o in items if (o["created"], o["id"]) > key]
+        tests += [t for p, t in endpoint.defaults.items() if p not in given]
         items = [o for o in items if all(t(o) for t in tests)]
         if "ending_before" in cursors:
             page = items[-limit:]
