@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """
 github.py
-    Fake GitHub REST API (issues and issue comments) for saas_fdw's tests.
+    Fake GitHub REST API (issues, issue comments, pulls, pull reviews,
+    commits, releases, labels, milestones) for saas_fdw's tests.
 
 Behaves like api.github.com as described in shared/api/README.md section 1:
 auth (Bearer or token; without an Authorization header a request is
@@ -11,7 +12,9 @@ x-ratelimit-* headers on every response, ETag / If-None-Match -> 304 (not
 counted against the limit), page-based pagination with a Link header that
 only exists when there is another page (next/last) or a previous one
 (prev/first), and that points at /repositories/{id}/... (which is served too).
-Pull requests are mixed in with issues and carry a "pull_request" key.
+Pull requests are mixed in with issues and carry a "pull_request" key; the
+same pull requests are listed by /pulls (see the section "pulls, commits,
+releases, labels, milestones" below for those lists' parameters).
 
 Repositories (owner/name is case-insensitive):
     octo/hello (250 items), octo/world (40), acme/widgets (120), acme/empty (0),
@@ -41,6 +44,7 @@ import base64
 import hashlib
 import os
 import time
+import urllib.parse
 
 import github_search
 
@@ -167,6 +171,9 @@ class Repo:
         self.milestones = {m[0]: self._milestone(m, facts) for m in MILESTONES} if count else {}
         self.issues = [self._issue(f) for f in facts]
         self.by_number = {i["number"]: i for i in self.issues}
+        more = RepoMore(self)
+        self.pulls, self.reviews, self.commits, self.releases = \
+            more.pulls, more.reviews, more.commits, more.releases
 
     def _label(self, i, spec):
         name, color, description, default, _ = spec
@@ -557,6 +564,8 @@ class GitHubService(FakeService):
             return fault
         if not rest:
             return json_response(200, repo.repo_obj())
+        if rest[0] in MORE_ROUTES:
+            return MORE_ROUTES[rest[0]](req, repo, rest[1:])
         if rest[0] != "issues" or len(rest) > 3:
             return not_found()
         if len(rest) == 1:
@@ -718,6 +727,253 @@ class GitHubService(FakeService):
                           items[0]["created_at"], items[-1]["created_at"],
                           max(i["updated_at"] for i in items)))
         return "".join(out)
+
+
+# ---- pulls, commits, releases, labels, milestones (issue 20) ---------------
+#
+# New lists with their own data: the issues and comments above answer as
+# before.  Parameters as in the GitHub REST reference, 2022-11-28
+# (github/rest-api-docs-md, repos/{owner}/{repo}/<list>/get.md):
+#   GET /repos/{o}/{r}/pulls  state (open|closed|all, default open), head
+#       ("user:ref-name"), base, sort (created|updated|popularity|
+#       long-running, default created), direction (asc|desc; default desc
+#       for created, otherwise asc: README 1.4)
+#   GET /repos/{o}/{r}/pulls/{n}  one pull, with merged and the counts
+#   GET /repos/{o}/{r}/pulls/{n}/reviews  "returns in chronological order"
+#   GET /repos/{o}/{r}/commits  sha, path, author, committer, since, until:
+#       newest first; since/until compare the committer date and, as Git's
+#       --since/--until do, keep a commit on the bound itself
+#   GET /repos/{o}/{r}/releases, /releases/tags/{tag}
+#   GET /repos/{o}/{r}/labels, /labels/{name}
+#   GET /repos/{o}/{r}/milestones  state (default open), sort (due_on|
+#       completeness, default due_on), direction (default asc)
+#   GET /repos/{o}/{r}/milestones/{n}
+# A value outside an enum is 422 Validation Failed, as for issues.
+
+BRANCHES = ("feature/login", "fix/cache", "docs/readme", "feature/export")
+
+
+class RepoMore:
+    """The pulls, reviews, commits and releases of one repository."""
+
+    def __init__(self, repo):
+        self.repo = repo
+        self.commits = self._commits()
+        self.pulls, self.reviews = [], {}
+        for issue in repo.issues:
+            if "pull_request" in issue:
+                pull = self._pull(issue)
+                self.pulls.append(pull)
+                self.reviews[pull["number"]] = self._reviews(pull)
+        self.releases = self._releases()
+
+    def _pull(self, issue):
+        r, n = self.repo, issue["number"]
+        seed = (r.full_name, n, "pull")
+        branch = pick(BRANCHES, *seed, "branch") + "-%d" % n
+        owner = r.owner if percent(70, *seed, "same repo") else issue["user"]["login"]
+        merged_at = issue["pull_request"]["merged_at"]
+        return {
+            "url": "%s/pulls/%d" % (r.api, n), "id": 4_000_000_000 + r.id * 10_000 + n,
+            "node_id": node_id("PR_kwDO", n), "html_url": "%s/pull/%d" % (r.web, n),
+            "number": n, "state": issue["state"], "locked": issue["locked"],
+            "title": issue["title"], "user": issue["user"], "body": issue["body"],
+            "labels": issue["labels"], "milestone": issue["milestone"],
+            "created_at": issue["created_at"], "updated_at": issue["updated_at"],
+            "closed_at": issue["closed_at"], "merged_at": merged_at,
+            "merge_commit_sha": sha1(r.full_name, "merge", n),
+            "assignee": issue["assignee"], "assignees": issue["assignees"],
+            "draft": issue.get("draft", False),
+            "head": {"label": "%s:%s" % (owner, branch), "ref": branch,
+                     "sha": sha1(r.full_name, "head", n), "user": user_obj(owner)
+                     if owner in USERS else {"login": owner}},
+            "base": {"label": "%s:%s" % (r.owner, "main" if n % 4 else "release"),
+                     "ref": "main" if n % 4 else "release", "sha": sha1(r.full_name, "base", n)},
+            "author_association": issue["author_association"],
+            "_single": {"merged": merged_at is not None, "comments": issue["comments"],
+                        "review_comments": mix(*seed, "rc") % 5,
+                        "commits": 1 + mix(*seed, "commits") % 6, "mergeable": None},
+        }
+
+    def _reviews(self, pull):
+        seed = (self.repo.full_name, pull["number"], "reviews")
+        out = []
+        start = epoch(pull["created_at"])
+        for k in range(mix(*seed) % 4):
+            rid = 5_000_000_000 + self.repo.id * 100_000 + pull["number"] * 10 + k
+            author = pick(ASSIGNABLE, *seed, k)
+            out.append({
+                "id": rid, "node_id": node_id("PRR_kwDO", rid), "user": user_obj(author),
+                "body": pick(("", "LGTM", "Please add a test.", "A few nits."), *seed, k, "body"),
+                "state": pick(("APPROVED", "CHANGES_REQUESTED", "COMMENTED"), *seed, k, "state"),
+                "html_url": "%s#pullrequestreview-%d" % (pull["html_url"], rid),
+                "pull_request_url": pull["url"], "author_association": USERS[author][2],
+                "submitted_at": iso(start + (k + 1) * 3600), "commit_id": pull["head"]["sha"],
+            })
+        return out
+
+    def _commits(self):
+        r = self.repo
+        count = {"octo/hello": 130, "octo/world": 12}.get(r.full_name, 0)
+        out, parent = [], None
+        for k in range(1, count + 1):
+            seed = (r.full_name, "commit", k)
+            login = pick(AUTHORS + ("dependabot[bot]",), *seed, "author")
+            committed = START + k * 5 * 86400 + mix(*seed, "t") % 86400
+            if k % 20 == 0:
+                committed = out[-1]["commit"]["committer"]["date"]   # same second
+                committed = epoch(committed)
+            sha = sha1(r.full_name, "commit", k)
+            person = {"name": login.title(), "email": "%s@users.example.com" % login,
+                      "date": iso(committed - (k % 3) * 600)}
+            committer = {"name": "GitHub", "email": "noreply@github.com", "date": iso(committed)}
+            out.append({
+                "sha": sha, "node_id": node_id("C_kwDO", k),
+                "commit": {"author": person, "committer": committer,
+                           "message": "%s %s" % (pick(TITLE_VERBS, *seed), pick(TITLE_OBJECTS, *seed)),
+                           "tree": {"sha": sha1(r.full_name, "tree", k)}, "comment_count": 0,
+                           "verification": {"verified": False, "reason": "unsigned",
+                                            "signature": None, "payload": None}},
+                "url": "%s/commits/%s" % (r.api, sha), "html_url": "%s/commit/%s" % (r.web, sha),
+                # a login only when GitHub knows the e-mail: not for mojombo here
+                "author": user_obj(login) if login != "mojombo" else None,
+                "committer": None,
+                "parents": [{"sha": parent, "url": "%s/commits/%s" % (r.api, parent)}] if parent else [],
+            })
+            parent = sha
+        out.reverse()       # newest first, as git log
+        return out
+
+    def _releases(self):
+        r = self.repo
+        count = {"octo/hello": 9, "octo/world": 2}.get(r.full_name, 0)
+        out = []
+        for k in range(1, count + 1):
+            rid = 6_000_000 + r.id * 100 + k
+            created = START + k * 60 * 86400
+            draft = k == count
+            tag = "v1.%d.0" % k
+            out.append({
+                "url": "%s/releases/%d" % (r.api, rid), "html_url": "%s/releases/tag/%s" % (r.web, tag),
+                "id": rid, "node_id": node_id("RE_kwDO", rid), "tag_name": tag,
+                "target_commitish": "main", "name": "Release %s" % tag,
+                "body": "Changes in %s." % tag, "draft": draft, "prerelease": k % 4 == 0,
+                "created_at": iso(created), "published_at": None if draft else iso(created + 3600),
+                "author": user_obj(pick(ASSIGNABLE, r.full_name, "release", k)), "assets": [],
+            })
+        out.reverse()       # newest first
+        return out
+
+
+def sha1(*parts):
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def enum_param(req, name, allowed, default):
+    value = req.param(name, default)
+    return value if value in allowed else None
+
+
+def list_pulls(req, repo, rest):
+    if rest:
+        pull = next((p for p in repo.pulls if str(p["number"]) == rest[0]), None)
+        if pull is None or len(rest) > 2 or (len(rest) == 2 and rest[1] != "reviews"):
+            return not_found()
+        if len(rest) == 2:
+            return paginate(req, repo.reviews[pull["number"]],
+                            "/repositories/%d/pulls/%d/reviews" % (repo.id, pull["number"]))
+        full = {k: v for k, v in pull.items() if k != "_single"}
+        full.update(pull["_single"])
+        return json_response(200, full)
+    items = [{k: v for k, v in p.items() if k != "_single"} for p in repo.pulls]
+    state = enum_param(req, "state", ("open", "closed", "all"), "open")
+    if state is None:
+        return validation_failed("state", req.param("state"))
+    if state != "all":
+        items = [p for p in items if p["state"] == state]
+    head = req.param("head")
+    if head is not None:
+        # "user:ref-name"; the user is an account name, not case sensitive
+        owner, _, ref = head.partition(":")
+        items = [p for p in items if p["head"]["ref"] == ref and
+                 p["head"]["label"].split(":")[0].lower() == owner.lower()]
+    base = req.param("base")
+    if base is not None:
+        items = [p for p in items if p["base"]["ref"] == base]
+    sort = enum_param(req, "sort", ("created", "updated", "popularity", "long-running"), "created")
+    if sort is None:
+        return validation_failed("sort", req.param("sort"))
+    direction = enum_param(req, "direction", ("asc", "desc"), "desc" if sort == "created" else "asc")
+    if direction is None:
+        return validation_failed("direction", req.param("direction"))
+    field = {"created": "created_at", "updated": "updated_at"}.get(sort)
+    if field:
+        items = sorted(items, key=lambda p: (p[field], p["number"]), reverse=direction == "desc")
+    return paginate(req, items, "/repositories/%d/pulls" % repo.id)
+
+
+def list_commits(req, repo, rest):
+    if rest:
+        return not_found()
+    items = repo.commits
+    author = req.param("author")
+    if author is not None:
+        # "GitHub username or email address"
+        items = [c for c in items
+                 if (c["author"] or {}).get("login", "").lower() == author.lower()
+                 or c["commit"]["author"]["email"].lower() == author.lower()]
+    for name, keep in (("since", lambda d, b: d >= b), ("until", lambda d, b: d <= b)):
+        value = req.param(name)
+        if value is not None:
+            bound = parse_iso8601(value)
+            if bound is None:
+                return validation_failed(name, value)
+            items = [c for c in items if keep(epoch(c["commit"]["committer"]["date"]), bound)]
+    return paginate(req, items, "/repositories/%d/commits" % repo.id)
+
+
+def list_releases(req, repo, rest):
+    if len(rest) == 2 and rest[0] == "tags":
+        release = next((x for x in repo.releases if x["tag_name"] == rest[1]), None)
+        return json_response(200, release) if release else not_found()
+    if rest:
+        return not_found()
+    return paginate(req, repo.releases, "/repositories/%d/releases" % repo.id)
+
+
+def list_labels(req, repo, rest):
+    if rest:
+        # GET /labels/{name}: label names are matched without case on GitHub
+        name = urllib.parse.unquote(rest[0]).lower()
+        label = next((l for l in repo.labels if l["name"].lower() == name), None)
+        return json_response(200, label) if label and len(rest) == 1 else not_found()
+    return paginate(req, repo.labels, "/repositories/%d/labels" % repo.id)
+
+
+def list_milestones(req, repo, rest):
+    items = sorted(repo.milestones.values(), key=lambda m: m["number"])
+    if rest:
+        milestone = next((m for m in items if str(m["number"]) == rest[0]), None)
+        return json_response(200, milestone) if milestone and len(rest) == 1 else not_found()
+    state = enum_param(req, "state", ("open", "closed", "all"), "open")
+    if state is None:
+        return validation_failed("state", req.param("state"))
+    if state != "all":
+        items = [m for m in items if m["state"] == state]
+    sort = enum_param(req, "sort", ("due_on", "completeness"), "due_on")
+    direction = enum_param(req, "direction", ("asc", "desc"), "asc")
+    if sort is None or direction is None:
+        return validation_failed("sort" if sort is None else "direction",
+                                 req.param("sort" if sort is None else "direction"))
+    # where milestones without a due date go is not documented; here last
+    if sort == "due_on":
+        items.sort(key=lambda m: (m["due_on"] is None, m["due_on"] or "", m["number"]),
+                   reverse=direction == "desc")
+    return paginate(req, items, "/repositories/%d/milestones" % repo.id)
+
+
+MORE_ROUTES = {"pulls": list_pulls, "commits": list_commits, "releases": list_releases,
+               "labels": list_labels, "milestones": list_milestones}
 
 
 def paginate(req, items, link_path):
