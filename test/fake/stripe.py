@@ -397,7 +397,7 @@ def build_more_data(charges, refunds):
         items = []
         for k in range(1 if i % 4 else 2):
             price = pick(recurring_prices, *seed, k, "price")
-            # every fifth two-item subscription bills its second item earlier
+            # every other two-item subscription bills its second item earlier
             end = period_end - (10 * DAY if k == 1 and i % 8 == 0 else 0)
             items.append({"id": "si_%04d_%d" % (i, k), "object": "subscription_item",
                           "created": created, "current_period_end": end,
@@ -514,12 +514,12 @@ def build_more_data(charges, refunds):
         seed = ("event", i)
         created = END - EVENTS_KEPT + 1800 + (i - 1) * (EVENTS_KEPT - 3600) // 120
         type_ = pick(EVENT_TYPES, *seed)
-        obj = {"charge": charges[i]}.get(type_.split(".")[0], {"id": "%s_fake_%04d" % (type_.split(".")[0][:3], i),
-                                                                "object": type_.split(".")[0]})
+        kind = type_.split(".")[0]
+        obj = charges[i] if kind == "charge" else {"id": "%s_fake_%04d" % (kind[:3], i), "object": kind}
         events.append({
             "id": "evt_%04d" % i, "object": "event", "api_version": API_VERSION,
             "created": created, "data": {"object": obj}, "livemode": False,
-            "pending_webhooks": i % 7 == 0 and 1 or 0,
+            "pending_webhooks": 1 if i % 7 == 0 else 0,
             "request": {"id": "req_fake_%04d" % i, "idempotency_key": None} if i % 3 else
             {"id": None, "idempotency_key": None},
             "type": type_,
