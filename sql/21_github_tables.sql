@@ -27,15 +27,13 @@ SELECT * FROM api_calls();
 -- default is open)
 --
 EXPLAIN (VERBOSE, COSTS OFF) SELECT number FROM g21.pulls WHERE repo = 'octo/hello';
--- one copy of every pull, for comparisons kept local
-CREATE TEMP TABLE pulls_copy AS SELECT * FROM g21.pulls WHERE repo = 'octo/hello';
-SELECT state, count(*) FROM pulls_copy GROUP BY 1 ORDER BY 1;
-SELECT * FROM api_calls();
+-- one copy of every pull (pages of 20), for comparisons kept local
 ALTER FOREIGN TABLE g21.pulls OPTIONS (ADD page_size '20');
-SELECT count(*), count(DISTINCT number), min(number), max(number)
-  FROM g21.pulls WHERE repo = 'octo/hello';
+CREATE TEMP TABLE pulls_copy AS SELECT * FROM g21.pulls WHERE repo = 'octo/hello';
 SELECT * FROM api_calls();
 ALTER FOREIGN TABLE g21.pulls OPTIONS (DROP page_size);
+SELECT count(*), count(DISTINCT number), min(number), max(number) FROM pulls_copy;
+SELECT state, count(*) FROM pulls_copy GROUP BY 1 ORDER BY 1;
 SELECT number, title, state, user_login, head_ref, head_label, base_ref, draft, labels,
        merged_at, created_at, closed_at, merged, comments
   FROM g21.pulls WHERE repo = 'octo/hello' AND number IN (5, 10, 15) ORDER BY number;

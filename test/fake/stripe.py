@@ -420,9 +420,11 @@ def build_more_data(charges, refunds):
             "trial_start": created if status == "trialing" else None,
         })
 
+    # the payment intents of every other charge that names one (fewer
+    # objects keep the tests quick under valgrind)
     intents = []
-    for c in charges:
-        if not c["payment_intent"]:
+    for n, c in enumerate(charges, 1):
+        if not c["payment_intent"] or n % 2:
             continue
         status = {"succeeded": "succeeded", "pending": "processing",
                   "failed": "requires_payment_method"}[c["status"]]
@@ -495,8 +497,8 @@ def build_more_data(charges, refunds):
             "type": type_,
         })
 
-    for c in charges:
-        if c["balance_transaction"]:
+    for n, c in enumerate(charges, 1):
+        if c["balance_transaction"] and n % 3 == 0:
             txn(c["balance_transaction"], c["amount"], 30 + c["amount"] * 29 // 1000,
                 c["currency"], "charge", c["id"], c["created"], "charge")
     for r in refunds:
