@@ -102,6 +102,14 @@ SELECT id FROM s20.subscriptions WHERE current_period_end >= '2025-01-01' LIMIT 
 SELECT (SELECT array_agg(id ORDER BY id) FROM s20.subscriptions WHERE current_period_end <= '2024-10-01')
      = (SELECT array_agg(id ORDER BY id) FROM sub_copy WHERE current_period_end <= '2024-10-01') AS same_rows;
 SELECT * FROM api_calls(8082);
+-- the table option status replaces the default status=all ('ended' is
+-- Stripe's canceled and incomplete_expired); only Stripe's values are taken
+ALTER FOREIGN TABLE s20.subscriptions OPTIONS (ADD status 'ended');
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM s20.subscriptions;
+SELECT status, count(*) FROM s20.subscriptions GROUP BY 1 ORDER BY 1;
+SELECT * FROM api_calls(8082);
+ALTER FOREIGN TABLE s20.subscriptions OPTIONS (SET status 'expired');
+ALTER FOREIGN TABLE s20.subscriptions OPTIONS (DROP status);
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM s20.subscriptions WHERE created < '2024-03-01';
 SELECT array_agg(id ORDER BY id) FROM s20.subscriptions WHERE created < '2024-03-01';
 SELECT * FROM api_calls(8082);

@@ -175,6 +175,15 @@ SELECT number, title FROM g21.milestones WHERE repo = 'octo/hello' AND state = '
 SELECT count(*) FROM g21.milestones WHERE repo = 'octo/hello' AND state = 'Open';
 SELECT number, title FROM g21.milestones WHERE repo = 'octo/hello' AND number = 2;
 SELECT * FROM api_calls();
+-- the table option state replaces the default state=all; it takes only
+-- the values GitHub knows
+ALTER FOREIGN TABLE g21.milestones OPTIONS (ADD state 'open');
+EXPLAIN (VERBOSE, COSTS OFF) SELECT number FROM g21.milestones WHERE repo = 'octo/hello';
+ALTER FOREIGN TABLE g21.milestones OPTIONS (SET state 'everything');
+ALTER FOREIGN TABLE g21.milestones OPTIONS (DROP state);
+ALTER FOREIGN TABLE g21.pulls OPTIONS (ADD state 'closed');
+EXPLAIN (VERBOSE, COSTS OFF) SELECT number FROM g21.pulls WHERE repo = 'octo/hello';
+ALTER FOREIGN TABLE g21.pulls OPTIONS (DROP state);
 -- ORDER BY due_on is sorted by PostgreSQL (GitHub does not say where
 -- milestones without a due date go)
 EXPLAIN (VERBOSE, COSTS OFF)

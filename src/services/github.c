@@ -154,6 +154,13 @@ static const PushdownSpec github_pull_pushdown[] = {
 };
 
 /* direction is always sent: its default depends on sort (README 1.4) */
+/* "state: Either open, closed, or all to filter by state." (List pull
+ * requests; List milestones says the same of a milestone's state) */
+static const ParamValuesSpec github_pull_params[] = {
+	{"state", github_state_params, false},
+	{NULL}
+};
+
 static const SortSpec github_pull_sorts[] = {
 	{"created_at", "sort=created&direction=asc", "sort=created&direction=desc"},
 	{"updated_at", "sort=updated&direction=asc", "sort=updated&direction=desc"},
@@ -314,6 +321,7 @@ static const ResourceSpec github_resources[] = {
 		.pushdown = github_pull_pushdown,
 		.sorts = github_pull_sorts,
 		.doc = "pull requests of a repository",
+		.param_values = github_pull_params,
 	},
 	{
 		.table = "pull_reviews",
@@ -368,6 +376,7 @@ static const ResourceSpec github_resources[] = {
 		.columns = github_milestone_columns,
 		.pushdown = github_milestone_pushdown,
 		.doc = "milestones of a repository",
+		.param_values = github_pull_params,
 	},
 	{NULL}
 };

@@ -237,6 +237,17 @@ static const char *const stripe_subscription_statuses[] = {
 	"paused", "trialing", "unpaid", NULL
 };
 
+/* the list's status parameter: the statuses, "all" and "ended" */
+static const char *const stripe_subscription_status_params[] = {
+	"active", "all", "canceled", "ended", "incomplete", "incomplete_expired",
+	"past_due", "paused", "trialing", "unpaid", NULL
+};
+
+static const ParamValuesSpec stripe_subscription_params[] = {
+	{"status", stripe_subscription_status_params, false},
+	{NULL}
+};
+
 static const PushdownSpec stripe_subscription_pushdown[] = {
 	STRIPE_TIME_RANGE("created", "created"),
 	STRIPE_EQUALS("customer"),
@@ -463,7 +474,8 @@ static const ResourceSpec stripe_resources[] = {
 	STRIPE_LIST("subscriptions", stripe_subscription_columns,
 				stripe_subscription_pushdown,
 				"subscriptions of every status, newest first",
-				.default_query = "status=all"),
+				.default_query = "status=all",
+				.param_values = stripe_subscription_params),
 	STRIPE_LIST("balance_transactions", stripe_balance_transaction_columns,
 				stripe_balance_transaction_pushdown,
 				"balance transactions, newest first"),
