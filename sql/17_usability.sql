@@ -28,7 +28,7 @@ IMPORT FOREIGN SCHEMA github FROM SERVER u_gh INTO u OPTIONS (colour 'blue');
 IMPORT FOREIGN SCHEMA github FROM SERVER u_gh INTO u OPTIONS (replace 'maybe');
 SELECT u_state($$IMPORT FOREIGN SCHEMA github FROM SERVER u_gh INTO u OPTIONS (colour 'blue')$$) AS unknown_option,
        u_state($$IMPORT FOREIGN SCHEMA github FROM SERVER u_gh INTO u OPTIONS (replace 'maybe')$$) AS bad_value;
-IMPORT FOREIGN SCHEMA github LIMIT TO (pulls) FROM SERVER u_gh INTO u;
+IMPORT FOREIGN SCHEMA github LIMIT TO (wikis) FROM SERVER u_gh INTO u;
 IMPORT FOREIGN SCHEMA github EXCEPT (payouts) FROM SERVER u_gh INTO u;
 IMPORT FOREIGN SCHEMA github EXCEPT (issue_comments) FROM SERVER u_gh INTO u;
 -- each column carries the field it reads, so a rename keeps it

@@ -5,6 +5,8 @@
 -- kept local, and the requests made.
 --
 SET timezone = 'UTC';
+-- start from an empty request log (an earlier test may have left requests)
+DO $$ BEGIN PERFORM api_calls(8081); END $$;
 SET saas_fdw.read_ahead = 1;
 CREATE SERVER gh21 FOREIGN DATA WRAPPER saas_fdw
   OPTIONS (service 'github', base_url 'http://127.0.0.1:8081', cache_ttl '0');
