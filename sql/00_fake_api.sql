@@ -17,12 +17,14 @@ END $$;
 -- EXPLAIN ANALYZE of a query, the same on every PostgreSQL version: without
 -- costs, timing, summary or buffers (on by default from 18), and row counts
 -- without the two decimals 18 prints ("rows=2.00").
-CREATE FUNCTION explain_analyze(query text) RETURNS SETOF text
+CREATE FUNCTION explain_analyze(query text, with_verbose boolean DEFAULT false)
+RETURNS SETOF text
 LANGUAGE plpgsql AS $$
 DECLARE
   line text;
 BEGIN
-  FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, BUFFERS OFF) ' || query
+  FOR line IN EXECUTE 'EXPLAIN (ANALYZE, VERBOSE ' || with_verbose
+      || ', COSTS OFF, TIMING OFF, SUMMARY OFF, BUFFERS OFF) ' || query
   LOOP
     RETURN NEXT regexp_replace(line, 'rows=(\d+)\.00 ', 'rows=\1 ', 'g');
   END LOOP;

@@ -29,20 +29,17 @@ SELECT * FROM api_calls();
 -- scan recorded; nothing is evaluated again after the nested loop.
 --
 CREATE TEMP TABLE r13 (repo text);
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-SELECT i.number FROM r13 JOIN gh13.issues i ON i.repo = r13.repo;
+SELECT * FROM explain_analyze($$SELECT i.number FROM r13 JOIN gh13.issues i ON i.repo = r13.repo$$);
 INSERT INTO r13 VALUES ('octo/world'), (NULL), ('acme/empty');
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-SELECT i.number FROM r13 JOIN gh13.issues i ON i.repo = r13.repo;
+SELECT * FROM explain_analyze($$SELECT i.number FROM r13 JOIN gh13.issues i ON i.repo = r13.repo$$);
 SELECT * FROM api_calls();
 -- the same in VERBOSE (the walk the valgrind suite repeats)
-EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-SELECT i.number FROM r13 JOIN gh13.issues i ON i.repo = r13.repo AND i.state = 'open';
+SELECT * FROM explain_analyze($$SELECT i.number FROM r13 JOIN gh13.issues i ON i.repo = r13.repo AND i.state = 'open'$$, true);
 SELECT * FROM api_calls();
 -- a parameter of a generic plan, with ANALYZE
 PREPARE by_repo13(text) AS SELECT count(*) FROM gh13.issues WHERE repo = $1 AND state = 'closed';
 SET plan_cache_mode = force_generic_plan;
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE by_repo13('octo/world');
+SELECT * FROM explain_analyze($$EXECUTE by_repo13('octo/world')$$);
 RESET plan_cache_mode;
 DEALLOCATE by_repo13;
 SELECT * FROM api_calls();
@@ -52,14 +49,12 @@ SELECT * FROM api_calls();
 -- is shown as {$0}, not evaluated again (here the InitPlan is a scan of
 -- its own, which LIMIT 0 never ran).
 --
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-SELECT number FROM gh13.issues
+SELECT * FROM explain_analyze($$SELECT number FROM gh13.issues
  WHERE repo = (SELECT s.repo FROM gh13.issues s WHERE s.repo = 'octo/world' AND s.number = 1)
- LIMIT 0;
+ LIMIT 0$$);
 SELECT * FROM api_calls();
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-SELECT number FROM gh13.issues
- WHERE repo = (SELECT 'octo/' || 'world') AND number = (SELECT 1 + 1);
+SELECT * FROM explain_analyze($$SELECT number FROM gh13.issues
+ WHERE repo = (SELECT 'octo/' || 'world') AND number = (SELECT 1 + 1)$$);
 SELECT * FROM api_calls();
 
 --
@@ -141,8 +136,7 @@ SELECT count(*) AS rows, count(DISTINCT id) AS issues FROM gh13.issues
  WHERE repo = 'octo/world' AND user_login = 'octocat';
 SELECT count(*) AS rows, count(DISTINCT id) AS issues FROM gh13.issues
  WHERE repo = 'octo/world' AND user_login IN ('octocat', 'OctoCat');
-EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
-SELECT id FROM gh13.issues WHERE repo = 'octo/world' AND user_login IN ('octocat', 'OctoCat');
+SELECT * FROM explain_analyze($$SELECT id FROM gh13.issues WHERE repo = 'octo/world' AND user_login IN ('octocat', 'OctoCat')$$);
 SELECT * FROM api_calls();
 SELECT repo, count(*) AS rows, count(DISTINCT id) AS issues FROM gh13.issues
  WHERE repo IN ('octo/world', 'OCTO/WORLD') GROUP BY 1;
