@@ -277,6 +277,15 @@ EXPLAIN (VERBOSE, COSTS OFF)
 SELECT number FROM ps.gh_authors WHERE repo = 'octo/world' AND user_login = 'josé';
 SELECT number FROM ps.gh_authors WHERE repo = 'octo/world' AND user_login = 'josé';
 SELECT * FROM api_calls(8081);
+-- a milestone number below 1 matches no milestone: nothing is sent (GitHub
+-- answers milestone=-1 with a 422)
+CREATE FOREIGN TABLE ps.gh_milestones (repo text, number integer, milestone integer)
+  SERVER ps_github OPTIONS (resource 'issues');
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT number FROM ps.gh_milestones WHERE repo = 'octo/world' AND milestone = -1;
+SELECT count(*) FROM ps.gh_milestones WHERE repo = 'octo/world' AND milestone = 0;
+SELECT count(*) FROM ps.gh_milestones WHERE repo = 'octo/world' AND milestone IN (-2147483648, 0, 1);
+SELECT * FROM api_calls(8081);
 SELECT current_database() AS regress_db \gset
 CREATE DATABASE ps_latin1 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
 \c ps_latin1

@@ -739,6 +739,10 @@ format_value(Datum value, Oid type, ValueFormat format, PushOp op,
 			/* a ts is sent only where text order is the API's order */
 			if (format == VALUE_SLACK_TS_TEXT && !is_fixed_width_ts(out->data))
 				return NOT_EXPRESSIBLE;
+			/* an integer's text: below 1 it starts with '-' or is "0" */
+			if (format == VALUE_NUMBERED &&
+				(out->data[0] == '-' || strcmp(out->data, "0") == 0))
+				return MATCHES_NOTHING;
 			return WRITTEN;
 	}
 }

@@ -63,6 +63,9 @@ typedef enum ValueFormat
 	VALUE_TEXT,					/* the value's text form (text, integers);
 								 * for CONTAINS only the first value is sent */
 	VALUE_CSV,					/* CONTAINS: all values joined by commas */
+	VALUE_NUMBERED,				/* an integer the API numbers from 1 (GitHub
+								 * milestones): a value below 1 matches no
+								 * row and is not sent */
 	VALUE_ISO8601,				/* timestamptz as YYYY-MM-DDTHH:MM:SSZ, cut
 								 * to the second (never exact) */
 	VALUE_EPOCH,				/* timestamptz as whole Unix seconds, rounded

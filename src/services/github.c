@@ -75,7 +75,7 @@ static const PushdownSpec github_issue_pushdown[] = {
 	{"user_login", PUSH_EQ, "creator", VALUE_TEXT, NULL, true},
 	{"assignees", PUSH_CONTAINS, "assignee", VALUE_TEXT, NULL, false},
 	{"labels", PUSH_CONTAINS, "labels", VALUE_CSV, NULL, false},
-	{"milestone", PUSH_EQ, "milestone", VALUE_TEXT, NULL, true},
+	{"milestone", PUSH_EQ, "milestone", VALUE_NUMBERED, NULL, true},
 	{"milestone", PUSH_IS_NULL, "milestone", VALUE_TEXT, "none", true},
 	{"milestone", PUSH_IS_NOT_NULL, "milestone", VALUE_TEXT, "*", true},
 	{"updated_at", PUSH_GE, "since", VALUE_ISO8601, NULL, false},

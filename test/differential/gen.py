@@ -41,21 +41,6 @@ import time
 # lead deletes an entry (or the whole list) once its fix is on main.
 # ---------------------------------------------------------------------------
 KNOWN_DEFECTS = {
-    "explain_analyze_param":
-        "issue 13 #1/#20: EXPLAIN ANALYZE evaluates a parameterized scan's "
-        "values (outer columns, InitPlans) again at print time: crash / requests",
-    "in_beside_single":
-        "issue 13 #14: an IN list beside a single-item lookup (number = n, "
-        "id = x) fetches the item once per IN value: duplicate rows",
-    "in_values_alike":
-        "issue 13 #15: IN values that the API matches alike (GitHub's "
-        "case-insensitive repo/creator, a value repeated, or '' which GitHub "
-        "ignores: creator= lists every issue) make streams that return the "
-        "same item: duplicate rows",
-    # found by this suite (see the report of the branch "differential"):
-    "negative_milestone":
-        "milestone = a negative number is sent as milestone=-1, which GitHub "
-        "refuses (422) although the qual only matches no row",
 }
 
 DB_COLLATION = "ci"             # nondeterministic ICU collation made by setup
