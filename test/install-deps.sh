@@ -10,7 +10,8 @@
 # (test/suites/jdbc.sh), openssl (test/suites/tls.sh makes a throwaway
 # certificate authority), clang with the libclang-rt-N-dev of its version
 # (libFuzzer and the sanitizers for test/fuzz/), valgrind
-# (test/suites/valgrind.sh) and sqlsmith (test/suites/sqlsmith.sh).
+# (test/suites/valgrind.sh), sqlsmith (test/suites/sqlsmith.sh) and locales
+# (test/suites/locale.sh makes a LATIN1 locale).
 #
 # Idempotent: when every package is already installed it does nothing.
 # Runs apt-get as root, or through sudo otherwise.  Quiet unless it fails;
@@ -46,7 +47,7 @@ if [[ ${1:-} != --build-only ]]; then
 		rt=$(clang_rt)
 	fi
 	packages+=(default-jdk-headless libpostgresql-jdbc-java openssl
-		clang "${rt:?no clang package found}" valgrind sqlsmith)
+		clang "${rt:?no clang package found}" valgrind sqlsmith locales)
 fi
 
 missing=()
