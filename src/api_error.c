@@ -177,9 +177,9 @@ static bool api_ok_flag_false(const ServiceSpec *service, SaasJsonDoc *doc,
 							  char **code);
 static const ApiCodeInfo *api_code_info(const char *code);
 static char *api_rate_limit_hint(void);
-static void api_raise(ApiFailure failure, const char *service_name,
-					  const char *status, const char *detail,
-					  const char *hint, const char *url) pg_attribute_noreturn();
+static _Noreturn void api_raise(ApiFailure failure, const char *service_name,
+								const char *status, const char *detail,
+								const char *hint, const char *url);
 
 
 /*

@@ -13,8 +13,9 @@
 #include "service.h"
 
 /* in api_error.c */
-extern void api_report_error(const ServiceSpec *service, const char *url,
-							 const HttpResponse *response) pg_attribute_noreturn();
+extern _Noreturn void api_report_error(const ServiceSpec *service,
+									   const char *url,
+									   const HttpResponse *response);
 extern void api_check_ok_flag(const ServiceSpec *service, const char *url,
 							  const HttpResponse *response, SaasJsonDoc *doc);
 extern bool api_ok_flag_transient(const ServiceSpec *service, SaasJsonDoc *doc);

@@ -9,6 +9,10 @@
  * or the commit in the PostgreSQL repository).  When the oldest supported
  * major passes a guard's version, the guard goes and its newer branch stays.
  *
+ * One difference needs no guard: PostgreSQL 18 removed the suffix
+ * pg_attribute_noreturn(), so a function that never returns is declared
+ * with C11's _Noreturn, which every major's compiler takes.
+ *
  *-------------------------------------------------------------------------
  */
 #ifndef SAAS_COMPAT_H

@@ -111,7 +111,8 @@ extern bool http_follow_redirect(HttpTransfer *t, long status);
 /* in http_retry.c */
 extern void http_raise_aborted(const HttpTransfer *t);
 extern bool http_transport_retryable(CURLcode rc);
-extern void http_raise_transport(const HttpTransfer *t, int attempts) pg_attribute_noreturn();
+extern _Noreturn void http_raise_transport(const HttpTransfer *t,
+										   int attempts);
 extern bool http_should_retry(long status, const HttpTransfer *t);
 extern void http_sleep(double ms, HttpCounters *counters);
 extern bool http_try_again(HttpTransfer *t, HttpCounters *counters);
