@@ -16,17 +16,23 @@ END $$;
 
 -- EXPLAIN ANALYZE of a query, the same on every PostgreSQL version: without
 -- costs, timing, summary or buffers (on by default from 18), and row counts
--- without the two decimals 18 prints ("rows=2.00").
+-- rounded as before 18, which prints two decimals ("rows=13.33").
 CREATE FUNCTION explain_analyze(query text, with_verbose boolean DEFAULT false)
 RETURNS SETOF text
 LANGUAGE plpgsql AS $$
 DECLARE
   line text;
+  rows text;
 BEGIN
   FOR line IN EXECUTE 'EXPLAIN (ANALYZE, VERBOSE ' || with_verbose
       || ', COSTS OFF, TIMING OFF, SUMMARY OFF, BUFFERS OFF) ' || query
   LOOP
-    RETURN NEXT regexp_replace(line, 'rows=(\d+)\.00 ', 'rows=\1 ', 'g');
+    LOOP
+      rows := substring(line FROM 'rows=(\d+\.\d+) ');
+      EXIT WHEN rows IS NULL;
+      line := regexp_replace(line, 'rows=\d+\.\d+ ', 'rows=' || round(rows::numeric) || ' ');
+    END LOOP;
+    RETURN NEXT line;
   END LOOP;
 END $$;
 
