@@ -27,7 +27,11 @@ OBJS = \
 	src/json.o \
 	src/json_path.o \
 	src/json_value.o \
+	src/shmem.o \
 	src/cache.o \
+	src/cache_arena.o \
+	src/cache_check.o \
+	src/cache_sql.o \
 	src/ratelimit.o
 
 EXTENSION = saas_fdw

@@ -20,13 +20,11 @@
 #include "common/hmac.h"
 #include "common/sha2.h"
 #include "miscadmin.h"
-#include "storage/ipc.h"
-#include "storage/lwlock.h"
 #include "storage/shmem.h"
 #include "utils/resowner.h"
 #include "utils/timestamp.h"
 
-#include "saas_fdw.h"
+#include "credential.h"
 
 #define CREDENTIAL_KEY_LEN		32
 #define CREDENTIAL_SHMEM_NAME	"saas_fdw credential key"
@@ -34,42 +32,27 @@
 /* the HMAC key in shared memory, or NULL without preloading */
 static uint8 *credential_key = NULL;
 
-static shmem_request_hook_type prev_shmem_request_hook = NULL;
-static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+/*
+ * credential_shmem_size
+ *		Bytes of shared memory the key needs.
+ */
+Size
+credential_shmem_size(void)
+{
+	return MAXALIGN(CREDENTIAL_KEY_LEN);
+}
 
-static void credential_shmem_request(void);
-static void credential_shmem_startup(void);
-
+/*
+ * credential_shmem_init
+ *		Make the key (in the postmaster) or attach to it; shmem.c calls it
+ *		with AddinShmemInitLock held.
+ */
 void
-credential_init(void)
-{
-	if (!process_shared_preload_libraries_in_progress)
-		return;
-
-	prev_shmem_request_hook = shmem_request_hook;
-	shmem_request_hook = credential_shmem_request;
-	prev_shmem_startup_hook = shmem_startup_hook;
-	shmem_startup_hook = credential_shmem_startup;
-}
-
-static void
-credential_shmem_request(void)
-{
-	if (prev_shmem_request_hook)
-		prev_shmem_request_hook();
-	RequestAddinShmemSpace(MAXALIGN(CREDENTIAL_KEY_LEN));
-}
-
-static void
-credential_shmem_startup(void)
+credential_shmem_init(void)
 {
 	bool		found;
 	uint8	   *key;
 
-	if (prev_shmem_startup_hook)
-		prev_shmem_startup_hook();
-
-	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
 	key = ShmemInitStruct(CREDENTIAL_SHMEM_NAME, CREDENTIAL_KEY_LEN, &found);
 	if (!found && !pg_strong_random(key, CREDENTIAL_KEY_LEN))
 	{
@@ -88,13 +71,13 @@ credential_shmem_startup(void)
 				(errmsg("saas_fdw could not generate a random credential key, using a time-based one")));
 	}
 	credential_key = key;
-	LWLockRelease(AddinShmemInitLock);
 }
 
 /*
- * The 64-bit fingerprint of token; 0 for no token, never 0 for a token.
- * May raise an ERROR (out of memory), so call it before taking a cache
- * claim.
+ * credential_fingerprint
+ *		The 64-bit fingerprint of token; 0 for no token, never 0 for a token.
+ *		May raise an ERROR (out of memory), so call it before taking a
+ *		cache claim.
  */
 uint64
 credential_fingerprint(const char *token)

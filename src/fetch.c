@@ -32,6 +32,7 @@
 #include "utils/memutils.h"
 
 #include "api_error.h"
+#include "cache.h"
 #include "fetch.h"
 #include "saas_fdw.h"
 

@@ -33,6 +33,7 @@
 #include "utils/memutils.h"
 
 #include "http_internal.h"
+#include "ratelimit.h"
 #include "saas_fdw.h"
 
 #define HTTP_USER_AGENT		"saas_fdw/0.1"

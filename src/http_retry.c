@@ -27,6 +27,7 @@
 #include "utils/wait_event.h"
 
 #include "http_internal.h"
+#include "ratelimit.h"
 #include "saas_fdw.h"
 
 /* backoff between retries without a server-given wait (Stripe's SDK values) */

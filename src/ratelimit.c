@@ -21,10 +21,10 @@
  * once, saying when the limit resets; a wait is on the latch, so cancel,
  * statement_timeout and termination end it (http.c sleeps).
  *
- * Requests in flight are counted per slot and remembered per backend; a
- * backend may have several at once (one per transfer).  Whatever an error
- * leaves counted is released at the end of the transaction and at backend
- * exit.
+ * Requests in flight are counted per slot and remembered per backend as
+ * claims (shmem.c); a backend may have several at once (one per transfer).
+ * Whatever an error leaves counted is released at the end of the
+ * transaction and at backend exit.
  *
  * The table has RATELIMIT_SLOTS slots, found by a linear scan; when it is
  * full, the slot updated longest ago is reused.  A slot is keyed by
@@ -40,26 +40,23 @@
  */
 #include "postgres.h"
 
-#include "access/xact.h"
 #include "fmgr.h"
 #include "foreign/foreign.h"
 #include "funcapi.h"
 #include "miscadmin.h"
-#include "storage/ipc.h"
 #include "storage/lwlock.h"
 #include "storage/shmem.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
+#include "api_error.h"
+#include "ratelimit.h"
 #include "saas_fdw.h"
+#include "shmem.h"
 
 /* Servers x credentials remembered at once. */
 #define RATELIMIT_SLOTS			256
 
-/* Servers x credentials one backend may have requests in flight for. */
-#define RATELIMIT_LOCAL_CLAIMS	8
-
-#define RATELIMIT_TRANCHE		"saas_fdw_ratelimit"
 #define RATELIMIT_SHMEM_NAME	"saas_fdw rate limits"
 
 /* What the API last said about one server and credential. */
@@ -84,31 +81,28 @@ typedef struct RateLimitShared
 } RateLimitShared;
 
 static RateLimitShared *ratelimit = NULL;
-static shmem_request_hook_type prev_shmem_request_hook = NULL;
-static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+
+static bool ratelimit_lock_all(void);
+static void ratelimit_release_claim(const ShmemClaim *claim, int32 n);
+static void ratelimit_unlock_all(void);
 
 /*
- * This backend's requests in flight, counted in the slots' in_flight.  A
- * request beyond RATELIMIT_LOCAL_CLAIMS keys is simply not counted.
+ * This backend's requests in flight, counted in the slots' in_flight, one
+ * claim per server and credential.  A request of a key beyond
+ * SHMEM_MAX_CLAIMS is simply not counted.  Claims are given back when the
+ * transaction ends, not when a subtransaction aborts: a transfer of a
+ * portal that outlives the subtransaction is still in flight.
  */
-typedef struct LocalClaim
-{
-	Oid			serverid;
-	uint64		credential;
-	int32		count;
-} LocalClaim;
-
-static LocalClaim local_claims[RATELIMIT_LOCAL_CLAIMS];
-static bool callbacks_registered = false;
+static ShmemClaimSet claims = {
+	.subxact_scoped = false,
+	.lock = ratelimit_lock_all,
+	.release = ratelimit_release_claim,
+	.unlock = ratelimit_unlock_all,
+};
 
 PG_FUNCTION_INFO_V1(saas_fdw_rate_limit_stats);
 PG_FUNCTION_INFO_V1(saas_fdw_rate_limit_reset_all);
 PG_FUNCTION_INFO_V1(saas_fdw_rate_limit_reset_server);
-
-static void ratelimit_shmem_request(void);
-static void ratelimit_shmem_startup(void);
-static void ratelimit_xact_callback(XactEvent event, void *arg);
-static void ratelimit_exit_callback(int code, Datum arg);
 
 
 /* ---------------------------------------------------------------------
@@ -116,38 +110,27 @@ static void ratelimit_exit_callback(int code, Datum arg);
  * ---------------------------------------------------------------------
  */
 
+/*
+ * ratelimit_shmem_size
+ *		Bytes of shared memory the table needs.
+ */
+Size
+ratelimit_shmem_size(void)
+{
+	return MAXALIGN(sizeof(RateLimitShared));
+}
+
+/*
+ * ratelimit_shmem_init
+ *		Create the table (in the postmaster) or attach to it; shmem.c calls
+ *		it with AddinShmemInitLock held.
+ */
 void
-ratelimit_init(void)
-{
-	if (!process_shared_preload_libraries_in_progress)
-		return;
-
-	prev_shmem_request_hook = shmem_request_hook;
-	shmem_request_hook = ratelimit_shmem_request;
-	prev_shmem_startup_hook = shmem_startup_hook;
-	shmem_startup_hook = ratelimit_shmem_startup;
-}
-
-static void
-ratelimit_shmem_request(void)
-{
-	if (prev_shmem_request_hook)
-		prev_shmem_request_hook();
-
-	RequestAddinShmemSpace(MAXALIGN(sizeof(RateLimitShared)));
-	RequestNamedLWLockTranche(RATELIMIT_TRANCHE, 1);
-}
-
-static void
-ratelimit_shmem_startup(void)
+ratelimit_shmem_init(void)
 {
 	bool		found;
 	RateLimitShared *shared;
 
-	if (prev_shmem_startup_hook)
-		prev_shmem_startup_hook();
-
-	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
 	shared = ShmemInitStruct(RATELIMIT_SHMEM_NAME, sizeof(RateLimitShared), &found);
 	if (!found)
 	{
@@ -155,7 +138,6 @@ ratelimit_shmem_startup(void)
 		shared->lock = &(GetNamedLWLockTranche(RATELIMIT_TRANCHE))->lock;
 	}
 	ratelimit = shared;
-	LWLockRelease(AddinShmemInitLock);
 }
 
 
@@ -164,6 +146,11 @@ ratelimit_shmem_startup(void)
  * ---------------------------------------------------------------------
  */
 
+/*
+ * slot_find
+ *		The slot of a server and credential of this database, or NULL (lock
+ *		held).
+ */
 static RateLimitSlot *
 slot_find(Oid serverid, uint64 credential)
 {
@@ -180,7 +167,10 @@ slot_find(Oid serverid, uint64 credential)
 	return NULL;
 }
 
-/* The slot of this key; a free one, or the one updated longest ago. */
+/*
+ * slot_find_or_take
+ *		The slot of this key; a free one, or the one updated longest ago.
+ */
 static RateLimitSlot *
 slot_find_or_take(Oid serverid, uint64 credential)
 {
@@ -210,8 +200,9 @@ slot_find_or_take(Oid serverid, uint64 credential)
 }
 
 /*
- * Until when must a new request of this slot wait?  0: it may go now.
- * Knowledge of a window that has ended is forgotten.
+ * slot_wait_until
+ *		Until when must a new request of this slot wait?  0: it may go now.
+ *		Knowledge of a window that has ended is forgotten.
  */
 static TimestampTz
 slot_wait_until(RateLimitSlot *s, TimestampTz now)
@@ -233,97 +224,69 @@ slot_wait_until(RateLimitSlot *s, TimestampTz now)
 	return until;
 }
 
-/* Count a request of this slot in flight, here and in the slot. */
+/*
+ * claim_take
+ *		Count a request of this slot in flight, here and in the slot.
+ */
 static void
 claim_take(RateLimitSlot *s)
 {
-	LocalClaim *free_claim = NULL;
-	int			i;
-
-	for (i = 0; i < RATELIMIT_LOCAL_CLAIMS; i++)
-	{
-		LocalClaim *c = &local_claims[i];
-
-		if (c->count > 0 && c->serverid == s->serverid &&
-			c->credential == s->credential)
-		{
-			free_claim = c;
-			break;
-		}
-		if (c->count == 0 && free_claim == NULL)
-			free_claim = c;
-	}
-	if (free_claim == NULL)
-		return;
-	free_claim->serverid = s->serverid;
-	free_claim->credential = s->credential;
-	free_claim->count++;
-	s->in_flight++;
-}
-
-/* Release n of this backend's requests in flight of a claim. */
-static void
-claim_release(LocalClaim *c, int32 n)
-{
-	RateLimitSlot *s = slot_find(c->serverid, c->credential);
-
-	if (s != NULL)
-		s->in_flight = Max(s->in_flight - n, 0);
-	c->count -= n;
-}
-
-/* One request of this key is over. */
-static void
-claim_release_one(Oid serverid, uint64 credential)
-{
-	int			i;
-
-	for (i = 0; i < RATELIMIT_LOCAL_CLAIMS; i++)
-	{
-		LocalClaim *c = &local_claims[i];
-
-		if (c->count > 0 && c->serverid == serverid && c->credential == credential)
-		{
-			claim_release(c, 1);
-			return;
-		}
-	}
+	if (shmem_claim_add(&claims, s->serverid, s->credential) != NULL)
+		s->in_flight++;
 }
 
 /*
- * No request is in flight at the end of a transaction or of the backend:
- * release whatever an error left counted.  Never raises.
+ * claim_release_one
+ *		One request of this key is over.
  */
 static void
-claim_release_all(void)
+claim_release_one(Oid serverid, uint64 credential)
 {
-	int			i;
-	bool		any = false;
+	ShmemClaim *claim = shmem_claim_find(&claims, serverid, credential);
 
-	for (i = 0; i < RATELIMIT_LOCAL_CLAIMS; i++)
-		any |= local_claims[i].count > 0;
-	if (!any || ratelimit == NULL)
+	if (claim == NULL)
 		return;
+	ratelimit_release_claim(claim, 1);
+	shmem_claim_forget(&claims, claim, 1);
+}
+
+/*
+ * ratelimit_lock_all
+ *		Take the lock exclusively for shmem.c, which releases whatever an
+ *		error left counted at the end of a transaction or of the backend;
+ *		false without a table.  Never raises, as ratelimit_release_claim and
+ *		ratelimit_unlock_all.
+ */
+static bool
+ratelimit_lock_all(void)
+{
+	if (ratelimit == NULL)
+		return false;
 	LWLockAcquire(ratelimit->lock, LW_EXCLUSIVE);
-	for (i = 0; i < RATELIMIT_LOCAL_CLAIMS; i++)
-		if (local_claims[i].count > 0)
-			claim_release(&local_claims[i], local_claims[i].count);
+	return true;
+}
+
+/*
+ * ratelimit_release_claim
+ *		Release n of this backend's requests in flight of a claim (lock held).
+ */
+static void
+ratelimit_release_claim(const ShmemClaim *claim, int32 n)
+{
+	RateLimitSlot *s = slot_find((Oid) claim->which, claim->tag);
+
+	if (s != NULL)
+		s->in_flight = Max(s->in_flight - n, 0);
+}
+
+/*
+ * ratelimit_unlock_all
+ *		Release the lock taken by ratelimit_lock_all.
+ */
+static void
+ratelimit_unlock_all(void)
+{
 	LWLockRelease(ratelimit->lock);
-}
-
-static void
-ratelimit_xact_callback(XactEvent event, void *arg)
-{
-	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
-		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
-		event == XACT_EVENT_PREPARE)
-		claim_release_all();
-}
-
-static void
-ratelimit_exit_callback(int code, Datum arg)
-{
-	claim_release_all();
 }
 
 
@@ -333,9 +296,10 @@ ratelimit_exit_callback(int code, Datum arg)
  */
 
 /*
- * Raise the error of a request that would wait until "until", longer than
- * it may.  unreserved > 0: that many requests remain, and only
- * saas_fdw.rate_limit_reserve holds them back.
+ * ratelimit_refuse
+ *		Raise the error of a request that would wait until "until", longer than
+ *		it may.  unreserved > 0: that many requests remain, and only
+ *		saas_fdw.rate_limit_reserve holds them back.
  */
 static void
 ratelimit_refuse(Oid serverid, TimestampTz until, TimestampTz now, int64 unreserved)
@@ -363,10 +327,11 @@ ratelimit_refuse(Oid serverid, TimestampTz until, TimestampTz now, int64 unreser
 }
 
 /*
- * How long the request must wait before it is sent, in ms; 0 means send it
- * now, and it is counted in flight until ratelimit_after_request.  Call
- * again after waiting: the limit may have moved meanwhile.  A wait longer
- * than max_wait_ms raises the rate-limit error at once.
+ * ratelimit_before_request
+ *		How long the request must wait before it is sent, in ms; 0 means send
+ *		it now, and it is counted in flight until ratelimit_after_request.
+ *		Call again after waiting: the limit may have moved meanwhile.  A wait
+ *		longer than max_wait_ms raises the rate-limit error at once.
  */
 double
 ratelimit_before_request(const HttpRequest *request, double max_wait_ms)
@@ -377,12 +342,7 @@ ratelimit_before_request(const HttpRequest *request, double max_wait_ms)
 
 	if (ratelimit == NULL || !OidIsValid(request->serverid))
 		return 0;
-	if (!callbacks_registered)
-	{
-		RegisterXactCallback(ratelimit_xact_callback, NULL);
-		before_shmem_exit(ratelimit_exit_callback, (Datum) 0);
-		callbacks_registered = true;
-	}
+	shmem_claims_register(&claims);
 
 	LWLockAcquire(ratelimit->lock, LW_EXCLUSIVE);
 	s = slot_find(request->serverid, request->credential);
@@ -411,9 +371,10 @@ ratelimit_before_request(const HttpRequest *request, double max_wait_ms)
 }
 
 /*
- * The request is over: status 0 if no response came.  remaining, reset
- * (epoch seconds) and retry_after_s are the response's headers, or -1, 0
- * and -1 when absent.
+ * ratelimit_after_request
+ *		The request is over: status 0 if no response came.  remaining, reset
+ *		(epoch seconds) and retry_after_s are the response's headers, or -1, 0
+ *		and -1 when absent.
  */
 void
 ratelimit_after_request(const HttpRequest *request, long status,
@@ -453,6 +414,20 @@ ratelimit_after_request(const HttpRequest *request, long status,
  */
 
 /*
+ * check_ratelimit_available
+ *		Raise the error of a SQL function called without the table.
+ */
+static void
+check_ratelimit_available(void)
+{
+	if (ratelimit == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("saas_fdw rate limiter is not available"),
+				 errhint("Add saas_fdw to shared_preload_libraries and restart the server.")));
+}
+
+/*
  * saas_fdw_rate_limit_stats(): one row per server and credential the
  * limiter knows, in every database.
  */
@@ -463,11 +438,7 @@ saas_fdw_rate_limit_stats(PG_FUNCTION_ARGS)
 	RateLimitSlot *copy;
 	int			i;
 
-	if (ratelimit == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("saas_fdw rate limiter is not available"),
-				 errhint("Add saas_fdw to shared_preload_libraries and restart the server.")));
+	check_ratelimit_available();
 
 	InitMaterializedSRF(fcinfo, 0);
 
@@ -504,21 +475,18 @@ saas_fdw_rate_limit_stats(PG_FUNCTION_ARGS)
 }
 
 /*
- * Forget what the APIs said about the rate limits of one server of this
- * database (InvalidOid: of every server in every database): remaining,
- * reset_at and blocked_until.  Requests in flight and the counters stay.
- * The next request goes out and learns the limit again.
+ * ratelimit_forget
+ *		Forget what the APIs said about the rate limits of one server of this
+ *		database (InvalidOid: of every server in every database): remaining,
+ *		reset_at and blocked_until.  Requests in flight and the counters stay.
+ *		The next request goes out and learns the limit again.
  */
 static void
 ratelimit_forget(Oid serverid)
 {
 	int			i;
 
-	if (ratelimit == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("saas_fdw rate limiter is not available"),
-				 errhint("Add saas_fdw to shared_preload_libraries and restart the server.")));
+	check_ratelimit_available();
 
 	LWLockAcquire(ratelimit->lock, LW_EXCLUSIVE);
 	for (i = 0; i < RATELIMIT_SLOTS; i++)
@@ -536,7 +504,10 @@ ratelimit_forget(Oid serverid)
 	LWLockRelease(ratelimit->lock);
 }
 
-/* saas_fdw_rate_limit_reset(): every server's limits, in every database. */
+/*
+ * saas_fdw_rate_limit_reset_all
+ *		saas_fdw_rate_limit_reset(): every server's limits, in every database.
+ */
 Datum
 saas_fdw_rate_limit_reset_all(PG_FUNCTION_ARGS)
 {
@@ -544,7 +515,10 @@ saas_fdw_rate_limit_reset_all(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-/* saas_fdw_rate_limit_reset(server): one server of this database. */
+/*
+ * saas_fdw_rate_limit_reset_server
+ *		saas_fdw_rate_limit_reset(server): one server of this database.
+ */
 Datum
 saas_fdw_rate_limit_reset_server(PG_FUNCTION_ARGS)
 {

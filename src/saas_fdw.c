@@ -34,6 +34,7 @@
 #include "compat.h"
 #include "pushdown.h"
 #include "scan.h"
+#include "shmem.h"
 
 PG_MODULE_MAGIC;
 
@@ -99,9 +100,7 @@ void
 _PG_init(void)
 {
 	saas_define_gucs();
-	credential_init();
-	cache_init();
-	ratelimit_init();
+	shmem_install_hooks();
 }
 
 static void

@@ -56,6 +56,7 @@
 #include "utils/ruleutils.h"
 
 #include "convert.h"
+#include "credential.h"
 #include "fetch.h"
 #include "pushdown.h"
 #include "scan.h"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# cache.sh -- the shared page cache (src/cache.c), end to end.
+# cache.sh -- the shared page cache (src/cache*.c), end to end.
 #
 # Runs in a cluster of its own (test/with-cluster.sh: saas_fdw preloaded,
 # saas_fdw.cache_size = 16MB), because it restarts it with other cache sizes

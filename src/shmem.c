@@ -1,0 +1,271 @@
+/*-------------------------------------------------------------------------
+ *
+ * shmem.c
+ *		  The shared memory of saas_fdw: one pair of hooks that asks for and
+ *		  creates every module's part, and the claims a backend holds in the
+ *		  modules' shared tables.
+ *
+ * Shared memory exists only when saas_fdw is in shared_preload_libraries:
+ * _PG_init then installs the hooks below, and each module's *_shmem_init
+ * sets its pointers into shared memory.  Without preloading the hooks are
+ * never installed, the pointers stay NULL, and each module works without
+ * its table (the cache and the limiter do nothing; their SQL functions say
+ * why they cannot answer).
+ *
+ * A claim is what a backend holds in a shared table until it gives it back:
+ * a cache key it fetches, requests in flight it counted against a rate
+ * limit.  An ERROR may unwind the code before it gives the claim back, so
+ * every claim is also remembered here, in backend-local memory, and given
+ * back when the transaction ends (and, for sets that say so, when the
+ * subtransaction that took it aborts) and when the backend exits.  Nothing
+ * here takes a lock of its own: the module's callbacks take the table's.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "miscadmin.h"
+#include "storage/ipc.h"
+#include "storage/lwlock.h"
+#include "storage/shmem.h"
+
+#include "cache.h"
+#include "credential.h"
+#include "ratelimit.h"
+#include "shmem.h"
+
+static shmem_request_hook_type prev_shmem_request_hook = NULL;
+static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
+
+static void shmem_request(void);
+static void shmem_startup(void);
+static void shmem_claims_xact_callback(XactEvent event, void *arg);
+static void shmem_claims_subxact_callback(SubXactEvent event,
+										  SubTransactionId mySubid,
+										  SubTransactionId parentSubid,
+										  void *arg);
+static void shmem_claims_exit_callback(int code, Datum arg);
+
+
+/* ---------------------------------------------------------------------
+ * The hooks
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * shmem_install_hooks
+ *		Ask for shared memory when the library is preloaded; called once by
+ *		_PG_init.  Without preloading it does nothing.
+ */
+void
+shmem_install_hooks(void)
+{
+	if (!process_shared_preload_libraries_in_progress)
+		return;
+
+	prev_shmem_request_hook = shmem_request_hook;
+	shmem_request_hook = shmem_request;
+	prev_shmem_startup_hook = shmem_startup_hook;
+	shmem_startup_hook = shmem_startup;
+}
+
+/*
+ * shmem_request
+ *		Request the space and the LWLocks of every module.
+ */
+static void
+shmem_request(void)
+{
+	Size		cache_size = cache_shmem_size();
+	Size		size;
+
+	if (prev_shmem_request_hook)
+		prev_shmem_request_hook();
+
+	size = add_size(credential_shmem_size(), ratelimit_shmem_size());
+	size = add_size(size, cache_size);
+	RequestAddinShmemSpace(size);
+	RequestNamedLWLockTranche(RATELIMIT_TRANCHE, 1);
+	/* saas_fdw.cache_size too small for a cache: no cache, and no lock */
+	if (cache_size > 0)
+		RequestNamedLWLockTranche(CACHE_TRANCHE, 1);
+}
+
+/*
+ * shmem_startup
+ *		Create (in the postmaster) or attach to every module's part.
+ */
+static void
+shmem_startup(void)
+{
+	if (prev_shmem_startup_hook)
+		prev_shmem_startup_hook();
+
+	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+	credential_shmem_init();
+	cache_shmem_init();
+	ratelimit_shmem_init();
+	LWLockRelease(AddinShmemInitLock);
+}
+
+
+/* ---------------------------------------------------------------------
+ * Claims
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * shmem_claims_register
+ *		Make sure set's claims are given back at the end of the transaction
+ *		and at exit.  Call it before taking a claim, without the table's
+ *		lock: the first call allocates (and so may raise an ERROR).
+ */
+void
+shmem_claims_register(ShmemClaimSet *set)
+{
+	if (set->callbacks_registered)
+		return;
+	RegisterXactCallback(shmem_claims_xact_callback, set);
+	if (set->subxact_scoped)
+		RegisterSubXactCallback(shmem_claims_subxact_callback, set);
+	before_shmem_exit(shmem_claims_exit_callback, PointerGetDatum(set));
+	set->callbacks_registered = true;
+}
+
+/*
+ * shmem_claim_find
+ *		This backend's claim on (which, tag), or NULL.  The pointer is valid
+ *		until the next shmem_claim_forget of the set.
+ */
+ShmemClaim *
+shmem_claim_find(ShmemClaimSet *set, uint32 which, uint64 tag)
+{
+	int			i;
+
+	for (i = 0; i < set->nclaims; i++)
+		if (set->claims[i].which == which && set->claims[i].tag == tag)
+			return &set->claims[i];
+	return NULL;
+}
+
+/*
+ * shmem_claim_add
+ *		Remember one more claim on (which, tag), in the current
+ *		subtransaction if it is a new one.  Returns the claim, or NULL when
+ *		the set is full (the caller then must not claim in the table).
+ *		Never raises: it runs with the table's lock held.
+ */
+ShmemClaim *
+shmem_claim_add(ShmemClaimSet *set, uint32 which, uint64 tag)
+{
+	ShmemClaim *claim = shmem_claim_find(set, which, tag);
+
+	if (claim == NULL)
+	{
+		if (set->nclaims >= SHMEM_MAX_CLAIMS)
+			return NULL;
+		claim = &set->claims[set->nclaims++];
+		memset(claim, 0, sizeof(ShmemClaim));
+		claim->which = which;
+		claim->tag = tag;
+		claim->subid = GetCurrentSubTransactionId();
+	}
+	claim->count++;
+	return claim;
+}
+
+/*
+ * shmem_claim_forget
+ *		Forget n counts of claim, which the caller gave back in the table
+ *		(or found gone); a claim with none left goes, and the other pointers
+ *		into the set may then move.
+ */
+void
+shmem_claim_forget(ShmemClaimSet *set, ShmemClaim *claim, int32 n)
+{
+	Assert(claim >= set->claims && claim < set->claims + set->nclaims);
+	claim->count -= n;
+	if (claim->count <= 0)
+		*claim = set->claims[--set->nclaims];
+}
+
+/*
+ * shmem_claims_release
+ *		Give back in the table all of set's claims, or those taken in subid.
+ *		Never raises: it runs at abort and at exit.
+ */
+static void
+shmem_claims_release(ShmemClaimSet *set, bool all, SubTransactionId subid)
+{
+	int			i;
+
+	if (set->nclaims == 0 || !set->lock())
+		return;
+	for (i = set->nclaims - 1; i >= 0; i--)
+	{
+		ShmemClaim *claim = &set->claims[i];
+
+		if (!all && claim->subid != subid)
+			continue;
+		set->release(claim, claim->count);
+		shmem_claim_forget(set, claim, claim->count);
+	}
+	set->unlock();
+}
+
+/*
+ * shmem_claims_xact_callback
+ *		Give back the set's claims when the transaction ends.
+ */
+static void
+shmem_claims_xact_callback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_PREPARE:
+			/* a claim never outlives the transaction that took it */
+			shmem_claims_release((ShmemClaimSet *) arg, true,
+								 InvalidSubTransactionId);
+			break;
+		default:
+			break;
+	}
+}
+
+/*
+ * shmem_claims_subxact_callback
+ *		Give back the claims an aborted subtransaction took; hand those of a
+ *		committed one to its parent.
+ */
+static void
+shmem_claims_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+							  SubTransactionId parentSubid, void *arg)
+{
+	ShmemClaimSet *set = (ShmemClaimSet *) arg;
+	int			i;
+
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		shmem_claims_release(set, false, mySubid);
+	else if (event == SUBXACT_EVENT_COMMIT_SUB)
+	{
+		for (i = 0; i < set->nclaims; i++)
+			if (set->claims[i].subid == mySubid)
+				set->claims[i].subid = parentSubid;
+	}
+}
+
+/*
+ * shmem_claims_exit_callback
+ *		Give back the set's claims when the backend exits.
+ */
+static void
+shmem_claims_exit_callback(int code, Datum arg)
+{
+	shmem_claims_release((ShmemClaimSet *) DatumGetPointer(arg), true,
+						 InvalidSubTransactionId);
+}
