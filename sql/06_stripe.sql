@@ -255,8 +255,8 @@ EXPLAIN (VERBOSE, COSTS OFF)
 SELECT id, created FROM stripe.charges ORDER BY created DESC LIMIT 5;
 SELECT id, created FROM stripe.charges ORDER BY created DESC LIMIT 5;
 SELECT * FROM api_calls(8082);
--- with a selective filter the planner expects few rows and prefers one full
--- page and a Sort (one request either way)
+-- with a selective filter too, the API's order under a LIMIT wins: one
+-- request of the LIMIT's size (issue 16)
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT id, created FROM stripe.charges WHERE customer = 'cus_bob' ORDER BY created DESC LIMIT 3;
 SELECT id, created FROM stripe.charges WHERE customer = 'cus_bob' ORDER BY created DESC LIMIT 3;

@@ -191,7 +191,8 @@ SELECT * FROM api_calls(8083);
 -- with a ts_time bound (approximate) the page stays full size
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT ts FROM slack.messages WHERE channel = 'C02RANDOM' AND ts_time > '2025-01-01' LIMIT 5;
--- no order is claimed: ORDER BY ts sorts locally
+-- history comes newest first: ORDER BY ts DESC is the API's order, and the
+-- LIMIT its page size (issue 16; 18_plans compares the rows)
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT ts FROM slack.messages WHERE channel = 'C02RANDOM' ORDER BY ts DESC LIMIT 5;
 

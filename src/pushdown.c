@@ -39,6 +39,7 @@
 #include "parser/parsetree.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
@@ -145,7 +146,9 @@ is_integer_type(Oid type)
  * A built-in operator whose inputs are of one type, or are two integer
  * types: drivers bind integers as they like (JDBC's setLong makes
  * "number = $1::bigint"), and an integer is written the same whatever its
- * width, so int4 = int8 reaches the API as exactly as int4 = int4.
+ * width, so int4 = int8 reaches the API as exactly as int4 = int4.  A
+ * timestamptz compared with a date is accepted too: PostgreSQL reads the
+ * date as midnight in the session's TimeZone, and so does format_value.
  */
 static bool
 is_builtin_same_type_op(Oid opno)
@@ -156,7 +159,9 @@ is_builtin_same_type_op(Oid opno)
 	if (opno >= FirstNormalObjectId)
 		return false;
 	op_input_types(opno, &left, &right);
-	return left == right || (is_integer_type(left) && is_integer_type(right));
+	return left == right || (is_integer_type(left) && is_integer_type(right)) ||
+		(left == TIMESTAMPTZOID && right == DATEOID) ||
+		(left == DATEOID && right == TIMESTAMPTZOID);
 }
 
 static bool
@@ -231,12 +236,61 @@ match_array_op(PlannerInfo *root, ScalarArrayOpExpr *expr, Index relid,
 	return false;
 }
 
+/*
+ * col = a OR col = b OR ... as col IN (a, b, ...): one column, equality
+ * under one collation, values of one type (Steampipe's rewrite).  The
+ * value becomes an array (a constant one when every value is constant).
+ */
+static bool
+match_or_equalities(PlannerInfo *root, BoolExpr *expr, Index relid,
+					QualShape *shape)
+{
+	List	   *values = NIL;
+	Oid			value_type = InvalidOid;
+	ArrayExpr  *array;
+	ListCell   *cell;
+
+	foreach(cell, expr->args)
+	{
+		QualShape	arm;
+
+		if (!IsA(lfirst(cell), OpExpr) ||
+			!match_op_expr(root, lfirst(cell), relid, &arm) ||
+			arm.op != PUSH_EQ)
+			return false;
+		if (values == NIL)
+		{
+			*shape = arm;
+			value_type = exprType((Node *) arm.value);
+		}
+		else if (arm.attnum != shape->attnum || arm.collation != shape->collation ||
+				 exprType((Node *) arm.value) != value_type)
+			return false;
+		values = lappend(values, arm.value);
+	}
+	if (values == NIL || !OidIsValid(get_array_type(value_type)))
+		return false;
+
+	array = makeNode(ArrayExpr);
+	array->array_typeid = get_array_type(value_type);
+	array->array_collid = shape->collation;
+	array->element_typeid = value_type;
+	array->elements = values;
+	array->multidims = false;
+	array->location = -1;
+	shape->value = (Expr *) eval_const_expressions(root, (Node *) array);
+	shape->is_array = true;
+	return true;
+}
+
 static bool
 match_qual(PlannerInfo *root, Expr *clause, Index relid, QualShape *shape)
 {
 	shape->collation = InvalidOid;
 	if (IsA(clause, OpExpr))
 		return match_op_expr(root, (OpExpr *) clause, relid, shape);
+	if (is_orclause(clause))
+		return match_or_equalities(root, (BoolExpr *) clause, relid, shape);
 	if (IsA(clause, ScalarArrayOpExpr))
 		return match_array_op(root, (ScalarArrayOpExpr *) clause, relid, shape);
 	if (IsA(clause, Var) || is_notclause(clause))
@@ -489,6 +543,8 @@ plan_request(PlannerInfo *root, RelOptInfo *baserel,
 		}
 
 		plan->all_exact &= exact;
+		if (qual->kind == BIND_KEY)
+			plan->key_clauses = lappend(plan->key_clauses, rinfo);
 		if (shape.op == PUSH_EQ && !is_single_valued(qual))
 			plan->several_streams = true;
 		plan->quals = lappend(plan->quals, qual);
@@ -660,6 +716,26 @@ format_time(TimestampTz ts, ValueFormat format, PushOp op, StringInfo out)
 	}
 }
 
+/*
+ * A date compared with a timestamptz column: the time PostgreSQL compares
+ * with, midnight in the session's TimeZone (date2timestamptz), so the bound
+ * sent is the bound PostgreSQL applies.  An infinite date, as an infinite
+ * time, is not sent; nor is a date outside timestamptz's range.
+ */
+static Written
+format_date(DateADT date, ValueFormat format, PushOp op, StringInfo out)
+{
+	TimestampTz ts;
+	int			overflow = 0;
+
+	if (DATE_NOT_FINITE(date))
+		return NOT_EXPRESSIBLE;
+	ts = date2timestamptz_opt_overflow(date, &overflow);
+	if (overflow != 0)
+		return NOT_EXPRESSIBLE;
+	return format_time(ts, format, op, out);
+}
+
 /* "1234567890.123456": ten digits, a dot, six digits */
 static bool
 is_fixed_width_ts(const char *ts)
@@ -730,6 +806,8 @@ format_value(Datum value, Oid type, ValueFormat format, PushOp op,
 		case VALUE_EPOCH:
 		case VALUE_ISO8601:
 		case VALUE_SLACK_TS:
+			if (getBaseType(type) == DATEOID)
+				return format_date(DatumGetDateADT(value), format, op, out);
 			if (getBaseType(type) != TIMESTAMPTZOID)
 				return NOT_EXPRESSIBLE;
 			return format_time(DatumGetTimestampTz(value), format, op, out);

@@ -41,6 +41,8 @@ typedef struct RequestPlan
 {
 	List	   *quals;			/* PushedQual * */
 	List	   *local_only;		/* RestrictInfos that were not pushed */
+	List	   *key_clauses;	/* RestrictInfos that bind key columns: they
+								 * choose a list, they do not filter one */
 	bool		all_exact;		/* every qual pushed, each one exactly */
 	bool		several_streams;	/* an IN list or array may make more than
 									 * one request stream */

@@ -124,8 +124,15 @@ saasGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 		if (qual->kind == BIND_SINGLE)
 			baserel->rows = 1;
 	}
+
+	/*
+	 * DEFAULT_LIST_ROWS is the size of one list (one repository's issues):
+	 * the key quals that choose the list do not make it smaller.
+	 */
 	baserel->rows = clamp_row_est(baserel->rows *
-								  clauselist_selectivity(root, baserel->baserestrictinfo,
+								  clauselist_selectivity(root,
+														 list_difference_ptr(baserel->baserestrictinfo,
+																			 plan->key_clauses),
 														 0, JOIN_INNER, NULL));
 }
 
@@ -221,11 +228,21 @@ add_scan_path(PlannerInfo *root, RelOptInfo *baserel, SaasRelInfo *info,
 			  List *pathkeys)
 {
 	int			page_size = info->options->page_size;
+	double		fetched = baserel->rows;
 	Cost		total;
 
+	/*
+	 * Under a LIMIT that applies to this scan, the scan stops once it has
+	 * the LIMIT's rows: with a page of that size, after its first request.
+	 * Costing every page of a shrunk size would make ORDER BY ... LIMIT 1
+	 * look dearer than a Sort over a whole list.
+	 */
 	if (limit_applies(root, plan, pathkeys != NIL))
+	{
 		page_size = (int) Min((double) page_size, root->limit_tuples);
-	total = request_cost(plan, baserel->rows, page_size);
+		fetched = Min(fetched, root->limit_tuples);
+	}
+	total = request_cost(plan, fetched, page_size);
 	add_path(baserel, (Path *)
 			 saas_create_foreignscan_path(root, baserel, baserel->rows,
 										  REQUEST_COST * seq_page_cost, total,
@@ -246,9 +263,24 @@ ec_member_is_column(PlannerInfo *root, RelOptInfo *rel,
 		var->varattno == *(AttrNumber *) arg;
 }
 
+/* Equalities implied by equivalence classes that give column a value. */
+static List *
+implied_column_clauses(PlannerInfo *root, RelOptInfo *baserel, Oid relid,
+					   const char *column)
+{
+	AttrNumber	attnum = saas_column_attnum(relid, column);
+
+	if (attnum == InvalidAttrNumber)
+		return NIL;
+	return generate_implied_equalities_for_column(root, baserel,
+												  ec_member_is_column, &attnum,
+												  baserel->lateral_referencers);
+}
+
 /*
- * Join clauses that could give a key column its value from another
- * relation: explicit ones and those implied by equivalence classes.
+ * Join clauses that could give a key column, or the single-object key (a
+ * Stripe id, an issue number), its value from another relation: explicit
+ * ones and those implied by equivalence classes.
  */
 static List *
 key_join_clauses(PlannerInfo *root, RelOptInfo *baserel, SaasRelInfo *info)
@@ -266,18 +298,13 @@ key_join_clauses(PlannerInfo *root, RelOptInfo *baserel, SaasRelInfo *info)
 			clauses = lappend(clauses, rinfo);
 	}
 	for (k = 0; resource->key_columns && resource->key_columns[k]; k++)
-	{
-		AttrNumber	attnum = saas_column_attnum(info->relid,
-												   resource->key_columns[k]);
-
-		if (attnum == InvalidAttrNumber)
-			continue;
 		clauses = list_concat(clauses,
-							  generate_implied_equalities_for_column(root, baserel,
-																	 ec_member_is_column,
-																	 &attnum,
-																	 baserel->lateral_referencers));
-	}
+							  implied_column_clauses(root, baserel, info->relid,
+													 resource->key_columns[k]));
+	if (resource->single_key)
+		clauses = list_concat(clauses,
+							  implied_column_clauses(root, baserel, info->relid,
+													 resource->single_key));
 	return clauses;
 }
 

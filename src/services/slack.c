@@ -79,6 +79,17 @@ static const PushdownSpec slack_message_pushdown[] = {
 	{NULL}
 };
 
+/*
+ * conversations.history returns a channel's messages newest first, ts
+ * descending (observed; shared/api/README.md section 3.2): ORDER BY ts DESC
+ * (or ts_time, the same value as a time) is the natural order.
+ */
+static const SortSpec slack_message_sorts[] = {
+	{"ts", NULL, ""},
+	{"ts_time", NULL, ""},
+	{NULL}
+};
+
 static const ColumnSpec slack_reply_columns[] = {
 	{"channel", "text", NULL, CONV_VALUE, "channel id"},
 	{"thread_ts", "text", NULL, CONV_VALUE, "ts of the thread's parent"},
@@ -159,6 +170,7 @@ static const ResourceSpec slack_resources[] = {
 		.identity_keys = channel_key,	/* a ts is unique within its channel */
 		.columns = slack_message_columns,
 		.pushdown = slack_message_pushdown,
+		.sorts = slack_message_sorts,
 		.doc = "top-level messages of a channel, newest first (conversations.history)",
 	},
 	{
