@@ -75,7 +75,9 @@ SELECT * FROM api_calls(8083);
 
 --
 -- The example of the issue: messages of #general since a time, with their
--- authors.  messages runs as a parameterized scan fed by channels.
+-- authors.  messages runs as a parameterized scan fed by channels; users
+-- too (users.info per message: few messages are expected, against a
+-- users.list of unknown length; 18_plans shows the rule).
 --
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT m.ts_time, u.real_name, m.text

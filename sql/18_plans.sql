@@ -181,3 +181,23 @@ SELECT w.number, i.number = w.number AS same
   JOIN p_gh.issues i ON i.number = w.number
  WHERE i.repo = 'octo/hello' ORDER BY 1;
 SELECT * FROM api_calls();
+-- Slack users by id: users.info, one request per user ("user_not_found"
+-- is no row, as a 404 is elsewhere)
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT id, name FROM p_slack.users WHERE id = 'U02BOB';
+SELECT id, name, real_name FROM p_slack.users WHERE id IN ('U02BOB', 'U99NOBODY');
+SELECT * FROM api_calls(8083);
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT v.id, u.name
+  FROM (VALUES ('U01ALICE'), ('U03CAROL'), ('U99NOBODY')) v(id)
+  JOIN p_slack.users u ON u.id = v.id;
+SELECT v.id, u.name
+  FROM (VALUES ('U01ALICE'), ('U03CAROL'), ('U99NOBODY')) v(id)
+  JOIN p_slack.users u ON u.id = v.id ORDER BY 1;
+SELECT * FROM api_calls(8083);
+-- the same rows as the list
+SELECT (SELECT array_agg(u ORDER BY u.id) FROM p_slack.users u
+         WHERE id IN ('U01ALICE', 'U03CAROL'))::text
+     = (SELECT array_agg(u ORDER BY u.id) FROM p_slack.users u
+         WHERE id || '' IN ('U01ALICE', 'U03CAROL'))::text AS same_rows;
+SELECT * FROM api_calls(8083);

@@ -681,6 +681,21 @@ api_ok_flag_transient(const ServiceSpec *service, SaasJsonDoc *doc)
 }
 
 /*
+ * api_ok_flag_not_found
+ *		Is doc an "ok": false answer saying the object asked for does not
+ *		exist (Slack's user_not_found)?  For a single-object request that is
+ *		no row, as a 404 is.
+ */
+bool
+api_ok_flag_not_found(const ServiceSpec *service, SaasJsonDoc *doc)
+{
+	char	   *code;
+
+	return api_ok_flag_false(service, doc, &code) &&
+		api_code_info(code)->failure == API_NOT_FOUND;
+}
+
+/*
  * api_check_ok_flag
  *		For APIs that report errors with HTTP 200 and a false flag in the
  *		body (Slack: {"ok": false, "error": "channel_not_found"}): raise if

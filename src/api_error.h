@@ -19,5 +19,6 @@ extern _Noreturn void api_report_error(const ServiceSpec *service,
 extern void api_check_ok_flag(const ServiceSpec *service, const char *url,
 							  const HttpResponse *response, SaasJsonDoc *doc);
 extern bool api_ok_flag_transient(const ServiceSpec *service, SaasJsonDoc *doc);
+extern bool api_ok_flag_not_found(const ServiceSpec *service, SaasJsonDoc *doc);
 
 #endif							/* SAAS_API_ERROR_H */

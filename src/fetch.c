@@ -55,18 +55,23 @@ struct PageFetch
  *		Parse a page and raise an API error sent in its body.  With
  *		may_retry, an error saying the service failed on its side (Slack's
  *		internal_error, sent with HTTP 200) is not raised: the page comes
- *		back without a doc, to be fetched again as a 5xx would be.
+ *		back without a doc, to be fetched again as a 5xx would be.  With
+ *		missing_ok, an error saying the object does not exist (Slack's
+ *		user_not_found) is not raised either: the page comes back without a
+ *		doc and *missing is set, as for a 404.
  */
 static FetchedPage
 parse_page(const FetchTarget *target, const char *url, HttpResponse *response,
-		   bool may_retry)
+		   bool may_retry, bool missing_ok, bool *missing)
 {
 	FetchedPage page;
 
 	page.response = response;
 	page.rows = NULL;
 	page.doc = json_doc_parse(response->body, response->body_len);
-	if (may_retry && api_ok_flag_transient(target->service, page.doc))
+	*missing = missing_ok && api_ok_flag_not_found(target->service, page.doc);
+	if (*missing ||
+		(may_retry && api_ok_flag_transient(target->service, page.doc)))
 	{
 		json_doc_free(page.doc);
 		page.doc = NULL;
@@ -169,13 +174,14 @@ fetch_page_finish(PageFetch *fetch)
 	const char *url = fetch->key.url;
 	HttpResponse *volatile response = NULL;
 	FetchedPage page;
+	bool		missing;
 
 	if (fetch->cached_state == CACHE_HIT)
 	{
 		fetch->counters->cache_hits++;
 		if (fetch->cached_rows != NULL)
 			return cached_rows_page(fetch);
-		return parse_page(target, url, fetch->cached, false);
+		return parse_page(target, url, fetch->cached, false, false, &missing);
 	}
 
 	PG_TRY();
@@ -211,8 +217,9 @@ fetch_page_finish(PageFetch *fetch)
 			if (response->status >= 300)
 				api_report_error(target->service, url, response);
 			page = parse_page(target, url, response,
-							  retry < target->max_retries);
-			if (page.doc != NULL)
+							  retry < target->max_retries, fetch->missing_ok,
+							  &missing);
+			if (page.doc != NULL || missing)
 				break;
 
 			/* the service failed on its side: ask again, where we started */

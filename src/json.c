@@ -544,23 +544,28 @@ json_doc_item(SaasJsonDoc *doc, int index)
 
 /*
  * json_doc_object
- *		The whole document as one item, for an endpoint that answers with
- *		one object: anything else is an error, never a row of nulls.
+ *		The object at path at of the document (the whole document for an
+ *		empty path), for an endpoint that answers with one object: anything
+ *		else is an error, never a row of nulls.
  *
  * The item is borrowed from doc: valid until doc is freed.
  */
 SaasJsonItem *
-json_doc_object(SaasJsonDoc *doc)
+json_doc_object(SaasJsonDoc *doc, const SaasJsonPath *at)
 {
+	json_object *object;
+
 	json_doc_check(doc);
-	if (!json_object_is_type(doc->root, json_type_object))
+	object = doc->root;
+	if (json_follow(&object, at->steps, at->nsteps) < 0 ||
+		!json_object_is_type(object, json_type_object))
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 				 errmsg("API response is not an object"),
-				 errdetail("The response is %s, not an object.",
-						   json_kind_name(json_kind_of(doc->root))),
+				 errdetail("The value at %s of the response is %s, not an object.",
+						   json_path_where(at), json_kind_name(json_kind_of(object))),
 				 errhint("%s", wrong_api_hint)));
-	return (SaasJsonItem *) doc->root;
+	return (SaasJsonItem *) object;
 }
 
 /*

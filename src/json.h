@@ -52,7 +52,7 @@ extern void json_doc_free(SaasJsonDoc *doc);
 extern int	json_doc_items(SaasJsonDoc *doc, const SaasJsonPath *items_at);
 extern SaasJsonItem *json_doc_item(SaasJsonDoc *doc, int index);
 extern SaasJsonItem *json_doc_root(SaasJsonDoc *doc);
-extern SaasJsonItem *json_doc_object(SaasJsonDoc *doc);
+extern SaasJsonItem *json_doc_object(SaasJsonDoc *doc, const SaasJsonPath *at);
 
 /* in json_path.c */
 extern SaasJsonPath *json_path_compile(const char *path);

@@ -99,6 +99,7 @@ typedef struct SaasScanState
 	TupleReader *reader;
 	char	   *row_layout;		/* of the current stream's rows */
 	SaasJsonPath   *items_at;
+	SaasJsonPath   *single_at;
 	SaasJsonPath   *cursor_at;
 	SaasJsonPath   *has_more_at;
 	SaasJsonPath   *identity_at;	/* NULL: the resource names none */
@@ -204,6 +205,7 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 	state->reader = tuple_reader_create(rel, state->resource,
 										list_nth(fsplan->fdw_private, FdwScanPrivateColumns));
 	state->items_at = json_path_compile(state->resource->items_at ? state->resource->items_at : "");
+	state->single_at = json_path_compile(state->resource->single_at ? state->resource->single_at : "");
 	if (state->resource->cursor_at)
 		state->cursor_at = json_path_compile(state->resource->cursor_at);
 	if (state->resource->has_more_at)
@@ -468,7 +470,8 @@ make_page_rows(SaasScanState *state, SaasJsonDoc *doc, int nitems,
 	for (i = 0; i < nitems; i++)
 	{
 		MemoryContext old;
-		SaasJsonItem   *item = state->stream->single ? json_doc_object(doc) :
+		SaasJsonItem   *item = state->stream->single ?
+			json_doc_object(doc, state->single_at) :
 			json_doc_item(doc, i);
 		HeapTuple	tuple;
 

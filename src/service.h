@@ -165,6 +165,8 @@ typedef struct ResourceSpec
 								 * single_key is bound by =; a 404 there is
 								 * an empty result */
 	const char *single_key;
+	const char *single_at;		/* where the object is in a single-object
+								 * response ("user"); NULL: the body */
 
 	/*
 	 * What names an item, so that a scan whose request streams return the

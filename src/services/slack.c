@@ -192,6 +192,11 @@ static const ResourceSpec slack_resources[] = {
 		.items_at = "members",
 		SLACK_CURSOR_PAGES,
 		.max_page_size = 1000,
+		/* users.info: "user" (required) in, {"ok": true, "user": {...}}
+		 * out, error user_not_found for an unknown id */
+		.single_path = "/users.info?user={id}",
+		.single_key = "id",
+		.single_at = "user",
 		.identity_at = "id",
 		.columns = slack_user_columns,
 		.doc = "users of the workspace (users.list)",

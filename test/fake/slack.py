@@ -9,10 +9,11 @@ Behaves like slack.com/api as described in shared/api/README.md section 3:
     /api/conversations.replies   channel and ts (required; a parent's or a
                                  reply's), oldest, latest, inclusive
     /api/users.list              include_locale
+    /api/users.info              user (required), include_locale
 all with cursor and limit, as GET query parameters or a POST body (form or
 JSON).  Auth: Authorization: Bearer xoxb-test (a POST body "token" works too).
 Errors are HTTP 200 {"ok":false,"error":...}: not_authed, invalid_auth,
-channel_not_found, not_in_channel, thread_not_found, invalid_cursor,
+channel_not_found, not_in_channel, thread_not_found, user_not_found, invalid_cursor,
 invalid_limit, invalid_types, invalid_ts_oldest, invalid_ts_latest;
 an unknown method is HTTP 404 unknown_method.
 
@@ -264,6 +265,7 @@ class SlackService(FakeService):
             "conversations.history": self._history,
             "conversations.replies": self._replies,
             "users.list": self._users_list,
+            "users.info": self._users_info,
         }
 
     def handle(self, req):
@@ -423,6 +425,17 @@ class SlackService(FakeService):
         limit = self._limit(args, None, 1000) if args.get("limit") else None
         page, nxt = self._page("user", members, lambda m: m["id"], args, limit)
         return {"members": page, "cache_ts": END, "response_metadata": {"next_cursor": nxt}}
+
+    def _users_info(self, args):
+        # users.info (docs.slack.dev/reference/methods/users.info): "user"
+        # is required; the answer is {"ok": true, "user": {...}}, the same
+        # user object users.list lists; an id it does not know is the error
+        # user_not_found
+        locale = args.get("include_locale", "").lower() in ("true", "1")
+        for i, u in enumerate(USERS):
+            if u[0] == args.get("user"):
+                return {"user": user_obj(u, i, locale)}
+        raise SlackError("user_not_found")
 
     # ---- --summary ---------------------------------------------------------
 
