@@ -7,9 +7,10 @@
  * Rules a reader must know:
  *	- A clause is pushed only in a shape a resource's description names
  *	  (column, operator), with a built-in operator whose inputs are of one
- *	  type (or are both integers), and a value that does not depend on the
- *	  scanned row and is not volatile: a Const, a Param, or an outer column
- *	  of a parameterized scan.
+ *	  type (or are both integers, or are a timestamptz and a date), and a
+ *	  value that does not depend on the scanned row and is not volatile: a
+ *	  Const, a Param, or an outer column of a parameterized scan.  An OR of
+ *	  such equalities on one column is read as that column's IN list.
  *	  Values are evaluated by the executor, never by the planner.
  *	- The column's type, through domains, must be of the family of the API
  *	  field's (a role may declare its own foreign table with any types), and
