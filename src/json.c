@@ -557,11 +557,15 @@ json_doc_object(SaasJsonDoc *doc, const SaasJsonPath *at)
 
 	json_doc_check(doc);
 	object = doc->root;
-	if (json_follow(&object, at->steps, at->nsteps) < 0 ||
-		!json_object_is_type(object, json_type_object))
+	if (json_follow(&object, at->steps, at->nsteps) < 0)
+		object = NULL;			/* nothing there: reported as null */
+	if (!json_object_is_type(object, json_type_object))
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 				 errmsg("API response is not an object"),
+				 at->nsteps == 0 ?
+				 errdetail("The response is %s, not an object.",
+						   json_kind_name(json_kind_of(object))) :
 				 errdetail("The value at %s of the response is %s, not an object.",
 						   json_path_where(at), json_kind_name(json_kind_of(object))),
 				 errhint("%s", wrong_api_hint)));
