@@ -23,6 +23,18 @@ IMPORT FOREIGN SCHEMA stripe FROM SERVER p_stripe INTO p_stripe;
 IMPORT FOREIGN SCHEMA slack FROM SERVER p_slack INTO p_slack;
 -- the request logs start empty (earlier tests may have left requests)
 DO $$ BEGIN PERFORM api_calls(port) FROM unnest(ARRAY[8081, 8082, 8083]) AS port; END $$;
+-- a join's plan and requests without its Output and Filter lines (the
+-- order of a join clause's sides there varies across PostgreSQL versions)
+CREATE FUNCTION p_plan(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+  line text;
+BEGIN
+  FOR line IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || query LOOP
+    IF line !~ '^\s*(Output|Filter|Join Filter|Hash Cond):' THEN
+      RETURN NEXT line;
+    END IF;
+  END LOOP;
+END $$;
 -- the plan's shape and the scans' request counts of EXPLAIN ANALYZE (the
 -- lines whose numbers do not depend on timing or sizes)
 CREATE FUNCTION p_counts(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
@@ -137,9 +149,8 @@ SELECT * FROM api_calls(8082);
 SET timezone = 'UTC';
 
 -- ---- 4. joins on an id read single objects, one request per outer row
-EXPLAIN (VERBOSE, COSTS OFF)
-SELECT ch.id, cu.email FROM p_stripe.charges ch JOIN p_stripe.customers cu ON cu.id = ch.customer
- WHERE ch.id IN ('ch_0042', 'ch_0043', 'ch_0044');
+SELECT p_plan($$SELECT ch.id, cu.email FROM p_stripe.charges ch JOIN p_stripe.customers cu ON cu.id = ch.customer
+ WHERE ch.id IN ('ch_0042', 'ch_0043', 'ch_0044')$$);
 SELECT ch.id, cu.email FROM p_stripe.charges ch JOIN p_stripe.customers cu ON cu.id = ch.customer
  WHERE ch.id IN ('ch_0042', 'ch_0043', 'ch_0044') ORDER BY ch.id;
 SELECT * FROM api_calls(8082);
@@ -152,30 +163,26 @@ SELECT * FROM api_calls(8082);
 -- one request per outer row would cost more than reading the list once
 SET enable_hashjoin = off;
 SET enable_mergejoin = off;
-EXPLAIN (VERBOSE, COSTS OFF)
-SELECT ch.id, cu.email FROM p_stripe.charges ch JOIN p_stripe.customers cu ON cu.id = ch.customer
- WHERE ch.created < '2024-01-20';
+SELECT p_plan($$SELECT ch.id, cu.email FROM p_stripe.charges ch JOIN p_stripe.customers cu ON cu.id = ch.customer
+ WHERE ch.created < '2024-01-20'$$);
 RESET enable_hashjoin;
 RESET enable_mergejoin;
 -- invoices and charges by id from another table
-EXPLAIN (VERBOSE, COSTS OFF)
-SELECT r.id, ch.amount FROM p_stripe.refunds r JOIN p_stripe.charges ch ON ch.id = r.charge
- WHERE r.id IN ('re_0001', 're_0002');
+SELECT p_plan($$SELECT r.id, ch.amount FROM p_stripe.refunds r JOIN p_stripe.charges ch ON ch.id = r.charge
+ WHERE r.id IN ('re_0001', 're_0002')$$);
 -- GitHub's single issue: repo and number from the outer side
-EXPLAIN (VERBOSE, COSTS OFF)
-SELECT w.repo, w.number, i.title
+SELECT p_plan($$SELECT w.repo, w.number, i.title
   FROM (VALUES ('octo/hello', 3), ('octo/hello', 7)) w(repo, number)
-  JOIN p_gh.issues i ON i.repo = w.repo AND i.number = w.number;
+  JOIN p_gh.issues i ON i.repo = w.repo AND i.number = w.number$$);
 SELECT w.repo, w.number, i.number = w.number AS same
   FROM (VALUES ('octo/hello', 3), ('octo/hello', 7)) w(repo, number)
   JOIN p_gh.issues i ON i.repo = w.repo AND i.number = w.number ORDER BY 2;
 SELECT * FROM api_calls();
 -- the repository fixed by WHERE, the number from the outer side
-EXPLAIN (VERBOSE, COSTS OFF)
-SELECT w.number, i.title
+SELECT p_plan($$SELECT w.number, i.title
   FROM (VALUES (3), (7)) w(number)
   JOIN p_gh.issues i ON i.number = w.number
- WHERE i.repo = 'octo/hello';
+ WHERE i.repo = 'octo/hello'$$);
 SELECT w.number, i.number = w.number AS same
   FROM (VALUES (3), (7)) w(number)
   JOIN p_gh.issues i ON i.number = w.number
@@ -187,10 +194,9 @@ EXPLAIN (VERBOSE, COSTS OFF)
 SELECT id, name FROM p_slack.users WHERE id = 'U02BOB';
 SELECT id, name, real_name FROM p_slack.users WHERE id IN ('U02BOB', 'U99NOBODY');
 SELECT * FROM api_calls(8083);
-EXPLAIN (VERBOSE, COSTS OFF)
-SELECT v.id, u.name
+SELECT p_plan($$SELECT v.id, u.name
   FROM (VALUES ('U01ALICE'), ('U03CAROL'), ('U99NOBODY')) v(id)
-  JOIN p_slack.users u ON u.id = v.id;
+  JOIN p_slack.users u ON u.id = v.id$$);
 SELECT v.id, u.name
   FROM (VALUES ('U01ALICE'), ('U03CAROL'), ('U99NOBODY')) v(id)
   JOIN p_slack.users u ON u.id = v.id ORDER BY 1;
