@@ -29,6 +29,7 @@
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
 #include "parser/parsetree.h"
+#include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
 #include "compat.h"
@@ -392,6 +393,40 @@ retrieved_columns(RelOptInfo *baserel, List *local_quals)
 	return columns;
 }
 
+/*
+ * How EXPLAIN names each pushed value: an outer relation's column, which a
+ * join feeds, as alias.column; "" for any other value, which EXPLAIN
+ * deparses itself.  Named here, while the column is still a Var: in the
+ * plan it becomes an executor parameter that EXPLAIN cannot trace back
+ * from the scan alone (it would print $0).  A List of String, one per qual.
+ */
+static List *
+value_names(PlannerInfo *root, RequestPlan *plan)
+{
+	List	   *names = NIL;
+	ListCell   *cell;
+
+	foreach(cell, plan->quals)
+	{
+		Node	   *value = (Node *) ((PushedQual *) lfirst(cell))->value;
+		char	   *name = "";
+
+		if (value && IsA(value, RelabelType))
+			value = (Node *) ((RelabelType *) value)->arg;
+		if (value && IsA(value, Var) && ((Var *) value)->varlevelsup == 0 &&
+			((Var *) value)->varattno > 0)
+		{
+			Var		   *var = (Var *) value;
+			RangeTblEntry *rte = planner_rt_fetch(var->varno, root);
+
+			name = psprintf("%s.%s", quote_identifier(rte->eref->aliasname),
+							quote_identifier(get_rte_attribute_name(rte, var->varattno)));
+		}
+		names = lappend(names, makeString(name));
+	}
+	return names;
+}
+
 static ForeignScan *
 saasGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 				   ForeignPath *best_path, List *tlist, List *scan_clauses,
@@ -422,6 +457,7 @@ saasGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	fdw_private = lappend(fdw_private, makeBoolean(may_read_ahead(root)));
 	fdw_private = lappend(fdw_private,
 						  makeString(pstrdup(plan->missing_key ? plan->missing_key : "")));
+	fdw_private = lappend(fdw_private, value_names(root, plan));
 
 	return make_foreignscan(tlist, local_quals, baserel->relid, fdw_exprs,
 							fdw_private, NIL, NIL, outer_plan);

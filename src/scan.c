@@ -92,6 +92,8 @@ typedef struct SaasScanState
 	FetchTarget target;
 	List	   *quals;			/* PushedQual * */
 	List	   *value_states;	/* ExprState * per qual (NULL: no value) */
+	List	   *value_names;	/* String per qual: its name in EXPLAIN,
+								 * or "" (FdwScanPrivateValueNames) */
 	int			sort_index;
 	bool		sort_desc;
 	int			page_size;
@@ -178,6 +180,7 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 	state->missing_key = strVal(list_nth(fsplan->fdw_private, FdwScanPrivateMissingKey));
 	if (state->missing_key[0] == '\0')
 		state->missing_key = NULL;
+	state->value_names = list_nth(fsplan->fdw_private, FdwScanPrivateValueNames);
 
 	foreach(cell, state->quals)
 	{
@@ -291,9 +294,11 @@ make_streams(ForeignScanState *node, SaasScanState *state, ExplainState *es)
 		{
 			List	   *context = set_deparse_context_plan(es->deparse_cxt,
 														   node->ss.ps.plan, NIL);
+			char	   *name = strVal(list_nth(state->value_names,
+											   foreach_current_index(qcell)));
 
 			values = palloc0(sizeof(BoundValues));
-			values->values = list_make1(psprintf("{%s}",
+			values->values = list_make1(psprintf("{%s}", name[0] != '\0' ? name :
 												 deparse_expression((Node *) qual->value,
 																	context, false, false)));
 			values->verbatim = true;

@@ -21,7 +21,9 @@ enum FdwScanPrivateIndex
 	FdwScanPrivatePageSize,		/* Integer: items per page to ask for */
 	FdwScanPrivateColumns,		/* Integer list of attnums to fill; 0 = all */
 	FdwScanPrivateReadAhead,	/* Boolean: pages may be requested early */
-	FdwScanPrivateMissingKey	/* String: a key column with no value, or "" */
+	FdwScanPrivateMissingKey,	/* String: a key column with no value, or "" */
+	FdwScanPrivateValueNames	/* String per pushed qual: how EXPLAIN names
+								 * a value fed by a join ("i.repo"), or "" */
 };
 
 #endif							/* SAAS_SCAN_H */
