@@ -4,9 +4,13 @@
 # sending a request the API refuses.
 #
 # Runs two fake GitHub APIs of its own (free ports on 127.0.0.1) with a
-# metered limit: FAKE_GITHUB_RATE_LIMIT=3:8, three requests per token per
-# eight-second window, then GitHub's 403 until the window ends (see
-# test/fake/README.md).  The servers have max_retries 0, so a request the
+# metered limit: FAKE_GITHUB_RATE_LIMIT=3:30, three requests per token per
+# thirty-second window, then GitHub's 403 until the window ends (see
+# test/fake/README.md).  The window is long on purpose: the checks count
+# requests and waits, and assume a window does not end between a step and
+# the next (a psql start-up can take seconds on a loaded machine); with an
+# eight-second window they failed in about one run of three there.  The
+# price is two waits for a reset of up to 30 s each.  The servers have max_retries 0, so a request the
 # API refused would fail its query: a query that returns its rows had none
 # refused.  Requests are counted in the fakes' logs; each psql call is a new
 # backend.  Checked: one backend uses the window up, the next waits for the
@@ -34,7 +38,7 @@ trap cleanup EXIT
 start_fake() {	# variable: a metered fake GitHub API on a free port, its URL in variable
 	local port
 	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	FAKE_GITHUB_RATE_LIMIT=3:8 python3 test/fake/github.py --port "$port" \
+	FAKE_GITHUB_RATE_LIMIT=3:30 python3 test/fake/github.py --port "$port" \
 		>"$dir/$1.log" 2>&1 </dev/null &
 	fake_pids+=($!)
 	for _ in $(seq 100); do
