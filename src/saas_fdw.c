@@ -436,7 +436,9 @@ saasGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	RequestPlan *plan;
 	List	   *local_quals;
 	List	   *fdw_exprs = NIL;
-	List	   *fdw_private;
+	List	   *fdw_private = NIL;
+	Node	   *slots[FdwScanPrivateCount];
+	int			i;
 
 	/*
 	 * A missing key column is raised when the scan would make its first
@@ -448,16 +450,22 @@ saasGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	/* Every qual is rechecked locally: the API only narrows the fetch. */
 	local_quals = extract_actual_clauses(scan_clauses, false);
 
-	/* in the order of FdwScanPrivateIndex */
-	fdw_private = list_make5(request_plan_to_list(plan, &fdw_exprs),
-							 list_nth(best_path->fdw_private, SaasPathSortIndex),
-							 list_nth(best_path->fdw_private, SaasPathSortDesc),
-							 list_nth(best_path->fdw_private, SaasPathPageSize),
-							 retrieved_columns(baserel, local_quals));
-	fdw_private = lappend(fdw_private, makeBoolean(may_read_ahead(root)));
-	fdw_private = lappend(fdw_private,
-						  makeString(pstrdup(plan->missing_key ? plan->missing_key : "")));
-	fdw_private = lappend(fdw_private, value_names(root, plan));
+	/* each slot by its name, then listed in the order of the enum */
+	slots[FdwScanPrivateQuals] = (Node *) request_plan_to_list(plan, &fdw_exprs);
+	slots[FdwScanPrivateSortIndex] = list_nth(best_path->fdw_private,
+											  SaasPathSortIndex);
+	slots[FdwScanPrivateSortDesc] = list_nth(best_path->fdw_private,
+											 SaasPathSortDesc);
+	slots[FdwScanPrivatePageSize] = list_nth(best_path->fdw_private,
+											 SaasPathPageSize);
+	slots[FdwScanPrivateColumns] = (Node *) retrieved_columns(baserel,
+															  local_quals);
+	slots[FdwScanPrivateReadAhead] = (Node *) makeBoolean(may_read_ahead(root));
+	slots[FdwScanPrivateMissingKey] = (Node *)
+		makeString(pstrdup(plan->missing_key ? plan->missing_key : ""));
+	slots[FdwScanPrivateValueNames] = (Node *) value_names(root, plan);
+	for (i = 0; i < FdwScanPrivateCount; i++)
+		fdw_private = lappend(fdw_private, slots[i]);
 
 	return make_foreignscan(tlist, local_quals, baserel->relid, fdw_exprs,
 							fdw_private, NIL, NIL, outer_plan);

@@ -22,8 +22,9 @@ enum FdwScanPrivateIndex
 	FdwScanPrivateColumns,		/* Integer list of attnums to fill; 0 = all */
 	FdwScanPrivateReadAhead,	/* Boolean: pages may be requested early */
 	FdwScanPrivateMissingKey,	/* String: a key column with no value, or "" */
-	FdwScanPrivateValueNames	/* String per pushed qual: how EXPLAIN names
+	FdwScanPrivateValueNames,	/* String per pushed qual: how EXPLAIN names
 								 * a value fed by a join ("i.repo"), or "" */
+	FdwScanPrivateCount			/* the number of slots */
 };
 
 #endif							/* SAAS_SCAN_H */
