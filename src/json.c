@@ -21,7 +21,9 @@
  *
  * - A SaasJsonItem is a borrowed pointer into the tree (the json-c object
  *	 itself).  It is valid until the doc is freed.  A JSON null (a body that
- *	 is just null) is a NULL SaasJsonItem; a list item is always an object.
+ *	 is just null) is a NULL SaasJsonItem; a list item is always an object,
+ *	 or, for a resource whose items are scalar values (scalar_items in
+ *	 service.h), always a string, number or boolean.
  *
  * - json-c 0.16 clamps integers beyond the 64-bit range without telling
  *	 us, so a body that has such an integer is parsed again with
@@ -50,6 +52,8 @@ struct SaasJsonDoc
 	json_object *root;			/* NULL for a body that is JSON null */
 	json_object *items;			/* the array json_doc_items found */
 	int			nitems;
+	bool		scalar_items;	/* the items are strings, numbers or
+								 * booleans, not objects */
 	bool		released;		/* json_doc_free ran (or the context reset) */
 	MemoryContextCallback callback;
 };
@@ -473,11 +477,12 @@ static const char *const wrong_api_hint =
 /*
  * json_doc_items
  *		Find the array of items at path items_at and return its length; the
- *		items are then read with json_doc_item.  Raise an error if there is
- *		no array.
+ *		items are then read with json_doc_item, as objects or, with
+ *		scalar_items, as scalar values.  Raise an error if there is no array.
  */
 int
-json_doc_items(SaasJsonDoc *doc, const SaasJsonPath *items_at)
+json_doc_items(SaasJsonDoc *doc, const SaasJsonPath *items_at,
+			   bool scalar_items)
 {
 	json_object *array;
 	size_t		n;
@@ -508,14 +513,15 @@ json_doc_items(SaasJsonDoc *doc, const SaasJsonPath *items_at)
 		elog(ERROR, "API response has too many items: %zu", n);
 	doc->items = array;
 	doc->nitems = (int) n;
+	doc->scalar_items = scalar_items;
 	return doc->nitems;
 }
 
 /*
  * json_doc_item
  *		The index-th item of the array json_doc_items found.  Items are
- *		objects: anything else in the list is an error, never a row of
- *		nulls.
+ *		objects, or with scalar_items strings, numbers or booleans: anything
+ *		else in the list is an error, never a row of nulls.
  *
  * The item is borrowed from doc: valid until doc is freed.
  */
@@ -523,6 +529,7 @@ SaasJsonItem *
 json_doc_item(SaasJsonDoc *doc, int index)
 {
 	json_object *item;
+	SaasJsonKind kind;
 
 	json_doc_check(doc);
 	if (doc->items == NULL)
@@ -531,13 +538,23 @@ json_doc_item(SaasJsonDoc *doc, int index)
 		elog(ERROR, "item %d is out of range (the page has %d items)",
 			 index, doc->nitems);
 	item = json_object_array_get_idx(doc->items, (size_t) index);
+	kind = json_kind_of(item);
 	/* a string or a null is no row: its columns would all read as null */
-	if (!json_object_is_type(item, json_type_object))
+	if (!doc->scalar_items && kind != JKIND_OBJECT)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 				 errmsg("API response has an item that is not an object"),
 				 errdetail("Item %d of the list is %s.", index + 1,
-						   json_kind_name(json_kind_of(item))),
+						   json_kind_name(kind)),
+				 errhint("%s", wrong_api_hint)));
+	/* nor is a null, an object or an array in a list of values */
+	if (doc->scalar_items && kind != JKIND_STRING &&
+		kind != JKIND_NUMBER && kind != JKIND_BOOL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("API response has an item that is not a single value"),
+				 errdetail("Item %d of the list is %s.", index + 1,
+						   json_kind_name(kind)),
 				 errhint("%s", wrong_api_hint)));
 	return (SaasJsonItem *) item;
 }

@@ -49,7 +49,8 @@ typedef enum SaasJsonOutput
 extern SaasJsonDoc *json_doc_parse(const char *body, size_t len);
 extern SaasJsonDoc *json_doc_try_parse(const char *body, size_t len);
 extern void json_doc_free(SaasJsonDoc *doc);
-extern int	json_doc_items(SaasJsonDoc *doc, const SaasJsonPath *items_at);
+extern int	json_doc_items(SaasJsonDoc *doc, const SaasJsonPath *items_at,
+						   bool scalar_items);
 extern SaasJsonItem *json_doc_item(SaasJsonDoc *doc, int index);
 extern SaasJsonItem *json_doc_root(SaasJsonDoc *doc);
 extern SaasJsonItem *json_doc_object(SaasJsonDoc *doc, const SaasJsonPath *at);

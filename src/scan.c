@@ -750,7 +750,8 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 	else if (state->page.doc != NULL)
 	{
 		nitems = state->stream->single ? 1 :
-			json_doc_items(state->page.doc, state->items_at);
+			json_doc_items(state->page.doc, state->items_at,
+						   state->resource->scalar_items);
 		cursor = find_body_cursor(state, state->page.doc, nitems);
 	}
 	url = find_next_url(state, cursor);

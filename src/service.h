@@ -145,6 +145,16 @@ typedef struct ResourceSpec
 									 * by an = / IN qual, a join, or a table
 									 * option */
 	const char *items_at;		/* where the item array is: "" = the body */
+
+	/*
+	 * The items are scalar values (strings, numbers or booleans), not
+	 * objects: Slack's conversations.members lists bare user ids.  Each
+	 * value is one row; a column whose path is "" reads the value itself
+	 * (every other path reads as missing).  A null, an object or an array
+	 * in such a list is an error, as a non-object item is in a list of
+	 * objects.
+	 */
+	bool		scalar_items;
 	PageKind	pages;
 	const char *page_size_param;	/* "per_page", "limit" */
 	const char *page_number_param;	/* PAGES_LINK_HEADER: the parameter

@@ -13,7 +13,9 @@
  * <= (one flag for both ends, so mixed bounds fetch a boundary row that
  * PostgreSQL removes).  conversations.list returns only public channels
  * unless told, so every type is asked for unless the query or the table
- * option "types" says otherwise.
+ * option "types" says otherwise.  conversations.members lists a channel's
+ * members as bare user ids ({"members":["U01","U02"]}), paged by the same
+ * cursor, limit at most 1000.
  *
  *-------------------------------------------------------------------------
  */
@@ -127,6 +129,13 @@ static const ColumnSpec slack_user_columns[] = {
 	{NULL}
 };
 
+/* the items are bare user ids: path "" reads the id itself */
+static const ColumnSpec slack_channel_member_columns[] = {
+	{"channel", "text", NULL, CONV_VALUE, "channel id"},
+	{"user_id", "text", "", CONV_VALUE, "user id of a member (join to users.id)"},
+	{NULL}
+};
+
 #define SLACK_CURSOR_PAGES \
 	.pages = PAGES_BODY_CURSOR, \
 	.page_size_param = "limit", \
@@ -200,6 +209,19 @@ static const ResourceSpec slack_resources[] = {
 		.identity_at = "id",
 		.columns = slack_user_columns,
 		.doc = "users of the workspace (users.list)",
+	},
+	{
+		.table = "channel_members",
+		.path_template = "/conversations.members?channel={channel}",
+		.key_columns = channel_key,
+		.items_at = "members",
+		.scalar_items = true,
+		SLACK_CURSOR_PAGES,
+		.max_page_size = 1000,
+		.identity_at = "",
+		.identity_keys = channel_key,	/* a user is listed once per channel */
+		.columns = slack_channel_member_columns,
+		.doc = "the members of a channel, as user ids (conversations.members)",
 	},
 	{NULL}
 };

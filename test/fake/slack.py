@@ -10,6 +10,7 @@ Behaves like slack.com/api as described in shared/api/README.md section 3:
                                  reply's), oldest, latest, inclusive
     /api/users.list              include_locale
     /api/users.info              user (required), include_locale
+    /api/conversations.members   channel (required): the members' user ids
 all with cursor and limit, as GET query parameters or a POST body (form or
 JSON).  Auth: Authorization: Bearer xoxb-test (a POST body "token" works too).
 Errors are HTTP 200 {"ok":false,"error":...}: not_authed, invalid_auth,
@@ -244,6 +245,18 @@ def user_obj(spec, index, locale):
     return member
 
 
+def channel_members(channel):
+    """The user ids in channel, in USERS order: its creator and the
+    mixer's pick of the others (a DM: Bob and the token's user, Alice; the
+    group DM: Alice, Bob and Carol, as its name says)."""
+    if channel.kind == "im":
+        return ["U01ALICE", "U02BOB"]
+    if channel.kind == "mpim":
+        return ["U01ALICE", "U02BOB", "U03CAROL"]
+    return [u[0] for u in USERS
+            if u[0] == channel.creator or mix(channel.id, u[0], "member") % 3 != 0]
+
+
 class SlackError(Exception):
     def __init__(self, code):
         super().__init__(code)
@@ -266,6 +279,7 @@ class SlackService(FakeService):
             "conversations.replies": self._replies,
             "users.list": self._users_list,
             "users.info": self._users_info,
+            "conversations.members": self._members,
         }
 
     def handle(self, req):
@@ -437,6 +451,20 @@ class SlackService(FakeService):
                 return {"user": user_obj(u, i, locale)}
         raise SlackError("user_not_found")
 
+    def _members(self, args):
+        # "members": an array of bare user ids, paged by cursor and limit
+        # (Slack API reference, conversations.members: "limit ... Fewer than
+        # the requested number of items may be returned, even if the end of
+        # the users list hasn't been reached"; example response
+        # {"ok": true, "members": ["U023BECGF", ...], "response_metadata":
+        # {"next_cursor": "e3VzZXJfaWQ6IFcxMjM0NTY3fQ=="}})
+        channel = self.by_id.get(args.get("channel") or "")
+        if channel is None or (channel.kind != "public_channel" and not channel.member):
+            raise SlackError("channel_not_found")
+        members = channel_members(channel)
+        page, nxt = self._page("user_id", members, lambda m: m, args, self._limit(args, 100, 1000))
+        return {"members": page, "response_metadata": {"next_cursor": nxt}}
+
     # ---- --summary ---------------------------------------------------------
 
     def summary(self):
@@ -448,6 +476,7 @@ class SlackService(FakeService):
                        % (c.id, c.name, c.kind, c.member, c.archived, len(c.messages),
                           c.messages[0]["ts"], c.messages[-1]["ts"], len(threads),
                           sum(threads.values())))
+            out.append("    members: %s\n" % " ".join(channel_members(c)))
             if threads:
                 ts, n = max(threads.items(), key=lambda kv: (kv[1], kv[0]))
                 out.append("    largest thread: ts %s with %d replies\n" % (ts, n))
