@@ -58,5 +58,10 @@ SELECT * FROM api_calls(8083);
 SELECT user_id FROM slack_m.channel_members WHERE channel = 'C10HIDDEN';
 SELECT * FROM api_calls(8083);
 
+-- a list of user ids holding an object (the fake's C13BADITEMS): an error,
+-- never a row
+SELECT user_id FROM slack_m.channel_members WHERE channel = 'C13BADITEMS';
+SELECT * FROM api_calls(8083);
+
 DROP SCHEMA slack_m CASCADE;
 DROP SERVER slack_m CASCADE;

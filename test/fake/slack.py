@@ -31,6 +31,8 @@ Server-error fixtures: channels C11INTERNAL and C12FATAL (12 messages each,
 never listed by conversations.list) answer HTTP 200
 {"ok":false,"error":"internal_error"} / "fatal_error" the first time per
 distinct request, then normally.
+Hostile-body fixture: conversations.members of channel C13BADITEMS (never
+listed) answers a list of user ids whose second item is an object.
 
 Run: python3 slack.py [--port 8083] [--summary]
 """
@@ -51,6 +53,8 @@ SCOPES = ("channels:history,channels:read,groups:history,groups:read,"
 RATELIMITED_CHANNEL = "C07ALERTS"
 # unlisted channels whose first answer per distinct request is this error
 FAILING_CHANNELS = {"C11INTERNAL": "internal_error", "C12FATAL": "fatal_error"}
+# an unlisted channel whose member list is not all user ids
+BAD_MEMBERS_CHANNEL = "C13BADITEMS"
 
 # id, name, real name, title, tz, flags
 USERS = (
@@ -458,6 +462,9 @@ class SlackService(FakeService):
         # the users list hasn't been reached"; example response
         # {"ok": true, "members": ["U023BECGF", ...], "response_metadata":
         # {"next_cursor": "e3VzZXJfaWQ6IFcxMjM0NTY3fQ=="}})
+        if args.get("channel") == BAD_MEMBERS_CHANNEL:
+            return {"members": ["U01ALICE", {"id": "U02BOB"}, "U03CAROL"],
+                    "response_metadata": {"next_cursor": ""}}
         channel = self.by_id.get(args.get("channel") or "")
         if channel is None or (channel.kind != "public_channel" and not channel.member):
             raise SlackError("channel_not_found")
