@@ -10,17 +10,19 @@
  *
  * With the body it does what saas_fdw does: json_doc_try_parse (error
  * pages) and json_doc_parse (pages); json_doc_items at every items_at of
- * every resource; then json_item_value, in all three output forms, on the
- * root and on every item, for every path the service descriptions name
- * (items, cursors, "has more" flags, error messages, ok flags, columns,
- * expandable ids, and the fixed paths api_error.c reads in an error body)
- * and for the input's own path.
+ * every resource, as objects and as scalar values (scalar_items); then
+ * json_item_value, in all three output forms, on the root and on every
+ * item, for every path the service descriptions name (items, cursors, "has
+ * more" flags, error messages, ok flags, columns, expandable ids, and the
+ * fixed paths api_error.c reads in an error body) and for the input's own
+ * path.
  *
  * What must hold, besides no crash, no sanitizer report and no leak:
  * - the two parse functions agree, and a refused body raises SQLSTATE HV004;
  * - a path compiles, or raises 22023;
  * - json_doc_items and json_doc_item raise only HV004 (an item that is
- *	 not an object ends the page, as it ends a scan); nothing else raises;
+ *	 not an object, or not a scalar value, ends the page, as it ends a
+ *	 scan); nothing else raises;
  * - nothing is written for a missing or null value, nor as an array
  *	 literal for a value that is not an array;
  * - JSON output parses again (strictly); an array literal is well formed
@@ -266,13 +268,13 @@ parse_page(const char *body, size_t len)
 
 /* The items at items_at, as a scan reads them; -1 if it raised HV004. */
 static int
-find_items(SaasJsonDoc *doc, const SaasJsonPath *items_at)
+find_items(SaasJsonDoc *doc, const SaasJsonPath *items_at, bool scalar_items)
 {
 	volatile int nitems = -1;
 
 	PG_TRY();
 	{
-		nitems = json_doc_items(doc, items_at);
+		nitems = json_doc_items(doc, items_at, scalar_items);
 	}
 	PG_CATCH();
 	{
@@ -338,9 +340,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (doc != NULL)
 		{
 			read_all(json_doc_root(doc), own_path);
-			for (i = 0; i < nitem_paths; i++)
+			for (i = 0; i < nitem_paths * 2; i++)
 			{
-				int			nitems = find_items(doc, item_paths[i]);
+				/* each items_at read as objects, then as scalar values */
+				int			nitems = find_items(doc, item_paths[i / 2], i % 2 == 1);
 
 				for (j = 0; j < nitems && j < FUZZ_MAX_ITEMS; j++)
 				{
