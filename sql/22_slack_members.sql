@@ -1,8 +1,11 @@
 --
 -- Slack channel_members (conversations.members): its items are bare user
 -- ids, each one row; the key channel; every page read; a join to users
--- as a parameterized scan.  cache_ttl 0 so every query shows its requests.
+-- for the names; channel ids from a join as a parameterized scan.
+-- cache_ttl 0 so every query shows its requests.
 --
+-- forget the requests of the tests before
+DO $$ BEGIN PERFORM api_calls(8083); END $$;
 CREATE SERVER slack_m FOREIGN DATA WRAPPER saas_fdw
   OPTIONS (service 'slack', base_url 'http://127.0.0.1:8083/api', cache_ttl '0');
 CREATE USER MAPPING FOR CURRENT_USER SERVER slack_m OPTIONS (token 'xoxb-test');
