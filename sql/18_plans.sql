@@ -41,7 +41,7 @@ CREATE FUNCTION p_counts(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
 DECLARE
   line text;
 BEGIN
-  FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || query LOOP
+  FOR line IN SELECT explain_analyze(query) LOOP
     IF line ~ '(Limit|Sort|Nested Loop|Hash Join|Foreign Scan|API Calls|Pages:)' THEN
       RETURN NEXT line;
     END IF;
