@@ -9,6 +9,7 @@ OBJS = \
 	src/services/stripe.o \
 	src/services/slack.o \
 	src/pushdown.o \
+	src/request.o \
 	src/scan.o \
 	src/page_rows.o \
 	src/convert.o \

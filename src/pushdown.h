@@ -2,7 +2,7 @@
  *
  * pushdown.h
  *		  What the planner hands the executor: the quals that became request
- *		  parameters, and how requests are written from them.
+ *		  parameters (request.h says how requests are written from them).
  *
  *-------------------------------------------------------------------------
  */
@@ -49,44 +49,11 @@ typedef struct RequestPlan
 	const char *missing_key;	/* a key column with no value, or NULL */
 } RequestPlan;
 
-/*
- * The value set of one pushed qual at run time: the strings to send, one
- * per request stream for = ANY, else one.  no_rows means the SQL value can
- * match nothing (NULL, or a fraction of a second for a whole-second field).
- */
-typedef struct BoundValues
-{
-	List	   *values;			/* char * */
-	bool		no_rows;
-	bool		unsent;			/* a value the API would read differently,
-								 * or cannot be asked about (a time out of
-								 * its range): the qual stays local only */
-	bool		verbatim;		/* already written for EXPLAIN: do not
-								 * URL-encode */
-} BoundValues;
-
-/* One request stream: the first page's path and query. */
-typedef struct RequestStream
-{
-	char	   *path_and_query; /* "/repos/octo/hello/issues?state=all" */
-	List	   *key_values;		/* char *, one per key column */
-	bool		single;			/* a single-object request */
-} RequestStream;
-
 /* in pushdown.c */
 extern RequestPlan *plan_request(PlannerInfo *root, RelOptInfo *baserel,
 								 const SaasTableOptions *options,
 								 List *clauses);
 extern List *request_plan_to_list(RequestPlan *plan, List **exprs);
 extern List *request_quals_from_list(List *packed, List *exprs);
-extern BoundValues *bind_value(const ResourceSpec *resource,
-							   PushedQual *qual, Datum value, bool isnull,
-							   Oid type);
-extern List *build_request_streams(const SaasTableOptions *options,
-								   const char *relname, List *quals,
-								   List *bound, int sort_index,
-								   bool sort_desc, int page_size);
-extern void append_url_encoded(StringInfo out, const char *value,
-							   bool in_path);
 
 #endif							/* SAAS_PUSHDOWN_H */

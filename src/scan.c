@@ -58,7 +58,7 @@
 #include "convert.h"
 #include "credential.h"
 #include "fetch.h"
-#include "pushdown.h"
+#include "request.h"
 #include "scan.h"
 
 /*

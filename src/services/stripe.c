@@ -9,7 +9,7 @@
  * by cursor (limit at most 100, starting_after = the last item's id,
  * has_more), newest first by "created"; amounts are integers in the
  * currency's smallest unit; times are whole Unix seconds, so a timestamptz
- * bound is rounded by its operator and stays exact (pushdown.c).  An
+ * bound is rounded by its operator and stays exact (request.c).  An
  * expandable field holds an id or, when expanded, the object; the column
  * takes the id either way.  transfer_group is not pushed down: the API caps
  * that filter at 100 results, so pushing it could lose rows.

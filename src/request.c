@@ -1,0 +1,753 @@
+/*-------------------------------------------------------------------------
+ *
+ * request.c
+ *		  The executor's side of pushdown: the values of the pushed quals
+ *		  written as the API reads them, and the request streams (one per
+ *		  combination of key values) built from them.
+ *
+ * Rules a reader must know:
+ *	- A value is written in UTF-8 and percent-encoded by ASCII rules,
+ *	  whatever the database's encoding and locale.
+ *	- A value the API cannot express (a time out of its range) is not sent:
+ *	  the qual is then only checked locally.  A value that can match no
+ *	  row (NULL, a milestone below 1, an unknown enum value) sends nothing.
+ *	- The product of IN lists is capped by saas_fdw.max_streams before any
+ *	  request is made, and a single-object request is made once, whatever
+ *	  the IN lists beside it.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "commands/defrem.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+#include "request.h"
+
+/* What became of one SQL value written for the API. */
+typedef enum Written
+{
+	WRITTEN,					/* the string to send is in the buffer */
+	MATCHES_NOTHING,			/* no value of the API field can match */
+	NOT_EXPRESSIBLE				/* the API cannot be asked about it: the
+								 * qual is checked locally only */
+} Written;
+
+/*
+ * Can the APIs be asked about this time?  From the Unix epoch (Slack
+ * refuses a negative ts, Stripe's times are Unix seconds) to the end of
+ * year 9999 (ISO 8601's four-digit year); not infinities, not a time whose
+ * Unix microseconds would overflow.
+ */
+static bool
+is_api_time(TimestampTz ts)
+{
+	TimestampTz first = (TimestampTz) (UNIX_EPOCH_JDATE - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+	TimestampTz end = (TimestampTz) (date2j(10000, 1, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+
+	return ts >= first && ts < end;
+}
+
+/* Microseconds since the Unix epoch, of a time is_api_time accepts. */
+static int64
+unix_micros(TimestampTz ts)
+{
+	return ts + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+}
+
+/*
+ * A time as whole Unix seconds such that the API's bound keeps the SQL
+ * meaning for a field counted in whole seconds: x > 5.5 is x > 5,
+ * x >= 5.5 is x >= 6, x < 5.5 is x < 6, x <= 5.5 is x <= 5.  Equality with
+ * a fraction matches nothing.
+ */
+static Written
+format_epoch(TimestampTz ts, PushOp op, StringInfo out)
+{
+	int64		micros = unix_micros(ts);
+	int64		down = micros / USECS_PER_SEC;
+	int64		up = down + (micros % USECS_PER_SEC != 0);
+	int64		seconds;
+
+	switch (op)
+	{
+		case PUSH_GT:
+		case PUSH_LE:
+			seconds = down;
+			break;
+		case PUSH_GE:
+		case PUSH_LT:
+			seconds = up;
+			break;
+		default:
+			if (up != down)
+				return MATCHES_NOTHING;
+			seconds = down;
+			break;
+	}
+	appendStringInfo(out, INT64_FORMAT, seconds);
+	return WRITTEN;
+}
+
+static void
+format_iso8601(TimestampTz ts, StringInfo out)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+		elog(ERROR, "timestamp out of range");
+	appendStringInfo(out, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+					 tm.tm_year, tm.tm_mon, tm.tm_mday,
+					 tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* A time in one of the APIs' forms; not sent outside is_api_time. */
+static Written
+format_time(TimestampTz ts, ValueFormat format, PushOp op, StringInfo out)
+{
+	int64		micros;
+
+	if (!is_api_time(ts))
+		return NOT_EXPRESSIBLE;
+	switch (format)
+	{
+		case VALUE_EPOCH:
+			return format_epoch(ts, op, out);
+		case VALUE_ISO8601:
+			format_iso8601(ts, out);
+			return WRITTEN;
+		default:
+			/* VALUE_SLACK_TS: "seconds.micros" */
+			micros = unix_micros(ts);
+			appendStringInfo(out, INT64_FORMAT ".%06d", micros / USECS_PER_SEC,
+							 (int) (micros % USECS_PER_SEC));
+			return WRITTEN;
+	}
+}
+
+/*
+ * A date compared with a timestamptz column: the time PostgreSQL compares
+ * with, midnight in the session's TimeZone (date2timestamptz), so the bound
+ * sent is the bound PostgreSQL applies.  An infinite date, as an infinite
+ * time, is not sent; nor is a date outside timestamptz's range.
+ */
+static Written
+format_date(DateADT date, ValueFormat format, PushOp op, StringInfo out)
+{
+	TimestampTz ts;
+	int			overflow = 0;
+
+	if (DATE_NOT_FINITE(date))
+		return NOT_EXPRESSIBLE;
+	ts = date2timestamptz_opt_overflow(date, &overflow);
+	if (overflow != 0)
+		return NOT_EXPRESSIBLE;
+	return format_time(ts, format, op, out);
+}
+
+/* "1234567890.123456": ten digits, a dot, six digits */
+static bool
+is_fixed_width_ts(const char *ts)
+{
+	int			i;
+
+	for (i = 0; i < 17; i++)
+		if (i == 10 ? ts[i] != '.' : (ts[i] < '0' || ts[i] > '9'))
+			return false;
+	return ts[17] == '\0';
+}
+
+static bool
+list_has_string(List *list, const char *value)
+{
+	ListCell   *cell;
+
+	foreach(cell, list)
+		if (strcmp(lfirst(cell), value) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * May value be sent for this rule?  Not if the API knows a fixed set of
+ * values and this is not one of them: it would refuse the request, and no
+ * row has such a value.
+ */
+static bool
+value_known(const PushdownSpec *spec, const char *value)
+{
+	const char *const *known;
+
+	if (spec == NULL || spec->allowed_values == NULL)
+		return true;
+	for (known = spec->allowed_values; *known != NULL; known++)
+		if (strcmp(*known, value) == 0)
+			return true;
+	return false;
+}
+
+static ValueFormat
+qual_format(const ResourceSpec *resource, PushedQual *qual, PushOp *op)
+{
+	if (qual->kind != BIND_PARAM)
+	{
+		*op = PUSH_EQ;
+		return VALUE_TEXT;
+	}
+	*op = resource->pushdown[qual->spec_index].op;
+	return resource->pushdown[qual->spec_index].format;
+}
+
+/*
+ * One SQL value of the given type written for the API, in out.  Planning
+ * pushed the qual only for a column type of the rule's family; whatever
+ * the type, a value is never read as another type here.
+ */
+static Written
+format_value(Datum value, Oid type, ValueFormat format, PushOp op,
+			 StringInfo out)
+{
+	Oid			output;
+	bool		varlena;
+
+	switch (format)
+	{
+		case VALUE_EPOCH:
+		case VALUE_ISO8601:
+		case VALUE_SLACK_TS:
+			if (getBaseType(type) == DATEOID)
+				return format_date(DatumGetDateADT(value), format, op, out);
+			if (getBaseType(type) != TIMESTAMPTZOID)
+				return NOT_EXPRESSIBLE;
+			return format_time(DatumGetTimestampTz(value), format, op, out);
+		default:
+			getTypeOutputInfo(type, &output, &varlena);
+			appendStringInfoString(out, OidOutputFunctionCall(output, value));
+			/* a ts is sent only where text order is the API's order */
+			if (format == VALUE_SLACK_TS_TEXT && !is_fixed_width_ts(out->data))
+				return NOT_EXPRESSIBLE;
+			/* an integer's text: below 1 it starts with '-' or is "0" */
+			if (format == VALUE_NUMBERED &&
+				(out->data[0] == '-' || strcmp(out->data, "0") == 0))
+				return MATCHES_NOTHING;
+			return WRITTEN;
+	}
+}
+
+/*
+ * The strings one pushed qual sends, from its value at run time.
+ */
+BoundValues *
+bind_value(const ResourceSpec *resource, PushedQual *qual, Datum value,
+		   bool isnull, Oid type)
+{
+	BoundValues *bound = palloc0(sizeof(BoundValues));
+	const PushdownSpec *spec = (qual->kind == BIND_PARAM) ?
+		&resource->pushdown[qual->spec_index] : NULL;
+	PushOp		op;
+	ValueFormat format = qual_format(resource, qual, &op);
+	StringInfoData buf;
+
+	if (qual->value == NULL)
+	{
+		/* IS [NOT] NULL: the description's fixed value */
+		bound->values = list_make1(pstrdup(spec->fixed_value));
+		return bound;
+	}
+	if (isnull)
+	{
+		bound->no_rows = true;
+		return bound;
+	}
+
+	if (qual->is_array)
+	{
+		ArrayType  *array = DatumGetArrayTypeP(value);
+		Oid			elemtype = ARR_ELEMTYPE(array);
+		int16		typlen;
+		bool		typbyval;
+		char		typalign;
+		Datum	   *elems;
+		bool	   *nulls;
+		int			n;
+		int			i;
+
+		get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+		deconstruct_array(array, elemtype, typlen, typbyval, typalign,
+						  &elems, &nulls, &n);
+		for (i = 0; i < n; i++)
+		{
+			Written		written;
+
+			if (nulls[i])
+			{
+				/* col @> '{NULL}' is never true; NULL in IN matches nothing */
+				if (op == PUSH_CONTAINS)
+					bound->no_rows = true;
+				continue;
+			}
+			initStringInfo(&buf);
+			written = format_value(elems[i], elemtype, format, op, &buf);
+			/* one value the API cannot be asked about: send none */
+			if (written == NOT_EXPRESSIBLE)
+				bound->unsent = true;
+			else if (written == WRITTEN && value_known(spec, buf.data) &&
+					 !list_has_string(bound->values, buf.data))
+				bound->values = lappend(bound->values, buf.data);
+		}
+		if (bound->values == NIL && op != PUSH_CONTAINS && !bound->unsent)
+			bound->no_rows = true;
+		return bound;
+	}
+
+	initStringInfo(&buf);
+	switch (format_value(value, type, format, op, &buf))
+	{
+		case WRITTEN:
+			if (value_known(spec, buf.data))
+				bound->values = list_make1(buf.data);
+			else
+				bound->no_rows = true;
+			break;
+		case MATCHES_NOTHING:
+			bound->no_rows = true;
+			break;
+		case NOT_EXPRESSIBLE:
+			bound->unsent = true;
+			break;
+	}
+	return bound;
+}
+
+/*
+ * Percent-encode value (bytes, UTF-8 for the APIs) into out, by ASCII rules
+ * whatever the database's locale: unreserved characters as they are, '/'
+ * too in a path, and ",:*@" in a query; every other byte as %XX.
+ */
+void
+append_url_encoded(StringInfo out, const char *value, bool in_path)
+{
+	const char *p;
+
+	for (p = value; *p; p++)
+	{
+		unsigned char c = (unsigned char) *p;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			(c >= '0' && c <= '9') || strchr("-._~", c) != NULL ||
+			(in_path ? c == '/' : strchr(",:*@", c) != NULL))
+			appendStringInfoChar(out, c);
+		else
+			appendStringInfo(out, "%%%02X", c);
+	}
+}
+
+/*
+ * A SQL value (a string in the database encoding) as it goes into a
+ * request: in UTF-8, as the APIs read it, and URL-encoded.  A key value in
+ * a path keeps its '/' (repo is "owner/name"); a "." or ".." segment is
+ * refused, so a value cannot climb to another endpoint.
+ */
+static void
+append_encoded(StringInfo out, const char *value, bool in_path)
+{
+	if (in_path)
+	{
+		char	   *copy = pstrdup(value);
+		char	   *segment;
+		char	   *save;
+
+		for (segment = strtok_r(copy, "/", &save); segment; segment = strtok_r(NULL, "/", &save))
+			if (strcmp(segment, ".") == 0 || strcmp(segment, "..") == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("invalid key value \"%s\"", value),
+						 errdetail("A key value may not contain \".\" or \"..\" path segments.")));
+	}
+	append_url_encoded(out, pg_server_to_any(value, strlen(value), PG_UTF8), in_path);
+}
+
+static void
+append_value(StringInfo out, const char *value, bool verbatim, bool in_path)
+{
+	if (verbatim)
+		appendStringInfoString(out, value);
+	else
+		append_encoded(out, value, in_path);
+}
+
+/* A query parameter of the request being built. */
+typedef struct QueryParam
+{
+	const char *name;
+	const char *value;
+	bool		verbatim;
+} QueryParam;
+
+static List *
+set_param(List *params, const char *name, const char *value, bool verbatim)
+{
+	ListCell   *cell;
+	QueryParam *param;
+
+	foreach(cell, params)
+	{
+		param = lfirst(cell);
+		if (strcmp(param->name, name) == 0)
+		{
+			param->value = value;
+			param->verbatim = verbatim;
+			return params;
+		}
+	}
+	param = palloc(sizeof(QueryParam));
+	param->name = name;
+	param->value = value;
+	param->verbatim = verbatim;
+	return lappend(params, param);
+}
+
+/* "a=1&b=2" as parameters, in order. */
+static List *
+parse_fixed_query(List *params, const char *query)
+{
+	char	   *copy;
+	char	   *pair;
+	char	   *save;
+
+	if (query == NULL || query[0] == '\0')
+		return params;
+	copy = pstrdup(query);
+	for (pair = strtok_r(copy, "&", &save); pair; pair = strtok_r(NULL, "&", &save))
+	{
+		char	   *eq = strchr(pair, '=');
+
+		if (eq == NULL)
+			continue;
+		*eq = '\0';
+		params = set_param(params, pair, eq + 1, true);
+	}
+	return params;
+}
+
+/*
+ * One dimension of the request streams: a target and its alternative
+ * values; streams are the product of all dimensions.
+ */
+typedef struct Dimension
+{
+	PushedQual *qual;			/* NULL for a fixed key from table options */
+	int			key;			/* key column index for keys */
+	List	   *values;
+	bool		verbatim;
+} Dimension;
+
+typedef struct StreamBuilder
+{
+	const SaasTableOptions *options;
+	const ResourceSpec *resource;
+	List	   *dimensions;
+	List	   *fixed_params;	/* QueryParams of single-valued quals */
+	const char *sort_params;
+	int			page_size;
+	List	   *streams;
+} StreamBuilder;
+
+static void
+emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
+{
+	const ResourceSpec *resource = builder->resource;
+	RequestStream *stream = palloc0(sizeof(RequestStream));
+	StringInfoData url;
+	const char *template;
+	const char *p;
+	const char *single_value = NULL;
+	bool		single_verbatim = false;
+	List	   *params = NIL;
+	ListCell   *cell;
+	int			d = 0;
+	int			nkeys = 0;
+	const char **keys;
+	bool	   *keys_verbatim;
+
+	while (resource->key_columns && resource->key_columns[nkeys])
+		nkeys++;
+	keys = palloc0(sizeof(char *) * (nkeys + 1));
+	keys_verbatim = palloc0(sizeof(bool) * (nkeys + 1));
+
+	params = parse_fixed_query(params, resource->default_query);
+	foreach(cell, builder->options->fixed_query)
+	{
+		DefElem    *def = lfirst_node(DefElem, cell);
+
+		params = set_param(params, def->defname, defGetString(def), false);
+	}
+	foreach(cell, builder->dimensions)
+	{
+		Dimension  *dim = lfirst(cell);
+
+		if (dim->qual == NULL || dim->qual->kind == BIND_KEY)
+		{
+			keys[dim->key] = choice[d];
+			keys_verbatim[dim->key] = verbatim[d];
+		}
+		else if (dim->qual->kind == BIND_SINGLE)
+		{
+			single_value = choice[d];
+			single_verbatim = verbatim[d];
+		}
+		else
+			params = set_param(params, resource->pushdown[dim->qual->spec_index].param,
+							   choice[d], verbatim[d]);
+		d++;
+	}
+	foreach(cell, builder->fixed_params)
+	{
+		QueryParam *param = lfirst(cell);
+
+		params = set_param(params, param->name, param->value, param->verbatim);
+	}
+
+	stream->single = single_value != NULL;
+	template = stream->single ? resource->single_path : resource->path_template;
+	initStringInfo(&url);
+	for (p = template; *p; p++)
+	{
+		const char *close;
+		char	   *name;
+		int			k;
+		bool		in_path = strchr(url.data, '?') == NULL;
+
+		if (*p != '{' || (close = strchr(p, '}')) == NULL)
+		{
+			appendStringInfoChar(&url, *p);
+			continue;
+		}
+		name = pnstrdup(p + 1, close - p - 1);
+		if (stream->single && strcmp(name, resource->single_key) == 0)
+			append_value(&url, single_value, single_verbatim, false);	/* an id: '/' encoded too */
+		else if ((k = resource_key_index(resource, name)) >= 0 && keys[k] != NULL)
+			append_value(&url, keys[k], keys_verbatim[k], in_path);
+		else
+			elog(ERROR, "no value for {%s} in %s", name, template);
+		p = close;
+	}
+
+	for (d = 0; d < nkeys; d++)
+		stream->key_values = lappend(stream->key_values, (char *) keys[d]);
+
+	if (!stream->single)
+	{
+		char		sep = strchr(url.data, '?') ? '&' : '?';
+
+		if (builder->sort_params && builder->sort_params[0])
+			params = parse_fixed_query(params, builder->sort_params);
+		if (resource->page_size_param && builder->page_size > 0)
+			params = set_param(params, resource->page_size_param,
+							   psprintf("%d", builder->page_size), true);
+		foreach(cell, params)
+		{
+			QueryParam *param = lfirst(cell);
+
+			appendStringInfo(&url, "%c%s=", sep, param->name);
+			append_value(&url, param->value, param->verbatim, false);
+			sep = '&';
+		}
+	}
+	stream->path_and_query = url.data;
+	builder->streams = lappend(builder->streams, stream);
+}
+
+static void
+product(StreamBuilder *builder, ListCell *next, int depth,
+		const char **choice, bool *verbatim)
+{
+	Dimension  *dim;
+	ListCell   *cell;
+
+	if (next == NULL)
+	{
+		emit_stream(builder, choice, verbatim);
+		return;
+	}
+	dim = lfirst(next);
+	foreach(cell, dim->values)
+	{
+		/* saas_fdw.max_streams may have been raised far */
+		CHECK_FOR_INTERRUPTS();
+		choice[depth] = lfirst(cell);
+		verbatim[depth] = dim->verbatim;
+		product(builder, lnext(builder->dimensions, next), depth + 1, choice, verbatim);
+	}
+}
+
+/*
+ * Refuse a product of IN lists past saas_fdw.max_streams, before the
+ * streams are written and any request is made: thousands of values in two
+ * IN lists make millions of requests.
+ */
+static void
+check_stream_count(const char *relname, List *dimensions)
+{
+	StringInfoData sizes;
+	double		count = 1;
+	ListCell   *cell;
+
+	foreach(cell, dimensions)
+		count *= list_length(((Dimension *) lfirst(cell))->values);
+	if (count <= saas_max_streams)
+		return;
+
+	initStringInfo(&sizes);
+	foreach(cell, dimensions)
+		appendStringInfo(&sizes, "%s%d", sizes.len > 0 ? " x " : "",
+						 list_length(((Dimension *) lfirst(cell))->values));
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("query on foreign table \"%s\" needs %.0f API request streams, more than saas_fdw.max_streams (%d)",
+					relname, count, saas_max_streams),
+			 errdetail("Each combination of values of the IN lists is one request stream: %s.",
+					   sizes.data),
+			 errhint("Shorten the IN lists, or raise saas_fdw.max_streams.")));
+}
+
+/*
+ * The request streams for the bound values (a BoundValues per qual, in
+ * the order of quals) of a scan of relname, allocated in the current memory
+ * context.  NIL when a value can match nothing; an error past
+ * saas_fdw.max_streams.
+ */
+List *
+build_request_streams(const SaasTableOptions *options, const char *relname,
+					  List *quals, List *bound, int sort_index,
+					  bool sort_desc, int page_size)
+{
+	const ResourceSpec *resource = options->resource;
+	StreamBuilder builder;
+	ListCell   *qcell;
+	ListCell   *bcell;
+	ListCell   *cell;
+	bool		single = false;
+	int			k;
+
+	memset(&builder, 0, sizeof(builder));
+	builder.options = options;
+	builder.resource = resource;
+	builder.page_size = page_size;
+	if (sort_index >= 0)
+		builder.sort_params = sort_desc ? resource->sorts[sort_index].desc_params
+			: resource->sorts[sort_index].asc_params;
+
+	/*
+	 * A single-object request takes no query parameters: their IN lists
+	 * would only request the same object again (PostgreSQL rechecks them).
+	 */
+	forboth(qcell, quals, bcell, bound)
+	{
+		if (((PushedQual *) lfirst(qcell))->kind == BIND_SINGLE &&
+			!((BoundValues *) lfirst(bcell))->unsent)
+			single = true;
+	}
+
+	forboth(qcell, quals, bcell, bound)
+	{
+		PushedQual *qual = lfirst(qcell);
+		BoundValues *values = lfirst(bcell);
+
+		if (values->no_rows)
+			return NIL;
+		if (values->unsent || (single && qual->kind == BIND_PARAM))
+			continue;
+		if (qual->kind == BIND_PARAM && resource->pushdown[qual->spec_index].extra_query)
+			builder.fixed_params = parse_fixed_query(builder.fixed_params,
+													 resource->pushdown[qual->spec_index].extra_query);
+		if (qual->kind == BIND_PARAM &&
+			resource->pushdown[qual->spec_index].op == PUSH_CONTAINS)
+		{
+			const PushdownSpec *spec = &resource->pushdown[qual->spec_index];
+			StringInfoData joined;
+			ListCell   *p;
+
+			if (values->values == NIL)
+				continue;
+			initStringInfo(&joined);
+			/* merge with an earlier list qual on the same parameter */
+			foreach(p, builder.fixed_params)
+			{
+				QueryParam *param = lfirst(p);
+
+				if (strcmp(param->name, spec->param) == 0)
+					appendStringInfo(&joined, "%s,", param->value);
+			}
+			if (spec->format == VALUE_CSV)
+			{
+				foreach(cell, values->values)
+					appendStringInfo(&joined, "%s%s", cell == list_head(values->values) ? "" : ",",
+									 (char *) lfirst(cell));
+			}
+			else if (joined.len == 0)
+				appendStringInfoString(&joined, linitial(values->values));
+			else
+				continue;
+			builder.fixed_params = set_param(builder.fixed_params, spec->param,
+											 joined.data, values->verbatim);
+		}
+		else if (list_length(values->values) == 1 && qual->kind == BIND_PARAM)
+			builder.fixed_params = set_param(builder.fixed_params,
+											 resource->pushdown[qual->spec_index].param,
+											 linitial(values->values), values->verbatim);
+		else
+		{
+			Dimension  *dim = palloc0(sizeof(Dimension));
+
+			dim->qual = qual;
+			dim->key = qual->kind == BIND_KEY ? qual->spec_index : -1;
+			dim->values = values->values;
+			dim->verbatim = values->verbatim;
+			builder.dimensions = lappend(builder.dimensions, dim);
+		}
+	}
+
+	/* keys not bound by a qual come from the table options */
+	for (k = 0; resource->key_columns && resource->key_columns[k]; k++)
+	{
+		bool		bound_by_qual = false;
+
+		foreach(cell, builder.dimensions)
+			bound_by_qual |= ((Dimension *) lfirst(cell))->key == k;
+		if (bound_by_qual)
+			continue;
+		foreach(cell, options->fixed_keys)
+		{
+			DefElem    *def = lfirst_node(DefElem, cell);
+
+			if (strcmp(def->defname, resource->key_columns[k]) == 0)
+			{
+				Dimension  *dim = palloc0(sizeof(Dimension));
+
+				dim->key = k;
+				dim->values = list_make1(defGetString(def));
+				builder.dimensions = lappend(builder.dimensions, dim);
+				break;
+			}
+		}
+	}
+
+	check_stream_count(relname, builder.dimensions);
+	{
+		int			n = list_length(builder.dimensions);
+		const char **choice = palloc0(sizeof(char *) * (n + 1));
+		bool	   *verbatim = palloc0(sizeof(bool) * (n + 1));
+
+		product(&builder, list_head(builder.dimensions), 0, choice, verbatim);
+	}
+	return builder.streams;
+}

@@ -1,0 +1,51 @@
+/*-------------------------------------------------------------------------
+ *
+ * request.h
+ *		  The executor's side of pushdown: the values of the pushed quals as
+ *		  the API reads them, and the request streams made of them.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef SAAS_REQUEST_H
+#define SAAS_REQUEST_H
+
+#include "lib/stringinfo.h"
+
+#include "pushdown.h"
+
+/*
+ * The value set of one pushed qual at run time: the strings to send, one
+ * per request stream for = ANY, else one.  no_rows means the SQL value can
+ * match nothing (NULL, or a fraction of a second for a whole-second field).
+ */
+typedef struct BoundValues
+{
+	List	   *values;			/* char * */
+	bool		no_rows;
+	bool		unsent;			/* a value the API would read differently,
+								 * or cannot be asked about (a time out of
+								 * its range): the qual stays local only */
+	bool		verbatim;		/* already written for EXPLAIN: do not
+								 * URL-encode */
+} BoundValues;
+
+/* One request stream: the first page's path and query. */
+typedef struct RequestStream
+{
+	char	   *path_and_query; /* "/repos/octo/hello/issues?state=all" */
+	List	   *key_values;		/* char *, one per key column */
+	bool		single;			/* a single-object request */
+} RequestStream;
+
+/* in request.c */
+extern BoundValues *bind_value(const ResourceSpec *resource,
+							   PushedQual *qual, Datum value, bool isnull,
+							   Oid type);
+extern List *build_request_streams(const SaasTableOptions *options,
+								   const char *relname, List *quals,
+								   List *bound, int sort_index,
+								   bool sort_desc, int page_size);
+extern void append_url_encoded(StringInfo out, const char *value,
+							   bool in_path);
+
+#endif							/* SAAS_REQUEST_H */
