@@ -422,3 +422,25 @@ def serve(service, default_port, handler=None):
         server.serve_forever()
     except KeyboardInterrupt:
         pass
+
+
+def add_page_links(resp, req, path, page, last):
+    """GitHub's Link header for page-numbered lists (prev, next, last,
+    first; none when there is one page): each link keeps the request's own
+    query string as sent, with page replaced."""
+    host = req.header("Host") or "127.0.0.1"
+    kept = [p for p in req.query_string.split("&") if p and not p.startswith("page=")]
+
+    def link(n, rel):
+        return '<http://%s%s?%s>; rel="%s"' % (host, path, "&".join(kept + ["page=%d" % n]), rel)
+
+    links = []
+    if page > 1:
+        links.append(link(min(page - 1, last), "prev"))
+    if page < last:
+        links += [link(page + 1, "next"), link(last, "last")]
+    if page > 1:
+        links.append(link(1, "first"))
+    if links:
+        resp.add_header("Link", ", ".join(links))
+    return resp

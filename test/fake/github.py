@@ -48,8 +48,8 @@ import urllib.parse
 
 import github_search
 
-from fakebase import (FakeService, Response, dumps, epoch, iso, json_response,
-                      mix, parse_iso8601, percent, pick, serve)
+from fakebase import (FakeService, Response, add_page_links, dumps, epoch, iso,
+                      json_response, mix, parse_iso8601, percent, pick, serve)
 
 API = "https://api.github.com"
 WEB = "https://github.com"
@@ -987,22 +987,7 @@ def paginate(req, items, link_path):
     last = max(1, -(-len(items) // per_page))
     body = items[(page - 1) * per_page: page * per_page]
     resp = Response(200, dumps(body), "application/json; charset=utf-8")
-    host = req.header("Host") or "127.0.0.1"
-    kept = [p for p in req.query_string.split("&") if p and not p.startswith("page=")]
-
-    def link(n, rel):
-        return '<http://%s%s?%s>; rel="%s"' % (host, link_path, "&".join(kept + ["page=%d" % n]), rel)
-
-    links = []
-    if page > 1:
-        links.append(link(min(page - 1, last), "prev"))
-    if page < last:
-        links += [link(page + 1, "next"), link(last, "last")]
-    if page > 1:
-        links.append(link(1, "first"))
-    if links:
-        resp.add_header("Link", ", ".join(links))
-    return resp
+    return add_page_links(resp, req, link_path, page, last)
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ import os
 import re
 import time
 
-from fakebase import epoch, json_response, parse_iso8601
+from fakebase import add_page_links, epoch, json_response, parse_iso8601
 
 SEARCH_DOCS = "https://docs.github.com/v3/search/"
 HUGE = ("octo", "huge", 1010, 1200)
@@ -285,19 +285,4 @@ def search(service, req, token):
     resp = json_response(200, {"total_count": len(items), "incomplete_results": incomplete,
                                "search_type": "lexical", "items": body})
     last = max(1, min(-(-len(reachable) // per_page), 1000 // per_page))
-    host = req.header("Host") or "127.0.0.1"
-    kept = [p for p in req.query_string.split("&") if p and not p.startswith("page=")]
-
-    def link(n, rel):
-        return '<http://%s/search/issues?%s>; rel="%s"' % (host, "&".join(kept + ["page=%d" % n]), rel)
-
-    links = []
-    if page > 1:
-        links.append(link(min(page - 1, last), "prev"))
-    if page < last:
-        links += [link(page + 1, "next"), link(last, "last")]
-    if page > 1:
-        links.append(link(1, "first"))
-    if links:
-        resp.add_header("Link", ", ".join(links))
-    return resp
+    return add_page_links(resp, req, "/search/issues", page, last)
