@@ -22,8 +22,10 @@
 #    is counted neither way, only reported.
 #
 # Settings: PG_MAJOR (the PostgreSQL major to test against, default the
-# newest installed; see test/pg-major.sh), SAAS_FDW_SUITES (names of the
-# test/suites/*.sh to run, space-separated; default all), SUITE_TIMEOUT
+# newest installed; see test/pg-major.sh), SAAS_FDW_REGRESS (names of the
+# sql/*.sql tests to run, space-separated; default all), SAAS_FDW_SUITES
+# (names of the test/suites/*.sh to run, space-separated; default all; a
+# name that matches none, such as "none", runs no suite), SUITE_TIMEOUT
 # (seconds per suite, default 300; a suite may ask for more with a header
 # line "# suite-timeout: SECONDS"), REGRESS_TIMEOUT (seconds for pg_regress,
 # default 600).
@@ -59,7 +61,8 @@ in_cluster() {
 
 	if compgen -G "sql/*.sql" >/dev/null; then
 		echo "== pg_regress (make installcheck)"
-		timeout "$REGRESS_TIMEOUT" make installcheck 2>&1 | tee "$out"
+		timeout "$REGRESS_TIMEOUT" make installcheck \
+			${SAAS_FDW_REGRESS:+REGRESS="$SAAS_FDW_REGRESS"} 2>&1 | tee "$out"
 		rc=${PIPESTATUS[0]}
 		if [[ $(grep -Eo 'All [0-9]+ tests passed' "$out") =~ ([0-9]+) ]]; then
 			passed=$((passed + BASH_REMATCH[1]))
