@@ -224,6 +224,8 @@ http_retire(HttpTransfer *t)
 	http_free_headers(t->headers);
 	if (t->current_url != NULL)
 		pfree(t->current_url);
+	if (t->request_body != NULL)
+		pfree(t->request_body);
 	pfree(t);
 }
 
@@ -286,6 +288,16 @@ http_send(HttpTransfer *t)
 
 	HTTP_SETOPT(t->easy, CURLOPT_URL, t->current_url);
 	HTTP_SETOPT(t->easy, CURLOPT_HTTPHEADER, t->headers);
+	/* an idle handle keeps the last request's method: set it every time */
+	if (t->request_body != NULL)
+	{
+		HTTP_SETOPT(t->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+					(curl_off_t) strlen(t->request_body));
+		HTTP_SETOPT(t->easy, CURLOPT_POSTFIELDS, t->request_body);
+	}
+	else
+		HTTP_SETOPT(t->easy, CURLOPT_HTTPGET, 1L);
+	HTTP_SETOPT(t->easy, CURLOPT_CUSTOMREQUEST, request->method);
 	HTTP_SETOPT(t->easy, CURLOPT_ERRORBUFFER, t->errbuf);
 	HTTP_SETOPT(t->easy, CURLOPT_PRIVATE, t);
 	HTTP_SETOPT(t->easy, CURLOPT_WRITEDATA, t);
@@ -411,6 +423,7 @@ http_start(const HttpRequest *request, HttpCounters *counters)
 	http_check_header_value(request->if_none_match, "a cached ETag");
 	http_check_header_value(request->if_modified_since, "a cached Last-Modified date");
 	http_check_header_value(request->url, "the request URL");
+	http_check_header_value(request->method, "the request method");
 
 	http_init_multi();
 
@@ -429,6 +442,8 @@ http_start(const HttpRequest *request, HttpCounters *counters)
 	PG_TRY();
 	{
 		t->current_url = MemoryContextStrdup(TopMemoryContext, request->url);
+		if (request->body != NULL)
+			t->request_body = MemoryContextStrdup(TopMemoryContext, request->body);
 		t->easy = http_new_easy();
 		http_send(t);
 		http_drive();			/* connect and send now */
@@ -451,7 +466,9 @@ http_start(const HttpRequest *request, HttpCounters *counters)
  * Redirects (at most HTTP_MAX_REDIRECTS, http and https only) are followed;
  * the token goes only to the origin of the request's URL.  Transient
  * failures are retried up to request->max_retries times: transport errors
- * that may pass, 5xx, 429 and GitHub's 403 rate limits.  A wait longer than
+ * that may pass, 5xx, 429 and GitHub's 403 rate limits; a request sent at
+ * most once is retried only when it surely did not arrive (no connection
+ * was made, or a 429 turned it away).  A wait longer than
  * saas_fdw.max_retry_wait is not waited: the response is returned at once
  * (api_report_error says when the limit resets).
  *
@@ -492,6 +509,7 @@ http_finish(HttpTransfer *t)
 			if (t->result != CURLE_OK)
 			{
 				if (http_transport_retryable(t->result) &&
+					!(t->request.at_most_once && t->connected) &&
 					http_try_again(t, counters))
 					continue;
 				http_raise_transport(t, t->retries + 1);

@@ -1,7 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * http.h
- *		  GET requests over libcurl, several in flight at once.
+ *		  HTTP requests over libcurl, several in flight at once: GET for
+ *		  reads, and any method with a JSON body (search and GraphQL reads
+ *		  sent as POST, writes).
  *
  * libcurl lives only in the http*.c files (http_internal.h).
  *
@@ -10,12 +12,23 @@
 #ifndef SAAS_HTTP_H
 #define SAAS_HTTP_H
 
-/* What to ask for; its strings belong to the caller. */
+/* How the token goes into the Authorization header. */
+typedef enum HttpAuthScheme
+{
+	HTTP_AUTH_BEARER = 0,		/* "Bearer <token>" */
+	HTTP_AUTH_BASIC,			/* "Basic <base64 of token>"; the token is
+								 * "user:secret" */
+	HTTP_AUTH_PLAIN				/* "<token>" alone (Linear's personal keys) */
+} HttpAuthScheme;
+
+/*
+ * What to ask for; its strings belong to the caller, who keeps them until
+ * http_finish or http_discard.
+ */
 typedef struct HttpRequest
 {
 	const char *url;
-	const char *token;			/* sent as Authorization: Bearer; never
-								 * logged */
+	const char *token;			/* sent in Authorization; never logged */
 	const char *const *headers; /* service headers, NULL-terminated */
 	const char *if_none_match;	/* revalidation, or NULL */
 	const char *if_modified_since;
@@ -26,6 +39,13 @@ typedef struct HttpRequest
 	int			timeout_ms;
 	int			connect_timeout_ms;
 	int			max_retries;
+	const char *method;			/* "POST", "PATCH", "PUT", "DELETE"; NULL
+								 * for GET */
+	const char *body;			/* sent as application/json, or NULL */
+	HttpAuthScheme auth;
+	bool		at_most_once;	/* a write the API cannot tell apart when
+								 * sent twice (no idempotency key): never
+								 * sent again once it may have arrived */
 } HttpRequest;
 
 /* The final answer to a request, any status. */

@@ -46,6 +46,8 @@ struct HttpTransfer
 	HttpRequest request;		/* strings belong to the caller */
 	HttpCounters *counters;		/* the caller's, or NULL */
 	char	   *current_url;	/* after redirects; TopMemoryContext */
+	char	   *request_body;	/* request.body copied to TopMemoryContext:
+								 * curl reads it while sending */
 	struct curl_slist *headers; /* curl's copies; Authorization zeroed */
 	int			retries;
 	int			redirects;

@@ -21,6 +21,8 @@
  */
 #include "postgres.h"
 
+#include "common/base64.h"
+
 #include "utils/memutils.h"
 
 #include "http_internal.h"
@@ -207,11 +209,60 @@ http_append_header(struct curl_slist *list, const char *header)
 }
 
 /*
+ * http_authorization_line
+ *		The Authorization header line for request's token in its scheme.
+ *
+ * palloc'd (never raising: NULL when out of memory), for the caller to zero
+ * and free.
+ */
+static char *
+http_authorization_line(const HttpRequest *request, size_t *size)
+{
+	const char *token = request->token;
+	int			token_len = strlen(token);
+	char	   *line;
+	int			prefix_len;
+
+	switch (request->auth)
+	{
+		case HTTP_AUTH_BASIC:
+			*size = strlen("Authorization: Basic ") + pg_b64_enc_len(token_len) + 1;
+			break;
+		case HTTP_AUTH_PLAIN:
+			*size = strlen("Authorization: ") + token_len + 1;
+			break;
+		default:
+			*size = strlen("Authorization: Bearer ") + token_len + 1;
+			break;
+	}
+	line = MemoryContextAllocExtended(CurrentMemoryContext, *size,
+									  MCXT_ALLOC_NO_OOM | MCXT_ALLOC_ZERO);
+	if (line == NULL)
+		return NULL;
+	switch (request->auth)
+	{
+		case HTTP_AUTH_BASIC:
+			prefix_len = snprintf(line, *size, "Authorization: Basic ");
+			/* void *: the source is char * up to 17, uint8 * from 18 */
+			(void) pg_b64_encode((const void *) token, token_len,
+								 line + prefix_len, *size - prefix_len - 1);
+			break;
+		case HTTP_AUTH_PLAIN:
+			snprintf(line, *size, "Authorization: %s", token);
+			break;
+		default:
+			snprintf(line, *size, "Authorization: Bearer %s", token);
+			break;
+	}
+	return line;
+}
+
+/*
  * http_build_headers
- *		The request headers: the service's, revalidation, and Authorization
- *		when send_token.  curl copies each string; the palloc'd
- *		Authorization line is zeroed at once, and curl's copy in
- *		http_free_headers.
+ *		The request headers: the service's, revalidation, the body's
+ *		Content-Type, and Authorization when send_token.  curl copies each
+ *		string; the palloc'd Authorization line is zeroed at once, and
+ *		curl's copy in http_free_headers.
  *
  * The list is malloc'd by curl: free it with http_free_headers.
  */
@@ -241,11 +292,12 @@ http_build_headers(const HttpRequest *request, bool send_token)
 		list = http_append_header(list, line);
 		pfree(line);
 	}
+	if (request->body != NULL)
+		list = http_append_header(list, "Content-Type: application/json");
 	if (send_token)
 	{
-		size_t		size = strlen("Authorization: Bearer ") + strlen(request->token) + 1;
-		char	   *line = MemoryContextAllocExtended(CurrentMemoryContext, size,
-													  MCXT_ALLOC_NO_OOM);
+		size_t		size;
+		char	   *line = http_authorization_line(request, &size);
 		struct curl_slist *appended;
 
 		if (line == NULL)
@@ -255,7 +307,6 @@ http_build_headers(const HttpRequest *request, bool send_token)
 					(errcode(ERRCODE_OUT_OF_MEMORY),
 					 errmsg("out of memory")));
 		}
-		snprintf(line, size, "Authorization: Bearer %s", request->token);
 		appended = curl_slist_append(list, line);
 		explicit_bzero(line, size);
 		pfree(line);
@@ -331,6 +382,14 @@ http_follow_redirect(HttpTransfer *t, long status)
 	(void) curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_URL, &location);
 	if (location == NULL)
 		return false;
+
+	/* which method and body go on differs by status: send neither again */
+	if (t->request.method != NULL || t->request.body != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("API request to %s was redirected, and only GET requests follow redirects",
+						http_origin_text(t->request.url)),
+				 errhint("Check the server option base_url.")));
 
 	if (++t->redirects > HTTP_MAX_REDIRECTS)
 		ereport(ERROR,

@@ -117,6 +117,15 @@ http_raise_transport(const HttpTransfer *t, int attempts)
 	else
 		detail = psprintf("%s.", reason);
 
+	/* a write that may have arrived is not sent again: say so */
+	if (request->at_most_once && t->connected)
+		ereport(ERROR,
+				(errcode(ERRCODE_TRANSACTION_RESOLUTION_UNKNOWN),
+				 errmsg("API request to %s failed after it may have been carried out",
+						origin),
+				 errdetail("%s The API may or may not have made the change.", detail),
+				 errhint("Check in the service whether the change was made before running the statement again.")));
+
 	switch (rc)
 	{
 		case CURLE_OPERATION_TIMEDOUT:
@@ -200,13 +209,17 @@ http_raise_transport(const HttpTransfer *t, int attempts)
  * http_should_retry
  *		Is this response worth retrying?  5xx, 429, and 403 that is a GitHub
  *		rate limit (no requests remaining, or a Retry-After);
- *		Stripe-Should-Retry overrides either way.
+ *		Stripe-Should-Retry overrides either way.  A request sent at most
+ *		once is retried only after a 429: any other answer may follow a
+ *		change the API made.
  */
 bool
 http_should_retry(long status, const HttpTransfer *t)
 {
 	if (status < 400)
 		return false;
+	if (t->request.at_most_once)
+		return status == 429;
 	if (t->should_retry == 0)
 		return false;
 	if (t->should_retry == 1)
