@@ -424,6 +424,7 @@ http_start(const HttpRequest *request, HttpCounters *counters)
 	http_check_header_value(request->if_modified_since, "a cached Last-Modified date");
 	http_check_header_value(request->url, "the request URL");
 	http_check_header_value(request->method, "the request method");
+	http_check_header_value(request->content_type, "the request body's type");
 
 	http_init_multi();
 

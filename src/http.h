@@ -2,8 +2,8 @@
  *
  * http.h
  *		  HTTP requests over libcurl, several in flight at once: GET for
- *		  reads, and any method with a JSON body (search and GraphQL reads
- *		  sent as POST, writes).
+ *		  reads, and any method with a body (search and GraphQL reads sent
+ *		  as POST, writes).
  *
  * libcurl lives only in the http*.c files (http_internal.h).
  *
@@ -41,7 +41,9 @@ typedef struct HttpRequest
 	int			max_retries;
 	const char *method;			/* "POST", "PATCH", "PUT", "DELETE"; NULL
 								 * for GET */
-	const char *body;			/* sent as application/json, or NULL */
+	const char *body;			/* sent with the request, or NULL */
+	const char *content_type;	/* the body's; NULL for application/json
+								 * (Stripe takes form-encoded bodies) */
 	HttpAuthScheme auth;
 	bool		at_most_once;	/* a write the API cannot tell apart when
 								 * sent twice (no idempotency key): never

@@ -293,7 +293,14 @@ http_build_headers(const HttpRequest *request, bool send_token)
 		pfree(line);
 	}
 	if (request->body != NULL)
-		list = http_append_header(list, "Content-Type: application/json");
+	{
+		char	   *line = psprintf("Content-Type: %s",
+									request->content_type ? request->content_type :
+									"application/json");
+
+		list = http_append_header(list, line);
+		pfree(line);
+	}
 	if (send_token)
 	{
 		size_t		size;
