@@ -11,6 +11,7 @@ OBJS = \
 	src/pushdown.o \
 	src/request.o \
 	src/scan.o \
+	src/scan_explain.o \
 	src/page_rows.o \
 	src/convert.o \
 	src/import.o \

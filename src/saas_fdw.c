@@ -393,40 +393,6 @@ retrieved_columns(RelOptInfo *baserel, List *local_quals)
 	return columns;
 }
 
-/*
- * How EXPLAIN names each pushed value: an outer relation's column, which a
- * join feeds, as alias.column; "" for any other value, which EXPLAIN
- * deparses itself.  Named here, while the column is still a Var: in the
- * plan it becomes an executor parameter that EXPLAIN cannot trace back
- * from the scan alone (it would print $0).  A List of String, one per qual.
- */
-static List *
-value_names(PlannerInfo *root, RequestPlan *plan)
-{
-	List	   *names = NIL;
-	ListCell   *cell;
-
-	foreach(cell, plan->quals)
-	{
-		Node	   *value = (Node *) ((PushedQual *) lfirst(cell))->value;
-		char	   *name = "";
-
-		if (value && IsA(value, RelabelType))
-			value = (Node *) ((RelabelType *) value)->arg;
-		if (value && IsA(value, Var) && ((Var *) value)->varlevelsup == 0 &&
-			((Var *) value)->varattno > 0)
-		{
-			Var		   *var = (Var *) value;
-			RangeTblEntry *rte = planner_rt_fetch(var->varno, root);
-
-			name = psprintf("%s.%s", quote_identifier(rte->eref->aliasname),
-							quote_identifier(get_rte_attribute_name(rte, var->varattno)));
-		}
-		names = lappend(names, makeString(name));
-	}
-	return names;
-}
-
 static ForeignScan *
 saasGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 				   ForeignPath *best_path, List *tlist, List *scan_clauses,
@@ -463,7 +429,7 @@ saasGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	slots[FdwScanPrivateReadAhead] = (Node *) makeBoolean(may_read_ahead(root));
 	slots[FdwScanPrivateMissingKey] = (Node *)
 		makeString(pstrdup(plan->missing_key ? plan->missing_key : ""));
-	slots[FdwScanPrivateValueNames] = (Node *) value_names(root, plan);
+	explain_plan_slots(root, baserel, info->options, plan, scan_clauses, slots);
 	for (i = 0; i < FdwScanPrivateCount; i++)
 		fdw_private = lappend(fdw_private, slots[i]);
 

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * scan.c
- *		  Executor callbacks: request streams, the page iterator and EXPLAIN.
+ *		  Executor callbacks: request streams and the page iterator.
  *
  * A scan runs one or more request streams (several for key IN lists), each
  * a chain of pages.  Each page lives in a memory context of its own that is
@@ -31,8 +31,8 @@
  * scan rescanned millions of times in a nested loop keeps the memory of
  * one run.  When a run has several streams, an item that two of them
  * return (an API that matches IN values loosely) is returned once, by its
- * identity (identity_at in service.h).  EXPLAIN shows the requests as the
- * plan fixed them, and never evaluates a value again.
+ * identity (identity_at in service.h).  What EXPLAIN prints the plan wrote
+ * (scan_explain.c); the scan only records what it did (ScanRecord).
  *
  * A next-page link is followed only to the origin (scheme, host, port) of
  * the server's base_url: the token must never travel elsewhere.  A stream
@@ -53,7 +53,6 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
-#include "utils/ruleutils.h"
 
 #include "convert.h"
 #include "credential.h"
@@ -92,8 +91,6 @@ typedef struct SaasScanState
 	FetchTarget target;
 	List	   *quals;			/* PushedQual * */
 	List	   *value_states;	/* ExprState * per qual (NULL: no value) */
-	List	   *value_names;	/* String per qual: its name in EXPLAIN,
-								 * or "" (FdwScanPrivateValueNames) */
 	int			sort_index;
 	bool		sort_desc;
 	int			page_size;
@@ -144,11 +141,7 @@ typedef struct SaasScanState
 	int			numbered_next;	/* next page number to request */
 	int			numbered_last;
 
-	HttpCounters counters;
-	int64		pages;
-	int64		pages_parsed;	/* pages whose JSON was parsed: not served as
-								 * rows by the cache (nor a 404 for one item) */
-	int64		duplicates;		/* rows not returned again (seen_items) */
+	ScanRecord	record;			/* for EXPLAIN ANALYZE */
 } SaasScanState;
 
 /* A page requested and not yet read, in a memory context of its own. */
@@ -180,7 +173,6 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 	state->missing_key = strVal(list_nth(fsplan->fdw_private, FdwScanPrivateMissingKey));
 	if (state->missing_key[0] == '\0')
 		state->missing_key = NULL;
-	state->value_names = list_nth(fsplan->fdw_private, FdwScanPrivateValueNames);
 
 	foreach(cell, state->quals)
 	{
@@ -262,15 +254,14 @@ report_missing_key(ForeignScanState *node, SaasScanState *state)
 }
 
 /*
- * Write the request streams, in the current memory context.  For the scan
- * (es NULL) the pushed values (Params, outer columns) are evaluated.  For
- * EXPLAIN, with or without ANALYZE, only what the plan fixed is shown:
- * constants, and any other value as the expression it is ({$1}).  EXPLAIN
- * never evaluates anything: after ANALYZE a parameter may point into a
- * freed outer tuple, and an InitPlan would run again and make requests.
+ * make_streams
+ *		Write the request streams of this run, with the values of the pushed
+ *		quals (Params, outer columns) evaluated now.
+ *
+ * Returns a List of RequestStream, allocated in the current memory context.
  */
 static List *
-make_streams(ForeignScanState *node, SaasScanState *state, ExplainState *es)
+make_streams(ForeignScanState *node, SaasScanState *state)
 {
 	ExprContext *econtext = node->ss.ps.ps_ExprContext;
 	List	   *bound = NIL;
@@ -281,39 +272,14 @@ make_streams(ForeignScanState *node, SaasScanState *state, ExplainState *es)
 	{
 		PushedQual *qual = lfirst(qcell);
 		ExprState  *expr = lfirst(scell);
-		BoundValues *values;
+		Datum		value = (Datum) 0;
+		bool		isnull = false;
 
-		if (qual->value != NULL && IsA(qual->value, Const))
-		{
-			Const	   *value = (Const *) qual->value;
-
-			values = bind_value(state->resource, qual, value->constvalue,
-								value->constisnull, value->consttype);
-		}
-		else if (es != NULL && qual->value != NULL)
-		{
-			List	   *context = set_deparse_context_plan(es->deparse_cxt,
-														   node->ss.ps.plan, NIL);
-			char	   *name = strVal(list_nth(state->value_names,
-											   foreach_current_index(qcell)));
-
-			values = palloc0(sizeof(BoundValues));
-			values->values = list_make1(psprintf("{%s}", name[0] != '\0' ? name :
-												 deparse_expression((Node *) qual->value,
-																	context, false, false)));
-			values->verbatim = true;
-		}
-		else
-		{
-			Datum		value = (Datum) 0;
-			bool		isnull = false;
-
-			if (expr != NULL)
-				value = ExecEvalExpr(expr, econtext, &isnull);
-			values = bind_value(state->resource, qual, value, isnull,
-								qual->value ? exprType((Node *) qual->value) : InvalidOid);
-		}
-		bound = lappend(bound, values);
+		if (expr != NULL)
+			value = ExecEvalExpr(expr, econtext, &isnull);
+		bound = lappend(bound,
+						bind_value(state->resource, qual, value, isnull,
+								   qual->value ? exprType((Node *) qual->value) : InvalidOid));
 	}
 	return build_request_streams(state->options,
 								 RelationGetRelationName(node->ss.ss_currentRelation),
@@ -539,7 +505,7 @@ request_page(SaasScanState *state, const char *url)
 	pending->url = pstrdup(url);
 	pending->fetch = fetch_page_start(&state->target, pending->url,
 									  state->row_layout, state->stream->single,
-									  &state->counters);
+									  &state->record.counters);
 	MemoryContextSwitchTo(old);
 	return pending;
 }
@@ -680,7 +646,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 		if (state->missing_key != NULL)
 			report_missing_key(node, state);
 		old = MemoryContextSwitchTo(state->run_cxt);
-		state->streams = make_streams(node, state, NULL);
+		state->streams = make_streams(node, state);
 		/* streams that may return one item return it once */
 		if (list_length(state->streams) > 1 && state->identity_at != NULL)
 			state->seen_items = seen_items_create(state->run_cxt, 256, NULL);
@@ -744,7 +710,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 
 	old = MemoryContextSwitchTo(state->page_cxt);
 	state->page = fetch_page_finish(pending->fetch);
-	state->pages++;
+	state->record.pages++;
 	if (state->page.rows != NULL)
 		cursor = state->page.rows->cursor;
 	else if (state->page.doc != NULL)
@@ -773,7 +739,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 	{
 		old = MemoryContextSwitchTo(state->page_cxt);
 		if (state->page.doc != NULL)
-			state->pages_parsed++;
+			state->record.pages_parsed++;
 		state->page.rows = make_page_rows(state, state->page.doc, nitems, cursor);
 		state->page.doc = NULL;
 		fetch_page_keep_rows(pending->fetch, state->page.rows);
@@ -839,7 +805,7 @@ saasIterateForeignScan(ForeignScanState *node)
 		state->item_index++;
 		if (state->seen_items == NULL || !seen_before(state, identity))
 			break;
-		state->duplicates++;
+		state->record.duplicates++;
 	}
 
 	/* the tuple stays where it is until the next call drops the page */
@@ -883,42 +849,14 @@ saasEndForeignScan(ForeignScanState *node)
 	}
 }
 
-void
-saasExplainForeignScan(ForeignScanState *node, ExplainState *es)
+/*
+ * scan_record
+ *		What the scan of node recorded while it ran, for EXPLAIN ANALYZE.
+ *
+ * The record belongs to the scan's state.
+ */
+const ScanRecord *
+scan_record(ForeignScanState *node)
 {
-	SaasScanState *state = node->fdw_state;
-	List	   *streams = NIL;
-	ListCell   *cell;
-
-	if (state->missing_key != NULL)
-	{
-		ExplainPropertyText("API Request",
-							psprintf("none (needs a value for column \"%s\")",
-									 state->missing_key), es);
-		return;
-	}
-	streams = make_streams(node, state, es);
-	if (streams == NIL)
-		ExplainPropertyText("API Request", "none (the conditions match no row)", es);
-	foreach(cell, streams)
-	{
-		RequestStream *stream = lfirst(cell);
-
-		ExplainPropertyText("API Request", psprintf("GET %s", stream->path_and_query), es);
-	}
-	if (es->analyze)
-	{
-		ExplainPropertyInteger("API Calls", NULL, state->counters.requests, es);
-		ExplainPropertyInteger("Pages", NULL, state->pages, es);
-		ExplainPropertyInteger("Cache Hits", NULL, state->counters.cache_hits, es);
-		ExplainPropertyInteger("Pages Parsed", NULL, state->pages_parsed, es);
-		ExplainPropertyInteger("Revalidations", NULL, state->counters.revalidations, es);
-		ExplainPropertyInteger("Retries", NULL, state->counters.retries, es);
-		ExplainPropertyInteger("Bytes Received", NULL, state->counters.bytes, es);
-		if (state->duplicates > 0 || es->format != EXPLAIN_FORMAT_TEXT)
-			ExplainPropertyInteger("Rows Removed as Duplicates", NULL,
-								   state->duplicates, es);
-		if (es->timing)
-			ExplainPropertyFloat("Network Wait", "ms", state->counters.wait_ms, 1, es);
-	}
+	return &((SaasScanState *) node->fdw_state)->record;
 }

@@ -2,12 +2,19 @@
  *
  * scan.h
  *		  The layout of a ForeignScan's private list, which the planner
- *		  writes and the scan reads (the scan callbacks are in saas_fdw.h).
+ *		  writes and the scan reads, and what a scan records for EXPLAIN
+ *		  ANALYZE (the scan callbacks are in saas_fdw.h).
  *
  *-------------------------------------------------------------------------
  */
 #ifndef SAAS_SCAN_H
 #define SAAS_SCAN_H
+
+#include "nodes/execnodes.h"
+#include "nodes/pathnodes.h"
+
+#include "http.h"
+#include "pushdown.h"
 
 /*
  * ForeignScan.fdw_private, read back with list_nth() through these names.
@@ -22,9 +29,28 @@ enum FdwScanPrivateIndex
 	FdwScanPrivateColumns,		/* Integer list of attnums to fill; 0 = all */
 	FdwScanPrivateReadAhead,	/* Boolean: pages may be requested early */
 	FdwScanPrivateMissingKey,	/* String: a key column with no value, or "" */
-	FdwScanPrivateValueNames,	/* String per pushed qual: how EXPLAIN names
-								 * a value fed by a join ("i.repo"), or "" */
+	FdwScanPrivateRequests,		/* String per line EXPLAIN prints as "API
+								 * Request" (scan_explain.c) */
 	FdwScanPrivateCount			/* the number of slots */
 };
+
+/* What a scan records while it runs, for EXPLAIN ANALYZE. */
+typedef struct ScanRecord
+{
+	HttpCounters counters;
+	int64		pages;
+	int64		pages_parsed;	/* pages whose JSON was parsed: not served as
+								 * rows by the cache (nor a 404 for one item) */
+	int64		duplicates;		/* rows not returned again (seen_items) */
+} ScanRecord;
+
+/* in scan.c */
+extern const ScanRecord *scan_record(ForeignScanState *node);
+
+/* in scan_explain.c */
+extern void explain_plan_slots(PlannerInfo *root, RelOptInfo *baserel,
+							   const SaasTableOptions *options,
+							   RequestPlan *plan, List *scan_clauses,
+							   Node **slots);
 
 #endif							/* SAAS_SCAN_H */

@@ -1,0 +1,179 @@
+/*-------------------------------------------------------------------------
+ *
+ * scan_explain.c
+ *		  What EXPLAIN shows of a foreign scan: the pushed quals and the
+ *		  request template, written once at plan time into fdw_private, and
+ *		  what the scan recorded while it ran.
+ *
+ * Invariants: the text EXPLAIN prints of a plan is written by the planner
+ * (explain_plan_slots), in the plan's fdw_private, and read back through
+ * FdwScanPrivateIndex; the explain callback evaluates nothing and makes no
+ * request (after ANALYZE a parameter may point into a freed outer tuple,
+ * and an InitPlan would run again).  A value fixed by the plan (a Const) is
+ * written as the API reads it; any other value is shown as the expression
+ * it is, in braces ({$1}, {i.repo}).  A URL the scan fetched is shown as
+ * its path and query only: never a scheme, host or user information.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "commands/explain.h"
+#include "nodes/makefuncs.h"
+#include "nodes/plannodes.h"
+#include "optimizer/optimizer.h"
+#include "parser/parsetree.h"
+#include "utils/lsyscache.h"
+#include "utils/ruleutils.h"
+
+#include "compat.h"
+#include "request.h"
+#include "scan.h"
+
+/*
+ * plan_deparse_context
+ *		A context for deparse_expression over the query level being
+ *		planned, in which the relations of rels_used are named as EXPLAIN
+ *		names them.
+ *
+ * The expressions are those of the planner: an outer relation's column is
+ * still a Var (in the plan it becomes an executor parameter, which the scan
+ * alone cannot trace back), so it is shown by its name, i.repo.  The
+ * context's plan is a stand-in that carries the level's InitPlans, so that
+ * their output parameters are named as EXPLAIN names them (deparsing a
+ * parameter needs a plan from PostgreSQL 17 on).  Allocated in the current
+ * memory context.
+ */
+static List *
+plan_deparse_context(PlannerInfo *root, Bitmapset *rels_used)
+{
+	PlannedStmt *stmt = makeNode(PlannedStmt);
+	Result	   *stand_in = makeNode(Result);
+	List	   *context;
+
+	stmt->rtable = root->parse->rtable;
+	context = deparse_context_for_plan_tree(stmt,
+											select_rtable_names_for_explain(stmt->rtable,
+																			rels_used));
+	stand_in->plan.initPlan = root->init_plans;
+	return set_deparse_context_plan(context, (Plan *) stand_in, NIL);
+}
+
+/*
+ * request_lines
+ *		The lines EXPLAIN prints as "API Request" for plan: one per request
+ *		stream, or one that says why the scan makes none.
+ *
+ * Returns a List of String, allocated in the current memory context.
+ */
+static List *
+request_lines(const SaasTableOptions *options, const char *relname,
+			  RequestPlan *plan, Node **slots, List *context)
+{
+	List	   *bound = NIL;
+	List	   *streams;
+	List	   *lines = NIL;
+	ListCell   *cell;
+
+	if (plan->missing_key != NULL)
+		return list_make1(makeString(psprintf("none (needs a value for column \"%s\")",
+											  plan->missing_key)));
+	foreach(cell, plan->quals)
+	{
+		PushedQual *qual = lfirst(cell);
+		BoundValues *values;
+
+		if (qual->value == NULL || IsA(qual->value, Const))
+		{
+			Const	   *value = (Const *) qual->value;
+
+			values = value ? bind_value(options->resource, qual, value->constvalue,
+										value->constisnull, value->consttype)
+				: bind_value(options->resource, qual, (Datum) 0, false, InvalidOid);
+		}
+		else
+		{
+			values = palloc0(sizeof(BoundValues));
+			values->values = list_make1(psprintf("{%s}",
+												 deparse_expression((Node *) qual->value,
+																	context, true, false)));
+			values->verbatim = true;
+		}
+		bound = lappend(bound, values);
+	}
+	streams = build_request_streams(options, relname, plan->quals, bound,
+									intVal(slots[FdwScanPrivateSortIndex]),
+									intVal(slots[FdwScanPrivateSortDesc]) != 0,
+									intVal(slots[FdwScanPrivatePageSize]));
+	if (streams == NIL)
+		return list_make1(makeString("none (the conditions match no row)"));
+	foreach(cell, streams)
+	{
+		RequestStream *stream = lfirst(cell);
+
+		lines = lappend(lines, makeString(psprintf("GET %s", stream->path_and_query)));
+	}
+	return lines;
+}
+
+/*
+ * explain_plan_slots
+ *		Write what EXPLAIN prints of the scan of baserel into its
+ *		fdw_private slots: FdwScanPrivateRequests, the request template,
+ *		and FdwScanPrivateApiFilter, the quals of scan_clauses that plan
+ *		pushed, as EXPLAIN VERBOSE prints its Filter.
+ *
+ * Reads the slots of the order and page size, which must be set.  The
+ * nodes are allocated in the current memory context.
+ */
+void
+explain_plan_slots(PlannerInfo *root, RelOptInfo *baserel,
+				   const SaasTableOptions *options, RequestPlan *plan,
+				   List *scan_clauses, Node **slots)
+{
+	Bitmapset  *rels_used = bms_make_singleton(baserel->relid);
+	List	   *context;
+	ListCell   *cell;
+	char	   *relname = get_rel_name(planner_rt_fetch(baserel->relid, root)->relid);
+
+	foreach(cell, plan->quals)
+		rels_used = bms_add_members(rels_used,
+									pull_varnos(root, (Node *) ((PushedQual *) lfirst(cell))->value));
+	context = plan_deparse_context(root, rels_used);
+
+	slots[FdwScanPrivateRequests] = (Node *) request_lines(options, relname, plan,
+														   slots, context);
+}
+
+/*
+ * saasExplainForeignScan
+ *		Print the pushed quals (VERBOSE), the request template and, with
+ *		ANALYZE, the counters the scan kept and (with VERBOSE) the first
+ *		SCAN_RECORD_URLS URLs it fetched.
+ */
+void
+saasExplainForeignScan(ForeignScanState *node, ExplainState *es)
+{
+	List	   *fdw_private = ((ForeignScan *) node->ss.ps.plan)->fdw_private;
+	const ScanRecord *record;
+	ListCell   *cell;
+
+	foreach(cell, (List *) list_nth(fdw_private, FdwScanPrivateRequests))
+		ExplainPropertyText("API Request", strVal(lfirst(cell)), es);
+	if (!es->analyze)
+		return;
+
+	record = scan_record(node);
+	ExplainPropertyInteger("API Calls", NULL, record->counters.requests, es);
+	ExplainPropertyInteger("Pages", NULL, record->pages, es);
+	ExplainPropertyInteger("Cache Hits", NULL, record->counters.cache_hits, es);
+	ExplainPropertyInteger("Pages Parsed", NULL, record->pages_parsed, es);
+	ExplainPropertyInteger("Revalidations", NULL, record->counters.revalidations, es);
+	ExplainPropertyInteger("Retries", NULL, record->counters.retries, es);
+	ExplainPropertyInteger("Bytes Received", NULL, record->counters.bytes, es);
+	if (record->duplicates > 0 || es->format != EXPLAIN_FORMAT_TEXT)
+		ExplainPropertyInteger("Rows Removed as Duplicates", NULL,
+							   record->duplicates, es);
+	if (es->timing)
+		ExplainPropertyFloat("Network Wait", "ms", record->counters.wait_ms, 1, es);
+}
