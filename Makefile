@@ -12,6 +12,7 @@ OBJS = \
 	src/request.o \
 	src/scan.o \
 	src/scan_explain.o \
+	src/scan_pages.o \
 	src/page_rows.o \
 	src/convert.o \
 	src/import.o \

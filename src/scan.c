@@ -4,27 +4,16 @@
  *		  Executor callbacks: request streams and the page iterator.
  *
  * A scan runs one or more request streams (several for key IN lists), each
- * a chain of pages.  Each page lives in a memory context of its own that is
+ * a chain of pages (scan_pages.c finds the next one and reads ahead).
+ *
+ * Invariants: each page lives in a memory context of its own that is
  * dropped when the scan moves on, so a scan of any length keeps a flat
  * memory profile: the page being read, plus at most saas_fdw.read_ahead
  * pages on their way.  No request is made before the first row is asked
- * for: EXPLAIN and LIMIT 0 cost nothing.
- *
- * A page is turned into rows (heap tuples, PageRows) as soon as it arrives,
- * and its parsed JSON is freed; the rows are also kept in the shared cache
- * beside the page, so a scan that finds them there returns the cached
- * tuples as they are, without parsing or converting anything.
- *
- * Read-ahead: from the second page of a stream on (a scan that wants only
- * the first page makes one request), once a page has arrived the next one
- * is requested before the rows of this one are made, so the network works
- * while the executor does.  Where the API numbers its pages and names the
- * last one (GitHub's rel="last"), up to saas_fdw.read_ahead pages are
- * requested at once.  A page read ahead is used only if it is exactly the
- * page that the API's own next link (or cursor) names when the scan gets
- * there; otherwise the pages ahead are dropped and the scan follows the
- * link, so read-ahead never changes which rows come back.  A query that may
- * stop early (LIMIT, EXISTS) does not read ahead.
+ * for: EXPLAIN and LIMIT 0 cost nothing.  A page is turned into rows (heap
+ * tuples, PageRows) as soon as it arrives, and its parsed JSON is freed;
+ * the rows are also kept in the shared cache beside the page, so a scan
+ * that finds them there returns the cached tuples as they are.
  *
  * What one run of the streams builds (the bound values, the streams, their
  * URLs) lives in a memory context that each rescan resets: a parameterized
@@ -33,11 +22,6 @@
  * return (an API that matches IN values loosely) is returned once, by its
  * identity (identity_at in service.h).  What EXPLAIN prints the plan wrote
  * (scan_explain.c); the scan only records what it did (ScanRecord).
- *
- * A next-page link is followed only to the origin (scheme, host, port) of
- * the server's base_url: the token must never travel elsewhere.  A stream
- * never fetches the same URL twice: a next page that points back at any
- * earlier one (a link, or a cursor, that loops) is an error.
  *
  *-------------------------------------------------------------------------
  */
@@ -58,7 +42,7 @@
 #include "credential.h"
 #include "fetch.h"
 #include "request.h"
-#include "scan.h"
+#include "scan_internal.h"
 
 /*
  * The identities of the items a scan returned (see identity_at in
@@ -84,74 +68,14 @@ typedef struct SeenItem
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
-typedef struct SaasScanState
-{
-	SaasTableOptions *options;
-	const ResourceSpec *resource;
-	FetchTarget target;
-	List	   *quals;			/* PushedQual * */
-	List	   *value_states;	/* ExprState * per qual (NULL: no value) */
-	int			sort_index;
-	bool		sort_desc;
-	int			page_size;
-	const char *missing_key;	/* a key column with no value, or NULL */
-	TupleReader *reader;
-	char	   *row_layout;		/* of the current stream's rows */
-	SaasJsonPath   *items_at;
-	SaasJsonPath   *single_at;
-	SaasJsonPath   *cursor_at;
-	SaasJsonPath   *has_more_at;
-	SaasJsonPath   *identity_at;	/* NULL: the resource names none */
-	List	   *identity_keys;	/* key_columns[] indexes, see service.h */
-	StringInfoData identity;	/* an item's identity, being read */
-	StringInfoData seen_key;	/* an identity with its key values */
-
-	/*
-	 * iteration; one run of the streams (until a rescan) keeps its values,
-	 * streams and URLs in run_cxt, which a rescan resets
-	 */
-	MemoryContext run_cxt;
-	List	   *streams;		/* RequestStream *, built at first fetch */
-	bool		streams_built;
-	int			next_stream;
-	RequestStream *stream;
-	char	   *stream_url;		/* first page of the current stream */
-	char	   *page_url;
-	char	   *next_url;		/* NULL when the stream is done */
-	int			stream_pages;
-	HTAB	   *stream_seen;	/* hashes of the stream's page URLs; made
-								 * when it has a second page */
-	seen_items_hash *seen_items;	/* identities returned by this run, when
-									 * it has several streams; else NULL */
-	FetchedPage page;			/* its rows, once it has arrived */
-	int			item_count;
-	int			item_index;
-	Size		row_offset;		/* of the next row in page.rows */
-	HeapTupleData tuple;		/* the row returned last */
-	MemoryContext scan_cxt;		/* lives as long as the scan */
-	MemoryContext page_cxt;		/* the current page, or NULL */
-	MemoryContext tuple_cxt;	/* one row's values, reset per row */
-
-	/* read-ahead */
-	int			read_ahead;		/* most pages on their way; 0 = none */
-	List	   *ahead;			/* PendingPage *, in page order */
-	bool		numbered_planned;	/* plan_numbered_pages ran for the stream */
-	char	   *numbered_url;	/* URL of page numbered_first, or NULL */
-	int			numbered_first;
-	int			numbered_next;	/* next page number to request */
-	int			numbered_last;
-
-	ScanRecord	record;			/* for EXPLAIN ANALYZE */
-} SaasScanState;
-
-/* A page requested and not yet read, in a memory context of its own. */
-typedef struct PendingPage
-{
-	MemoryContext cxt;
-	char	   *url;
-	PageFetch  *fetch;
-} PendingPage;
-
+/*
+ * saasBeginForeignScan
+ *		Read the plan's private list and set the scan up; for EXPLAIN alone,
+ *		no more than what EXPLAIN needs.
+ *
+ * The state (node->fdw_state) and the scan's memory contexts live in the
+ * executor's query context.
+ */
 void
 saasBeginForeignScan(ForeignScanState *node, int eflags)
 {
@@ -233,7 +157,10 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 }
 
 /*
- * The scan cannot make a request: a key column of the path has no value.
+ * report_missing_key
+ *		Raise that the scan cannot make a request: a key column of the path
+ *		has no value.
+ *
  * Raised at the first row asked for, so that LIMIT 0 and EXPLAIN work.
  */
 static void
@@ -287,133 +214,12 @@ make_streams(ForeignScanState *node, SaasScanState *state)
 								 state->sort_desc, state->page_size);
 }
 
-static void
-check_next_url(SaasScanState *state, const char *next)
-{
-	if (!http_same_origin(next, state->options->base_url))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("%s API sent a next-page link to another host",
-						state->options->service->name),
-				 errdetail("Requests go only to the origin of \"%s\"; the link was not followed.",
-						   state->options->base_url),
-				 errhint("Check the server's base_url option.")));
-}
-
-/* Remember a URL the current stream fetches; true if it was there already. */
-static bool
-stream_saw(SaasScanState *state, const char *url)
-{
-	uint64		hash = hash_bytes_extended((const unsigned char *) url,
-										   strlen(url), 0);
-	bool		found;
-
-	(void) hash_search(state->stream_seen, &hash, HASH_ENTER, &found);
-	return found;
-}
-
 /*
- * Does next, the page after the current one, loop back to a page of this
- * stream?  Remembers it.  Single-page streams, the most common, cost
- * nothing: the set of the stream's URLs is made when it has a next page.
+ * item_identity
+ *		The identity of item, "" for none.
+ *
+ * Returns the scan's own buffer, valid until the next call.
  */
-static bool
-stream_loops(SaasScanState *state, const char *next)
-{
-	if (state->stream_seen == NULL)
-	{
-		HASHCTL		ctl;
-
-		ctl.keysize = sizeof(uint64);
-		ctl.entrysize = sizeof(uint64);
-		ctl.hcxt = state->run_cxt;
-		state->stream_seen = hash_create("saas_fdw pages of a stream", 64, &ctl,
-										 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		(void) stream_saw(state, state->stream_url);
-	}
-	return stream_saw(state, next);
-}
-
-static char *
-with_param(const char *url, const char *name, const char *value)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "%s%c%s=", url, strchr(url, '?') ? '&' : '?', name);
-	append_url_encoded(&buf, value, false);
-	return buf.data;
-}
-
-/*
- * Where the page after the parsed page doc (of nitems items) starts, for
- * the APIs that say so in the body: the value of the cursor parameter, or
- * NULL at the end of the stream.
- */
-static char *
-find_body_cursor(SaasScanState *state, SaasJsonDoc *doc, int nitems)
-{
-	const ResourceSpec *resource = state->resource;
-	StringInfoData buf;
-
-	if (doc == NULL || state->stream->single)
-		return NULL;
-	initStringInfo(&buf);
-	switch (resource->pages)
-	{
-		case PAGES_NONE:
-		case PAGES_LINK_HEADER:
-			return NULL;
-		case PAGES_LAST_ID:
-			if (nitems == 0 ||
-				json_item_value(json_doc_root(doc), state->has_more_at,
-								JOUT_TEXT, &buf) != JKIND_BOOL ||
-				strcmp(buf.data, "true") != 0)
-				return NULL;
-			resetStringInfo(&buf);
-			if (json_item_value(json_doc_item(doc, nitems - 1),
-								state->cursor_at, JOUT_TEXT, &buf) != JKIND_STRING)
-				ereport(ERROR,
-						(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-						 errmsg("%s API item has no string \"%s\" to page from",
-								state->options->service->name, resource->cursor_at),
-						 errcontext("API request: GET %s", state->page_url)));
-			return buf.data;
-		case PAGES_BODY_CURSOR:
-			if (json_item_value(json_doc_root(doc), state->cursor_at,
-								JOUT_TEXT, &buf) != JKIND_STRING || buf.len == 0)
-				return NULL;
-			return buf.data;
-	}
-	return NULL;
-}
-
-/*
- * The URL of the page after the current one, or NULL at the end of the
- * stream.  Each API says in its own way that there is more: a Link header,
- * or a cursor in the body (found by find_body_cursor, and kept with the
- * page's rows).
- */
-static char *
-find_next_url(SaasScanState *state, const char *cursor)
-{
-	const ResourceSpec *resource = state->resource;
-
-	if (state->stream->single)
-		return NULL;
-	if (resource->pages == PAGES_LINK_HEADER)
-	{
-		if (state->page.response->next_url == NULL)
-			return NULL;
-		check_next_url(state, state->page.response->next_url);
-		return state->page.response->next_url;
-	}
-	if (cursor == NULL)
-		return NULL;
-	return with_param(state->stream_url, resource->cursor_param, cursor);
-}
-
-/* The identity of item, "" for none; valid until the next call. */
 static const char *
 item_identity(SaasScanState *state, SaasJsonItem *item)
 {
@@ -427,9 +233,12 @@ item_identity(SaasScanState *state, SaasJsonItem *item)
 }
 
 /*
- * The rows of the parsed page doc (of nitems items), with cursor, the
- * page's body cursor.  The JSON is freed: from here on the scan needs only
- * the rows.
+ * make_page_rows
+ *		The rows of the parsed page doc (of nitems items), with cursor, the
+ *		page's body cursor.
+ *
+ * The JSON is freed: from here on the scan needs only the rows.  The rows
+ * are allocated in the current memory context (the page's).
  */
 static PageRows *
 make_page_rows(SaasScanState *state, SaasJsonDoc *doc, int nitems,
@@ -461,7 +270,10 @@ make_page_rows(SaasScanState *state, SaasJsonDoc *doc, int nitems,
 	return rows;
 }
 
-/* Free the page the scan was reading. */
+/*
+ * drop_current_page
+ *		Free the page the scan was reading, with its memory context.
+ */
 static void
 drop_current_page(SaasScanState *state)
 {
@@ -472,165 +284,12 @@ drop_current_page(SaasScanState *state)
 	memset(&state->page, 0, sizeof(state->page));
 }
 
-/* Stop the requests on their way and forget them. */
-static void
-drop_pages_ahead(SaasScanState *state)
-{
-	ListCell   *cell;
-
-	foreach(cell, state->ahead)
-	{
-		PendingPage *pending = lfirst(cell);
-
-		fetch_page_cancel(pending->fetch);
-		MemoryContextDelete(pending->cxt);
-	}
-	list_free_deep(state->ahead);
-	state->ahead = NIL;
-	if (state->numbered_url != NULL)
-		pfree(state->numbered_url);
-	state->numbered_url = NULL;
-}
-
-/* Request the page at url of the current stream. */
-static PendingPage *
-request_page(SaasScanState *state, const char *url)
-{
-	MemoryContext cxt = AllocSetContextCreate(state->scan_cxt, "saas_fdw page",
-											  ALLOCSET_DEFAULT_SIZES);
-	MemoryContext old = MemoryContextSwitchTo(cxt);
-	PendingPage *pending = MemoryContextAlloc(state->scan_cxt, sizeof(PendingPage));
-
-	pending->cxt = cxt;
-	pending->url = pstrdup(url);
-	pending->fetch = fetch_page_start(&state->target, pending->url,
-									  state->row_layout, state->stream->single,
-									  &state->record.counters);
-	MemoryContextSwitchTo(old);
-	return pending;
-}
-
 /*
- * Where in url the value of the query parameter name starts, or NULL.
- */
-static const char *
-find_param_value(const char *url, const char *name)
-{
-	const char *query = strchr(url, '?');
-	size_t		len = strlen(name);
-	const char *p;
-
-	if (query == NULL)
-		return NULL;
-	for (p = query; p != NULL && *p != '\0' && *p != '#'; p = strpbrk(p + 1, "&#"))
-	{
-		if (*p == '#')
-			break;
-		if (strncmp(p + 1, name, len) == 0 && p[1 + len] == '=')
-			return p + 2 + len;
-	}
-	return NULL;
-}
-
-/* The page number in url (a positive integer), or 0. */
-static int
-page_number(const char *url, const char *name)
-{
-	const char *value = find_param_value(url, name);
-	int			number = 0;
-
-	if (value == NULL || *value < '1' || *value > '9')
-		return 0;
-	for (; *value >= '0' && *value <= '9'; value++)
-	{
-		if (number > (INT_MAX - 9) / 10)
-			return 0;
-		number = number * 10 + (*value - '0');
-	}
-	return (*value == '\0' || *value == '&' || *value == '#') ? number : 0;
-}
-
-/* url with its page number replaced (page_number(url) is known to be > 0). */
-static char *
-with_page_number(const char *url, const char *name, int number)
-{
-	const char *value = find_param_value(url, name);
-	const char *rest = value + strspn(value, "0123456789");
-
-	return psprintf("%.*s%d%s", (int) (value - url), url, number, rest);
-}
-
-/*
- * Having read a page of the stream: if the API numbers its pages and says
- * which is the last, the pages between can be requested at once.
- */
-static void
-plan_numbered_pages(SaasScanState *state)
-{
-	const char *param = state->resource->page_number_param;
-	const char *last_url = state->page.response->last_url;
-	int			first;
-	int			last;
-
-	if (param == NULL || last_url == NULL || state->next_url == NULL)
-		return;
-	first = page_number(state->next_url, param);
-	last = page_number(last_url, param);
-	if (first < 2 || last < first)
-		return;
-	state->numbered_url = MemoryContextStrdup(state->run_cxt, state->next_url);
-	state->numbered_first = first;
-	state->numbered_next = first;
-	/* never past the loop guard: the page after max_pages raises instead */
-	state->numbered_last = Min(last, first - 1 + saas_max_pages - state->stream_pages);
-}
-
-/* Keep up to read_ahead pages of the current stream on their way. */
-static void
-read_ahead(SaasScanState *state)
-{
-	MemoryContext old;
-
-	/* a scan that stops within the first page makes one request */
-	if (state->read_ahead <= 0 || state->next_url == NULL ||
-		state->stream_pages < 2)
-		return;
-	if (!state->numbered_planned)
-	{
-		plan_numbered_pages(state);
-		state->numbered_planned = true;
-	}
-
-	old = MemoryContextSwitchTo(state->run_cxt);
-	if (state->numbered_url != NULL)
-	{
-		while (list_length(state->ahead) < state->read_ahead &&
-			   state->numbered_next <= state->numbered_last)
-		{
-			int			number = state->numbered_next++;
-
-			if (number == state->numbered_first)
-				state->ahead = lappend(state->ahead,
-									   request_page(state, state->numbered_url));
-			else
-			{
-				char	   *url = with_page_number(state->numbered_url,
-												   state->resource->page_number_param,
-												   number);
-
-				state->ahead = lappend(state->ahead, request_page(state, url));
-				pfree(url);
-			}
-		}
-	}
-	else if (state->ahead == NIL && state->stream_pages < saas_max_pages)
-		state->ahead = list_make1(request_page(state, state->next_url));
-	MemoryContextSwitchTo(old);
-}
-
-/*
- * Fetch the next page, of this stream or the next one.  False when every
- * stream is done.
+ * fetch_next_page
+ *		Fetch the next page, of this stream or the next one, and make its
+ *		rows; false when every stream is done.
+ *
+ * The page and its rows live in the page's memory context (page_cxt).
  */
 static bool
 fetch_next_page(ForeignScanState *node, SaasScanState *state)
@@ -656,7 +315,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 
 	if (state->next_url == NULL)
 	{
-		drop_pages_ahead(state);
+		scan_drop_pages_ahead(state);
 		if (state->next_stream >= list_length(state->streams))
 			return false;
 		state->stream = list_nth(state->streams, state->next_stream++);
@@ -688,7 +347,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 			state->ahead = list_delete_first(state->ahead);
 		}
 		else
-			drop_pages_ahead(state);	/* not the page the API names */
+			scan_drop_pages_ahead(state);	/* not the page the API names */
 	}
 
 	if (++state->stream_pages > saas_max_pages)
@@ -701,7 +360,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 	/* the previous page goes before the next one comes */
 	drop_current_page(state);
 	if (pending == NULL)
-		pending = request_page(state, url);
+		pending = scan_request_page(state, url);
 	if (state->next_url)
 		pfree(state->next_url);
 	state->next_url = NULL;
@@ -718,10 +377,10 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 		nitems = state->stream->single ? 1 :
 			json_doc_items(state->page.doc, state->items_at,
 						   state->resource->scalar_items);
-		cursor = find_body_cursor(state, state->page.doc, nitems);
+		cursor = scan_body_cursor(state, state->page.doc, nitems);
 	}
-	url = find_next_url(state, cursor);
-	if (url != NULL && stream_loops(state, url))
+	url = scan_next_url(state, cursor);
+	if (url != NULL && scan_stream_loops(state, url))
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("%s API pagination loops: the next page is one this scan already fetched",
@@ -733,7 +392,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 	if (url != NULL)
 		state->next_url = MemoryContextStrdup(state->run_cxt, url);
 	/* the next pages are on their way while this one is converted */
-	read_ahead(state);
+	scan_read_ahead(state);
 
 	if (state->page.rows == NULL)
 	{
@@ -753,8 +412,11 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 }
 
 /*
- * Has this run of the streams returned the item of this identity already?
- * Remembers it.  An item without an identity is always new.
+ * seen_before
+ *		Has this run of the streams returned the item of this identity
+ *		already?  Remembers it, in run_cxt.
+ *
+ * An item without an identity is always new.
  */
 static bool
 seen_before(SaasScanState *state, const char *identity)
@@ -781,6 +443,14 @@ seen_before(SaasScanState *state, const char *identity)
 	return found;
 }
 
+/*
+ * saasIterateForeignScan
+ *		Return the next row in the scan tuple slot, or an empty slot at the
+ *		end.
+ *
+ * The slot points at the tuple in the current page, which stays until the
+ * next call may drop the page.
+ */
 TupleTableSlot *
 saasIterateForeignScan(ForeignScanState *node)
 {
@@ -813,13 +483,18 @@ saasIterateForeignScan(ForeignScanState *node)
 	return slot;
 }
 
+/*
+ * saasReScanForeignScan
+ *		Start the scan again: the values may have changed, so the streams
+ *		are written again at the next row, and what the run built is freed.
+ */
 void
 saasReScanForeignScan(ForeignScanState *node)
 {
 	SaasScanState *state = node->fdw_state;
 
 	/* parameters may have changed: write the streams again */
-	drop_pages_ahead(state);
+	scan_drop_pages_ahead(state);
 	drop_current_page(state);
 	/* what the previous run built: values, streams, URLs, identities */
 	MemoryContextReset(state->run_cxt);
@@ -836,6 +511,10 @@ saasReScanForeignScan(ForeignScanState *node)
 	state->item_index = 0;
 }
 
+/*
+ * saasEndForeignScan
+ *		Stop the requests still on their way and free the last page now.
+ */
 void
 saasEndForeignScan(ForeignScanState *node)
 {
@@ -844,7 +523,7 @@ saasEndForeignScan(ForeignScanState *node)
 	/* stop requests still on their way; free the last page now */
 	if (state && state->scan_cxt)
 	{
-		drop_pages_ahead(state);
+		scan_drop_pages_ahead(state);
 		drop_current_page(state);
 	}
 }
