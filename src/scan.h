@@ -31,8 +31,13 @@ enum FdwScanPrivateIndex
 	FdwScanPrivateMissingKey,	/* String: a key column with no value, or "" */
 	FdwScanPrivateRequests,		/* String per line EXPLAIN prints as "API
 								 * Request" (scan_explain.c) */
+	FdwScanPrivateApiFilter,	/* String: the pushed quals as EXPLAIN
+								 * VERBOSE prints them, or "" */
 	FdwScanPrivateCount			/* the number of slots */
 };
+
+/* How many of the URLs a scan fetched EXPLAIN (ANALYZE, VERBOSE) lists. */
+#define SCAN_RECORD_URLS	3
 
 /* What a scan records while it runs, for EXPLAIN ANALYZE. */
 typedef struct ScanRecord
@@ -42,6 +47,9 @@ typedef struct ScanRecord
 	int64		pages_parsed;	/* pages whose JSON was parsed: not served as
 								 * rows by the cache (nor a 404 for one item) */
 	int64		duplicates;		/* rows not returned again (seen_items) */
+	int64		urls;			/* pages requested, of the cache or the API */
+	List	   *first_urls;		/* char *: path and query of the first
+								 * SCAN_RECORD_URLS pages requested */
 } ScanRecord;
 
 /* in scan.c */

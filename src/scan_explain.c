@@ -131,18 +131,28 @@ explain_plan_slots(PlannerInfo *root, RelOptInfo *baserel,
 				   const SaasTableOptions *options, RequestPlan *plan,
 				   List *scan_clauses, Node **slots)
 {
+	List	   *pushed = NIL;
 	Bitmapset  *rels_used = bms_make_singleton(baserel->relid);
 	List	   *context;
 	ListCell   *cell;
 	char	   *relname = get_rel_name(planner_rt_fetch(baserel->relid, root)->relid);
 
-	foreach(cell, plan->quals)
-		rels_used = bms_add_members(rels_used,
-									pull_varnos(root, (Node *) ((PushedQual *) lfirst(cell))->value));
+	foreach(cell, scan_clauses)
+	{
+		RestrictInfo *rinfo = lfirst_node(RestrictInfo, cell);
+
+		if (!rinfo->pseudoconstant && !list_member_ptr(plan->local_only, rinfo))
+			pushed = lappend(pushed, rinfo->clause);
+	}
+	rels_used = bms_add_members(rels_used, pull_varnos(root, (Node *) pushed));
 	context = plan_deparse_context(root, rels_used);
 
 	slots[FdwScanPrivateRequests] = (Node *) request_lines(options, relname, plan,
 														   slots, context);
+	slots[FdwScanPrivateApiFilter] = (Node *)
+		makeString(pushed == NIL ? "" :
+				   deparse_expression((Node *) make_ands_explicit(pushed),
+									  context, true, false));
 }
 
 /*
@@ -155,15 +165,34 @@ void
 saasExplainForeignScan(ForeignScanState *node, ExplainState *es)
 {
 	List	   *fdw_private = ((ForeignScan *) node->ss.ps.plan)->fdw_private;
+	char	   *api_filter = strVal(list_nth(fdw_private, FdwScanPrivateApiFilter));
 	const ScanRecord *record;
 	ListCell   *cell;
 
+	if (es->verbose && api_filter[0] != '\0')
+		ExplainPropertyText("API Filter", api_filter, es);
 	foreach(cell, (List *) list_nth(fdw_private, FdwScanPrivateRequests))
 		ExplainPropertyText("API Request", strVal(lfirst(cell)), es);
 	if (!es->analyze)
 		return;
 
 	record = scan_record(node);
+	if (es->verbose && record->urls > 0)
+	{
+		List	   *urls = NIL;
+
+		foreach(cell, record->first_urls)
+			urls = lappend(urls, psprintf("GET %s", (char *) lfirst(cell)));
+		if (record->urls > list_length(urls))
+			urls = lappend(urls, psprintf("%lld more",
+										  (long long) (record->urls - list_length(urls))));
+		/* a list in a structured format; a line each in text, as above */
+		if (es->format != EXPLAIN_FORMAT_TEXT)
+			ExplainPropertyList("API Fetched", urls, es);
+		else
+			foreach(cell, urls)
+				ExplainPropertyText("API Fetched", lfirst(cell), es);
+	}
 	ExplainPropertyInteger("API Calls", NULL, record->counters.requests, es);
 	ExplainPropertyInteger("Pages", NULL, record->pages, es);
 	ExplainPropertyInteger("Cache Hits", NULL, record->counters.cache_hits, es);

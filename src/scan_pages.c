@@ -200,6 +200,29 @@ scan_drop_pages_ahead(SaasScanState *state)
 }
 
 /*
+ * record_url
+ *		Count a page requested, and keep the path and query of the first
+ *		SCAN_RECORD_URLS for EXPLAIN (ANALYZE, VERBOSE).
+ *
+ * The scheme, host and any user information are left out.  The copies live
+ * as long as the scan.
+ */
+static void
+record_url(SaasScanState *state, const char *url)
+{
+	const char *host = strstr(url, "://");
+	const char *path = host ? strchr(host + 3, '/') : NULL;
+	MemoryContext old;
+
+	if (state->record.urls++ >= SCAN_RECORD_URLS)
+		return;
+	old = MemoryContextSwitchTo(state->scan_cxt);
+	state->record.first_urls = lappend(state->record.first_urls,
+									   pstrdup(path ? path : "/"));
+	MemoryContextSwitchTo(old);
+}
+
+/*
  * scan_request_page
  *		Request the page at url of the current stream.
  *
@@ -216,6 +239,7 @@ scan_request_page(SaasScanState *state, const char *url)
 
 	pending->cxt = cxt;
 	pending->url = pstrdup(url);
+	record_url(state, url);
 	pending->fetch = fetch_page_start(&state->target, pending->url,
 									  state->row_layout, state->stream->single,
 									  &state->record.counters);
