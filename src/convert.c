@@ -102,6 +102,12 @@ typedef struct ConversionPosition
 	ColumnReader *column;
 } ConversionPosition;
 
+/*
+ * conversion_error_callback
+ *		Add to an error raised while a column is converted which column
+ *		and foreign table, and the API's value once it is in the database
+ *		encoding.
+ */
 static void
 conversion_error_callback(void *arg)
 {
@@ -128,13 +134,24 @@ conversion_error_callback(void *arg)
 				   pos->column->name, pos->reader->relname);
 }
 
-/* Is typid json or jsonb? */
+/*
+ * type_is_json
+ *		Is typid json or jsonb?
+ */
 static bool
 type_is_json(Oid typid)
 {
 	return typid == JSONBOID || typid == JSONOID;
 }
 
+/*
+ * init_column
+ *		Set up the reader of attribute attnum: where its value is in an
+ *		item (its path option, else the description's), how it is
+ *		converted, and its type's input function.
+ *
+ * Its strings are palloc'd in the current memory context.
+ */
 static void
 init_column(ColumnReader *column, Relation rel, const ResourceSpec *resource,
 			AttrNumber attnum)
@@ -180,7 +197,11 @@ init_column(ColumnReader *column, Relation rel, const ResourceSpec *resource,
 	fmgr_info(input, &column->input);
 }
 
-/* Append a string that cannot run into the next one: its length first. */
+/*
+ * append_counted
+ *		Append a string that cannot run into the next one: its length
+ *		first.
+ */
 static void
 append_counted(StringInfo buf, const char *s)
 {
@@ -190,7 +211,11 @@ append_counted(StringInfo buf, const char *s)
 		appendStringInfo(buf, "%zu:%s;", strlen(s), s);
 }
 
-/* The OIDs of a domain's constraints, in order: a new one is a new OID. */
+/*
+ * describe_domain_constraints
+ *		Append the OIDs of a domain's constraints, in order: a new
+ *		constraint is a new OID.
+ */
 static void
 describe_domain_constraints(StringInfo buf, Oid domain)
 {
@@ -215,7 +240,10 @@ describe_domain_constraints(StringInfo buf, Oid domain)
 	list_free(oids);
 }
 
-/* Does the input function of typid look names up in search_path? */
+/*
+ * type_reads_names
+ *		Does the input function of typid look names up in search_path?
+ */
 static bool
 type_reads_names(Oid typid)
 {
@@ -238,11 +266,14 @@ type_reads_names(Oid typid)
 }
 
 /*
- * What the input function of type typid depends on beyond its OID and
- * typmod: for a domain its NOT NULL and its constraints, then its base
- * type; the element type of an array, the subtype of a range, the
- * attributes of a composite type; for a type that reads object names
- * (regclass and its kin), search_path.
+ * describe_type
+ *		Append what the input function of type typid depends on beyond its
+ *		OID and typmod.
+ *
+ * For a domain its NOT NULL and its constraints, then its base type; the
+ * element type of an array, the subtype of a range, the attributes of a
+ * composite type; for a type that reads object names (regclass and its
+ * kin), search_path.
  */
 static void
 describe_type(StringInfo buf, Oid typid)
@@ -296,11 +327,15 @@ describe_type(StringInfo buf, Oid typid)
 }
 
 /*
- * Everything the tuples of a reader depend on, but the request's key
- * values: the database and relation (type OIDs and the row type are
- * per-database), every attribute's type, where each filled column comes
- * from and how it is converted, what its type's input depends on
- * (describe_type), and the settings input functions read.
+ * describe_layout
+ *		Everything the tuples of a reader depend on, but the request's key
+ *		values.
+ *
+ * The database and relation (type OIDs and the row type are per-database),
+ * every attribute's type, where each filled column comes from and how it
+ * is converted, what its type's input depends on (describe_type), and the
+ * settings input functions read.  Returns a string palloc'd in the current
+ * memory context.
  */
 static char *
 describe_layout(TupleReader *reader, Relation rel)
@@ -334,7 +369,13 @@ describe_layout(TupleReader *reader, Relation rel)
 	return buf.data;
 }
 
-/* The layout of the rows made with key_values (see describe_layout). */
+/*
+ * tuple_reader_layout
+ *		The layout of the rows made with key_values (see describe_layout):
+ *		the key under which the cache keeps rows.
+ *
+ * Returns a string palloc'd in the current memory context.
+ */
 char *
 tuple_reader_layout(TupleReader *reader, List *key_values)
 {
@@ -348,6 +389,15 @@ tuple_reader_layout(TupleReader *reader, List *key_values)
 	return buf.data;
 }
 
+/*
+ * tuple_reader_create
+ *		A reader that makes heap tuples of rel from the items of resource,
+ *		filling only the attributes in columns (a list of 0 alone: every
+ *		one).
+ *
+ * The reader lives in the current memory context, which must outlive the
+ * scan's use of it.
+ */
 TupleReader *
 tuple_reader_create(Relation rel, const ResourceSpec *resource, List *columns)
 {
@@ -382,7 +432,11 @@ tuple_reader_create(Relation rel, const ResourceSpec *resource, List *columns)
 	return reader;
 }
 
-/* Unix seconds (a JSON number, or a numeric string) as a timestamptz. */
+/*
+ * epoch_to_timestamptz
+ *		Read Unix seconds (a JSON number, or a numeric string) as a
+ *		timestamptz; false if text is not such a number.
+ */
 static bool
 epoch_to_timestamptz(const char *text, Datum *result)
 {
@@ -405,7 +459,10 @@ epoch_to_timestamptz(const char *text, Datum *result)
 }
 
 /*
- * A time in the form the APIs write, "YYYY-MM-DDTHH:MM:SSZ", read directly:
+ * iso8601_utc_to_timestamptz
+ *		Read a time in the form the APIs write, "YYYY-MM-DDTHH:MM:SSZ",
+ *		directly; false for any other form.
+ *
  * timestamptz_in's general parser costs some 3,000 instructions a value,
  * and a scan of issues has three per row.  Any other form (an offset,
  * fractions of a second, a field out of range) is left to timestamptz_in,
@@ -448,10 +505,13 @@ iso8601_utc_to_timestamptz(const char *text, int len, Datum *result)
 }
 
 /*
- * Put reader->buf in the database encoding: API text is UTF-8 (as all JSON
- * is) and is converted; a key value came from the query, in the database
- * encoding already, and is only checked.  A character the database
- * encoding lacks is PostgreSQL's own error (22P05).
+ * buf_to_server
+ *		Put reader->buf in the database encoding.
+ *
+ * API text is UTF-8 (as all JSON is) and is converted; a key value came
+ * from the query, in the database encoding already, and is only checked.
+ * A character the database encoding lacks is PostgreSQL's own error
+ * (22P05).
  */
 static void
 buf_to_server(TupleReader *reader, bool from_api)
@@ -479,8 +539,9 @@ buf_to_server(TupleReader *reader, bool from_api)
 }
 
 /*
- * A value made without the input function, checked as a domain's would be
- * (after the typmod of a timestamptz(p) is applied).
+ * checked_value
+ *		A value made without the input function, checked as a domain's
+ *		would be (after the typmod of a timestamptz(p) is applied).
  */
 static Datum
 checked_value(TupleReader *reader, ColumnReader *column, Datum value,
@@ -496,8 +557,11 @@ checked_value(TupleReader *reader, ColumnReader *column, Datum value,
 }
 
 /*
- * reader->buf, in the database encoding, as a value of the column's type,
- * through its input function.
+ * buf_to_datum
+ *		reader->buf, in the database encoding, as a value of the column's
+ *		type, through its input function.
+ *
+ * A value passed by reference is palloc'd in the current memory context.
  */
 static Datum
 buf_to_datum(TupleReader *reader, ColumnReader *column)
@@ -511,6 +575,13 @@ buf_to_datum(TupleReader *reader, ColumnReader *column)
 							 column->typmod);
 }
 
+/*
+ * read_column
+ *		The value of one column in an item, converted as the column says
+ *		(*isnull for none).
+ *
+ * A value passed by reference is palloc'd in the current memory context.
+ */
 static Datum
 read_column(TupleReader *reader, ColumnReader *column, SaasJsonItem *item,
 			bool *isnull)
@@ -558,8 +629,11 @@ read_column(TupleReader *reader, ColumnReader *column, SaasJsonItem *item,
 }
 
 /*
- * One item as a heap tuple of the relation, made in the current memory
- * context; columns the query does not use are NULL.
+ * tuple_reader_form
+ *		One item as a heap tuple of the relation; the columns the query
+ *		does not use are NULL.
+ *
+ * The tuple is made in the current memory context.
  */
 HeapTuple
 tuple_reader_form(TupleReader *reader, SaasJsonItem *item, List *key_values)

@@ -48,6 +48,11 @@ static const char *const push_op_text[] = {
 	[PUSH_IS_FALSE] = "= false"
 };
 
+/*
+ * append_item
+ *		Append item to a list in buf: after first_prefix when buf is
+ *		empty, else after ", ".
+ */
 static void
 append_item(StringInfo buf, const char *first_prefix, const char *item)
 {
@@ -55,8 +60,12 @@ append_item(StringInfo buf, const char *first_prefix, const char *item)
 }
 
 /*
- * The operators the API filters this column by ("=, IN, <"), "" for none;
- * *approximate tells whether the API applies any of them only roughly.
+ * column_filters
+ *		The operators the API filters this column by ("=, IN, <"), "" for
+ *		none; *approximate tells whether the API applies any of them only
+ *		roughly.
+ *
+ * Returns a string palloc'd in the current memory context.
  */
 static char *
 column_filters(const ResourceSpec *resource, const char *column,
@@ -85,7 +94,12 @@ column_filters(const ResourceSpec *resource, const char *column,
 	return buf.data;
 }
 
-/* The ORDER BY on this column that the API delivers, or NULL. */
+/*
+ * column_order
+ *		The ORDER BY on this column that the API delivers, or NULL.
+ *
+ * Returns a constant string.
+ */
 static const char *
 column_order(const ResourceSpec *resource, const char *column)
 {
@@ -102,13 +116,26 @@ column_order(const ResourceSpec *resource, const char *column)
 	return NULL;
 }
 
-/* What a key column needs, as the comments and saas_fdw_describe() say it. */
+/*
+ * key_requirement
+ *		What a key column needs, as the comments and saas_fdw_describe()
+ *		say it.
+ *
+ * Returns a constant string.
+ */
 static char *
 key_requirement(const ColumnSpec *column)
 {
 	return psprintf("required: =, IN, a join, or the table option %s", column->name);
 }
 
+/*
+ * column_comment
+ *		The COMMENT of a column: what it holds, and what a key column
+ *		needs or which of its filters and orders are pushed down.
+ *
+ * Returns a string palloc'd in the current memory context.
+ */
 static char *
 column_comment(const ResourceSpec *resource, const ColumnSpec *column)
 {
@@ -135,6 +162,13 @@ column_comment(const ResourceSpec *resource, const ColumnSpec *column)
 	return buf.data;
 }
 
+/*
+ * table_comment
+ *		The COMMENT of a table: what it holds, its required key columns,
+ *		and the columns whose filters and orders are pushed down.
+ *
+ * Returns a string palloc'd in the current memory context.
+ */
 static char *
 table_comment(const ResourceSpec *resource)
 {
@@ -168,7 +202,10 @@ table_comment(const ResourceSpec *resource)
 	return buf.data;
 }
 
-/* Does the foreign table belong to a server of this wrapper? */
+/*
+ * is_saas_table
+ *		Does the foreign table belong to a server of this wrapper?
+ */
 static bool
 is_saas_table(Oid relid)
 {
@@ -177,6 +214,11 @@ is_saas_table(Oid relid)
 	return routine->ImportForeignSchema == saasImportForeignSchema;
 }
 
+/*
+ * describe_table
+ *		Write the comments of a foreign table of this wrapper and of its
+ *		columns, from its resource's description.
+ */
 static void
 describe_table(Oid relid)
 {
@@ -200,6 +242,11 @@ describe_table(Oid relid)
  */
 PG_FUNCTION_INFO_V1(saas_fdw_import_comments);
 
+/*
+ * saas_fdw_import_comments
+ *		The event trigger that writes the comments of the tables IMPORT
+ *		FOREIGN SCHEMA created.
+ */
 Datum
 saas_fdw_import_comments(PG_FUNCTION_ARGS)
 {
@@ -241,7 +288,10 @@ saas_fdw_import_comments(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-/* One row of saas_fdw_describe() per column of a resource. */
+/*
+ * describe_resource
+ *		Add a row of saas_fdw_describe() for each column of a resource.
+ */
 static void
 describe_resource(ReturnSetInfo *rsinfo, const ServiceSpec *service,
 				  const ResourceSpec *resource)
@@ -281,6 +331,12 @@ describe_resource(ReturnSetInfo *rsinfo, const ServiceSpec *service,
  */
 PG_FUNCTION_INFO_V1(saas_fdw_describe);
 
+/*
+ * saas_fdw_describe
+ *		saas_fdw_describe([service]): the services, tables, columns and
+ *		pushdown rules, from the same descriptions IMPORT reads, before
+ *		any IMPORT.
+ */
 Datum
 saas_fdw_describe(PG_FUNCTION_ARGS)
 {

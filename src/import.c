@@ -35,6 +35,13 @@
 /* The options IMPORT FOREIGN SCHEMA takes. */
 static const char *const import_options[] = {"replace", NULL};
 
+/*
+ * resource_ddl
+ *		The CREATE FOREIGN TABLE command of a resource on server, with
+ *		column_name on every column.
+ *
+ * Returns a string palloc'd in the current memory context.
+ */
 static char *
 resource_ddl(const ResourceSpec *resource, const char *server)
 {
@@ -55,7 +62,12 @@ resource_ddl(const ResourceSpec *resource, const char *server)
 	return buf.data;
 }
 
-/* The service's resources, "a, b, c". */
+/*
+ * resource_names
+ *		The service's resources, "a, b, c", for a hint.
+ *
+ * Returns a string palloc'd in the current memory context.
+ */
 static char *
 resource_names(const ServiceSpec *service)
 {
@@ -68,7 +80,10 @@ resource_names(const ServiceSpec *service)
 	return buf.data;
 }
 
-/* Does the statement's LIMIT TO / EXCEPT let this resource through? */
+/*
+ * resource_wanted
+ *		Does the statement's LIMIT TO / EXCEPT let this resource through?
+ */
 static bool
 resource_wanted(ImportForeignSchemaStmt *stmt, const char *table)
 {
@@ -82,7 +97,11 @@ resource_wanted(ImportForeignSchemaStmt *stmt, const char *table)
 	return (stmt->list_type == FDW_IMPORT_SCHEMA_LIMIT_TO) == listed;
 }
 
-/* The value of OPTIONS (replace ...); unknown options are refused. */
+/*
+ * import_replace_option
+ *		The value of IMPORT's OPTIONS (replace ...); unknown options are
+ *		refused.
+ */
 static bool
 import_replace_option(ImportForeignSchemaStmt *stmt)
 {
@@ -110,9 +129,12 @@ import_replace_option(ImportForeignSchemaStmt *stmt)
 }
 
 /*
- * Make room for the foreign table "table" in the target schema: drop it
- * when replacing, else refuse now with advice rather than let CREATE fail
- * with a bare "already exists".
+ * make_room
+ *		Make room for the foreign table "table" in the target schema: drop
+ *		it when replacing, else refuse now with advice.
+ *
+ * A refusal here says what to do, where CREATE would fail with a bare
+ * "already exists".
  */
 static void
 make_room(ImportForeignSchemaStmt *stmt, const char *table, bool replace)
@@ -141,6 +163,13 @@ make_room(ImportForeignSchemaStmt *stmt, const char *table, bool replace)
 	SPI_finish();
 }
 
+/*
+ * saasImportForeignSchema
+ *		IMPORT FOREIGN SCHEMA: the CREATE FOREIGN TABLE commands of the
+ *		server's service, as LIMIT TO and EXCEPT choose.
+ *
+ * The commands are palloc'd in the current memory context.
+ */
 List *
 saasImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 {

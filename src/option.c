@@ -91,7 +91,10 @@ static const SaasOption valid_options[] = {
 	{NULL}
 };
 
-/* Is there a resource of this name in some service? */
+/*
+ * resource_exists
+ *		Is there a resource of this name in some service?
+ */
 static bool
 resource_exists(const char *name)
 {
@@ -103,6 +106,13 @@ resource_exists(const char *name)
 	return false;
 }
 
+/*
+ * find_option
+ *		The entry of valid_options for option keyword in catalog context,
+ *		or NULL.
+ *
+ * Returns a pointer into the constant table.
+ */
 static const SaasOption *
 find_option(const char *keyword, Oid context)
 {
@@ -114,7 +124,12 @@ find_option(const char *keyword, Oid context)
 	return NULL;
 }
 
-/* The value of the option name in a list of DefElems, or NULL. */
+/*
+ * option_value
+ *		The value of the option name in a list of DefElems, or NULL.
+ *
+ * Returns the DefElem's own string.
+ */
 static const char *
 option_value(List *options, const char *name)
 {
@@ -131,11 +146,15 @@ option_value(List *options, const char *name)
 }
 
 /*
+ * resource_with_option
+ *		The resource named resource_name, in any service, that has the
+ *		table option option, or NULL.
+ *
  * A table option beyond the generic ones names a key column of the table's
  * resource ("repo 'octo/hello'") or a parameter of its default_query
  * ("types").  The validator sees only the option list, not the server, so
- * "the table's resource" is each resource of that name, in any service:
- * the one that has this option, or NULL.
+ * "the table's resource" is each resource of that name, in any service.
+ * Returns a pointer into the constant descriptions.
  */
 static const ResourceSpec *
 resource_with_option(const char *resource_name, const char *option)
@@ -154,7 +173,13 @@ resource_with_option(const char *resource_name, const char *option)
 	return NULL;
 }
 
-/* The options valid in a context, or for a table of resource_name. */
+/*
+ * valid_option_names
+ *		The options valid in a catalog context, or for a table of
+ *		resource_name, as a list for a hint.
+ *
+ * Returns a string palloc'd in the current memory context.
+ */
 static char *
 valid_option_names(Oid context, const char *resource_name)
 {
@@ -191,6 +216,12 @@ valid_option_names(Oid context, const char *resource_name)
 	return buf.data;
 }
 
+/*
+ * service_names
+ *		The names of the services, "github, stripe, slack", for a hint.
+ *
+ * Returns a string palloc'd in the current memory context.
+ */
 static char *
 service_names(void)
 {
@@ -203,6 +234,11 @@ service_names(void)
 	return buf.data;
 }
 
+/*
+ * option_int_value
+ *		The value of an integer option, refused unless a whole number from
+ *		min to max.
+ */
 static int
 option_int_value(DefElem *def, int min, int max)
 {
@@ -217,6 +253,10 @@ option_int_value(DefElem *def, int min, int max)
 	return value;
 }
 
+/*
+ * invalid_url
+ *		Raise that value is no valid base_url, and why.
+ */
 static void
 invalid_url(const char *value, const char *why)
 {
@@ -228,10 +268,13 @@ invalid_url(const char *value, const char *why)
 }
 
 /*
- * Check the syntax of a base_url: http or https, a host name or address, an
- * optional port and an optional path, all in plain ASCII; the request
- * paths are appended to it, so it may not carry a query, a fragment or
- * credentials.  Only ASCII rules: the locale must not matter.
+ * check_base_url
+ *		Check the syntax of a base_url, and raise if it is not one.
+ *
+ * http or https, a host name or address, an optional port and an optional
+ * path, all in plain ASCII; the request paths are appended to it, so it
+ * may not carry a query, a fragment or credentials.  Only ASCII rules: the
+ * locale must not matter.
  */
 static void
 check_base_url(const char *value)
@@ -272,8 +315,12 @@ check_base_url(const char *value)
 }
 
 /*
- * Raise an error saying why the server cannot read the file at path, if it
- * cannot (ca_file: checked when set, and when a request fails on it).
+ * saas_check_readable_file
+ *		Raise an error saying why the server cannot read the file at path,
+ *		if it cannot.
+ *
+ * Used for ca_file: checked when the option is set, and when a request
+ * fails on it.
  */
 void
 saas_check_readable_file(const char *path, const char *option)
@@ -297,7 +344,11 @@ saas_check_readable_file(const char *path, const char *option)
 	FreeFile(file);
 }
 
-/* A value a table option gives a key column: integers must be ones. */
+/*
+ * check_key_value
+ *		Check the value a table option gives a key column: an integer
+ *		column's must be an integer.
+ */
 static void
 check_key_value(DefElem *def, const ResourceSpec *resource)
 {
@@ -320,7 +371,11 @@ check_key_value(DefElem *def, const ResourceSpec *resource)
 	}
 }
 
-/* A value a table option gives a default_query parameter. */
+/*
+ * check_param_value
+ *		Check the value a table option gives a default_query parameter
+ *		against the values the API accepts.
+ */
 static void
 check_param_value(DefElem *def, const ResourceSpec *resource)
 {
@@ -355,6 +410,11 @@ check_param_value(DefElem *def, const ResourceSpec *resource)
 	} while (*p++ == ',');
 }
 
+/*
+ * validate_option
+ *		Check the value of a generic option (server, user mapping or
+ *		table) as its kind says, and who may set it.
+ */
 static void
 validate_option(DefElem *def, const SaasOption *opt)
 {
@@ -416,9 +476,10 @@ validate_option(DefElem *def, const SaasOption *opt)
 }
 
 /*
- * A table option that is not a generic one: valid when the table's
- * resource has such a key column or default parameter, with a value the
- * API accepts.
+ * validate_resource_option
+ *		Check a table option that is not a generic one: valid when the
+ *		table's resource has such a key column or default parameter, with
+ *		a value the API accepts.
  */
 static void
 validate_resource_option(DefElem *def, const char *resource_name)
@@ -449,6 +510,14 @@ validate_resource_option(DefElem *def, const char *resource_name)
  */
 PG_FUNCTION_INFO_V1(saas_fdw_validator);
 
+/*
+ * saas_fdw_validator
+ *		The validator of the wrapper: checks every option of a server,
+ *		user mapping or foreign table when it is set.
+ *
+ * A foreign table's resource is checked first: its other options are
+ * checked against it.
+ */
 Datum
 saas_fdw_validator(PG_FUNCTION_ARGS)
 {
@@ -500,8 +569,11 @@ saas_fdw_validator(PG_FUNCTION_ARGS)
 }
 
 /*
- * The options in force for a scan of a foreign table: table options over
- * server options over settings.
+ * saas_get_table_options
+ *		The options in force for a scan of a foreign table: table options
+ *		over server options over settings.
+ *
+ * The struct and its strings are palloc'd in the current memory context.
  */
 SaasTableOptions *
 saas_get_table_options(Oid foreigntableid)
@@ -611,10 +683,14 @@ saas_get_table_options(Oid foreigntableid)
 }
 
 /*
- * The token of the user mapping for this user (or PUBLIC), or NULL when
- * the mapping has none (unauthenticated requests).  With no mapping at all
- * it raises its own error rather than GetUserMapping's, whose wording
- * changed in PostgreSQL 17: the same message and a hint on every version.
+ * saas_get_token
+ *		The token of the user mapping for this user (or PUBLIC), or NULL
+ *		when the mapping has none (unauthenticated requests).
+ *
+ * With no mapping at all it raises its own error rather than
+ * GetUserMapping's, whose wording changed in PostgreSQL 17: the same
+ * message and a hint on every version.  Returns a string palloc'd in the
+ * current memory context.
  */
 char *
 saas_get_token(Oid serverid, Oid userid)
@@ -649,10 +725,13 @@ saas_get_token(Oid serverid, Oid userid)
 }
 
 /*
- * The name of the description column (ColumnSpec) that attribute attnum of
- * a foreign table reads: its column_name option, which IMPORT FOREIGN
- * SCHEMA writes so that a rename keeps the mapping, else the attribute's
- * own name.  Palloc'd in the current memory context.
+ * saas_column_name
+ *		The name of the description column (ColumnSpec) that attribute
+ *		attnum of a foreign table reads.
+ *
+ * Its column_name option, which IMPORT FOREIGN SCHEMA writes so that a
+ * rename keeps the mapping, else the attribute's own name.  Returns a
+ * string palloc'd in the current memory context.
  */
 char *
 saas_column_name(Oid foreigntableid, AttrNumber attnum)
@@ -670,8 +749,9 @@ saas_column_name(Oid foreigntableid, AttrNumber attnum)
 }
 
 /*
- * The attribute of a foreign table that reads description column "column"
- * (the inverse of saas_column_name), or InvalidAttrNumber.
+ * saas_column_attnum
+ *		The attribute of a foreign table that reads description column
+ *		"column" (the inverse of saas_column_name), or InvalidAttrNumber.
  */
 AttrNumber
 saas_column_attnum(Oid foreigntableid, const char *column)
@@ -692,7 +772,12 @@ saas_column_attnum(Oid foreigntableid, const char *column)
 	return found;
 }
 
-/* The "path" option of a column, or NULL. */
+/*
+ * saas_column_path_option
+ *		The "path" option of a column of a foreign table, or NULL.
+ *
+ * Returns a string palloc'd in the current memory context.
+ */
 char *
 saas_column_path_option(Oid foreigntableid, AttrNumber attnum)
 {
@@ -708,6 +793,10 @@ saas_column_path_option(Oid foreigntableid, AttrNumber attnum)
 	return NULL;
 }
 
+/*
+ * saas_define_gucs
+ *		Define the settings (saas_fdw.*); called once, from _PG_init.
+ */
 void
 saas_define_gucs(void)
 {
