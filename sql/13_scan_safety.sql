@@ -46,8 +46,9 @@ SELECT * FROM api_calls();
 
 --
 -- 20. EXPLAIN ANALYZE makes no request while printing: an InitPlan value
--- is shown as {$0}, not evaluated again (here the InitPlan is a scan of
--- its own, which LIMIT 0 never ran).
+-- is shown by its name ({$0}; {(InitPlan 1).col1} from PostgreSQL 17 on),
+-- not evaluated again (here the InitPlan is a scan of its own, which
+-- LIMIT 0 never ran).
 --
 SELECT * FROM explain_analyze($$SELECT number FROM gh13.issues
  WHERE repo = (SELECT s.repo FROM gh13.issues s WHERE s.repo = 'octo/world' AND s.number = 1)

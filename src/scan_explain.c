@@ -26,7 +26,6 @@
 #include "utils/lsyscache.h"
 #include "utils/ruleutils.h"
 
-#include "compat.h"
 #include "request.h"
 #include "scan.h"
 
