@@ -90,6 +90,11 @@ SELECT plan -> 'API Filter' AS api_filter, plan -> 'API Fetched' AS api_fetched,
        plan::text LIKE '%127.0.0.1%' AS shows_host
   FROM explain_json23($$SELECT number FROM gh23.issues WHERE repo = 'octo/world' AND state = 'closed'$$) AS plan;
 SELECT * FROM api_calls();
+-- several requests are one list too: a key appears once in a JSON object
+SELECT plan -> 'API Request' AS api_request,
+       json_typeof(plan -> 'API Request') AS request_type
+  FROM explain_json23($$SELECT number FROM gh23.issues WHERE repo = 'octo/world' AND state IN ('open', 'closed')$$) AS plan;
+SELECT * FROM api_calls();
 
 DROP FUNCTION explain_json23(text);
 DROP SCHEMA gh23 CASCADE;

@@ -155,6 +155,23 @@ explain_plan_slots(PlannerInfo *root, RelOptInfo *baserel,
 }
 
 /*
+ * explain_values
+ *		Print values under label: a line each in text, one list in a
+ *		structured format (where a key may appear only once).
+ */
+static void
+explain_values(const char *label, List *values, ExplainState *es)
+{
+	ListCell   *cell;
+
+	if (es->format != EXPLAIN_FORMAT_TEXT)
+		ExplainPropertyList(label, values, es);
+	else
+		foreach(cell, values)
+			ExplainPropertyText(label, lfirst(cell), es);
+}
+
+/*
  * saasExplainForeignScan
  *		Print the pushed quals (VERBOSE), the request template and, with
  *		ANALYZE, the counters the scan kept and (with VERBOSE) the first
@@ -166,12 +183,14 @@ saasExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	List	   *fdw_private = ((ForeignScan *) node->ss.ps.plan)->fdw_private;
 	char	   *api_filter = strVal(list_nth(fdw_private, FdwScanPrivateApiFilter));
 	const ScanRecord *record;
+	List	   *requests = NIL;
 	ListCell   *cell;
 
 	if (es->verbose && api_filter[0] != '\0')
 		ExplainPropertyText("API Filter", api_filter, es);
 	foreach(cell, (List *) list_nth(fdw_private, FdwScanPrivateRequests))
-		ExplainPropertyText("API Request", strVal(lfirst(cell)), es);
+		requests = lappend(requests, strVal(lfirst(cell)));
+	explain_values("API Request", requests, es);
 	if (!es->analyze)
 		return;
 
@@ -185,12 +204,7 @@ saasExplainForeignScan(ForeignScanState *node, ExplainState *es)
 		if (record->urls > list_length(urls))
 			urls = lappend(urls, psprintf("%lld more",
 										  (long long) (record->urls - list_length(urls))));
-		/* a list in a structured format; a line each in text, as above */
-		if (es->format != EXPLAIN_FORMAT_TEXT)
-			ExplainPropertyList("API Fetched", urls, es);
-		else
-			foreach(cell, urls)
-				ExplainPropertyText("API Fetched", lfirst(cell), es);
+		explain_values("API Fetched", urls, es);
 	}
 	ExplainPropertyInteger("API Calls", NULL, record->counters.requests, es);
 	ExplainPropertyInteger("Pages", NULL, record->pages, es);
