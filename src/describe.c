@@ -345,17 +345,10 @@ saas_fdw_describe(PG_FUNCTION_ARGS)
 	const char *name = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
 
 	if (name != NULL && service_lookup(name) == NULL)
-	{
-		StringInfoData valid;
-
-		initStringInfo(&valid);
-		for (service = service_all(); *service != NULL; service++)
-			appendStringInfo(&valid, "%s%s", valid.len > 0 ? ", " : "", (*service)->name);
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown service \"%s\"", name),
-				 errhint("Valid services are: %s.", valid.data)));
-	}
+				 errhint("Valid services are: %s.", service_names())));
 
 	InitMaterializedSRF(fcinfo, 0);
 	for (service = service_all(); *service != NULL; service++)

@@ -217,24 +217,6 @@ valid_option_names(Oid context, const char *resource_name)
 }
 
 /*
- * service_names
- *		The names of the services, "github, stripe, slack", for a hint.
- *
- * Returns a string palloc'd in the current memory context.
- */
-static char *
-service_names(void)
-{
-	StringInfoData buf;
-	const ServiceSpec *const *service;
-
-	initStringInfo(&buf);
-	for (service = service_all(); *service != NULL; service++)
-		appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", (*service)->name);
-	return buf.data;
-}
-
-/*
  * option_int_value
  *		The value of an integer option, refused unless a whole number from
  *		min to max.

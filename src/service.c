@@ -7,6 +7,8 @@
  */
 #include "postgres.h"
 
+#include "lib/stringinfo.h"
+
 #include "service.h"
 
 static const ServiceSpec *const service_registry[] = {
@@ -20,6 +22,24 @@ const ServiceSpec *const *
 service_all(void)
 {
 	return service_registry;
+}
+
+/*
+ * service_names
+ *		The names of the services, "github, stripe, slack", for a hint.
+ *
+ * Returns a string palloc'd in the current memory context.
+ */
+char *
+service_names(void)
+{
+	StringInfoData buf;
+	const ServiceSpec *const *service;
+
+	initStringInfo(&buf);
+	for (service = service_registry; *service != NULL; service++)
+		appendStringInfo(&buf, "%s%s", buf.len > 0 ? ", " : "", (*service)->name);
+	return buf.data;
 }
 
 const ServiceSpec *

@@ -219,6 +219,7 @@ typedef struct ServiceSpec
 /* in service.c */
 extern const ServiceSpec *service_lookup(const char *name);
 extern const ServiceSpec *const *service_all(void);
+extern char *service_names(void);
 extern const ResourceSpec *resource_lookup(const ServiceSpec *service,
 										   const char *table);
 extern const ColumnSpec *resource_column(const ResourceSpec *resource,
