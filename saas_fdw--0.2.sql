@@ -155,3 +155,38 @@ LANGUAGE C STRICT VOLATILE;
 
 REVOKE ALL ON FUNCTION saas_fdw_rate_limit_reset() FROM PUBLIC;
 REVOKE ALL ON FUNCTION saas_fdw_rate_limit_reset(text) FROM PUBLIC;
+
+-- The scans running now (src/activity.c): one row per scan, in every
+-- database (a join of two foreign tables runs two).  request is the path
+-- and query of the page the scan reads or waits for (never the token; NULL
+-- but to the scan's user and pg_read_all_stats, as pg_stat_activity shows
+-- a query); waiting_since is set while the scan waits for that page;
+-- pages, rows, bytes and retries are the scan's totals so far, updated once
+-- per page.
+CREATE FUNCTION saas_fdw_activity_stats(
+    OUT pid integer,
+    OUT dbid oid,
+    OUT userid oid,
+    OUT serverid oid,
+    OUT server text,
+    OUT foreign_table text,
+    OUT request text,
+    OUT pages bigint,
+    OUT rows bigint,
+    OUT bytes bigint,
+    OUT retries bigint,
+    OUT started_at timestamptz,
+    OUT waiting_since timestamptz)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'saas_fdw_activity_stats'
+LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
+
+CREATE VIEW saas_fdw_activity AS
+  SELECT a.pid, d.datname AS database, u.rolname AS username, a.server,
+         a.foreign_table, a.request, a.pages, a.rows, a.bytes, a.retries,
+         a.started_at, a.waiting_since
+    FROM saas_fdw_activity_stats() a
+    LEFT JOIN pg_catalog.pg_database d ON d.oid = a.dbid
+    LEFT JOIN pg_catalog.pg_roles u ON u.oid = a.userid;
+
+GRANT SELECT ON saas_fdw_activity TO PUBLIC;

@@ -85,6 +85,7 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 	ListCell   *cell;
 
 	node->fdw_state = state;
+	state->activity.slot = -1;
 	state->options = saas_get_table_options(RelationGetRelid(rel));
 	state->resource = state->options->resource;
 	state->quals = request_quals_from_list(list_nth(fsplan->fdw_private, FdwScanPrivateQuals),
@@ -312,6 +313,12 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 		state->streams_built = true;
 		MemoryContextSwitchTo(old);
 	}
+	if (!state->activity_started)
+	{
+		activity_scan_start(&state->activity, state->options->serverid,
+							RelationGetRelid(node->ss.ss_currentRelation));
+		state->activity_started = true;
+	}
 
 	if (state->next_url == NULL)
 	{
@@ -367,6 +374,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 	state->page_cxt = pending->cxt;
 	state->page_url = pending->url;
 
+	activity_request(&state->activity, pending->url);
 	old = MemoryContextSwitchTo(state->page_cxt);
 	state->page = fetch_page_finish(pending->fetch);
 	state->record.pages++;
@@ -406,6 +414,9 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 	}
 	pfree(pending);
 	state->item_count = state->page.rows->ntuples;
+	state->rows_received += state->item_count;
+	activity_page_done(&state->activity, state->record.pages,
+					   state->rows_received, &state->record.counters);
 	state->item_index = 0;
 	state->row_offset = 0;
 	return true;
@@ -520,8 +531,11 @@ saasEndForeignScan(ForeignScanState *node)
 {
 	SaasScanState *state = node->fdw_state;
 
+	if (state == NULL)
+		return;
+	activity_scan_end(&state->activity);
 	/* stop requests still on their way; free the last page now */
-	if (state && state->scan_cxt)
+	if (state->scan_cxt)
 	{
 		scan_drop_pages_ahead(state);
 		drop_current_page(state);

@@ -14,6 +14,7 @@
 #include "nodes/execnodes.h"
 #include "utils/hsearch.h"
 
+#include "activity.h"
 #include "convert.h"
 #include "fetch.h"
 #include "json.h"
@@ -80,6 +81,11 @@ typedef struct SaasScanState
 	int			numbered_last;
 
 	ScanRecord	record;			/* for EXPLAIN ANALYZE */
+	int64		rows_received;	/* rows of the pages arrived so far */
+
+	/* the scan's row in saas_fdw_activity, from its first page on */
+	ActivityHandle activity;
+	bool		activity_started;
 } SaasScanState;
 
 /* A page requested and not yet read, in a memory context of its own. */

@@ -9,12 +9,12 @@
  * _PG_init then installs the hooks below, and each module's *_shmem_init
  * sets its pointers into shared memory.  Without preloading the hooks are
  * never installed, the pointers stay NULL, and each module works without
- * its table (the cache and the limiter do nothing; their SQL functions say
- * why they cannot answer).
+ * its table (the cache and the limiter do nothing, scans are not shown in
+ * saas_fdw_activity; their SQL functions say why they cannot answer).
  *
  * A claim is what a backend holds in a shared table until it gives it back:
  * a cache key it fetches, requests in flight it counted against a rate
- * limit.  An ERROR may unwind the code before it gives the claim back, so
+ * limit, the activity slot of a scan it runs.  An ERROR may unwind the code before it gives the claim back, so
  * every claim is also remembered here, in backend-local memory, and given
  * back when the transaction ends (and, for sets that say so, when the
  * subtransaction that took it aborts) and when the backend exits.  Nothing
@@ -30,6 +30,7 @@
 #include "storage/lwlock.h"
 #include "storage/shmem.h"
 
+#include "activity.h"
 #include "cache.h"
 #include "credential.h"
 #include "ratelimit.h"
@@ -85,6 +86,7 @@ shmem_request(void)
 
 	size = add_size(credential_shmem_size(), ratelimit_shmem_size());
 	size = add_size(size, cache_size);
+	size = add_size(size, activity_shmem_size());
 	RequestAddinShmemSpace(size);
 	RequestNamedLWLockTranche(RATELIMIT_TRANCHE, 1);
 	/* saas_fdw.cache_size too small for a cache: no cache, and no lock */
@@ -106,6 +108,7 @@ shmem_startup(void)
 	credential_shmem_init();
 	cache_shmem_init();
 	ratelimit_shmem_init();
+	activity_shmem_init();
 	LWLockRelease(AddinShmemInitLock);
 }
 

@@ -60,6 +60,16 @@ t_fake_log() {		# service [clear]: the fake server's request log
 	curl -sf "$url/_log${2:+?clear=1}"
 }
 
+t_wait_exit() {		# pid tenths: wait up to tenths/10 s for a background
+			# process to end; false if it still runs
+	local i
+	for i in $(seq "$2"); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	! kill -0 "$1" 2>/dev/null
+}
+
 t_done() {		# exit with the suite's status
 	exit $((t_failures > 0))
 }

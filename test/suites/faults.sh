@@ -151,11 +151,7 @@ stalled_session_ends() {	# name sig_function expected-regex
 	done
 	pid=$(t_psql "SELECT pid FROM pg_stat_activity WHERE application_name = 'faults_stalled'")
 	t_psql "SELECT $func($pid)" >/dev/null
-	for i in $(seq 150); do
-		kill -0 "$bg" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$bg" 2>/dev/null; then
+	if ! t_wait_exit "$bg" 150; then
 		kill "$bg"
 		t_not_ok "$name" "the stalled session was still running 15 s after $func"
 	elif grep -Eq -- "$want" "$out" &&
