@@ -36,7 +36,8 @@ OBJS = \
 	src/cache_check.o \
 	src/cache_sql.o \
 	src/ratelimit.o \
-	src/activity.o
+	src/activity.o \
+	src/wait_events.o
 
 EXTENSION = saas_fdw
 DATA = saas_fdw--0.1.sql saas_fdw--0.2.sql saas_fdw--0.1--0.2.sql

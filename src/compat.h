@@ -26,6 +26,7 @@
 #include "nodes/plannodes.h"
 #include "optimizer/pathnode.h"
 #include "utils/lsyscache.h"
+#include "utils/wait_event.h"
 
 #if PG_VERSION_NUM < 150000
 #error "saas_fdw needs PostgreSQL 15 or later"
@@ -104,5 +105,23 @@ saas_scan_user(ForeignScan *fsplan, EState *estate)
 	return OidIsValid(userid) ? userid : GetUserId();
 }
 
+/*
+ * A wait event of the extension's own name, shown in pg_stat_activity as
+ * wait_event (type Extension).  PostgreSQL 17 added WaitEventExtensionNew
+ * (commit c9af05465, "Add support for custom wait events for extensions";
+ * release notes of 17, "Allow extensions to define custom wait events"),
+ * which registers a name in shared memory (a name registered already keeps
+ * its number) and may raise an ERROR.  Before 17 every wait of an extension
+ * is the one generic PG_WAIT_EXTENSION, shown as "Extension".
+ */
+static inline uint32
+saas_wait_event_new(const char *name)
+{
+#if PG_VERSION_NUM >= 170000
+	return WaitEventExtensionNew(name);
+#else
+	return PG_WAIT_EXTENSION;
+#endif
+}
 
 #endif							/* SAAS_COMPAT_H */

@@ -16,7 +16,9 @@
  * - Query cancel, statement_timeout and backend termination stop a request
  *	 in flight: http_finish waits for the network in slices of at most
  *	 HTTP_POLL_SLICE_MS and checks for interrupts between them, and the
- *	 progress callback aborts a transfer when one is pending.
+ *	 progress callback aborts a transfer when one is pending.  While it
+ *	 waits, and while it sleeps before a retry or for the rate limiter, the
+ *	 backend shows a wait event of saas_fdw's (wait_events.c).
  *
  * - Every attempt sent is reported to the rate limiter when it ends,
  *	 answered or not (http_limiter_close), so its count of requests in
@@ -31,10 +33,12 @@
 
 #include "miscadmin.h"
 #include "utils/memutils.h"
+#include "utils/wait_event.h"
 
 #include "http_internal.h"
 #include "ratelimit.h"
 #include "saas_fdw.h"
+#include "wait_events.h"
 
 #define HTTP_USER_AGENT		"saas_fdw/0.1"
 
@@ -332,7 +336,7 @@ http_send(HttpTransfer *t)
 
 		if (limit_wait_ms <= 0)
 			break;
-		http_sleep(limit_wait_ms, t->counters);
+		http_sleep(limit_wait_ms, saas_wait_event_rate_limit(), t->counters);
 	}
 	t->limiter_open = true;
 
@@ -382,13 +386,17 @@ http_drive(void)
 static void
 http_wait_done(HttpTransfer *t)
 {
+	uint32		wait_event = saas_wait_event_http();
+
 	for (;;)
 	{
 		CHECK_FOR_INTERRUPTS();
 		http_drive();
 		if (t->done)
 			return;
+		pgstat_report_wait_start(wait_event);
 		(void) curl_multi_poll(http_multi, NULL, 0, HTTP_POLL_SLICE_MS, NULL);
+		pgstat_report_wait_end();
 	}
 }
 

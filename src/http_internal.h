@@ -116,7 +116,7 @@ extern bool http_transport_retryable(CURLcode rc);
 extern _Noreturn void http_raise_transport(const HttpTransfer *t,
 										   int attempts);
 extern bool http_should_retry(long status, const HttpTransfer *t);
-extern void http_sleep(double ms, HttpCounters *counters);
+extern void http_sleep(double ms, uint32 wait_event, HttpCounters *counters);
 extern bool http_try_again(HttpTransfer *t, HttpCounters *counters);
 
 #endif							/* SAAS_HTTP_INTERNAL_H */

@@ -24,11 +24,11 @@
 #include "miscadmin.h"
 #include "storage/latch.h"
 #include "utils/timestamp.h"
-#include "utils/wait_event.h"
 
 #include "http_internal.h"
 #include "ratelimit.h"
 #include "saas_fdw.h"
+#include "wait_events.h"
 
 /* backoff between retries without a server-given wait (Stripe's SDK values) */
 #define HTTP_BACKOFF_BASE_MS	500
@@ -278,17 +278,18 @@ http_backoff_ms(int retry)
 void
 http_backoff(int retry, HttpCounters *counters)
 {
-	http_sleep(http_backoff_ms(retry), counters);
+	http_sleep(http_backoff_ms(retry), saas_wait_event_http(), counters);
 	counters->retries++;
 }
 
 /*
  * http_sleep
  *		Sleep on the latch, so that cancel and backend termination
- *		interrupt.  counters (may be NULL) adds up the time.
+ *		interrupt, showing wait_event meanwhile (wait_events.c).  counters
+ *		(may be NULL) adds up the time.
  */
 void
-http_sleep(double ms, HttpCounters *counters)
+http_sleep(double ms, uint32 wait_event, HttpCounters *counters)
 {
 	TimestampTz start = GetCurrentTimestamp();
 	TimestampTz end = start + (TimestampTz) (ms * 1000.0);
@@ -303,7 +304,7 @@ http_sleep(double ms, HttpCounters *counters)
 			break;
 		remaining = (long) ((end - now + 999) / 1000);
 		rc = WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-					   remaining, PG_WAIT_EXTENSION);
+					   remaining, wait_event);
 		if (rc & WL_LATCH_SET)
 			ResetLatch(MyLatch);
 		CHECK_FOR_INTERRUPTS();
@@ -328,7 +329,7 @@ http_try_again(HttpTransfer *t, HttpCounters *counters)
 	wait_ms = http_retry_wait_ms(t->retries, t);
 	if (wait_ms > (double) saas_max_retry_wait_s * 1000.0)
 		return false;
-	http_sleep(wait_ms, counters);
+	http_sleep(wait_ms, saas_wait_event_http(), counters);
 	t->retries++;
 	counters->retries++;
 	http_send(t);

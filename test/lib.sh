@@ -70,6 +70,27 @@ t_wait_exit() {		# pid tenths: wait up to tenths/10 s for a background
 	! kill -0 "$1" 2>/dev/null
 }
 
+t_wait_event() {	# pid expected: the backend's "wait_event_type|wait_event",
+			# polled until it is expected (a wait has short gaps), 3 s at most
+	local i seen
+	for i in $(seq 30); do
+		seen=$(t_psql "SELECT wait_event_type || '|' || wait_event FROM pg_stat_activity WHERE pid = $1")
+		[[ $seen == "$2" ]] && break
+		sleep 0.1
+	done
+	echo "$seen"
+}
+
+t_saas_wait_event() {	# name: "Extension|name" as pg_stat_activity shows a wait
+			# event of saas_fdw's on PostgreSQL 17 and later, before 17
+			# the generic "Extension|Extension" (src/wait_events.c)
+	if (($(t_psql "SHOW server_version_num") >= 170000)); then
+		echo "Extension|$1"
+	else
+		echo "Extension|Extension"
+	fi
+}
+
 t_done() {		# exit with the suite's status
 	exit $((t_failures > 0))
 }

@@ -6,7 +6,8 @@
 #     bash test/majors.sh trixie          the whole suite on PostgreSQL 17
 #     bash test/majors.sh sid --ci        CI's part on 18: the build,
 #                                         pg_regress and the shared-memory
-#                                         suites (cache, ratelimit, faults)
+#                                         suites (cache, ratelimit, faults,
+#                                         activity: also the wait events)
 #     bash test/majors.sh bookworm --deb  test/deb.sh: build the .deb,
 #                                         install it, CREATE EXTENSION
 #
@@ -103,7 +104,7 @@ run=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb
 	PG_MAJOR="$major" CI="${CI:-}")
 script=test/run.sh
 case $mode in
---ci) run+=(SAAS_FDW_BUILD_ONLY=1 SAAS_FDW_SUITES="cache ratelimit faults") ;;
+--ci) run+=(SAAS_FDW_BUILD_ONLY=1 SAAS_FDW_SUITES="cache ratelimit faults activity") ;;
 --deb) script=test/deb.sh ;;
 esac
 echo "== PostgreSQL $major in $suite: bash $script${mode:+ $mode}"

@@ -4,6 +4,9 @@
 # (server, table, the request it waits for, its pages and rows so far,
 # waiting since); a role of its own sees the row without the request; a
 # scan ended by pg_cancel_backend or pg_terminate_backend leaves no row.
+# And the wait event of a backend waiting on the network: SaasFdwHttp on
+# PostgreSQL 17 and later, the generic Extension before (test/majors.sh
+# --ci runs this suite on 17 and 18).
 #
 # Runs in the run's cluster, in a database of its own, against a github
 # server whose base_url is the faults fake (test/fake/faults.py): its
@@ -83,6 +86,9 @@ t_equal "its row: database, user, server, table, request, pages and rows so far,
 		FROM saas_fdw_activity WHERE pid = $scan_pid")"
 t_equal "its row is the backend's own in pg_stat_activity" activity_stalled \
 	"$(t_psql "SELECT application_name FROM pg_stat_activity WHERE pid = $scan_pid")"
+http_event=$(t_saas_wait_event SaasFdwHttp)
+t_equal "its backend waiting on the network shows wait_event ${http_event#*|} (src/wait_events.c)" \
+	"$http_event" "$(t_wait_event "$scan_pid" "$http_event")"
 t_equal "another role sees the row, not the request (as pg_stat_activity hides a query)" \
 	"fx|fx.issues|t|2" \
 	"$(psql -X -q -At -c "SET ROLE activity_other" -c "SELECT server, foreign_table, request IS NULL, pages

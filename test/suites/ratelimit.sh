@@ -14,7 +14,8 @@
 # API refused would fail its query: a query that returns its rows had none
 # refused.  Requests are counted in the fakes' logs; each psql call is a new
 # backend.  Checked: one backend uses the window up, the next waits for the
-# reset (another credential does not); a reset beyond
+# reset (another credential does not), showing the wait event
+# SaasFdwRateLimit meanwhile (PostgreSQL 17 and later); a reset beyond
 # saas_fdw.max_retry_wait fails at once, also when only
 # saas_fdw.rate_limit_reserve requests remain; statement_timeout ends a wait; a
 # Retry-After holds the credential back; five backends at once send only
@@ -117,8 +118,20 @@ t_equal "the other credential did not wait" "2 0" \
 
 # ---- a second backend with the used-up credential waits for the reset ----------
 
-out=$(sql -c "$WORLD")
-t_equal "backend 2 waits for the reset, then reads its rows" 40 "$out"
+PGAPPNAME=rl_waiting sql -c "$WORLD" >"$dir/waiting" &
+waiting_bg=$!
+waiting_pid=
+for _ in $(seq 50); do
+	waiting_pid=$(t_psql "SELECT pid FROM pg_stat_activity WHERE application_name = 'rl_waiting'")
+	[[ -n $waiting_pid ]] && break
+	sleep 0.1
+done
+limit_event=$(t_saas_wait_event SaasFdwRateLimit)
+event=${waiting_pid:+$(t_wait_event "$waiting_pid" "$limit_event")}
+wait "$waiting_bg"
+t_equal "backend 2 waits for the reset, then reads its rows" 40 "$(cat "$dir/waiting")"
+t_equal "while it waits, it shows wait_event ${limit_event#*|} (src/wait_events.c)" \
+	"$limit_event" "$event"
 t_equal "backend 2 made one request, after the reset (none refused)" 1 "$(requests)"
 t_equal "the limiter counted one wait, no refusal, nothing in flight" "1 0 0 2" \
 	"$(sql -c "SELECT waits, refusals, in_flight, remaining FROM saas_fdw_rate_limits
