@@ -21,8 +21,9 @@
  *
  * The table has ACTIVITY_SLOTS_PER_BACKEND slots per backend the server may
  * have; when it is full, a scan runs without a row.  Without
- * shared_preload_libraries there is no table: scans are not shown and the
- * view says why.
+ * shared_preload_libraries the table is in the named segment of shmem.c on
+ * PostgreSQL 17 and later; before 17 there is then no table: scans are not
+ * shown and the view says why.
  *
  * Locking: each slot has a spinlock; its owner takes it to write, a reader
  * to copy the slot out, and a scan looking for a free slot to take one.
@@ -143,11 +144,24 @@ void
 activity_shmem_init(void)
 {
 	bool		found;
-	ActivityShared *shared;
+	void	   *part;
+
+	part = ShmemInitStruct(ACTIVITY_SHMEM_NAME, activity_shmem_size(), &found);
+	activity_shmem_attach(part, !found);
+}
+
+/*
+ * activity_shmem_attach
+ *		Use the table at part (activity_shmem_size bytes), making it first
+ *		when create.
+ */
+void
+activity_shmem_attach(void *part, bool create)
+{
+	ActivityShared *shared = part;
 	int			i;
 
-	shared = ShmemInitStruct(ACTIVITY_SHMEM_NAME, activity_shmem_size(), &found);
-	if (!found)
+	if (create)
 	{
 		memset(shared, 0, activity_shmem_size());
 		shared->nslots = activity_nslots();
@@ -365,6 +379,7 @@ saas_fdw_activity_stats(PG_FUNCTION_ARGS)
 	bool		read_all = has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_STATS);
 	int			i;
 
+	shmem_attach();
 	if (activity == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

@@ -21,6 +21,7 @@ typedef struct ActivityHandle
 /* shared memory, called by shmem.c */
 extern Size activity_shmem_size(void);
 extern void activity_shmem_init(void);
+extern void activity_shmem_attach(void *part, bool create);
 
 /* called by scan.c */
 extern void activity_scan_start(ActivityHandle *handle, Oid serverid,

@@ -108,11 +108,12 @@ saas_scan_user(ForeignScan *fsplan, EState *estate)
 /*
  * A wait event of the extension's own name, shown in pg_stat_activity as
  * wait_event (type Extension).  PostgreSQL 17 added WaitEventExtensionNew
- * (commit c9af05465, "Add support for custom wait events for extensions";
- * release notes of 17, "Allow extensions to define custom wait events"),
- * which registers a name in shared memory (a name registered already keeps
- * its number) and may raise an ERROR.  Before 17 every wait of an extension
- * is the one generic PG_WAIT_EXTENSION, shown as "Extension".
+ * (commit c9af05465, "Support custom wait events for wait event type
+ * "Extension"", whose name argument came with "Change custom wait events to
+ * use dynamic shared hash tables"), which registers a name in shared memory
+ * (a name registered already keeps its number) and may raise an ERROR.
+ * Before 17 every wait of an extension is the one generic PG_WAIT_EXTENSION,
+ * shown as "Extension".
  */
 static inline uint32
 saas_wait_event_new(const char *name)
@@ -121,6 +122,29 @@ saas_wait_event_new(const char *name)
 	return WaitEventExtensionNew(name);
 #else
 	return PG_WAIT_EXTENSION;
+#endif
+}
+
+/*
+ * Shared memory without shared_preload_libraries: a segment of dynamic
+ * shared memory found by name, made (and init called on it) by the first
+ * backend that asks, attached by the others.  PostgreSQL 17 added it
+ * (commit 8b2bcf3f2, "Introduce the dynamic shared memory registry"); 18
+ * keeps its signature.  Before 17: NULL, there is no such segment.
+ */
+#if PG_VERSION_NUM >= 170000
+#include "storage/dsm_registry.h"
+#endif
+
+static inline void *
+saas_named_dsm_segment(const char *name, size_t size,
+					   void (*init) (void *ptr), bool *found)
+{
+#if PG_VERSION_NUM >= 170000
+	return GetNamedDSMSegment(name, size, init, found);
+#else
+	*found = false;
+	return NULL;
 #endif
 }
 

@@ -5,11 +5,14 @@
  *		  rate limiter key a credential by, so that neither ever holds the
  *		  token itself.
  *
- * A fingerprint is HMAC-SHA256 of the token under a random key made once at
- * server start and kept in shared memory (so every backend computes the
- * same fingerprint for the same token), cut to 64 bits.  Outside the server
- * it says nothing about the token.  The key needs shared_preload_libraries;
- * without it there is no shared cache or limiter and nothing to key.
+ * A fingerprint is HMAC-SHA256 of the token under a random key made once
+ * and kept in shared memory (so every backend computes the same fingerprint
+ * for the same token), cut to 64 bits.  Outside the server it says nothing
+ * about the token.  The key is made at server start with
+ * shared_preload_libraries, else on PostgreSQL 17 and later with the named
+ * segment of shmem.c by the first backend that needs it; before 17,
+ * without preloading, there is no shared cache or limiter and nothing to
+ * key.
  *
  *-------------------------------------------------------------------------
  */
@@ -51,10 +54,23 @@ void
 credential_shmem_init(void)
 {
 	bool		found;
-	uint8	   *key;
+	void	   *part;
 
-	key = ShmemInitStruct(CREDENTIAL_SHMEM_NAME, CREDENTIAL_KEY_LEN, &found);
-	if (!found && !pg_strong_random(key, CREDENTIAL_KEY_LEN))
+	part = ShmemInitStruct(CREDENTIAL_SHMEM_NAME, CREDENTIAL_KEY_LEN, &found);
+	credential_shmem_attach(part, !found);
+}
+
+/*
+ * credential_shmem_attach
+ *		Use the key at part (credential_shmem_size bytes), making it first
+ *		when create.
+ */
+void
+credential_shmem_attach(void *part, bool create)
+{
+	uint8	   *key = part;
+
+	if (create && !pg_strong_random(key, CREDENTIAL_KEY_LEN))
 	{
 		/* weaker, but still unknown outside this server */
 		TimestampTz now = GetCurrentTimestamp();

@@ -11,6 +11,7 @@
 /* shared memory, called by shmem.c */
 extern Size credential_shmem_size(void);
 extern void credential_shmem_init(void);
+extern void credential_shmem_attach(void *part, bool create);
 
 extern uint64 credential_fingerprint(const char *token);
 

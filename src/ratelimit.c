@@ -30,7 +30,9 @@
  * full, the slot updated longest ago is reused.  A slot is keyed by
  * database, server OID and credential; a credential is its keyed
  * fingerprint (credential.c), never the token.  Without
- * shared_preload_libraries there is no table and nothing is limited.
+ * shared_preload_libraries the table is in the named segment of shmem.c on
+ * PostgreSQL 17 and later; before 17 there is then no table and nothing is
+ * limited.
  *
  * Locking: one LWLock (tranche "saas_fdw_ratelimit") protects the table.
  * The work under it is a scan of the slots and a few assignments: nothing
@@ -76,7 +78,8 @@ typedef struct RateLimitSlot
 
 typedef struct RateLimitShared
 {
-	LWLock	   *lock;
+	int			tranche_id;
+	LWLock		lock;
 	RateLimitSlot slots[RATELIMIT_SLOTS];
 } RateLimitShared;
 
@@ -129,14 +132,30 @@ void
 ratelimit_shmem_init(void)
 {
 	bool		found;
-	RateLimitShared *shared;
+	void	   *part;
 
-	shared = ShmemInitStruct(RATELIMIT_SHMEM_NAME, sizeof(RateLimitShared), &found);
-	if (!found)
+	part = ShmemInitStruct(RATELIMIT_SHMEM_NAME, sizeof(RateLimitShared), &found);
+	ratelimit_shmem_attach(part, !found);
+}
+
+/*
+ * ratelimit_shmem_attach
+ *		Use the table at part (ratelimit_shmem_size bytes), making it first
+ *		when create.  Its lock lives in it, so that the table may live in a
+ *		segment mapped at another address in each backend.
+ */
+void
+ratelimit_shmem_attach(void *part, bool create)
+{
+	RateLimitShared *shared = part;
+
+	if (create)
 	{
 		memset(shared, 0, sizeof(RateLimitShared));
-		shared->lock = &(GetNamedLWLockTranche(RATELIMIT_TRANCHE))->lock;
+		shared->tranche_id = LWLockNewTrancheId();
+		LWLockInitialize(&shared->lock, shared->tranche_id);
 	}
+	LWLockRegisterTranche(shared->tranche_id, RATELIMIT_TRANCHE);
 	ratelimit = shared;
 }
 
@@ -262,7 +281,7 @@ ratelimit_lock_all(void)
 {
 	if (ratelimit == NULL)
 		return false;
-	LWLockAcquire(ratelimit->lock, LW_EXCLUSIVE);
+	LWLockAcquire(&ratelimit->lock, LW_EXCLUSIVE);
 	return true;
 }
 
@@ -286,7 +305,7 @@ ratelimit_release_claim(const ShmemClaim *claim, int32 n)
 static void
 ratelimit_unlock_all(void)
 {
-	LWLockRelease(ratelimit->lock);
+	LWLockRelease(&ratelimit->lock);
 }
 
 
@@ -340,11 +359,12 @@ ratelimit_before_request(const HttpRequest *request, double max_wait_ms)
 	TimestampTz until = 0;
 	RateLimitSlot *s;
 
+	shmem_attach();
 	if (ratelimit == NULL || !OidIsValid(request->serverid))
 		return 0;
 	shmem_claims_register(&claims);
 
-	LWLockAcquire(ratelimit->lock, LW_EXCLUSIVE);
+	LWLockAcquire(&ratelimit->lock, LW_EXCLUSIVE);
 	s = slot_find(request->serverid, request->credential);
 	if (s != NULL)
 		until = slot_wait_until(s, now);
@@ -352,7 +372,7 @@ ratelimit_before_request(const HttpRequest *request, double max_wait_ms)
 	{
 		if (s != NULL)
 			claim_take(s);
-		LWLockRelease(ratelimit->lock);
+		LWLockRelease(&ratelimit->lock);
 		return 0;
 	}
 	if ((double) (until - now) / 1000.0 > max_wait_ms)
@@ -362,11 +382,11 @@ ratelimit_before_request(const HttpRequest *request, double max_wait_ms)
 			: s->remaining - s->in_flight;
 
 		s->refusals++;
-		LWLockRelease(ratelimit->lock);
+		LWLockRelease(&ratelimit->lock);
 		ratelimit_refuse(request->serverid, until, now, unreserved);
 	}
 	s->waits++;
-	LWLockRelease(ratelimit->lock);
+	LWLockRelease(&ratelimit->lock);
 	return (double) (until - now) / 1000.0;
 }
 
@@ -389,7 +409,7 @@ ratelimit_after_request(const HttpRequest *request, long status,
 		return;
 
 	now = GetCurrentTimestamp();
-	LWLockAcquire(ratelimit->lock, LW_EXCLUSIVE);
+	LWLockAcquire(&ratelimit->lock, LW_EXCLUSIVE);
 	claim_release_one(request->serverid, request->credential);
 	if (OidIsValid(request->serverid) && (says_remaining || says_wait))
 	{
@@ -404,7 +424,7 @@ ratelimit_after_request(const HttpRequest *request, long status,
 								   now + (TimestampTz) (retry_after_s * USECS_PER_SEC));
 		s->updated_at = now;
 	}
-	LWLockRelease(ratelimit->lock);
+	LWLockRelease(&ratelimit->lock);
 }
 
 
@@ -420,6 +440,7 @@ ratelimit_after_request(const HttpRequest *request, long status,
 static void
 check_ratelimit_available(void)
 {
+	shmem_attach();
 	if (ratelimit == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -443,9 +464,9 @@ saas_fdw_rate_limit_stats(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 
 	copy = palloc(sizeof(RateLimitSlot) * RATELIMIT_SLOTS);
-	LWLockAcquire(ratelimit->lock, LW_SHARED);
+	LWLockAcquire(&ratelimit->lock, LW_SHARED);
 	memcpy(copy, ratelimit->slots, sizeof(RateLimitSlot) * RATELIMIT_SLOTS);
-	LWLockRelease(ratelimit->lock);
+	LWLockRelease(&ratelimit->lock);
 
 	for (i = 0; i < RATELIMIT_SLOTS; i++)
 	{
@@ -488,7 +509,7 @@ ratelimit_forget(Oid serverid)
 
 	check_ratelimit_available();
 
-	LWLockAcquire(ratelimit->lock, LW_EXCLUSIVE);
+	LWLockAcquire(&ratelimit->lock, LW_EXCLUSIVE);
 	for (i = 0; i < RATELIMIT_SLOTS; i++)
 	{
 		RateLimitSlot *s = &ratelimit->slots[i];
@@ -501,7 +522,7 @@ ratelimit_forget(Oid serverid)
 		s->reset_at = 0;
 		s->blocked_until = 0;
 	}
-	LWLockRelease(ratelimit->lock);
+	LWLockRelease(&ratelimit->lock);
 }
 
 /*

@@ -20,6 +20,7 @@
 /* shared memory, called by shmem.c */
 extern Size ratelimit_shmem_size(void);
 extern void ratelimit_shmem_init(void);
+extern void ratelimit_shmem_attach(void *part, bool create);
 
 extern double ratelimit_before_request(const HttpRequest *request,
 									   double max_wait_ms);

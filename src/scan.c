@@ -43,6 +43,7 @@
 #include "fetch.h"
 #include "request.h"
 #include "scan_internal.h"
+#include "shmem.h"
 
 /*
  * The identities of the items a scan returned (see identity_at in
@@ -109,6 +110,9 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
+
+	/* the shared tables, before the credential is fingerprinted */
+	shmem_attach();
 
 	state->target.serverid = state->options->serverid;
 	/* the user whose mapping applies: the view owner for a view */

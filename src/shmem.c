@@ -5,12 +5,22 @@
  *		  creates every module's part, and the claims a backend holds in the
  *		  modules' shared tables.
  *
- * Shared memory exists only when saas_fdw is in shared_preload_libraries:
- * _PG_init then installs the hooks below, and each module's *_shmem_init
- * sets its pointers into shared memory.  Without preloading the hooks are
- * never installed, the pointers stay NULL, and each module works without
- * its table (the cache and the limiter do nothing, scans are not shown in
- * saas_fdw_activity; their SQL functions say why they cannot answer).
+ * When saas_fdw is in shared_preload_libraries, _PG_init installs the
+ * hooks below, the postmaster reserves every module's part at start, and
+ * each module's *_shmem_init sets its pointers into shared memory.
+ *
+ * Without preloading, on PostgreSQL 17 and later, the parts of fixed size
+ * (the credential key, the rate limiter, the activity table) live in one
+ * named segment of dynamic shared memory (saas_named_dsm_segment in
+ * compat.h) that the first backend to need it makes and the others attach
+ * to: shmem_attach, called before a module's table is used (a scan's
+ * start, a request, the modules' SQL functions), gives each module its
+ * pointers with its *_shmem_attach.  The page cache, sized by a setting
+ * that only preloading can set, still needs preloading.  Before 17, and for
+ * the cache, the pointers stay NULL without preloading, and each module
+ * works without its table (the cache and the limiter do nothing, scans are
+ * not shown in saas_fdw_activity; their SQL functions say why they cannot
+ * answer).
  *
  * A claim is what a backend holds in a shared table until it gives it back:
  * a cache key it fetches, requests in flight it counted against a rate
@@ -34,13 +44,22 @@
 #include "cache.h"
 #include "credential.h"
 #include "ratelimit.h"
+#include "compat.h"
 #include "shmem.h"
+
+/* the segment of the modules' parts without preloading (17 and later) */
+#define SHMEM_SEGMENT_NAME		"saas_fdw"
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 
+/* this backend has every part it can have: preloaded, or shmem_attach ran */
+static bool shmem_ready = false;
+
 static void shmem_request(void);
 static void shmem_startup(void);
+static Size shmem_segment_size(void);
+static void shmem_segment_init(void *segment);
 static void shmem_claims_xact_callback(XactEvent event, void *arg);
 static void shmem_claims_subxact_callback(SubXactEvent event,
 										  SubTransactionId mySubid,
@@ -57,7 +76,7 @@ static void shmem_claims_exit_callback(int code, Datum arg);
 /*
  * shmem_install_hooks
  *		Ask for shared memory when the library is preloaded; called once by
- *		_PG_init.  Without preloading it does nothing.
+ *		_PG_init.  Without preloading it does nothing (see shmem_attach).
  */
 void
 shmem_install_hooks(void)
@@ -84,11 +103,8 @@ shmem_request(void)
 	if (prev_shmem_request_hook)
 		prev_shmem_request_hook();
 
-	size = add_size(credential_shmem_size(), ratelimit_shmem_size());
-	size = add_size(size, cache_size);
-	size = add_size(size, activity_shmem_size());
+	size = add_size(shmem_segment_size(), cache_size);
 	RequestAddinShmemSpace(size);
-	RequestNamedLWLockTranche(RATELIMIT_TRANCHE, 1);
 	/* saas_fdw.cache_size too small for a cache: no cache, and no lock */
 	if (cache_size > 0)
 		RequestNamedLWLockTranche(CACHE_TRANCHE, 1);
@@ -110,6 +126,75 @@ shmem_startup(void)
 	ratelimit_shmem_init();
 	activity_shmem_init();
 	LWLockRelease(AddinShmemInitLock);
+	shmem_ready = true;
+}
+
+
+/* ---------------------------------------------------------------------
+ * Without preloading: the named segment
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * shmem_segment_size
+ *		Bytes of the parts of fixed size, which the named segment holds
+ *		without preloading (preloading reserves them with the cache).
+ */
+static Size
+shmem_segment_size(void)
+{
+	Size		size = add_size(credential_shmem_size(), ratelimit_shmem_size());
+
+	return add_size(size, activity_shmem_size());
+}
+
+/*
+ * shmem_segment_attach
+ *		Give each module its part of the segment, made first when create.
+ *		The parts follow one another, each MAXALIGNed (the *_shmem_size).
+ */
+static void
+shmem_segment_attach(char *segment, bool create)
+{
+	credential_shmem_attach(segment, create);
+	segment += credential_shmem_size();
+	ratelimit_shmem_attach(segment, create);
+	segment += ratelimit_shmem_size();
+	activity_shmem_attach(segment, create);
+}
+
+/*
+ * shmem_segment_init
+ *		Make the parts of a new segment (GetNamedDSMSegment's callback, run
+ *		by the backend that makes it, under the registry's lock).
+ */
+static void
+shmem_segment_init(void *segment)
+{
+	shmem_segment_attach(segment, true);
+}
+
+/*
+ * shmem_attach
+ *		Make sure this backend has every part of shared memory it can have:
+ *		without preloading, on PostgreSQL 17 and later, the named segment,
+ *		made by the first backend that calls this.  Cheap after the first
+ *		call.  May raise an ERROR (no dynamic shared memory left), so call
+ *		it before taking a lock or a claim.
+ */
+void
+shmem_attach(void)
+{
+	bool		found;
+	char	   *segment;
+
+	if (shmem_ready)
+		return;
+	segment = saas_named_dsm_segment(SHMEM_SEGMENT_NAME, shmem_segment_size(),
+									 shmem_segment_init, &found);
+	if (segment != NULL && found)
+		shmem_segment_attach(segment, false);
+	shmem_ready = true;
 }
 
 

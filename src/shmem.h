@@ -56,6 +56,7 @@ typedef struct ShmemClaimSet
 
 /* in shmem.c */
 extern void shmem_install_hooks(void);
+extern void shmem_attach(void);
 extern void shmem_claims_register(ShmemClaimSet *set);
 extern ShmemClaim *shmem_claim_add(ShmemClaimSet *set, uint32 which,
 								   uint64 tag);

@@ -496,4 +496,24 @@ is "$rows_nopre/$(requests)" "$rows/$((2 * pages))" "without preload scans work 
 warnings=$(sql -c "$SCAN" -c "$SCAN" 2>&1 >/dev/null | grep -c '^WARNING:  saas_fdw is not caching API pages')
 is "$warnings" 1 "without preload a backend warns once that nothing is cached"
 
+# The rate limiter and saas_fdw_activity without preload: on PostgreSQL 17
+# and later in a named segment of dynamic shared memory that the first
+# backend needing it makes (src/shmem.c); before 17 not there at all.
+limits=$(sql -c "SELECT count(*) FROM saas_fdw_rate_limits WHERE server = 'gh' AND remaining IS NOT NULL" 2>&1)
+mine=$(sql -c "BEGIN" -c "DECLARE c CURSOR FOR $SCAN" -c "FETCH 1 FROM c" \
+	-c "SELECT 'mine', count(*) FROM saas_fdw_activity WHERE pid = pg_backend_pid() AND pages > 0" \
+	-c "COMMIT" 2>&1)
+if (($(sql -c "SHOW server_version_num") >= 170000)); then
+	is "$limits" 1 "without preload (17 and later) the rate limiter learned the API's limit from the scans above"
+	check "without preload (17 and later) saas_fdw_activity shows a running scan" "got: $mine" \
+		grep -qx 'mine|1' <<<"$mine"
+	is "$(sql -c "SELECT count(*) FROM saas_fdw_activity")" 0 \
+		"without preload (17 and later) saas_fdw_activity is empty when idle"
+else
+	check "without preload (15, 16) saas_fdw_rate_limits says how to enable the limiter" "got: $limits" \
+		grep -q 'saas_fdw rate limiter is not available' <<<"$limits"
+	check "without preload (15, 16) saas_fdw_activity says how to enable it" "got: $mine" \
+		grep -q 'saas_fdw activity is not available' <<<"$mine"
+fi
+
 t_done
