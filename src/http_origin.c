@@ -212,8 +212,7 @@ http_append_header(struct curl_slist *list, const char *header)
  * http_authorization_line
  *		The Authorization header line for request's token in its scheme.
  *
- * palloc'd (never raising: NULL when out of memory), for the caller to zero
- * and free.
+ * palloc'd (NULL when out of memory), for the caller to zero and free.
  */
 static char *
 http_authorization_line(const HttpRequest *request, size_t *size)
@@ -244,8 +243,13 @@ http_authorization_line(const HttpRequest *request, size_t *size)
 		case HTTP_AUTH_BASIC:
 			prefix_len = snprintf(line, *size, "Authorization: Basic ");
 			/* void *: the source is char * up to 17, uint8 * from 18 */
-			(void) pg_b64_encode((const void *) token, token_len,
-								 line + prefix_len, *size - prefix_len - 1);
+			if (pg_b64_encode((const void *) token, token_len,
+							  line + prefix_len, *size - prefix_len - 1) < 0)
+			{
+				explicit_bzero(line, *size);
+				pfree(line);
+				elog(ERROR, "could not encode the credentials in base64");
+			}
 			break;
 		case HTTP_AUTH_PLAIN:
 			snprintf(line, *size, "Authorization: %s", token);
