@@ -119,14 +119,56 @@ column_order(const ResourceSpec *resource, const char *column)
 /*
  * key_requirement
  *		What a key column needs, as the comments and saas_fdw_describe()
- *		say it.
+ *		say it; an alternative key (key_paths) names the others that may
+ *		stand for it.
  *
- * Returns a constant string.
+ * Returns a string palloc'd in the current memory context.
  */
 static char *
-key_requirement(const ColumnSpec *column)
+key_requirement(const ResourceSpec *resource, const ColumnSpec *column)
 {
-	return psprintf("required: =, IN, a join, or the table option %s", column->name);
+	StringInfoData buf;
+	const KeyPathSpec *alt;
+	bool		others = false;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "required: =, IN, a join, or the table option %s", column->name);
+	if (resource_key_path(resource, column->name) == NULL)
+		return buf.data;
+	appendStringInfoString(&buf, " (or instead a value for ");
+	for (alt = resource->key_paths; alt->key; alt++)
+		if (strcmp(alt->key, column->name) != 0)
+		{
+			appendStringInfo(&buf, "%s%s", others ? " or " : "", alt->key);
+			others = true;
+		}
+	appendStringInfoString(&buf, ")");
+	return buf.data;
+}
+
+/*
+ * required_keys
+ *		The key columns a table needs, for its comment: "repo, issue_number",
+ *		or for alternatives "org or username".
+ *
+ * Returns a string palloc'd in the current memory context.
+ */
+static char *
+required_keys(const ResourceSpec *resource)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; resource->key_columns && resource->key_columns[i]; i++)
+	{
+		const char *key = resource->key_columns[i];
+		bool		either = i > 0 && resource_key_path(resource, key) &&
+			resource_key_path(resource, resource->key_columns[i - 1]);
+
+		appendStringInfo(&buf, "%s%s", i == 0 ? "" : either ? " or " : ", ", key);
+	}
+	return buf.data;
 }
 
 /*
@@ -148,7 +190,7 @@ column_comment(const ResourceSpec *resource, const ColumnSpec *column)
 	appendStringInfoString(&buf, column->doc);
 	if (resource_is_key_column(resource, column->name))
 	{
-		appendStringInfo(&buf, "; %s", key_requirement(column));
+		appendStringInfo(&buf, "; %s", key_requirement(resource, column));
 		return buf.data;
 	}
 	initStringInfo(&pushed);
@@ -177,15 +219,13 @@ table_comment(const ResourceSpec *resource)
 	StringInfoData ordered;
 	const ColumnSpec *column;
 	bool		approximate;
-	int			i;
 
 	initStringInfo(&buf);
 	initStringInfo(&filtered);
 	initStringInfo(&ordered);
 	appendStringInfoString(&buf, resource->doc);
-	for (i = 0; resource->key_columns && resource->key_columns[i]; i++)
-		appendStringInfo(&buf, "%s%s", i == 0 ? "; required: " : ", ",
-						 resource->key_columns[i]);
+	if (resource->key_columns && resource->key_columns[0])
+		appendStringInfo(&buf, "; required: %s", required_keys(resource));
 	for (column = resource->columns; column->name; column++)
 	{
 		if (resource_is_key_column(resource, column->name))
@@ -304,7 +344,7 @@ describe_resource(ReturnSetInfo *rsinfo, const ServiceSpec *service,
 		bool		nulls[9] = {0};
 		bool		key = resource_is_key_column(resource, column->name);
 		bool		approximate = false;
-		char	   *filters = key ? key_requirement(column)
+		char	   *filters = key ? key_requirement(resource, column)
 			: column_filters(resource, column->name, &approximate);
 		const char *order = column_order(resource, column->name);
 

@@ -460,6 +460,64 @@ key_is_fixed(const SaasTableOptions *options, const char *column)
 	return false;
 }
 
+/* Does a qual of the plan or a table option give this key column a value? */
+static bool
+key_is_bound(RequestPlan *plan, const SaasTableOptions *options,
+			 const ResourceSpec *resource, const char *column)
+{
+	return key_is_fixed(options, column) ||
+		find_binding(plan->quals, resource, BIND_KEY,
+					 resource_key_index(resource, column)) != NULL;
+}
+
+/*
+ * Alternative paths (ResourceSpec.key_paths): the first alternative whose
+ * key is bound names the request; the quals on the other alternatives'
+ * keys, and those of rules for another path (PushdownSpec.path_key), are
+ * only checked locally (their RestrictInfos are rinfos, in the order of
+ * plan->quals).  NULL, or the key of the first alternative when none is
+ * bound.
+ */
+static const char *
+choose_key_path(RequestPlan *plan, const SaasTableOptions *options,
+				List *rinfos)
+{
+	const ResourceSpec *resource = options->resource;
+	const KeyPathSpec *alt;
+	const char *chosen = NULL;
+	List	   *quals = NIL;
+	ListCell   *qcell;
+	ListCell   *rcell;
+
+	for (alt = resource->key_paths; alt && alt->key && chosen == NULL; alt++)
+		if (key_is_bound(plan, options, resource, alt->key))
+			chosen = alt->key;
+	if (chosen == NULL)
+		return resource->key_paths ? resource->key_paths[0].key : NULL;
+
+	forboth(qcell, plan->quals, rcell, rinfos)
+	{
+		PushedQual *qual = lfirst(qcell);
+		const char *key = qual->kind == BIND_KEY ?
+			resource->key_columns[qual->spec_index] : NULL;
+
+		if (qual->kind == BIND_PARAM)
+			key = resource->pushdown[qual->spec_index].path_key;
+		else if (key && !resource_key_path(resource, key))
+			key = NULL;
+		if (key && strcmp(key, chosen) != 0)
+		{
+			plan->local_only = lappend(plan->local_only, lfirst(rcell));
+			plan->key_clauses = list_delete_ptr(plan->key_clauses, lfirst(rcell));
+			plan->all_exact = false;
+		}
+		else
+			quals = lappend(quals, qual);
+	}
+	plan->quals = quals;
+	return NULL;
+}
+
 /*
  * Decide which of the clauses (RestrictInfos) become request parameters.
  * With saas_fdw.pushdown off only key columns do: the rest stays local.
@@ -471,6 +529,7 @@ plan_request(PlannerInfo *root, RelOptInfo *baserel,
 	const ResourceSpec *resource = options->resource;
 	RequestPlan *plan = palloc0(sizeof(RequestPlan));
 	Oid			relid = planner_rt_fetch(baserel->relid, root)->relid;
+	List	   *pushed_rinfos = NIL;	/* the RestrictInfo of each qual */
 	ListCell   *cell;
 	int			k;
 
@@ -542,19 +601,15 @@ plan_request(PlannerInfo *root, RelOptInfo *baserel,
 		if (shape.op == PUSH_EQ && !is_single_valued(qual))
 			plan->several_streams = true;
 		plan->quals = lappend(plan->quals, qual);
+		pushed_rinfos = lappend(pushed_rinfos, rinfo);
 	}
 
-	for (k = 0; resource->key_columns && resource->key_columns[k]; k++)
+	plan->missing_key = choose_key_path(plan, options, pushed_rinfos);
+	for (k = 0; resource->key_columns && resource->key_columns[k] && !plan->missing_key; k++)
 	{
-		bool		bound = find_binding(plan->quals, resource, BIND_KEY, k) != NULL;
-
-		foreach(cell, options->fixed_keys)
-			bound |= strcmp(lfirst_node(DefElem, cell)->defname, resource->key_columns[k]) == 0;
-		if (!bound)
-		{
+		if (!resource_key_path(resource, resource->key_columns[k]) &&
+			!key_is_bound(plan, options, resource, resource->key_columns[k]))
 			plan->missing_key = resource->key_columns[k];
-			break;
-		}
 	}
 	return plan;
 }

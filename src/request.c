@@ -517,7 +517,7 @@ emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
 	}
 
 	stream->single = single_value != NULL;
-	template = stream->single ? resource->single_path : resource->path_template;
+	template = stream->single ? resource->single_path : resource_list_path(resource, keys);
 	initStringInfo(&url);
 	for (p = template; *p; p++)
 	{
@@ -716,13 +716,23 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 		}
 	}
 
-	/* keys not bound by a qual come from the table options */
+	/*
+	 * Keys not bound by a qual come from the table options; of alternative
+	 * keys (key_paths) only one is given, the first bound (as planned).
+	 */
 	for (k = 0; resource->key_columns && resource->key_columns[k]; k++)
 	{
 		bool		bound_by_qual = false;
+		bool		alternative = resource_key_path(resource, resource->key_columns[k]) != NULL;
 
 		foreach(cell, builder.dimensions)
-			bound_by_qual |= ((Dimension *) lfirst(cell))->key == k;
+		{
+			Dimension  *dim = lfirst(cell);
+
+			bound_by_qual |= dim->key == k ||
+				(alternative && dim->key >= 0 &&
+				 resource_key_path(resource, resource->key_columns[dim->key]) != NULL);
+		}
 		if (bound_by_qual)
 			continue;
 		foreach(cell, options->fixed_keys)

@@ -173,14 +173,24 @@ report_missing_key(ForeignScanState *node, SaasScanState *state)
 {
 	const ResourceSpec *resource = state->resource;
 	const char *key = state->missing_key;
+	const KeyPathSpec *alt;
+	StringInfoData given;
+
+	/* "org (path /orgs/{org}/repos) or username (path ...)" */
+	initStringInfo(&given);
+	for (alt = resource->key_paths; alt && alt->key; alt++)
+		appendStringInfo(&given, "%s%s (path %s)", given.len > 0 ? " or " : "",
+						 alt->key, alt->path_template);
+	if (resource_key_path(resource, key) == NULL)
+		appendStringInfo(&given, "%s (path %s)", key, resource->path_template);
 
 	ereport(ERROR,
 			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
 			 errmsg("query on foreign table \"%s\" needs a value for column \"%s\"",
 					RelationGetRelationName(node->ss.ss_currentRelation), key),
-			 errdetail("The %s API reads %s only for a given %s (path %s).",
+			 errdetail("The %s API reads %s only for a given %s.",
 					   state->options->service->name, resource->table,
-					   key, resource->path_template),
+					   given.data),
 			 errhint("Add a condition such as WHERE %s = ... (or IN (...)), join on %s, or set it as a table option.",
 					 key, key)));
 }

@@ -93,6 +93,34 @@ resource_is_key_column(const ResourceSpec *resource, const char *column)
 	return resource_key_index(resource, column) >= 0;
 }
 
+/* The alternative path that key column chooses (key_paths), or NULL. */
+const KeyPathSpec *
+resource_key_path(const ResourceSpec *resource, const char *column)
+{
+	const KeyPathSpec *alt;
+
+	for (alt = resource->key_paths; alt && alt->key; alt++)
+		if (strcmp(alt->key, column) == 0)
+			return alt;
+	return NULL;
+}
+
+/*
+ * The list path template for these key values (one per key column, NULL
+ * for none): the first alternative whose key has a value, or path_template.
+ * Points into the constant description.
+ */
+const char *
+resource_list_path(const ResourceSpec *resource, const char *const *key_values)
+{
+	const KeyPathSpec *alt;
+
+	for (alt = resource->key_paths; alt && alt->key; alt++)
+		if (key_values[resource_key_index(resource, alt->key)] != NULL)
+			return alt->path_template;
+	return resource->path_template;
+}
+
 /* Does the resource's default_query set this parameter? */
 bool
 resource_has_default_param(const ResourceSpec *resource, const char *name)

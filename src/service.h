@@ -107,6 +107,10 @@ typedef struct PushdownSpec
 										 * the API knows (an enum); any
 										 * other matches no row and is not
 										 * sent.  NULL: any value */
+	const char *path_key;		/* with key_paths: the rule is sent only on
+								 * the path this key chooses (a parameter
+								 * one alternative lacks), else checked
+								 * locally; NULL: on every path */
 } PushdownSpec;
 
 /*
@@ -132,6 +136,17 @@ typedef struct ParamValuesSpec
 	const char *const *values;	/* NULL-terminated */
 	bool		list;
 } ParamValuesSpec;
+
+/*
+ * One of a resource's alternative list paths, chosen by the key given:
+ * GitHub lists the repositories of an organization (/orgs/{org}/repos) or
+ * of a user (/users/{username}/repos).  See ResourceSpec.key_paths.
+ */
+typedef struct KeyPathSpec
+{
+	const char *key;			/* a key column, named in path_template */
+	const char *path_template;	/* as ResourceSpec.path_template */
+} KeyPathSpec;
 
 typedef struct ResourceSpec
 {
@@ -196,6 +211,20 @@ typedef struct ResourceSpec
 	const ParamValuesSpec *param_values;	/* terminated by a NULL param;
 											 * a default_query parameter
 											 * not named takes any value */
+
+	/*
+	 * Alternative list paths chosen by the key given, terminated by a NULL
+	 * key; NULL: the one path_template.  Each alternative's key is one of
+	 * key_columns, listed there in the same order, and path_template is the
+	 * first alternative's path.  A scan needs a value for one of these keys,
+	 * not for all of them: the first alternative whose key has a value (=,
+	 * IN, a join, a table option) names the request.  A qual on another
+	 * alternative's key is then only checked locally, and that column reads
+	 * NULL in every row: the request did not ask for it; so is a pushdown
+	 * rule whose path_key is another alternative's.  Key columns that no
+	 * alternative names are required as always.
+	 */
+	const KeyPathSpec *key_paths;
 } ResourceSpec;
 
 typedef struct ServiceSpec
@@ -228,6 +257,10 @@ extern int	resource_key_index(const ResourceSpec *resource,
 							   const char *column);
 extern bool resource_is_key_column(const ResourceSpec *resource,
 								   const char *column);
+extern const KeyPathSpec *resource_key_path(const ResourceSpec *resource,
+											const char *column);
+extern const char *resource_list_path(const ResourceSpec *resource,
+									   const char *const *key_values);
 extern bool resource_has_default_param(const ResourceSpec *resource,
 									   const char *name);
 extern const ParamValuesSpec *resource_param_values(const ResourceSpec *resource,

@@ -2,7 +2,8 @@
  *
  * github.c
  *		  GitHub REST API: issues, issue comments, pull requests and their
- *		  reviews, commits, releases, labels and milestones, as data.
+ *		  reviews, commits, releases, labels, milestones and the
+ *		  repositories of an organization or a user, as data.
  *
  * Facts from the GitHub REST reference (API version 2022-11-28): list
  * endpoints page with a Link header (per_page at most 100); the issues list
@@ -267,6 +268,65 @@ static const PushdownSpec github_milestone_pushdown[] = {
 	{NULL}
 };
 
+/*
+ * Repositories of an organization (/orgs/{org}/repos: every one the token
+ * can see) or of a user (/users/{username}/repos: the public ones the user
+ * owns).  The key column is username, not user: USER is a reserved word
+ * that, unquoted, means current_user.
+ */
+static const char *const owner_keys[] = {"org", "username", NULL};
+
+static const KeyPathSpec github_repo_paths[] = {
+	{"org", "/orgs/{org}/repos"},
+	{"username", "/users/{username}/repos"},
+	{NULL}
+};
+
+static const ColumnSpec github_repo_columns[] = {
+	{"org", "text", NULL, CONV_VALUE, "organization whose repositories are listed (null when listed by username)"},
+	{"username", "text", NULL, CONV_VALUE, "user whose public repositories are listed (null when listed by org)"},
+	{"id", "bigint", "id", CONV_VALUE, "repository id"},
+	{"full_name", "text", "full_name", CONV_VALUE, "repository as owner/name"},
+	{"name", "text", "name", CONV_VALUE, "repository name"},
+	{"owner_login", "text", "owner.login", CONV_VALUE, "login of the owner"},
+	{"description", "text", "description", CONV_VALUE, "description"},
+	{"private", "boolean", "private", CONV_VALUE, "a private repository (filtered by the API with org only)"},
+	{"fork", "boolean", "fork", CONV_VALUE, "a fork of another repository (filtered by the API with org only)"},
+	{"archived", "boolean", "archived", CONV_VALUE, "archived (read-only)"},
+	{"language", "text", "language", CONV_VALUE, "main language, as GitHub detects it"},
+	{"stargazers_count", "integer", "stargazers_count", CONV_VALUE, "number of stars"},
+	{"forks_count", "integer", "forks_count", CONV_VALUE, "number of forks"},
+	{"open_issues_count", "integer", "open_issues_count", CONV_VALUE, "open issues and pull requests"},
+	{"default_branch", "text", "default_branch", CONV_VALUE, "default branch"},
+	{"pushed_at", "timestamptz", "pushed_at", CONV_VALUE, "time of the last push"},
+	{"created_at", "timestamptz", "created_at", CONV_VALUE, "creation time"},
+	{"updated_at", "timestamptz", "updated_at", CONV_VALUE, "last update time"},
+	{"html_url", "text", "html_url", CONV_VALUE, "web page of the repository"},
+	{"attrs", "jsonb", "", CONV_VALUE, "the whole repository as the API returned it"},
+	{NULL}
+};
+
+/*
+ * An organization's list takes type (all, public, private, forks,
+ * sources, member); a user's takes only all, owner or member, so these
+ * rules go out with org alone.  type=private may hold an enterprise's
+ * internal repositories too: rechecked.
+ */
+static const PushdownSpec github_repo_pushdown[] = {
+	{"private", PUSH_IS_TRUE, "type", VALUE_TEXT, "private", false, .path_key = "org"},
+	{"private", PUSH_IS_FALSE, "type", VALUE_TEXT, "public", false, .path_key = "org"},
+	{"fork", PUSH_IS_TRUE, "type", VALUE_TEXT, "forks", true, .path_key = "org"},
+	{"fork", PUSH_IS_FALSE, "type", VALUE_TEXT, "sources", true, .path_key = "org"},
+	{NULL}
+};
+
+/* both lists take sort (created|updated|pushed|full_name) and direction */
+static const SortSpec github_repo_sorts[] = {
+	{"created_at", "sort=created&direction=asc", "sort=created&direction=desc"},
+	{"updated_at", "sort=updated&direction=asc", "sort=updated&direction=desc"},
+	{NULL}
+};
+
 #define GITHUB_PAGES \
 	.pages = PAGES_LINK_HEADER, \
 	.page_size_param = "per_page", \
@@ -383,6 +443,19 @@ static const ResourceSpec github_resources[] = {
 		.pushdown = github_milestone_pushdown,
 		.doc = "milestones of a repository",
 		.param_values = github_pull_params,
+	},
+	{
+		.table = "repos",
+		.path_template = "/orgs/{org}/repos",
+		.key_columns = owner_keys,
+		.items_at = "",
+		GITHUB_PAGES,
+		.identity_at = "id",
+		.columns = github_repo_columns,
+		.pushdown = github_repo_pushdown,
+		.sorts = github_repo_sorts,
+		.doc = "repositories of an organization or of a user",
+		.key_paths = github_repo_paths,
 	},
 	{NULL}
 };

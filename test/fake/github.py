@@ -2,7 +2,8 @@
 """
 github.py
     Fake GitHub REST API (issues, issue comments, pulls, pull reviews,
-    commits, releases, labels, milestones) for saas_fdw's tests.
+    commits, releases, labels, milestones, the repositories of an account)
+    for saas_fdw's tests.
 
 Behaves like api.github.com as described in shared/api/README.md section 1:
 auth (Bearer or token; without an Authorization header a request is
@@ -18,7 +19,9 @@ releases, labels, milestones" below for those lists' parameters).
 
 Repositories (owner/name is case-insensitive):
     octo/hello (250 items), octo/world (40), acme/widgets (120), acme/empty (0),
-    acme/private (20, visible only to token ghp_other; 404 for others)
+    acme/private (20, visible only to token ghp_other; 404 for others),
+    acme/gadgets (a fork), acme/legacy (archived), acme/secret (private,
+    visible to both tokens); octo is a user, acme an organization
 Fault fixtures (every path under the repository):
     octo/forbidden    403 "Resource not accessible by personal access token"
     octo/invalid      422 Validation Failed
@@ -88,6 +91,10 @@ MILESTONES = (
     (2, "v1.1", "open", "2025-03-31T07:00:00Z", "Polish and bug fixes"),
     (3, "v2.0", "open", None, None),
 )
+
+# account -> type: /orgs/{org}/repos knows only organizations
+ACCOUNTS = {"octo": "User", "acme": "Organization"}
+LANGUAGES = ("C", "Python", "Go", "TypeScript", "Rust")
 
 LOCK_REASONS = ("too heated", "resolved", "off-topic", "spam")
 
@@ -159,8 +166,9 @@ class Repo:
     """One repository: its fixed facts and its generated issues/comments."""
 
     def __init__(self, owner, name, repo_id, count, private=False, fault=None,
-                 readers=TOKENS):
+                 readers=TOKENS, fork=False, archived=False):
         self.owner, self.name, self.id = owner, name, repo_id
+        self.fork, self.archived = fork, archived
         self.full_name = "%s/%s" % (owner, name)
         self.private, self.fault, self.readers = private, fault, readers
         self.api = "%s/repos/%s" % (API, self.full_name)
@@ -340,17 +348,27 @@ class Repo:
         return out
 
     def repo_obj(self):
+        seed = (self.full_name, "repo")
+        created = START - 86400 * (30 + mix(*seed, "created") % 700)
+        updated = created + 86400 * (1 + mix(*seed, "updated") % 600)
         return {
             "id": self.id, "node_id": node_id("R_kgDO", self.id), "name": self.name,
             "full_name": self.full_name, "private": self.private,
-            "owner": {"login": self.owner, "id": self.id // 10000,
-                      "type": "Organization",
+            "owner": {"login": self.owner, "id": self.id // 1000,
+                      "type": ACCOUNTS[self.owner],
                       "url": "%s/users/%s" % (API, self.owner)},
-            "html_url": self.web, "description": "Fake repository %s" % self.full_name,
-            "fork": False, "url": self.api,
+            "html_url": self.web,
+            "description": None if self.name == "empty" else "Fake repository %s" % self.full_name,
+            "fork": self.fork, "url": self.api,
             "issues_url": self.api + "/issues{/number}",
-            "created_at": "2023-12-01T00:00:00Z", "updated_at": iso(END),
-            "pushed_at": iso(END), "has_issues": True,
+            "created_at": iso(created), "updated_at": iso(updated),
+            # an empty repository has never been pushed to
+            "pushed_at": None if self.name == "empty" else iso(updated - 3600),
+            "has_issues": True, "archived": self.archived,
+            "language": None if self.name == "empty" else pick(LANGUAGES, *seed, "language"),
+            "stargazers_count": mix(*seed, "stars") % 500,
+            "watchers_count": mix(*seed, "stars") % 500,
+            "forks_count": mix(*seed, "forks") % 40,
             "open_issues_count": sum(1 for i in self.issues if i["state"] == "open"),
             "default_branch": "main",
             "visibility": "private" if self.private else "public",
@@ -364,6 +382,9 @@ def build_repos():
         Repo("acme", "widgets", 2001, 120),
         Repo("acme", "empty", 2002, 0),
         Repo("acme", "private", 2003, 20, private=True, readers=("ghp_other",)),
+        Repo("acme", "gadgets", 2004, 0, fork=True),
+        Repo("acme", "legacy", 2005, 0, archived=True),
+        Repo("acme", "secret", 2006, 0, private=True),
         Repo("octo", "forbidden", 1003, 0, fault="forbidden"),
         Repo("octo", "invalid", 1004, 0, fault="invalid"),
         Repo("octo", "broken", 1005, 0, fault="broken"),
@@ -551,6 +572,9 @@ class GitHubService(FakeService):
     def _route(self, req, token):
         parts = [p for p in req.path.split("/") if p]
         repo, rest = None, []
+        if req.method == "GET" and len(parts) == 3 and parts[0] in ("orgs", "users") \
+                and parts[2] == "repos":
+            return list_account_repos(req, self.repos, parts[0], parts[1], token)
         if req.method == "GET" and len(parts) >= 3 and parts[0] == "repos":
             repo, rest = self.by_name.get(("%s/%s" % (parts[1], parts[2])).lower()), parts[3:]
         elif req.method == "GET" and len(parts) >= 2 and parts[0] == "repositories" and parts[1].isdigit():
@@ -970,6 +994,57 @@ def list_milestones(req, repo, rest):
         items.sort(key=lambda m: (m["due_on"] is None, m["due_on"] or "", m["number"]),
                    reverse=direction == "desc")
     return paginate(req, items, "/repositories/%d/milestones" % repo.id)
+
+
+# ---- repositories of an account (issue 20) ---------------------------------
+#
+# GitHub REST reference, 2022-11-28 (repos/repos, "List organization
+# repositories" and "List repositories for a user"):
+#   GET /orgs/{org}/repos  type (all|public|private|forks|sources|member,
+#       default all): every repository of the organization the caller can
+#       see; "The organization name. The name is not case sensitive."
+#   GET /users/{username}/repos  type (all|owner|member, default owner):
+#       "Lists public repositories for the specified user."
+#   both: sort (created|updated|pushed|full_name; default created for an
+#       organization, full_name for a user), direction (asc|desc; "Default:
+#       asc when using full_name, otherwise desc").
+# An organization that does not exist (or a user account asked for as one)
+# is 404 Not Found.  Here octo is a user and acme an organization; member
+# lists are empty (the fake knows no memberships).
+
+ORG_TYPES = ("all", "public", "private", "forks", "sources", "member")
+USER_TYPES = ("all", "owner", "member")
+
+
+def list_account_repos(req, repos, kind, account, token):
+    account = urllib.parse.unquote(account).lower()
+    if account not in ACCOUNTS or (kind == "orgs" and ACCOUNTS[account] != "Organization"):
+        return not_found()
+    mine = [r for r in repos if r.owner == account]
+    if kind == "orgs":
+        mine = [r for r in mine if not r.private or token in r.readers]
+        kind_type = enum_param(req, "type", ORG_TYPES, "all")
+        keep = {"all": lambda r: True, "public": lambda r: not r.private,
+                "private": lambda r: r.private, "forks": lambda r: r.fork,
+                "sources": lambda r: not r.fork, "member": lambda r: False}
+    else:
+        mine = [r for r in mine if not r.private]
+        kind_type = enum_param(req, "type", USER_TYPES, "owner")
+        keep = {"all": lambda r: True, "owner": lambda r: True, "member": lambda r: False}
+    if kind_type is None:
+        return validation_failed("type", req.param("type"))
+    items = [r.repo_obj() for r in mine if keep[kind_type](r)]
+    sort = enum_param(req, "sort", ("created", "updated", "pushed", "full_name"),
+                      "created" if kind == "orgs" else "full_name")
+    direction = enum_param(req, "direction", ("asc", "desc"),
+                           "asc" if sort == "full_name" else "desc")
+    if sort is None or direction is None:
+        return validation_failed("sort" if sort is None else "direction",
+                                 req.param("sort" if sort is None else "direction"))
+    field = {"created": "created_at", "updated": "updated_at", "pushed": "pushed_at",
+             "full_name": "full_name"}[sort]
+    items.sort(key=lambda r: (r[field] or "", r["id"]), reverse=direction == "desc")
+    return paginate(req, items, "/%s/%s/repos" % (kind, account))
 
 
 MORE_ROUTES = {"pulls": list_pulls, "commits": list_commits, "releases": list_releases,

@@ -169,9 +169,15 @@ class Table:
         self.schema, self.name = schema, name
         self.columns = table_columns(schema, name)
         self.by_name = {c.name: c for c in self.columns}
+        # alternative keys ("(or instead a value for org)"): the first only
+        keys = []
+        for c in self.columns:
+            m = re.search(r"\(or instead a value for ([^)]*)\)", c.comment)
+            if c.key and not (m and set(m.group(1).split(" or ")) & {k.name for k in keys}):
+                keys.append(c)
         self.keys = " AND ".join(
             "%s = %s" % (quote_ident(c.name), "1" if c.type == "integer" else "'k1'")
-            for c in self.columns if c.key) or "true"
+            for c in keys) or "true"
         self.base = self.explain("true")
 
     def explain(self, qual, tail=""):
