@@ -434,6 +434,41 @@ find_binding(List *quals, const ResourceSpec *resource, BindingKind kind,
 	return NULL;
 }
 
+/*
+ * May this qual (spec_index set) share its parameter with the quals already
+ * bound to it?  A CSV list merges every value; a range_syntax parameter
+ * takes one lower and one upper bound.
+ */
+static bool
+shares_param(List *quals, const ResourceSpec *resource, PushedQual *qual,
+			 PushOp op)
+{
+	const PushdownSpec *spec = &resource->pushdown[qual->spec_index];
+	int			lower = 0;
+	int			upper = 0;
+	ListCell   *cell;
+
+	if (spec->op == PUSH_CONTAINS && spec->format == VALUE_CSV)
+		return true;
+	if (!spec->range_syntax)
+		return false;
+	foreach(cell, quals)
+	{
+		PushedQual *other = lfirst(cell);
+		PushOp		other_op = resource->pushdown[other->spec_index].op;
+
+		if (other->kind != BIND_PARAM ||
+			strcmp(resource->pushdown[other->spec_index].param, spec->param) != 0)
+			continue;
+		if (other_op == PUSH_GT || other_op == PUSH_GE)
+			lower++;
+		else
+			upper++;
+	}
+	return (op == PUSH_GT || op == PUSH_GE) ? lower == 0 && upper == 1
+		: upper == 0 && lower == 1;
+}
+
 static bool
 is_single_valued(PushedQual *qual)
 {
@@ -587,8 +622,7 @@ plan_request(PlannerInfo *root, RelOptInfo *baserel,
 		}
 
 		if (find_binding(plan->quals, resource, qual->kind, qual->spec_index) != NULL &&
-			!(qual->kind == BIND_PARAM && shape.op == PUSH_CONTAINS &&
-			  resource->pushdown[qual->spec_index].format == VALUE_CSV))
+			!(qual->kind == BIND_PARAM && shares_param(plan->quals, resource, qual, shape.op)))
 		{
 			plan->local_only = lappend(plan->local_only, rinfo);
 			plan->all_exact = false;

@@ -415,6 +415,48 @@ set_param(List *params, const char *name, const char *value, bool verbatim)
 	return lappend(params, param);
 }
 
+/* A value as it goes into the query string: URL-encoded unless verbatim. */
+static char *
+query_text(const char *value, bool verbatim)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	append_value(&buf, value, verbatim, false);
+	return buf.data;
+}
+
+/*
+ * A bound of a range_syntax rule: ">=v" or "<=v" alone; with the other
+ * bound already set, "lower..upper", each bound encoded as its own value
+ * is (one may be an expression EXPLAIN shows verbatim).
+ */
+static List *
+set_range_param(List *params, const PushdownSpec *spec, const char *value,
+				bool verbatim)
+{
+	bool		lower = spec->op == PUSH_GT || spec->op == PUSH_GE;
+	ListCell   *cell;
+
+	foreach(cell, params)
+	{
+		QueryParam *param = lfirst(cell);
+		char	   *other;
+		char	   *mine;
+
+		if (strcmp(param->name, spec->param) != 0)
+			continue;
+		/* the other bound, as ">=v" or "<=v" */
+		other = query_text(param->value + 2, param->verbatim);
+		mine = query_text(value, verbatim);
+		return set_param(params, spec->param,
+						 psprintf("%s..%s", lower ? mine : other, lower ? other : mine),
+						 true);
+	}
+	return set_param(params, spec->param,
+					 psprintf("%s%s", lower ? ">=" : "<=", value), verbatim);
+}
+
 /* "a=1&b=2" as parameters, in order. */
 static List *
 parse_fixed_query(List *params, const char *query)
@@ -700,6 +742,10 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 			builder.fixed_params = set_param(builder.fixed_params, spec->param,
 											 joined.data, values->verbatim);
 		}
+		else if (qual->kind == BIND_PARAM && resource->pushdown[qual->spec_index].range_syntax)
+			builder.fixed_params = set_range_param(builder.fixed_params,
+												   &resource->pushdown[qual->spec_index],
+												   linitial(values->values), values->verbatim);
 		else if (list_length(values->values) == 1 && qual->kind == BIND_PARAM)
 			builder.fixed_params = set_param(builder.fixed_params,
 											 resource->pushdown[qual->spec_index].param,

@@ -111,6 +111,13 @@ typedef struct PushdownSpec
 								 * the path this key chooses (a parameter
 								 * one alternative lacks), else checked
 								 * locally; NULL: on every path */
+	bool		range_syntax;	/* a range rule (<, <=, >, >=) whose
+								 * parameter takes both bounds in GitHub's
+								 * search syntax: a lower bound alone as
+								 * ">=v", an upper alone as "<=v", both as
+								 * "v..w" (all inclusive: never exact).  One
+								 * lower and one upper bound share the
+								 * parameter; any further bound stays local */
 } PushdownSpec;
 
 /*

@@ -2,8 +2,8 @@
  *
  * github.c
  *		  GitHub REST API: issues, issue comments, pull requests and their
- *		  reviews, commits, releases, labels, milestones and the
- *		  repositories of an organization or a user, as data.
+ *		  reviews, commits, releases, labels, milestones, workflow runs
+ *		  and the repositories of an organization or a user, as data.
  *
  * Facts from the GitHub REST reference (API version 2022-11-28): list
  * endpoints page with a Link header (per_page at most 100); the issues list
@@ -269,6 +269,57 @@ static const PushdownSpec github_milestone_pushdown[] = {
 };
 
 /*
+ * Workflow runs of a repository (GitHub Actions), newest first (no order is
+ * claimed: the reference does not say).  The list is an object: the runs
+ * are under "workflow_runs", beside total_count.  status takes a run's
+ * status or its conclusion; only status is pushed, for its own values
+ * (conclusion has one, startup_failure, that the parameter does not take).
+ * created takes GitHub's search syntax for a range of times.  With any of
+ * these filters GitHub returns at most 1,000 runs (the docs say so).
+ */
+static const ColumnSpec github_run_columns[] = {
+	{"repo", "text", NULL, CONV_VALUE, "repository as owner/name"},
+	{"id", "bigint", "id", CONV_VALUE, "run id"},
+	{"name", "text", "name", CONV_VALUE, "workflow name"},
+	{"display_title", "text", "display_title", CONV_VALUE, "title shown for the run (commit message, pull request title)"},
+	{"status", "text", "status", CONV_VALUE, "queued, in_progress, completed, waiting, requested or pending"},
+	{"conclusion", "text", "conclusion", CONV_VALUE, "success, failure, cancelled, skipped, timed_out, ...; null until completed"},
+	{"head_branch", "text", "head_branch", CONV_VALUE, "branch the run is for"},
+	{"head_sha", "text", "head_sha", CONV_VALUE, "sha of the commit the run is for"},
+	{"event", "text", "event", CONV_VALUE, "event that triggered the run (push, pull_request, schedule, ...)"},
+	{"actor_login", "text", "actor.login", CONV_VALUE, "login of the user who made the push or event"},
+	{"triggering_actor_login", "text", "triggering_actor.login", CONV_VALUE, "login of the user who started this attempt"},
+	{"workflow_id", "bigint", "workflow_id", CONV_VALUE, "workflow id"},
+	{"run_number", "integer", "run_number", CONV_VALUE, "run number within the workflow"},
+	{"run_attempt", "integer", "run_attempt", CONV_VALUE, "attempt number"},
+	{"created_at", "timestamptz", "created_at", CONV_VALUE, "creation time"},
+	{"updated_at", "timestamptz", "updated_at", CONV_VALUE, "last update time"},
+	{"run_started_at", "timestamptz", "run_started_at", CONV_VALUE, "start time of this attempt"},
+	{"html_url", "text", "html_url", CONV_VALUE, "web page of the run"},
+	{"attrs", "jsonb", "", CONV_VALUE, "the whole run as the API returned it"},
+	{NULL}
+};
+
+/* a run's statuses, all of which the status parameter takes */
+static const char *const github_run_statuses[] = {
+	"queued", "in_progress", "completed", "waiting", "requested", "pending", NULL
+};
+
+static const PushdownSpec github_run_pushdown[] = {
+	{"status", PUSH_EQ, "status", VALUE_TEXT, NULL, true, NULL, github_run_statuses},
+	{"head_branch", PUSH_EQ, "branch", VALUE_TEXT, NULL, true},
+	{"event", PUSH_EQ, "event", VALUE_TEXT, NULL, true},
+	/* logins match without case */
+	{"actor_login", PUSH_EQ, "actor", VALUE_TEXT, NULL, false},
+	{"head_sha", PUSH_EQ, "head_sha", VALUE_TEXT, NULL, true},
+	{"created_at", PUSH_GE, "created", VALUE_ISO8601, NULL, false, .range_syntax = true},
+	{"created_at", PUSH_GT, "created", VALUE_ISO8601, NULL, false, .range_syntax = true},
+	{"created_at", PUSH_LE, "created", VALUE_ISO8601, NULL, false, .range_syntax = true},
+	{"created_at", PUSH_LT, "created", VALUE_ISO8601, NULL, false, .range_syntax = true},
+	{NULL}
+};
+
+/*
  * Repositories of an organization (/orgs/{org}/repos: every one the token
  * can see) or of a user (/users/{username}/repos: the public ones the user
  * owns).  The key column is username, not user: USER is a reserved word
@@ -443,6 +494,19 @@ static const ResourceSpec github_resources[] = {
 		.pushdown = github_milestone_pushdown,
 		.doc = "milestones of a repository",
 		.param_values = github_pull_params,
+	},
+	{
+		.table = "workflow_runs",
+		.path_template = "/repos/{repo}/actions/runs",
+		.key_columns = repo_key,
+		.items_at = "workflow_runs",
+		GITHUB_PAGES,
+		.identity_at = "id",
+		.single_path = "/repos/{repo}/actions/runs/{id}",
+		.single_key = "id",
+		.columns = github_run_columns,
+		.pushdown = github_run_pushdown,
+		.doc = "GitHub Actions workflow runs of a repository",
 	},
 	{
 		.table = "repos",

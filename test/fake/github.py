@@ -182,6 +182,7 @@ class Repo:
         more = RepoMore(self)
         self.pulls, self.reviews, self.commits, self.releases = \
             more.pulls, more.reviews, more.commits, more.releases
+        self.runs = more.runs
 
     def _label(self, i, spec):
         name, color, description, default, _ = spec
@@ -775,6 +776,12 @@ class GitHubService(FakeService):
 # A value outside an enum is 422 Validation Failed, as for issues.
 
 BRANCHES = ("feature/login", "fix/cache", "docs/readme", "feature/export")
+# id, name, path
+WORKFLOWS = ((161335, "CI", ".github/workflows/ci.yml"),
+             (161336, "Release", ".github/workflows/release.yml"),
+             (161337, "Nightly", ".github/workflows/nightly.yml"))
+CONCLUSIONS = ("success", "success", "success", "success", "failure", "cancelled",
+               "skipped", "timed_out", "startup_failure")
 
 
 class RepoMore:
@@ -790,6 +797,7 @@ class RepoMore:
                 self.pulls.append(pull)
                 self.reviews[pull["number"]] = self._reviews(pull)
         self.releases = self._releases()
+        self.runs = self._runs()
 
     def _pull(self, issue):
         r, n = self.repo, issue["number"]
@@ -884,6 +892,49 @@ class RepoMore:
                 "body": "Changes in %s." % tag, "draft": draft, "prerelease": k % 4 == 0,
                 "created_at": iso(created), "published_at": None if draft else iso(created + 3600),
                 "author": user_obj(pick(ASSIGNABLE, r.full_name, "release", k)), "assets": [],
+            })
+        out.reverse()       # newest first
+        return out
+
+
+    def _runs(self):
+        """Workflow runs, newest first, 1 to 9 hours apart; the last ones
+        still queued or in progress."""
+        r = self.repo
+        count = {"octo/hello": 150, "octo/world": 12}.get(r.full_name, 0)
+        out = []
+        for k in range(1, count + 1):
+            seed = (r.full_name, "run", k)
+            workflow = pick(WORKFLOWS, *seed, "workflow")
+            event = pick(("push", "push", "pull_request", "schedule", "workflow_dispatch"),
+                         *seed, "event")
+            branch = "main" if event in ("push", "schedule") and percent(70, *seed, "main") \
+                else pick(BRANCHES, *seed, "branch")
+            actor = pick(AUTHORS + ("dependabot[bot]",), *seed, "actor")
+            created = START + k * 5 * 3600 + mix(*seed, "t") % (4 * 3600)
+            status = "completed"
+            if k > count - 3:
+                status = ("queued", "in_progress", "waiting")[count - k]
+            conclusion = pick(CONCLUSIONS, *seed, "conclusion") if status == "completed" else None
+            rid = 7_000_000_000 + r.id * 10_000 + k
+            attempt = 2 if percent(10, *seed, "attempt") else 1
+            out.append({
+                "id": rid, "name": workflow[1], "node_id": node_id("WFR_kwLO", rid),
+                "head_branch": branch, "head_sha": sha1(r.full_name, "run head", k),
+                "path": workflow[2], "display_title": "%s %s" % (pick(TITLE_VERBS, *seed),
+                                                                 pick(TITLE_OBJECTS, *seed)),
+                "run_number": k, "event": event, "status": status, "conclusion": conclusion,
+                "workflow_id": workflow[0], "check_suite_id": 8_000_000_000 + rid,
+                "url": "%s/actions/runs/%d" % (r.api, rid),
+                "html_url": "%s/actions/runs/%d" % (r.web, rid),
+                "pull_requests": [], "created_at": iso(created),
+                "updated_at": iso(created + 60 + mix(*seed, "u") % 1800),
+                "actor": user_obj(actor), "run_attempt": attempt,
+                "run_started_at": iso(created + (600 if attempt == 2 else 0)),
+                "triggering_actor": user_obj(pick(ASSIGNABLE, *seed, "trigger")
+                                             if attempt == 2 else actor),
+                "jobs_url": "%s/actions/runs/%d/jobs" % (r.api, rid),
+                "repository": {"id": r.id, "full_name": r.full_name},
             })
         out.reverse()       # newest first
         return out
@@ -1047,7 +1098,91 @@ def list_account_repos(req, repos, kind, account, token):
     return paginate(req, items, "/%s/%s/repos" % (kind, account))
 
 
-MORE_ROUTES = {"pulls": list_pulls, "commits": list_commits, "releases": list_releases,
+# ---- workflow runs (issue 20) ------------------------------------------------
+#
+# GitHub REST reference, 2022-11-28 (actions/workflow-runs, "List workflow
+# runs for a repository"): GET /repos/{o}/{r}/actions/runs answers
+# {"total_count": n, "workflow_runs": [...]}, newest first, with the Link
+# header of every list.  Parameters: actor ("Returns someone's workflow
+# runs. Use the login for the user who created the push"), branch, event,
+# status (completed, action_required, cancelled, failure, neutral, skipped,
+# stale, success, timed_out, in_progress, queued, requested, waiting,
+# pending: a status or a conclusion), created ("Returns workflow runs created
+# within the given date-time range", in the search syntax: >=t, <=t, >t, <t,
+# a..b, a..*, *..b, or a date), head_sha, per_page, page.  "This endpoint
+# will return up to 1,000 results for each search when using the following
+# parameters: actor, branch, check_suite_id, created, event, head_sha,
+# status."  GET /repos/{o}/{r}/actions/runs/{run_id}: one run, 404 if none.
+
+RUN_STATUSES = ("completed", "action_required", "cancelled", "failure", "neutral",
+                "skipped", "stale", "success", "timed_out", "in_progress", "queued",
+                "requested", "waiting", "pending")
+
+
+def search_bound(text, upper):
+    """One end of a search-syntax range as epoch seconds: a date-time, or a
+    date (an upper end takes the whole day), "*" for none; False if bad."""
+    if text == "*":
+        return None
+    value = parse_iso8601(text)
+    if value is None:
+        return False
+    return value + 86399 if upper and "T" not in text else value
+
+
+def created_filter(text):
+    """A test of epoch seconds for the created parameter, or None if bad."""
+    for prefix, test in ((">=", lambda t, b: t >= b), ("<=", lambda t, b: t <= b),
+                         (">", lambda t, b: t > b), ("<", lambda t, b: t < b)):
+        if text.startswith(prefix):
+            bound = search_bound(text[len(prefix):], prefix[0] == "<")
+            return None if bound in (False, None) else (lambda t: test(t, bound))
+    low, dots, high = text.partition("..")
+    if not dots:
+        low = high = text
+    lo, hi = search_bound(low, False), search_bound(high, True)
+    if lo is False or hi is False:
+        return None
+    return lambda t: (lo is None or t >= lo) and (hi is None or t <= hi)
+
+
+def list_runs(req, repo, rest):
+    if not rest or rest[0] != "runs" or len(rest) > 2:
+        return not_found()
+    if len(rest) == 2:
+        run = next((x for x in repo.runs if str(x["id"]) == rest[1]), None)
+        return json_response(200, run) if run else not_found()
+    items = repo.runs
+    status = req.param("status")
+    if status is not None:
+        if status not in RUN_STATUSES:
+            return validation_failed("status", status)
+        items = [x for x in items if status in (x["status"], x["conclusion"])]
+    actor = req.param("actor")
+    if actor is not None:
+        items = [x for x in items if x["actor"]["login"].lower() == actor.lower()]
+    for name, field in (("branch", "head_branch"), ("event", "event"), ("head_sha", "head_sha")):
+        value = req.param(name)
+        if value is not None:
+            items = [x for x in items if x[field] == value]
+    created = req.param("created")
+    if created is not None:
+        test = created_filter(created)
+        if test is None:
+            return validation_failed("created", created)
+        items = [x for x in items if test(epoch(x["created_at"]))]
+    per_page = req.param("per_page", "")
+    per_page = min(int(per_page), 100) if per_page.isdigit() and int(per_page) > 0 else 30
+    page = req.param("page", "")
+    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    last = max(1, -(-len(items) // per_page))
+    body = {"total_count": len(items),
+            "workflow_runs": items[(page - 1) * per_page: page * per_page]}
+    return add_page_links(json_response(200, body), req,
+                          "/repositories/%d/actions/runs" % repo.id, page, last)
+
+
+MORE_ROUTES = {"actions": list_runs, "pulls": list_pulls, "commits": list_commits, "releases": list_releases,
                "labels": list_labels, "milestones": list_milestones}
 
 
