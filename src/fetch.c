@@ -207,7 +207,10 @@ fetch_page_finish(PageFetch *fetch)
 					break;
 				}
 			}
-			if (response->status == 404 && fetch->missing_ok)
+			/* an API that says "not found" in the body (Slack) answers
+			 * 404 only for a path it does not know: an error */
+			if (response->status == 404 && fetch->missing_ok &&
+				target->service->ok_flag_at == NULL)
 			{
 				page.response = response;
 				page.doc = NULL;

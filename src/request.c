@@ -121,6 +121,13 @@ format_time(TimestampTz ts, ValueFormat format, PushOp op, StringInfo out)
 	{
 		case VALUE_EPOCH:
 			return format_epoch(ts, op, out);
+		case VALUE_EPOCH_INCLUSIVE:
+			/* x > t is x >= t + 1 microsecond; x < t is x <= t - 1 */
+			if (op == PUSH_GT)
+				return format_epoch(ts + 1, PUSH_GE, out);
+			if (op == PUSH_LT)
+				return format_epoch(ts - 1, PUSH_LE, out);
+			return format_epoch(ts, op, out);
 		case VALUE_ISO8601:
 			format_iso8601(ts, out);
 			return WRITTEN;
@@ -221,6 +228,7 @@ format_value(Datum value, Oid type, ValueFormat format, PushOp op,
 	switch (format)
 	{
 		case VALUE_EPOCH:
+		case VALUE_EPOCH_INCLUSIVE:
 		case VALUE_ISO8601:
 		case VALUE_SLACK_TS:
 			if (getBaseType(type) == DATEOID)

@@ -25,6 +25,8 @@
 #include "http.h"
 #include "scan_internal.h"
 
+static int	page_number(const char *url, const char *name);
+
 /*
  * check_next_url
  *		Refuse a next-page link to another origin than the server's
@@ -143,6 +145,18 @@ scan_body_cursor(SaasScanState *state, SaasJsonDoc *doc, int nitems)
 								JOUT_TEXT, &buf) != JKIND_STRING || buf.len == 0)
 				return NULL;
 			return buf.data;
+		case PAGES_BODY_PAGE_COUNT:
+			{
+				/* this page's number: the one sent, or 1 for none */
+				int			number = Max(page_number(state->page_url,
+													 resource->cursor_param), 1);
+
+				if (json_item_value(json_doc_root(doc), state->cursor_at,
+									JOUT_TEXT, &buf) != JKIND_NUMBER ||
+					number >= strtol(buf.data, NULL, 10))
+					return NULL;
+				return psprintf("%d", number + 1);
+			}
 	}
 	return NULL;
 }
@@ -241,7 +255,8 @@ scan_request_page(SaasScanState *state, const char *url)
 	pending->url = pstrdup(url);
 	record_url(state, url);
 	pending->fetch = fetch_page_start(&state->target, pending->url,
-									  state->row_layout, state->stream->single,
+									  state->row_layout,
+									  state->stream->single || state->resource->list_missing_ok,
 									  &state->record.counters);
 	MemoryContextSwitchTo(old);
 	return pending;

@@ -26,8 +26,12 @@ typedef enum PageKind
 	PAGES_LAST_ID,				/* body flag says there is more; the next
 								 * page starts after the last item's id
 								 * (Stripe) */
-	PAGES_BODY_CURSOR			/* the body carries an opaque cursor that is
+	PAGES_BODY_CURSOR,			/* the body carries an opaque cursor that is
 								 * sent back as a parameter (Slack) */
+	PAGES_BODY_PAGE_COUNT		/* pages numbered from 1: the body says how
+								 * many there are, and the next page's
+								 * number is sent as cursor_param until the
+								 * last (Slack's files.list: paging.pages) */
 } PageKind;
 
 /* How a column's JSON value becomes the column value. */
@@ -71,9 +75,14 @@ typedef enum ValueFormat
 	VALUE_EPOCH,				/* timestamptz as whole Unix seconds, rounded
 								 * by the operator so the bound stays exact */
 	VALUE_SLACK_TS,				/* timestamptz as "seconds.micros" */
-	VALUE_SLACK_TS_TEXT			/* a ts string, sent only in its fixed-width
+	VALUE_SLACK_TS_TEXT,		/* a ts string, sent only in its fixed-width
 								 * form "1234567890.123456", where text order
 								 * is the API's numeric order */
+	VALUE_EPOCH_INCLUSIVE		/* timestamptz as whole Unix seconds for a
+								 * parameter whose bound is inclusive for
+								 * every operator (Slack's ts_from, ts_to):
+								 * > and < as >= and <= of the next whole
+								 * second inside, so the bound stays exact */
 } ValueFormat;
 
 typedef struct ColumnSpec
@@ -185,10 +194,12 @@ typedef struct ResourceSpec
 									 * requested before earlier ones arrive */
 	int			max_page_size;
 	const char *cursor_param;	/* PAGES_LAST_ID, PAGES_BODY_CURSOR: the
-								 * parameter that carries the cursor */
+								 * parameter that carries the cursor;
+								 * PAGES_BODY_PAGE_COUNT: the page number */
 	const char *cursor_at;		/* PAGES_BODY_CURSOR: path of the next
 								 * cursor; PAGES_LAST_ID: path of the id in
-								 * the last item */
+								 * the last item; PAGES_BODY_PAGE_COUNT:
+								 * path of the number of pages */
 	const char *has_more_at;	/* PAGES_LAST_ID: path of the "more" flag */
 	const char *default_query;	/* "name=value&..." sent unless a pushed
 								 * qual sets that name ("state=all"); a
@@ -232,6 +243,15 @@ typedef struct ResourceSpec
 	 * alternative names are required as always.
 	 */
 	const KeyPathSpec *key_paths;
+
+	/*
+	 * An answer that the object asked for does not exist (a 404; Slack's
+	 * user_not_found in the body) means no row for the list too, not an
+	 * error: files.list's filters name a user or a conversation, and a value
+	 * that names nothing matches no file.  (A single-object request always
+	 * reads it so.)
+	 */
+	bool		list_missing_ok;
 } ResourceSpec;
 
 typedef struct ServiceSpec

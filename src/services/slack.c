@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * slack.c
- *		  Slack Web API: channels, messages, thread replies and users, as
- *		  data.
+ *		  Slack Web API: channels, messages, thread replies, users, channel
+ *		  members and files, as data.
  *
  * Facts from Slack's Web API reference: methods answer HTTP 200 with
  * {"ok":false,"error":"..."} on failure (ok_flag_at), page with
@@ -136,6 +136,56 @@ static const ColumnSpec slack_channel_member_columns[] = {
 	{NULL}
 };
 
+/*
+ * files.list: the files the token can see, newest first (no order is
+ * claimed).  It pages by number, not by cursor: count and page in,
+ * "paging": {"count", "total", "page", "pages"} out.  channel takes any
+ * conversation id, so each of channels, groups and ims can send it (one of
+ * them a query); ts_from and ts_to are inclusive whole seconds on created.
+ */
+static const ColumnSpec slack_file_columns[] = {
+	{"id", "text", "id", CONV_VALUE, "file id (F...)"},
+	{"name", "text", "name", CONV_VALUE, "file name"},
+	{"title", "text", "title", CONV_VALUE, "title"},
+	{"user", "text", "user", CONV_VALUE, "user id of the uploader"},
+	{"created", "timestamptz", "created", CONV_VALUE, "upload time"},
+	{"filetype", "text", "filetype", CONV_VALUE, "file type (png, pdf, zip, gdoc, text, ...)"},
+	{"mimetype", "text", "mimetype", CONV_VALUE, "MIME type"},
+	{"pretty_type", "text", "pretty_type", CONV_VALUE, "file type as Slack shows it"},
+	{"mode", "text", "mode", CONV_VALUE, "hosted, external, snippet or post"},
+	{"size", "bigint", "size", CONV_VALUE, "size in bytes"},
+	{"is_public", "boolean", "is_public", CONV_VALUE, "shared in a public channel"},
+	{"channels", "text[]", "channels", CONV_VALUE, "public channels the file is shared in"},
+	{"groups", "text[]", "groups", CONV_VALUE, "private channels the file is shared in"},
+	{"ims", "text[]", "ims", CONV_VALUE, "direct messages the file is shared in"},
+	{"comments_count", "integer", "comments_count", CONV_VALUE, "number of comments"},
+	{"permalink", "text", "permalink", CONV_VALUE, "web page of the file"},
+	{"attrs", "jsonb", "", CONV_VALUE, "the whole file as the API returned it"},
+	{NULL}
+};
+
+static const PushdownSpec slack_file_pushdown[] = {
+	{"channels", PUSH_CONTAINS, "channel", VALUE_TEXT, NULL, false},
+	{"groups", PUSH_CONTAINS, "channel", VALUE_TEXT, NULL, false},
+	{"ims", PUSH_CONTAINS, "channel", VALUE_TEXT, NULL, false},
+	{"user", PUSH_EQ, "user", VALUE_TEXT, NULL, true},
+	{"created", PUSH_GE, "ts_from", VALUE_EPOCH_INCLUSIVE, NULL, true},
+	{"created", PUSH_GT, "ts_from", VALUE_EPOCH_INCLUSIVE, NULL, true},
+	{"created", PUSH_LE, "ts_to", VALUE_EPOCH_INCLUSIVE, NULL, true},
+	{"created", PUSH_LT, "ts_to", VALUE_EPOCH_INCLUSIVE, NULL, true},
+	{NULL}
+};
+
+/* files.list "types": "all" (the default) or a comma-separated list */
+static const char *const slack_file_types[] = {
+	"all", "spaces", "snippets", "images", "gdocs", "zips", "pdfs", NULL
+};
+
+static const ParamValuesSpec slack_file_params[] = {
+	{"types", slack_file_types, true},
+	{NULL}
+};
+
 #define SLACK_CURSOR_PAGES \
 	.pages = PAGES_BODY_CURSOR, \
 	.page_size_param = "limit", \
@@ -222,6 +272,23 @@ static const ResourceSpec slack_resources[] = {
 		.identity_keys = channel_key,	/* a user is listed once per channel */
 		.columns = slack_channel_member_columns,
 		.doc = "the members of a channel, as user ids (conversations.members)",
+	},
+	{
+		.table = "files",
+		.path_template = "/files.list",
+		.items_at = "files",
+		.pages = PAGES_BODY_PAGE_COUNT,
+		.page_size_param = "count",
+		.cursor_param = "page",
+		.cursor_at = "paging.pages",
+		.max_page_size = 100,
+		.default_query = "types=all",
+		.identity_at = "id",
+		.columns = slack_file_columns,
+		.pushdown = slack_file_pushdown,
+		.doc = "files shared in the workspace that the token can see (files.list)",
+		.param_values = slack_file_params,
+		.list_missing_ok = true,	/* user_not_found, channel_not_found */
 	},
 	{NULL}
 };

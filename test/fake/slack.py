@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """
 slack.py
-    Fake Slack Web API (conversations and users) for saas_fdw's tests.
+    Fake Slack Web API (conversations, users and files) for saas_fdw's tests.
 
 Behaves like slack.com/api as described in shared/api/README.md section 3:
     /api/conversations.list      types (default public_channel), exclude_archived
@@ -11,7 +11,9 @@ Behaves like slack.com/api as described in shared/api/README.md section 3:
     /api/users.list              include_locale
     /api/users.info              user (required), include_locale
     /api/conversations.members   channel (required): the members' user ids
-all with cursor and limit, as GET query parameters or a POST body (form or
+    /api/files.list              channel, user, ts_from, ts_to, types; pages by
+                                 number (count, page; "paging" in the body)
+all but files.list with cursor and limit, as GET query parameters or a POST body (form or
 JSON).  Auth: Authorization: Bearer xoxb-test (a POST body "token" works too).
 Errors are HTTP 200 {"ok":false,"error":...}: not_authed, invalid_auth,
 channel_not_found, not_in_channel, thread_not_found, user_not_found, invalid_cursor,
@@ -261,6 +263,64 @@ def channel_members(channel):
             if u[0] == channel.creator or mix(channel.id, u[0], "member") % 3 != 0]
 
 
+# files.list types -> which files each names
+FILE_TYPES = {
+    "all": lambda f: True,
+    "spaces": lambda f: f["mode"] == "space",
+    "snippets": lambda f: f["mode"] == "snippet",
+    "images": lambda f: f["mimetype"].startswith("image/"),
+    "gdocs": lambda f: f["filetype"] == "gdoc",
+    "zips": lambda f: f["filetype"] == "zip",
+    "pdfs": lambda f: f["filetype"] == "pdf",
+}
+# filetype, mimetype, pretty_type, mode
+FILE_KINDS = (
+    ("png", "image/png", "PNG", "hosted"),
+    ("jpg", "image/jpeg", "JPEG", "hosted"),
+    ("pdf", "application/pdf", "PDF", "hosted"),
+    ("zip", "application/zip", "Zip", "hosted"),
+    ("gdoc", "application/vnd.google-apps.document", "Google Docs", "external"),
+    ("text", "text/plain", "Plain Text", "snippet"),
+    ("space", "text/plain", "Post", "space"),
+)
+
+
+def build_files(channels):
+    """150 files, newest first: each shared in one conversation the token
+    can see (C06WATERCOOLER and C10HIDDEN have none), a few in two."""
+    places = [c for c in channels if c.member and c.id != RATELIMITED_CHANNEL]
+    out = []
+    for k in range(1, 151):
+        seed = ("file", k)
+        kind = pick(FILE_KINDS, *seed, "kind")
+        place = pick(places, *seed, "place")
+        user = pick(HUMANS, *seed, "user")
+        created = START + k * 4 * 86400 + mix(*seed, "t") % 86400
+        if k % 25 == 0:
+            created = out[-1]["created"]          # the same second as the one before
+        shared = {"channels": [], "groups": [], "ims": []}
+        for c in [place] + ([places[0]] if k % 9 == 0 and place is not places[0] else []):
+            shared[{"public_channel": "channels", "private_channel": "groups",
+                    "mpim": "groups", "im": "ims"}[c.kind]].append(c.id)
+        fid = "F%08d" % (k * 7919 % 10 ** 8)
+        name = "file-%d.%s" % (k, kind[0])
+        out.append({
+            "id": fid, "created": created, "timestamp": created, "name": name,
+            "title": "%s %s" % (pick(TEXTS, *seed, "title")[:20], k),
+            "mimetype": kind[1], "filetype": kind[0], "pretty_type": kind[2],
+            "user": user, "mode": kind[3], "editable": kind[3] in ("snippet", "space"),
+            "is_external": kind[3] == "external", "external_type": "gdrive" if kind[3] == "external" else "",
+            "is_public": bool(shared["channels"]), "public_url_shared": False,
+            "size": 100 + mix(*seed, "size") % 5_000_000,
+            "url_private": "https://files.slack.com/files-pri/%s-%s/%s" % (TEAM, fid, name),
+            "permalink": "https://fake.slack.com/files/%s/%s/%s" % (user, fid, name),
+            "channels": shared["channels"], "groups": shared["groups"], "ims": shared["ims"],
+            "comments_count": mix(*seed, "comments") % 3,
+        })
+    out.sort(key=lambda f: (f["created"], f["id"]), reverse=True)
+    return out
+
+
 class SlackError(Exception):
     def __init__(self, code):
         super().__init__(code)
@@ -284,7 +344,9 @@ class SlackService(FakeService):
             "users.list": self._users_list,
             "users.info": self._users_info,
             "conversations.members": self._members,
+            "files.list": self._files_list,
         }
+        self.files = build_files(self.channels)
 
     def handle(self, req):
         resp = self._handle(req)
@@ -471,6 +533,51 @@ class SlackService(FakeService):
         members = channel_members(channel)
         page, nxt = self._page("user_id", members, lambda m: m, args, self._limit(args, 100, 1000))
         return {"members": page, "response_metadata": {"next_cursor": nxt}}
+
+    def _files_list(self, args):
+        # files.list (Slack API reference, files.list arguments): channel
+        # ("Filter files appearing in a specific channel, indicated by its
+        # ID"), user ("Filter files created by a single user"), ts_from /
+        # ts_to ("Filter files created after / before this timestamp
+        # (inclusive)"), types ("all" by default; a comma list of spaces,
+        # snippets, images, gdocs, zips, pdfs; else unknown_type), count
+        # (default 100) and page (default 1); the answer is {"files": [...],
+        # "paging": {"count", "total", "page", "pages"}}, newest first.  An
+        # unknown user is user_not_found, an unknown channel
+        # channel_not_found.
+        items = self.files
+        types = [t.strip() for t in (args.get("types") or "all").split(",") if t.strip()]
+        if not types or any(t not in FILE_TYPES for t in types):
+            raise SlackError("unknown_type")
+        if "all" not in types:
+            items = [f for f in items if any(FILE_TYPES[t](f) for t in types)]
+        user = args.get("user")
+        if user:
+            if user not in {u[0] for u in USERS}:
+                raise SlackError("user_not_found")
+            items = [f for f in items if f["user"] == user]
+        channel = args.get("channel")
+        if channel:
+            known = self.by_id.get(channel)
+            if known is None or (known.kind != "public_channel" and not known.member):
+                raise SlackError("channel_not_found")
+            items = [f for f in items if channel in f["channels"] + f["groups"] + f["ims"]]
+        for name, keep in (("ts_from", lambda c, b: c >= b), ("ts_to", lambda c, b: c <= b)):
+            if args.get(name):
+                bound = ts_value(args[name])
+                if bound is None:
+                    raise SlackError("invalid_arguments")
+                items = [f for f in items if keep(f["created"], bound)]
+        count = self._number(args, "count", 100)
+        page = self._number(args, "page", 1)
+        pages = max(1, -(-len(items) // count))
+        return {"files": items[(page - 1) * count: page * count],
+                "paging": {"count": count, "total": len(items), "page": page, "pages": pages}}
+
+    @staticmethod
+    def _number(args, name, default):
+        text = args.get(name) or ""
+        return int(text) if text.isdigit() and int(text) > 0 else default
 
     # ---- --summary ---------------------------------------------------------
 
