@@ -21,7 +21,11 @@
  *	  only narrows what is fetched.  "Exact" only decides whether LIMIT may
  *	  shrink the page size.
  *	- One binding per key column and per query parameter; a second clause on
- *	  the same parameter stays local (list parameters merge instead).
+ *	  the same parameter stays local (list parameters merge instead, and a
+ *	  range_syntax parameter takes one lower and one upper bound).
+ *	- Of alternative list paths (key_paths) the first whose key is bound
+ *	  names the request; clauses on the other alternatives' keys, and rules
+ *	  of another path (path_key), stay local.
  *
  *-------------------------------------------------------------------------
  */

@@ -11,6 +11,9 @@
  *	- A value the API cannot express (a time out of its range) is not sent:
  *	  the qual is then only checked locally.  A value that can match no
  *	  row (NULL, a milestone below 1, an unknown enum value) sends nothing.
+ *	- A range_syntax parameter is written as ">=a", "<=b" or "a..b" from
+ *	  its bounds; a list path is chosen by the key that has a value
+ *	  (resource_list_path).
  *	- The product of IN lists is capped by saas_fdw.max_streams before any
  *	  request is made, and a single-object request is made once, whatever
  *	  the IN lists beside it.
