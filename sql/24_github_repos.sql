@@ -60,6 +60,11 @@ EXPLAIN (VERBOSE, COSTS OFF)
 SELECT full_name FROM g24.repos WHERE org = 'acme' AND username = 'acme';
 SELECT full_name FROM g24.repos WHERE org = 'acme' AND username = 'acme';
 SELECT full_name FROM g24.repos WHERE username = 'octo' AND org IS NULL AND full_name = 'octo/world';
+-- so the alternative keys are not NOT NULL columns (PostgreSQL 17 would
+-- read org IS NULL as false); repo of the other tables is
+SELECT attrelid::regclass AS "table", attname, attnotnull FROM pg_attribute
+ WHERE attrelid IN ('g24.repos'::regclass, 'g24.workflow_runs'::regclass)
+   AND attname IN ('org', 'username', 'repo') ORDER BY 1, 2;
 SELECT * FROM api_calls();
 
 --

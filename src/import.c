@@ -55,7 +55,10 @@ resource_ddl(const ResourceSpec *resource, const char *server)
 		appendStringInfo(&buf, "  %s %s OPTIONS (column_name %s)%s%s\n",
 						 quote_identifier(column->name), column->type,
 						 quote_literal_cstr(column->name),
-						 column->path == NULL ? " NOT NULL" : "",
+						 /* a key has a value in every row; of alternative
+						  * keys only the one the request used */
+						 column->path == NULL &&
+						 !resource_key_path(resource, column->name) ? " NOT NULL" : "",
 						 column[1].name ? "," : "");
 	appendStringInfo(&buf, ") SERVER %s OPTIONS (resource %s)",
 					 quote_identifier(server), quote_literal_cstr(resource->table));

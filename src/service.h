@@ -238,7 +238,8 @@ typedef struct ResourceSpec
 	 * not for all of them: the first alternative whose key has a value (=,
 	 * IN, a join, a table option) names the request.  A qual on another
 	 * alternative's key is then only checked locally, and that column reads
-	 * NULL in every row: the request did not ask for it; so is a pushdown
+	 * NULL in every row (IMPORT declares alternative keys without NOT
+	 * NULL): the request did not ask for it; so is a pushdown
 	 * rule whose path_key is another alternative's.  Key columns that no
 	 * alternative names are required as always.
 	 */
