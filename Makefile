@@ -13,6 +13,8 @@ OBJS = \
 	src/scan.o \
 	src/scan_explain.o \
 	src/scan_pages.o \
+	src/modify.o \
+	src/write_body.o \
 	src/page_rows.o \
 	src/convert.o \
 	src/import.o \

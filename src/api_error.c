@@ -179,7 +179,8 @@ static const ApiCodeInfo *api_code_info(const char *code);
 static char *api_rate_limit_hint(void);
 static _Noreturn void api_raise(ApiFailure failure, const char *service_name,
 								const char *status, const char *detail,
-								const char *hint, const char *url);
+								const char *hint, const char *method,
+								const char *url);
 
 
 /*
@@ -575,12 +576,23 @@ api_rate_limit_hint(void)
 
 /*
  * api_report_error
- *		Raise the failure of a request: response is the final answer
+ *		Raise the failure of a GET request: response is the final answer
  *		http_finish returned (usually status >= 400).  Never returns.
  */
 void
 api_report_error(const ServiceSpec *service, const char *url,
 				 const HttpResponse *response)
+{
+	api_report_method_error(service, "GET", url, response);
+}
+
+/*
+ * api_report_method_error
+ *		api_report_error for a request of any method (a write).
+ */
+void
+api_report_method_error(const ServiceSpec *service, const char *method,
+						const char *url, const HttpResponse *response)
 {
 	ApiWords	words;
 	ApiFailure	failure;
@@ -614,7 +626,7 @@ api_report_error(const ServiceSpec *service, const char *url,
 	api_raise(failure, name,
 			  reason[0] ? psprintf("%ld %s", response->status, reason)
 			  : psprintf("%ld", response->status),
-			  detail.data, hint, url);
+			  detail.data, hint, method, url);
 }
 
 /*
@@ -757,7 +769,7 @@ api_check_ok_flag(const ServiceSpec *service, const char *url,
 		hint = pstrdup(info->hint);
 
 	api_raise(known->failure, service->name,
-			  code ? code : "unknown error", detail.data, hint, url);
+			  code ? code : "unknown error", detail.data, hint, "GET", url);
 }
 
 /*
@@ -767,11 +779,12 @@ api_check_ok_flag(const ServiceSpec *service, const char *url,
  *		an "ok": false answer).
  *
  * detail and hint are complete sentences; url, if not NULL, is named in
- * the CONTEXT.
+ * the CONTEXT with its method.
  */
 static void
 api_raise(ApiFailure failure, const char *service_name, const char *status,
-		  const char *detail, const char *hint, const char *url)
+		  const char *detail, const char *hint, const char *method,
+		  const char *url)
 {
 	int			sqlstate = api_failure_info(failure)->sqlstate;
 
@@ -786,7 +799,7 @@ api_raise(ApiFailure failure, const char *service_name, const char *status,
 							service_name, status),
 					 errdetail("%s", detail),
 					 errhint("%s", hint),
-					 url != NULL ? errcontext("API request: GET %s", url) : 0));
+					 url != NULL ? errcontext("API request: %s %s", method, url) : 0));
 			break;
 		case API_FORBIDDEN:
 			ereport(ERROR,
@@ -794,7 +807,7 @@ api_raise(ApiFailure failure, const char *service_name, const char *status,
 					 errmsg("%s API denied access: %s", service_name, status),
 					 errdetail("%s", detail),
 					 errhint("%s", hint),
-					 url != NULL ? errcontext("API request: GET %s", url) : 0));
+					 url != NULL ? errcontext("API request: %s %s", method, url) : 0));
 			break;
 		case API_NOT_FOUND:
 			ereport(ERROR,
@@ -803,7 +816,7 @@ api_raise(ApiFailure failure, const char *service_name, const char *status,
 							service_name, status),
 					 errdetail("%s", detail),
 					 errhint("%s", hint),
-					 url != NULL ? errcontext("API request: GET %s", url) : 0));
+					 url != NULL ? errcontext("API request: %s %s", method, url) : 0));
 			break;
 		case API_RATE_LIMITED:
 			ereport(ERROR,
@@ -812,7 +825,7 @@ api_raise(ApiFailure failure, const char *service_name, const char *status,
 							service_name, status),
 					 errdetail("%s", detail),
 					 errhint("%s", hint),
-					 url != NULL ? errcontext("API request: GET %s", url) : 0));
+					 url != NULL ? errcontext("API request: %s %s", method, url) : 0));
 			break;
 		case API_SERVER_ERROR:
 			ereport(ERROR,
@@ -820,7 +833,7 @@ api_raise(ApiFailure failure, const char *service_name, const char *status,
 					 errmsg("%s API failed: %s", service_name, status),
 					 errdetail("%s", detail),
 					 errhint("%s", hint),
-					 url != NULL ? errcontext("API request: GET %s", url) : 0));
+					 url != NULL ? errcontext("API request: %s %s", method, url) : 0));
 			break;
 		case API_UNEXPECTED:
 			ereport(ERROR,
@@ -829,7 +842,7 @@ api_raise(ApiFailure failure, const char *service_name, const char *status,
 							service_name, status),
 					 errdetail("%s", detail),
 					 errhint("%s", hint),
-					 url != NULL ? errcontext("API request: GET %s", url) : 0));
+					 url != NULL ? errcontext("API request: %s %s", method, url) : 0));
 			break;
 	}
 	elog(ERROR, "unknown API failure kind %d", (int) failure);

@@ -16,6 +16,10 @@
 extern _Noreturn void api_report_error(const ServiceSpec *service,
 									   const char *url,
 									   const HttpResponse *response);
+extern _Noreturn void api_report_method_error(const ServiceSpec *service,
+											  const char *method,
+											  const char *url,
+											  const HttpResponse *response);
 extern void api_check_ok_flag(const ServiceSpec *service, const char *url,
 							  const HttpResponse *response, SaasJsonDoc *doc);
 extern bool api_ok_flag_transient(const ServiceSpec *service, SaasJsonDoc *doc);

@@ -704,3 +704,35 @@ cache_abandon(const CacheKey *key)
 	if (lc != NULL)
 		ConditionVariableBroadcast(wait_queue(hashcode));
 }
+
+/*
+ * cache_forget_server
+ *		Forget the pages of one server (InvalidOid: of every server), for
+ *		every backend: after a write, and by saas_fdw_cache_reset().  Keys
+ *		being fetched right now keep their claim (the waiters stay asleep
+ *		until the fetch ends) but lose their page.  Nothing to do without a
+ *		shared cache.
+ */
+void
+cache_forget_server(Oid serverid)
+{
+	int32		i;
+
+	if (cache == NULL)
+		return;
+	cache_lock(LW_EXCLUSIVE);
+	for (i = 0; i < cache->nentries; i++)
+	{
+		CacheEntry *e = &cache_entries[i];
+
+		if (!e->in_use)
+			continue;
+		if (OidIsValid(serverid) && e->serverid != serverid)
+			continue;
+		if (e->claim_id != 0)
+			cache_entry_drop_page(e);
+		else
+			cache_entry_remove(e);
+	}
+	cache_unlock();
+}

@@ -58,5 +58,6 @@ extern uint64 cache_put(const CacheKey *key, const HttpResponse *page);
 extern void cache_put_rows(const CacheKey *key, uint64 page_gen,
 						   const PageRows *rows);
 extern void cache_abandon(const CacheKey *key);
+extern void cache_forget_server(Oid serverid);
 
 #endif							/* SAAS_CACHE_H */

@@ -139,29 +139,15 @@ saas_fdw_cache_space(PG_FUNCTION_ARGS)
 
 /*
  * cache_reset
- *		Forget the pages of one server (or all) and zero its counters.  Keys
- *		being fetched right now keep their claim (the waiters stay asleep until
- *		the fetch ends) but lose their page.
+ *		Forget the pages of one server (or all) and zero its counters.
  */
 static void
 cache_reset(Oid serverid)
 {
 	int32		i;
 
+	cache_forget_server(serverid);
 	cache_lock(LW_EXCLUSIVE);
-	for (i = 0; i < cache->nentries; i++)
-	{
-		CacheEntry *e = &cache_entries[i];
-
-		if (!e->in_use)
-			continue;
-		if (OidIsValid(serverid) && e->serverid != serverid)
-			continue;
-		if (e->claim_id != 0)
-			cache_entry_drop_page(e);
-		else
-			cache_entry_remove(e);
-	}
 	for (i = 0; i < CACHE_STATS_SLOTS; i++)
 	{
 		CacheServerStats *s = &cache->stats[i];

@@ -148,4 +148,23 @@ saas_named_dsm_segment(const char *name, size_t size,
 #endif
 }
 
+/*
+ * The user whose user mapping a write uses: the view owner when the table
+ * is written through a view, else the current user.  The change that moved
+ * checkAsUser (commit a61b1f748, see saas_scan_user) gave the executor
+ * ExecGetResultRelCheckAsUser; postgres_fdw 16 calls it, 15 reads the
+ * result relation's RTE.
+ */
+static inline Oid
+saas_modify_user(ResultRelInfo *rinfo, EState *estate)
+{
+#if PG_VERSION_NUM >= 160000
+	return ExecGetResultRelCheckAsUser(rinfo, estate);
+#else
+	Oid			userid = exec_rt_fetch(rinfo->ri_RangeTableIndex, estate)->checkAsUser;
+
+	return OidIsValid(userid) ? userid : GetUserId();
+#endif
+}
+
 #endif							/* SAAS_COMPAT_H */

@@ -61,7 +61,8 @@ typedef enum OptionKind
 	OPT_TEXT,
 	OPT_INT,
 	OPT_RESOURCE,
-	OPT_JSON_PATH
+	OPT_JSON_PATH,
+	OPT_BOOL
 } OptionKind;
 
 typedef struct SaasOption
@@ -82,10 +83,12 @@ static const SaasOption valid_options[] = {
 	{"max_retries", ForeignServerRelationId, OPT_INT, 0, 100},
 	{"page_size", ForeignServerRelationId, OPT_INT, 1, 1000},
 	{"cache_ttl", ForeignServerRelationId, OPT_INT, 0, INT_MAX},
+	{"updatable", ForeignServerRelationId, OPT_BOOL},
 	{"token", UserMappingRelationId, OPT_TEXT},
 	{"resource", ForeignTableRelationId, OPT_RESOURCE},
 	{"page_size", ForeignTableRelationId, OPT_INT, 1, 1000},
 	{"cache_ttl", ForeignTableRelationId, OPT_INT, 0, INT_MAX},
+	{"updatable", ForeignTableRelationId, OPT_BOOL},
 	{"path", AttributeRelationId, OPT_JSON_PATH},
 	{"column_name", AttributeRelationId, OPT_TEXT},
 	{NULL}
@@ -454,6 +457,9 @@ validate_option(DefElem *def, const SaasOption *opt)
 		case OPT_JSON_PATH:
 			(void) json_path_compile(value);
 			break;
+		case OPT_BOOL:
+			(void) defGetBoolean(def);
+			break;
 	}
 }
 
@@ -573,6 +579,7 @@ saas_get_table_options(Oid foreigntableid)
 	opts->max_retries = saas_max_retries;
 	opts->page_size = saas_page_size;
 	opts->cache_ttl_s = saas_cache_ttl_s;
+	opts->updatable = true;
 
 	foreach(cell, server->options)
 	{
@@ -594,6 +601,8 @@ saas_get_table_options(Oid foreigntableid)
 			opts->page_size = option_int_value(def, 1, 1000);
 		else if (strcmp(def->defname, "cache_ttl") == 0)
 			opts->cache_ttl_s = option_int_value(def, 0, INT_MAX);
+		else if (strcmp(def->defname, "updatable") == 0)
+			opts->updatable = defGetBoolean(def);
 	}
 	if (opts->service == NULL)
 		ereport(ERROR,
@@ -611,6 +620,8 @@ saas_get_table_options(Oid foreigntableid)
 			opts->page_size = option_int_value(def, 1, 1000);
 		else if (strcmp(def->defname, "cache_ttl") == 0)
 			opts->cache_ttl_s = option_int_value(def, 0, INT_MAX);
+		else if (strcmp(def->defname, "updatable") == 0)
+			opts->updatable = defGetBoolean(def);
 		else
 			resource_options = lappend(resource_options, def);
 	}

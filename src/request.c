@@ -175,7 +175,11 @@ is_fixed_width_ts(const char *ts)
 	return ts[17] == '\0';
 }
 
-static bool
+/*
+ * list_has_string
+ *		Is value one of the strings (char *) of list?
+ */
+bool
 list_has_string(List *list, const char *value)
 {
 	ListCell   *cell;
@@ -367,7 +371,7 @@ append_url_encoded(StringInfo out, const char *value, bool in_path)
  * a path keeps its '/' (repo is "owner/name"); a "." or ".." segment is
  * refused, so a value cannot climb to another endpoint.
  */
-static void
+void
 append_encoded(StringInfo out, const char *value, bool in_path)
 {
 	if (in_path)

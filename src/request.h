@@ -47,5 +47,7 @@ extern List *build_request_streams(const SaasTableOptions *options,
 								   bool sort_desc, int page_size);
 extern void append_url_encoded(StringInfo out, const char *value,
 							   bool in_path);
+extern bool list_has_string(List *list, const char *value);
+extern void append_encoded(StringInfo out, const char *value, bool in_path);
 
 #endif							/* SAAS_REQUEST_H */

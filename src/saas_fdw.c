@@ -33,6 +33,7 @@
 #include "utils/lsyscache.h"
 
 #include "compat.h"
+#include "modify.h"
 #include "pushdown.h"
 #include "scan.h"
 #include "shmem.h"
@@ -91,6 +92,16 @@ saas_fdw_handler(PG_FUNCTION_ARGS)
 	routine->EndForeignScan = saasEndForeignScan;
 	routine->ExplainForeignScan = saasExplainForeignScan;
 	routine->ImportForeignSchema = saasImportForeignSchema;
+
+	routine->AddForeignUpdateTargets = saasAddForeignUpdateTargets;
+	routine->PlanForeignModify = saasPlanForeignModify;
+	routine->BeginForeignModify = saasBeginForeignModify;
+	routine->ExecForeignInsert = saasExecForeignInsert;
+	routine->ExecForeignUpdate = saasExecForeignUpdate;
+	routine->ExecForeignDelete = saasExecForeignDelete;
+	routine->EndForeignModify = saasEndForeignModify;
+	routine->IsForeignRelUpdatable = saasIsForeignRelUpdatable;
+	routine->ExplainForeignModify = saasExplainForeignModify;
 
 	PG_RETURN_POINTER(routine);
 }

@@ -60,6 +60,9 @@ typedef struct SaasTableOptions
 								 * table options */
 	List	   *fixed_query;	/* DefElems: table options that replace a
 								 * default_query parameter */
+	bool		updatable;		/* the updatable option (table, else
+								 * server; default true): false makes a
+								 * writable resource read-only */
 } SaasTableOptions;
 
 extern void saas_define_gucs(void);

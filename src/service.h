@@ -9,6 +9,16 @@
  * documentation tests all read the same tables.  Adding a service means
  * adding one such file and naming it in service_registry (service.c).
  *
+ * Writes (modify.c): a resource that INSERT, UPDATE or DELETE may change
+ * points at a WritesSpec; every other resource is read-only.  Each command
+ * is one request per row, to the API's own endpoint; its path names the
+ * row by columns ({repo}, {number}): the new row's for INSERT, the row
+ * being changed for UPDATE and DELETE (the row identity, fetched by the
+ * scan beside the row).  A command the API cannot do is refused, before
+ * any request, with a hint saying what to do instead.  Only the columns a
+ * WriteSpec names may be written; the answer (the object written) fills
+ * RETURNING.
+ *
  * This header must stay free of json-c and of utils/builtins.h: it is
  * included on both sides of the json-c boundary (see src/json.c).
  *
@@ -164,6 +174,48 @@ typedef struct KeyPathSpec
 	const char *path_template;	/* as ResourceSpec.path_template */
 } KeyPathSpec;
 
+/* How a write request carries the values of its columns. */
+typedef enum BodyFormat
+{
+	BODY_JSON,					/* a JSON object: {"title": "...", "labels":
+								 * [...]} (GitHub, Slack) */
+	BODY_FORM					/* application/x-www-form-urlencoded, nested
+								 * values as name[key]=value (Stripe) */
+} BodyFormat;
+
+/* The request that makes one command's change to one row. */
+typedef struct WriteSpec
+{
+	const char *method;			/* "POST", "PATCH", "DELETE"; NULL: the API
+								 * cannot do it, and it is refused */
+	const char *path_template;	/* "/repos/{repo}/issues/{number}": {x} is
+								 * column x of the row (as in ResourceSpec) */
+	const char *const *columns; /* NULL-terminated: the columns it may send
+								 * (an UPDATE sends those it sets, an
+								 * INSERT those not null); any other column
+								 * given is refused, by name */
+	const char *const *required;	/* NULL-terminated, or NULL: columns an
+									 * INSERT must give a value */
+	const char *refusal_hint;	/* method NULL: what to do instead */
+} WriteSpec;
+
+/* What INSERT, UPDATE and DELETE do to the items of a resource. */
+typedef struct WritesSpec
+{
+	WriteSpec	insert;
+	WriteSpec	update;
+	WriteSpec	delete;
+	BodyFormat	body;
+	const char *result_at;		/* where the object written is in the
+								 * answer; NULL: the body */
+	const char *idempotency_header; /* a header whose random value, one per
+									 * row, makes a repeated request do
+									 * nothing more (Stripe's
+									 * Idempotency-Key): the request may then
+									 * be retried.  NULL: the request is sent
+									 * at most once */
+} WritesSpec;
+
 typedef struct ResourceSpec
 {
 	const char *table;			/* foreign table name, and the "resource"
@@ -253,6 +305,7 @@ typedef struct ResourceSpec
 	 * reads it so.)
 	 */
 	bool		list_missing_ok;
+	const WritesSpec *writes;	/* NULL: the resource is read-only */
 } ResourceSpec;
 
 typedef struct ServiceSpec

@@ -91,6 +91,32 @@ static const SortSpec github_issue_sorts[] = {
 	{NULL}
 };
 
+/*
+ * Writing issues.  "Create an issue" is POST /repos/{owner}/{repo}/issues
+ * with title (required), body, labels, assignees and milestone (its
+ * number); "Update an issue" is PATCH .../issues/{issue_number}, which also
+ * takes state and state_reason (REST reference, API version 2022-11-28).
+ * Both answer with the issue.  The REST API has no request that deletes an
+ * issue: it is closed instead.
+ */
+static const char *const github_issue_insert_columns[] = {
+	"title", "body", "labels", "assignees", "milestone", NULL
+};
+static const char *const github_issue_update_columns[] = {
+	"title", "body", "state", "state_reason", "labels", "assignees",
+	"milestone", NULL
+};
+static const char *const github_issue_required[] = {"title", NULL};
+
+static const WritesSpec github_issue_writes = {
+	.insert = {"POST", "/repos/{repo}/issues", github_issue_insert_columns,
+	github_issue_required},
+	.update = {"PATCH", "/repos/{repo}/issues/{number}",
+	github_issue_update_columns},
+	.delete = {.refusal_hint = "GitHub cannot delete an issue through its REST API: close it with UPDATE ... SET state = 'closed'."},
+	.body = BODY_JSON,
+};
+
 static const ColumnSpec github_comment_columns[] = {
 	{"repo", "text", NULL, CONV_VALUE, "repository as owner/name"},
 	{"issue_number", "integer", NULL, CONV_VALUE, "number of the issue"},
@@ -403,6 +429,7 @@ static const ResourceSpec github_resources[] = {
 		.sorts = github_issue_sorts,
 		.doc = "issues and pull requests of a repository",
 		.param_values = github_issue_params,
+		.writes = &github_issue_writes,
 	},
 	{
 		.table = "issue_comments",

@@ -40,16 +40,20 @@ first request; x-ratelimit-remaining counts down exactly, and once it is 0
 every request gets GitHub's primary rate-limit 403 until the window ends.
 Without it the limit is 5000 per hour and remaining never gets low.
 
+Writes (POST and PATCH of issues): see github_writes.py.
+
 Run: python3 github.py [--port 8081] [--summary]
 """
 
 import base64
 import hashlib
 import os
+import sys
 import time
 import urllib.parse
 
 import github_search
+import github_writes
 
 from fakebase import (FakeService, Response, add_page_links, dumps, epoch, iso,
                       json_response, mix, parse_iso8601, percent, pick, serve)
@@ -453,10 +457,13 @@ class GitHubService(FakeService):
         self.by_name = {r.full_name.lower(): r for r in self.repos}
         self.by_id = {r.id: r for r in self.repos}
         github_search.install(self, Repo)
+        self.writer = github_writes.IssueWriter(sys.modules[__name__], self)
         self.reset()
 
     def reset(self):
         super().reset()
+        if hasattr(self, "writer"):
+            self.writer.reset()
         with self.lock:
             self.rate = {}             # bucket -> [used, reset epoch]
             self.limited_until = {}    # URL -> epoch when octo/ratelimited lets it pass
@@ -576,7 +583,7 @@ class GitHubService(FakeService):
         if req.method == "GET" and len(parts) == 3 and parts[0] in ("orgs", "users") \
                 and parts[2] == "repos":
             return list_account_repos(req, self.repos, parts[0], parts[1], token)
-        if req.method == "GET" and len(parts) >= 3 and parts[0] == "repos":
+        if len(parts) >= 3 and parts[0] == "repos":
             repo, rest = self.by_name.get(("%s/%s" % (parts[1], parts[2])).lower()), parts[3:]
         elif req.method == "GET" and len(parts) >= 2 and parts[0] == "repositories" and parts[1].isdigit():
             repo, rest = self.by_id.get(int(parts[1])), parts[2:]
@@ -587,6 +594,8 @@ class GitHubService(FakeService):
         fault = self._fault(req, repo)
         if fault is not None:
             return fault
+        if req.method != "GET":
+            return self.writer.handle(req, repo, rest, token)
         if not rest:
             return json_response(200, repo.repo_obj())
         if rest[0] in MORE_ROUTES:

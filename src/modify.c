@@ -1,0 +1,913 @@
+/*-------------------------------------------------------------------------
+ *
+ * modify.c
+ *		  INSERT, UPDATE and DELETE: one API request per row, as the
+ *		  resource's WritesSpec (service.h) describes it.
+ *
+ * Invariants:
+ *
+ * - What the API cannot do is refused while planning, before any request:
+ *   a read-only resource, a table or server with updatable 'false', a
+ *   command the API has no request for (with the spec's hint), an UPDATE
+ *   that sets a column the request cannot send, an INSERT that gives a
+ *   value to such a column.  A required column left null is refused per
+ *   row, before that row's request.
+ *
+ * - Row identity: UPDATE and DELETE name the row by the columns their
+ *   request path names ({repo}, {number}).  AddForeignUpdateTargets asks
+ *   the scan for them as junk columns "saas_fdw <column>", so the row's
+ *   old values address it even when the UPDATE changes other columns.
+ *
+ * - Exactly once.  With an idempotency header (Stripe) each row's request
+ *   carries a random key of its own, the same on every retry, and is
+ *   retried like a read.  Without one it is sent at most once
+ *   (HttpRequest.at_most_once: only a 429, answered before acting, is
+ *   retried); when its outcome is unknown (the connection failed after the
+ *   request may have arrived, or a 5xx answer) the error has SQLSTATE 08007
+ *   and its DETAIL names the SELECT that finds out.
+ *
+ * - Writes never use the page cache; once one succeeded, every page
+ *   cached for the server is forgotten for every backend
+ *   (cache_forget_server), so the next SELECT anywhere asks the API again.
+ *
+ * - RETURNING is filled from the API's answer (the object written), by the
+ *   scan's conversion (convert.c); a DELETE, whose answer holds no object,
+ *   returns the row as the scan read it.
+ *
+ * - A ROLLBACK cannot undo a request: when a transaction that made API
+ *   writes aborts, a WARNING says how many reached the API and which
+ *   (method and path; never the token).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/table.h"
+#include "access/xact.h"
+#include "commands/defrem.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "optimizer/appendinfo.h"
+#include "parser/parsetree.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+
+#include "api_error.h"
+#include "cache.h"
+#include "convert.h"
+#include "credential.h"
+#include "modify.h"
+#include "request.h"
+#include "saas_fdw.h"
+#include "write_body.h"
+
+/* the junk column that carries identity column x: "saas_fdw x" */
+#define IDENTITY_PREFIX		"saas_fdw "
+
+/* The most writes a rollback WARNING lists one by one. */
+#define MAX_LISTED_WRITES	10
+
+/* What PlanForeignModify hands to the executor. */
+enum FdwModifyPrivateIndex
+{
+	FdwModifyPrivateMethod,		/* String: "POST", "PATCH", "DELETE" */
+	FdwModifyPrivatePath,		/* String: the path template, table options
+								 * filled in (for EXPLAIN) */
+	FdwModifyPrivateColumns,	/* Integer list: attnums the request sends */
+	FdwModifyPrivateReturning	/* Boolean: the statement has RETURNING */
+};
+
+/* One column a request names: in its path, or in its body. */
+typedef struct WriteColumn
+{
+	AttrNumber	attnum;
+	const char *name;			/* the API's name for it */
+	Oid			typid;
+	AttrNumber	junk;			/* identity: its junk column in the plan */
+} WriteColumn;
+
+/* The executor state of a ModifyTable on one foreign table. */
+typedef struct ModifyState
+{
+	const char *method;
+	const char *explain_path;
+	Relation	rel;
+	SaasTableOptions *options;
+	const WritesSpec *writes;
+	const WriteSpec *write;
+	char	   *token;
+	uint64		credential;
+	WriteColumn *body;			/* the columns the body sends */
+	int			nbody;
+	List	   *identity;		/* WriteColumns named by the path (UPDATE,
+								 * DELETE: from the junk columns) */
+	AttrNumber	wholerow;		/* DELETE ... RETURNING: the old row */
+	TupleReader *reader;		/* RETURNING: makes the row of the answer */
+	SaasJsonPath *result_at;
+	HttpCounters counters;
+	MemoryContext row_cxt;		/* reset for each row */
+} ModifyState;
+
+/* The writes of the current transaction that reached the API. */
+static int	xact_writes = 0;
+static StringInfoData xact_write_list;
+static bool xact_callback_registered = false;
+
+/* ----------------------------------------------------------------
+ *		The write a command makes
+ * ----------------------------------------------------------------
+ */
+
+static const char *
+command_name(CmdType operation)
+{
+	switch (operation)
+	{
+		case CMD_INSERT:
+			return "INSERT";
+		case CMD_UPDATE:
+			return "UPDATE";
+		case CMD_DELETE:
+			return "DELETE";
+		default:
+			return "MERGE";
+	}
+}
+
+/*
+ * command_write
+ *		The request that makes operation's change to a row of the table, or
+ *		an error saying why there is none.  The result is a constant.
+ */
+static const WriteSpec *
+command_write(const SaasTableOptions *options, CmdType operation,
+			  const char *relname)
+{
+	const WritesSpec *writes = options->resource->writes;
+	const WriteSpec *write = NULL;
+
+	if (writes == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("foreign table \"%s\" is read-only", relname),
+				 errdetail("The %s API's resource \"%s\" cannot be written through saas_fdw.",
+						   options->service->name, options->resource->table),
+				 errhint("docs/writes.md lists the tables that accept INSERT, UPDATE or DELETE.")));
+	if (!options->updatable)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("foreign table \"%s\" is read-only", relname),
+				 errdetail("The option updatable of the table or its server is false."),
+				 errhint("Set updatable 'true' on the foreign table to write to it.")));
+	if (operation == CMD_INSERT)
+		write = &writes->insert;
+	else if (operation == CMD_UPDATE)
+		write = &writes->update;
+	else if (operation == CMD_DELETE)
+		write = &writes->delete;
+	if (write == NULL || write->method == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot %s foreign table \"%s\"",
+						operation == CMD_DELETE ? "delete from" :
+						operation == CMD_INSERT ? "insert into" : "update",
+						relname),
+				 errdetail("The %s API has no request that does %s on %s.",
+						   options->service->name, command_name(operation),
+						   options->resource->table),
+				 write && write->refusal_hint ? errhint("%s", write->refusal_hint) :
+				 errhint("docs/writes.md lists what each table accepts.")));
+	return write;
+}
+
+static bool
+names_column(const char *const *names, const char *column)
+{
+	for (; names && *names; names++)
+		if (strcmp(*names, column) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * path_columns
+ *		The names in braces in a path template ("{repo}"), palloc'd.
+ */
+static List *
+path_columns(const char *template)
+{
+	List	   *names = NIL;
+	const char *p;
+
+	for (p = template; (p = strchr(p, '{')) != NULL; p++)
+	{
+		const char *close = strchr(p, '}');
+
+		if (close == NULL)
+			break;
+		names = lappend(names, pnstrdup(p + 1, close - p - 1));
+		p = close;
+	}
+	return names;
+}
+
+/* the fixed value of key column name (a table option), or NULL */
+static const char *
+fixed_key(const SaasTableOptions *options, const char *name)
+{
+	ListCell   *cell;
+
+	foreach(cell, options->fixed_keys)
+	{
+		DefElem    *def = lfirst_node(DefElem, cell);
+
+		if (strcmp(def->defname, name) == 0)
+			return defGetString(def);
+	}
+	return NULL;
+}
+
+/*
+ * refuse_column
+ *		A column the request cannot send was given a value: raise.
+ */
+static void
+refuse_column(const SaasTableOptions *options, CmdType operation,
+			  const char *relname, const char *column, const WriteSpec *write)
+{
+	StringInfoData can;
+	const char *const *name;
+
+	initStringInfo(&can);
+	for (name = write->columns; name && *name; name++)
+		appendStringInfo(&can, "%s%s", can.len ? ", " : "", *name);
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("column \"%s\" of foreign table \"%s\" cannot be written by %s",
+					column, relname, command_name(operation)),
+			 errdetail("The %s API's %s request for %s does not take %s.",
+					   options->service->name, write->method,
+					   options->resource->table, column),
+			 errhint("%s can set only: %s.", command_name(operation), can.data)));
+}
+
+/* ----------------------------------------------------------------
+ *		Planning
+ * ----------------------------------------------------------------
+ */
+
+/*
+ * saasAddForeignUpdateTargets
+ *		UPDATE and DELETE: ask the scan for the columns that name the row
+ *		(those of the request's path), and for DELETE ... RETURNING for the
+ *		whole old row, which the API's answer does not hold.
+ */
+void
+saasAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
+							RangeTblEntry *target_rte,
+							Relation target_relation)
+{
+	Oid			relid = RelationGetRelid(target_relation);
+	SaasTableOptions *options = saas_get_table_options(relid);
+	const WriteSpec *write;
+	ListCell   *cell;
+
+	write = command_write(options, root->parse->commandType,
+						  RelationGetRelationName(target_relation));
+	foreach(cell, path_columns(write->path_template))
+	{
+		const char *name = lfirst(cell);
+		AttrNumber	attnum = saas_column_attnum(relid, name);
+		Oid			typid;
+		int32		typmod;
+		Oid			collation;
+
+		if (attnum == InvalidAttrNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("foreign table \"%s\" has no column \"%s\" to name the row by",
+							RelationGetRelationName(target_relation), name),
+					 errdetail("The %s API addresses a row of %s by %s.",
+							   options->service->name, options->resource->table,
+							   write->path_template),
+					 errhint("Add the column, or create the table with IMPORT FOREIGN SCHEMA.")));
+		get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &collation);
+		add_row_identity_var(root, makeVar(rtindex, attnum, typid, typmod, collation, 0),
+							 rtindex, psprintf(IDENTITY_PREFIX "%s", name));
+	}
+	if (root->parse->commandType == CMD_DELETE && root->parse->returningList != NIL)
+		add_row_identity_var(root, makeVar(rtindex, InvalidAttrNumber, RECORDOID, -1,
+										   InvalidOid, 0),
+							 rtindex, "wholerow");
+}
+
+/*
+ * saasPlanForeignModify
+ *		Check that the API can make the change (see the file header) and
+ *		say which columns the request sends.
+ */
+List *
+saasPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
+					  Index resultRelation, int subplan_index)
+{
+	CmdType		operation = plan->operation;
+	RangeTblEntry *rte = planner_rt_fetch(resultRelation, root);
+	char	   *relname = get_rel_name(rte->relid);
+	SaasTableOptions *options = saas_get_table_options(rte->relid);
+	const WriteSpec *write = command_write(options, operation, relname);
+	List	   *keys = path_columns(write->path_template);
+	List	   *columns = NIL;
+	StringInfoData path;
+	ListCell   *cell;
+	const char *p;
+
+	if (operation == CMD_UPDATE)
+	{
+		foreach(cell, list_nth(plan->updateColnosLists, subplan_index))
+		{
+			AttrNumber	attnum = lfirst_int(cell);
+			char	   *name = saas_column_name(rte->relid, attnum);
+
+			if (!names_column(write->columns, name))
+				refuse_column(options, operation, relname, name, write);
+			columns = lappend_int(columns, attnum);
+		}
+	}
+	else if (operation == CMD_INSERT)
+	{
+		foreach(cell, root->processed_tlist)
+		{
+			TargetEntry *tle = lfirst_node(TargetEntry, cell);
+			char	   *name;
+
+			if (tle->resjunk || (IsA(tle->expr, Const) && ((Const *) tle->expr)->constisnull))
+				continue;
+			name = saas_column_name(rte->relid, tle->resno);
+			if (names_column(write->columns, name))
+				columns = lappend_int(columns, tle->resno);
+			else if (!list_has_string(keys, name))
+				refuse_column(options, operation, relname, name, write);
+		}
+	}
+
+	/* the path as EXPLAIN shows it: table options filled in */
+	initStringInfo(&path);
+	for (p = write->path_template; *p; p++)
+	{
+		const char *close = strchr(p, '}');
+		const char *value;
+
+		if (*p != '{' || close == NULL)
+		{
+			appendStringInfoChar(&path, *p);
+			continue;
+		}
+		value = fixed_key(options, pnstrdup(p + 1, close - p - 1));
+		if (value != NULL)
+			append_encoded(&path, value, true);
+		else
+			appendBinaryStringInfo(&path, p, close - p + 1);
+		p = close;
+	}
+	return list_make4(makeString(pstrdup(write->method)), makeString(path.data),
+					  columns, makeBoolean(root->parse->returningList != NIL));
+}
+
+/*
+ * saasIsForeignRelUpdatable
+ *		The commands the API can do on the table's resource (none when the
+ *		option updatable is false).
+ */
+int
+saasIsForeignRelUpdatable(Relation rel)
+{
+	SaasTableOptions *options = saas_get_table_options(RelationGetRelid(rel));
+	const WritesSpec *writes = options->resource->writes;
+	int			commands = 0;
+
+	if (writes == NULL || !options->updatable)
+		return 0;
+	if (writes->insert.method)
+		commands |= 1 << CMD_INSERT;
+	if (writes->update.method)
+		commands |= 1 << CMD_UPDATE;
+	if (writes->delete.method)
+		commands |= 1 << CMD_DELETE;
+	return commands;
+}
+
+/* ----------------------------------------------------------------
+ *		Execution
+ * ----------------------------------------------------------------
+ */
+
+static void
+init_write_column(WriteColumn *column, Relation rel, AttrNumber attnum)
+{
+	column->attnum = attnum;
+	column->name = saas_column_name(RelationGetRelid(rel), attnum);
+	column->typid = TupleDescAttr(RelationGetDescr(rel), attnum - 1)->atttypid;
+	column->junk = InvalidAttrNumber;
+}
+
+/*
+ * saasBeginForeignModify
+ *		Set up the writes of one result relation: credentials, the columns
+ *		of the body and of the path, RETURNING.
+ */
+void
+saasBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
+					   List *fdw_private, int subplan_index, int eflags)
+{
+	ModifyState *state = palloc0(sizeof(ModifyState));
+	CmdType		operation = mtstate->operation;
+	Relation	rel = rinfo->ri_RelationDesc;
+	Oid			relid = RelationGetRelid(rel);
+	Plan	   *subplan = outerPlanState(mtstate)->plan;
+	List	   *columns;
+	ListCell   *cell;
+	bool		returning;
+
+	rinfo->ri_FdwState = state;
+	state->method = strVal(list_nth(fdw_private, FdwModifyPrivateMethod));
+	state->explain_path = strVal(list_nth(fdw_private, FdwModifyPrivatePath));
+	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
+		return;
+
+	state->rel = rel;
+	state->options = saas_get_table_options(relid);
+	state->writes = state->options->resource->writes;
+	state->write = command_write(state->options, operation,
+								 RelationGetRelationName(rel));
+	state->token = saas_get_token(state->options->serverid,
+								  saas_modify_user(rinfo, mtstate->ps.state));
+	state->credential = credential_fingerprint(state->token);
+
+	columns = list_nth(fdw_private, FdwModifyPrivateColumns);
+	state->body = palloc0(sizeof(WriteColumn) * Max(list_length(columns), 1));
+	foreach(cell, columns)
+		init_write_column(&state->body[state->nbody++], rel, lfirst_int(cell));
+
+	foreach(cell, path_columns(state->write->path_template))
+	{
+		const char *name = lfirst(cell);
+		WriteColumn *column = palloc0(sizeof(WriteColumn));
+
+		column->attnum = saas_column_attnum(relid, name);
+		if (column->attnum != InvalidAttrNumber)
+			init_write_column(column, rel, column->attnum);
+		column->name = name;
+		if (operation != CMD_INSERT)
+		{
+			column->junk = ExecFindJunkAttributeInTlist(subplan->targetlist,
+														psprintf(IDENTITY_PREFIX "%s", name));
+			if (!AttributeNumberIsValid(column->junk))
+				elog(ERROR, "could not find junk column for %s", name);
+		}
+		state->identity = lappend(state->identity, column);
+	}
+	returning = boolVal(list_nth(fdw_private, FdwModifyPrivateReturning));
+	if (operation == CMD_DELETE && returning)
+		state->wholerow = ExecFindJunkAttributeInTlist(subplan->targetlist, "wholerow");
+
+	if (returning && operation != CMD_DELETE)
+	{
+		state->reader = tuple_reader_create(rel, state->options->resource,
+											list_make1_int(0));
+		state->result_at = json_path_compile(state->writes->result_at ?
+											 state->writes->result_at : "");
+	}
+	state->row_cxt = AllocSetContextCreate(mtstate->ps.state->es_query_cxt,
+										   "saas_fdw modify",
+										   ALLOCSET_DEFAULT_SIZES);
+}
+
+/* the text form of a value of column, in the database encoding */
+static char *
+value_text(const WriteColumn *column, Datum value)
+{
+	Oid			output;
+	bool		varlena;
+
+	getTypeOutputInfo(column->typid, &output, &varlena);
+	return OidOutputFunctionCall(output, value);
+}
+
+/*
+ * row_key
+ *		The value of path column column for this row: the old row's (its
+ *		junk column in planSlot) for UPDATE and DELETE, the new row's or the
+ *		table option's for INSERT; NULL if none.  palloc'd.
+ */
+static char *
+row_key(ModifyState *state, const WriteColumn *column, TupleTableSlot *slot,
+		TupleTableSlot *planSlot)
+{
+	Datum		value;
+	bool		isnull = true;
+
+	if (AttributeNumberIsValid(column->junk))
+		value = ExecGetJunkAttribute(planSlot, column->junk, &isnull);
+	else if (column->attnum != InvalidAttrNumber)
+		value = slot_getattr(slot, column->attnum, &isnull);
+	if (!isnull)
+		return value_text(column, value);
+	return (char *) fixed_key(state->options, column->name);
+}
+
+/*
+ * check_query
+ *		The SELECT that finds the row a write may have made or changed, for
+ *		the DETAIL of an error whose outcome is unknown.  palloc'd.
+ */
+static char *
+check_query(ModifyState *state, List *keys, TupleTableSlot *slot)
+{
+	StringInfoData buf;
+	ListCell   *cell;
+	int			i = 0;
+	const char *const *required;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "SELECT * FROM %s",
+					 quote_qualified_identifier(get_namespace_name(RelationGetNamespace(state->rel)),
+												RelationGetRelationName(state->rel)));
+	foreach(cell, state->identity)
+	{
+		const WriteColumn *column = lfirst(cell);
+		const char *value = list_nth(keys, i++);
+
+		if (value == NULL || column->attnum == InvalidAttrNumber)
+			continue;
+		appendStringInfo(&buf, " %s %s = %s", i > 1 ? "AND" : "WHERE",
+						 quote_identifier(get_attname(RelationGetRelid(state->rel),
+													  column->attnum, false)),
+						 quote_literal_cstr(value));
+	}
+	for (required = state->write->required; required && *required; required++)
+	{
+		AttrNumber	attnum = saas_column_attnum(RelationGetRelid(state->rel), *required);
+		WriteColumn column;
+		bool		isnull;
+		Datum		value;
+
+		if (attnum == InvalidAttrNumber)
+			continue;
+		init_write_column(&column, state->rel, attnum);
+		value = slot_getattr(slot, attnum, &isnull);
+		if (!isnull)
+			appendStringInfo(&buf, " AND %s = %s",
+							 quote_identifier(get_attname(RelationGetRelid(state->rel), attnum, false)),
+							 quote_literal_cstr(value_text(&column, value)));
+	}
+	return buf.data;
+}
+
+/*
+ * xact_callback
+ *		At the end of a transaction, forget its writes; at an abort, first
+ *		warn that they stand.
+ */
+static void
+xact_callback(XactEvent event, void *arg)
+{
+	if (event != XACT_EVENT_ABORT && event != XACT_EVENT_COMMIT &&
+		event != XACT_EVENT_PREPARE)
+		return;
+	if (xact_writes > 0 && event == XACT_EVENT_ABORT)
+		ereport(WARNING,
+				(errcode(ERRCODE_WARNING),
+				 errmsg_plural("%d API write made by the aborted transaction was not rolled back",
+							   "%d API writes made by the aborted transaction were not rolled back",
+							   xact_writes, xact_writes),
+				 errdetail("A request that reached the API cannot be undone: %s.",
+						   xact_write_list.data),
+				 errhint("Undo them with new statements if they should not stand.")));
+	xact_writes = 0;
+	if (xact_write_list.data != NULL)
+		resetStringInfo(&xact_write_list);
+}
+
+/*
+ * note_write
+ *		Remember a write that reached the API, for the WARNING of a
+ *		rollback (xact_callback).
+ */
+static void
+note_write(const char *method, const char *path)
+{
+	if (!xact_callback_registered)
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		initStringInfo(&xact_write_list);
+		MemoryContextSwitchTo(old);
+		RegisterXactCallback(xact_callback, NULL);
+		xact_callback_registered = true;
+	}
+	xact_writes++;
+	if (xact_writes <= MAX_LISTED_WRITES)
+		appendStringInfo(&xact_write_list, "%s%s %s",
+						 xact_writes > 1 ? ", " : "", method, path);
+	else if (xact_writes == MAX_LISTED_WRITES + 1)
+		appendStringInfoString(&xact_write_list, ", ...");
+}
+
+/*
+ * send_write
+ *		Send one row's request and return the API's answer (status < 300).
+ *		An error whose outcome is unknown (see the file header) is raised as
+ *		SQLSTATE 08007, with the SELECT that finds out in its DETAIL.
+ */
+static HttpResponse *
+send_write(ModifyState *state, const char *path, const char *body,
+		   const char *check)
+{
+	const SaasTableOptions *options = state->options;
+	HttpRequest request;
+	const char *url = psprintf("%s%s", options->base_url, path);
+	const char **headers;
+	int			n = 0;
+	const char *const *h;
+	HttpResponse *volatile response = NULL;
+	MemoryContext cxt = CurrentMemoryContext;
+
+	for (h = options->service->headers; h && *h; h++)
+		n++;
+	headers = palloc0(sizeof(char *) * (n + 2));
+	memcpy(headers, options->service->headers, sizeof(char *) * n);
+	if (state->writes->idempotency_header != NULL)
+	{
+		char		key[16];
+		StringInfoData value;
+		int			i;
+
+		if (!pg_strong_random(key, sizeof(key)))
+			elog(ERROR, "could not generate an idempotency key");
+		initStringInfo(&value);
+		appendStringInfo(&value, "%s: saas_fdw-", state->writes->idempotency_header);
+		for (i = 0; i < (int) sizeof(key); i++)
+			appendStringInfo(&value, "%02x", (unsigned char) key[i]);
+		headers[n] = value.data;
+	}
+
+	memset(&request, 0, sizeof(request));
+	request.url = url;
+	request.token = state->token;
+	request.headers = headers;
+	request.ca_file = options->ca_file;
+	request.serverid = options->serverid;
+	request.credential = state->credential;
+	request.timeout_ms = options->timeout_ms;
+	request.connect_timeout_ms = options->connect_timeout_ms;
+	request.max_retries = options->max_retries;
+	request.method = state->method;
+	request.body = body;
+	request.content_type = write_body_content_type(state->writes->body);
+	request.at_most_once = state->writes->idempotency_header == NULL;
+
+	PG_TRY();
+	{
+		response = http_finish(http_start(&request, &state->counters));
+		if (response->status >= 300)
+			api_report_method_error(options->service, state->method, url, response);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if (request.at_most_once &&
+			(edata->sqlerrcode == ERRCODE_TRANSACTION_RESOLUTION_UNKNOWN ||
+			 (response != NULL && response->status >= 500)))
+		{
+			FlushErrorState();
+			edata->sqlerrcode = ERRCODE_TRANSACTION_RESOLUTION_UNKNOWN;
+			edata->message = psprintf("write may have been applied: %s",
+									  edata->message);
+			edata->detail = psprintf("%s%sThe API may or may not have made the change; find out with: %s",
+									 edata->detail ? edata->detail : "",
+									 edata->detail ? " " : "", check);
+			edata->hint = pstrdup("Run that query before running the statement again: sent twice, the write could be made twice.");
+			ReThrowError(edata);
+		}
+		FreeErrorData(edata);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+
+	note_write(state->method, path);
+	cache_forget_server(options->serverid);
+	return response;
+}
+
+/*
+ * write_row
+ *		Make one row's change: its path from keys, its body from the body
+ *		columns of slot, the request; then RETURNING from the answer.
+ */
+static TupleTableSlot *
+write_row(ModifyState *state, TupleTableSlot *slot, TupleTableSlot *planSlot)
+{
+	MemoryContext old;
+	List	   *keys = NIL;
+	List	   *key_values = NIL;
+	StringInfoData path;
+	char	   *body = NULL;
+	HttpResponse *response;
+	ListCell   *cell;
+	const char *p;
+	const char *const *required;
+	const ResourceSpec *resource = state->options->resource;
+
+	MemoryContextReset(state->row_cxt);
+	old = MemoryContextSwitchTo(state->row_cxt);
+	foreach(cell, state->identity)
+	{
+		const WriteColumn *column = lfirst(cell);
+		char	   *value = row_key(state, column, slot, planSlot);
+
+		if (value == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_NOT_NULL_VIOLATION),
+					 errmsg("no value for column \"%s\" of foreign table \"%s\"",
+							column->name, RelationGetRelationName(state->rel)),
+					 errdetail("The %s API's request is %s %s.",
+							   state->options->service->name, state->method,
+							   state->write->path_template),
+					 errhint("Give %s a value, or set it as an option of the foreign table.",
+							 column->name)));
+		keys = lappend(keys, value);
+	}
+
+	if (state->nbody > 0 || state->write->required)
+	{
+		WriteBody	wb;
+		int			i;
+
+		for (required = state->write->required; required && *required; required++)
+		{
+			AttrNumber	attnum = saas_column_attnum(RelationGetRelid(state->rel), *required);
+			bool		isnull = true;
+
+			if (attnum != InvalidAttrNumber)
+				(void) slot_getattr(slot, attnum, &isnull);
+			if (isnull)
+				ereport(ERROR,
+						(errcode(ERRCODE_NOT_NULL_VIOLATION),
+						 errmsg("%s into foreign table \"%s\" needs a value for column \"%s\"",
+								command_name(CMD_INSERT),
+								RelationGetRelationName(state->rel), *required),
+						 errdetail("The %s API requires %s to create an item of %s.",
+								   state->options->service->name, *required,
+								   resource->table),
+						 errhint("Give %s a value.", *required)));
+		}
+		write_body_start(&wb, state->writes->body);
+		for (i = 0; i < state->nbody; i++)
+		{
+			const WriteColumn *column = &state->body[i];
+			bool		isnull;
+			Datum		value = slot_getattr(slot, column->attnum, &isnull);
+
+			/* an INSERT sends what it gives, an UPDATE what it sets */
+			if (isnull && state->write == &state->writes->insert)
+				continue;
+			write_body_add(&wb, column->name, column->typid, value, isnull);
+		}
+		body = write_body_finish(&wb);
+	}
+
+	initStringInfo(&path);
+	for (p = state->write->path_template; *p; p++)
+	{
+		const char *close = strchr(p, '}');
+		char	   *name;
+		int			k = 0;
+
+		if (*p != '{' || close == NULL)
+		{
+			appendStringInfoChar(&path, *p);
+			continue;
+		}
+		name = pnstrdup(p + 1, close - p - 1);
+		foreach(cell, state->identity)
+		{
+			const WriteColumn *column = lfirst(cell);
+
+			if (strcmp(column->name, name) == 0)
+				append_encoded(&path, list_nth(keys, k),
+							   resource_is_key_column(resource, name));
+			k++;
+		}
+		p = close;
+	}
+
+	response = send_write(state, path.data, body, check_query(state, keys, slot));
+
+	if (state->reader != NULL)
+	{
+		SaasJsonDoc *doc = json_doc_parse(response->body, response->body_len);
+		SaasJsonItem *item;
+		const char *const *key;
+		HeapTuple	tuple;
+
+		api_check_ok_flag(state->options->service, path.data, response, doc);
+		item = json_doc_object(doc, state->result_at);
+		for (key = resource->key_columns; key && *key; key++)
+		{
+			AttrNumber	attnum = saas_column_attnum(RelationGetRelid(state->rel), *key);
+			WriteColumn column;
+			bool		isnull = true;
+			Datum		value = 0;
+
+			if (attnum != InvalidAttrNumber)
+			{
+				init_write_column(&column, state->rel, attnum);
+				value = slot_getattr(slot, attnum, &isnull);
+			}
+			key_values = lappend(key_values, isnull ? (char *) fixed_key(state->options, *key)
+								 : value_text(&column, value));
+		}
+		MemoryContextSwitchTo(old);
+		tuple = tuple_reader_form(state->reader, item, key_values);
+		ExecForceStoreHeapTuple(tuple, slot, true);
+	}
+	MemoryContextSwitchTo(old);
+	return slot;
+}
+
+TupleTableSlot *
+saasExecForeignInsert(EState *estate, ResultRelInfo *rinfo,
+					  TupleTableSlot *slot, TupleTableSlot *planSlot)
+{
+	return write_row(rinfo->ri_FdwState, slot, planSlot);
+}
+
+TupleTableSlot *
+saasExecForeignUpdate(EState *estate, ResultRelInfo *rinfo,
+					  TupleTableSlot *slot, TupleTableSlot *planSlot)
+{
+	return write_row(rinfo->ri_FdwState, slot, planSlot);
+}
+
+TupleTableSlot *
+saasExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
+					  TupleTableSlot *slot, TupleTableSlot *planSlot)
+{
+	ModifyState *state = rinfo->ri_FdwState;
+
+	write_row(state, slot, planSlot);
+	if (AttributeNumberIsValid(state->wholerow))
+	{
+		bool		isnull;
+		Datum		row = ExecGetJunkAttribute(planSlot, state->wholerow, &isnull);
+		HeapTupleData tuple;
+
+		if (isnull)
+			elog(ERROR, "wholerow is NULL");
+		tuple.t_data = DatumGetHeapTupleHeader(row);
+		tuple.t_len = HeapTupleHeaderGetDatumLength(tuple.t_data);
+		ItemPointerSetInvalid(&tuple.t_self);
+		tuple.t_tableOid = RelationGetRelid(state->rel);
+		ExecForceStoreHeapTuple(&tuple, slot, false);
+	}
+	return slot;
+}
+
+void
+saasEndForeignModify(EState *estate, ResultRelInfo *rinfo)
+{
+	ModifyState *state = rinfo->ri_FdwState;
+
+	if (state != NULL && state->row_cxt != NULL)
+		MemoryContextDelete(state->row_cxt);
+}
+
+/*
+ * saasExplainForeignModify
+ *		The request each row makes; with ANALYZE, how many were sent.
+ */
+void
+saasExplainForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
+						 List *fdw_private, int subplan_index,
+						 ExplainState *es)
+{
+	ModifyState *state = rinfo->ri_FdwState;
+
+	if (es->verbose)
+		ExplainPropertyText("API Request",
+							psprintf("%s %s",
+									 strVal(list_nth(fdw_private, FdwModifyPrivateMethod)),
+									 strVal(list_nth(fdw_private, FdwModifyPrivatePath))),
+							es);
+	if (es->analyze && state != NULL)
+	{
+		ExplainPropertyInteger("API Requests", NULL, state->counters.requests, es);
+		ExplainPropertyInteger("API Retries", NULL, state->counters.retries, es);
+	}
+}
