@@ -42,6 +42,7 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "commands/defrem.h"
@@ -285,6 +286,9 @@ saasAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
 		int32		typmod;
 		Oid			collation;
 
+		/* a key the table's options fix needs no column */
+		if (attnum == InvalidAttrNumber && fixed_key(options, name) != NULL)
+			continue;
 		if (attnum == InvalidAttrNumber)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
@@ -460,7 +464,7 @@ saasBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 		if (column->attnum != InvalidAttrNumber)
 			init_write_column(column, rel, column->attnum);
 		column->name = name;
-		if (operation != CMD_INSERT)
+		if (operation != CMD_INSERT && column->attnum != InvalidAttrNumber)
 		{
 			column->junk = ExecFindJunkAttributeInTlist(subplan->targetlist,
 														psprintf(IDENTITY_PREFIX "%s", name));
@@ -874,7 +878,7 @@ saasExecForeignDelete(EState *estate, ResultRelInfo *rinfo,
 		tuple.t_len = HeapTupleHeaderGetDatumLength(tuple.t_data);
 		ItemPointerSetInvalid(&tuple.t_self);
 		tuple.t_tableOid = RelationGetRelid(state->rel);
-		ExecForceStoreHeapTuple(&tuple, slot, false);
+		ExecForceStoreHeapTuple(heap_copytuple(&tuple), slot, true);
 	}
 	return slot;
 }

@@ -131,6 +131,24 @@ static const ColumnSpec github_comment_columns[] = {
 	{NULL}
 };
 
+/*
+ * Writing issue comments: "Create an issue comment" is POST
+ * .../issues/{issue_number}/comments with body (required); "Update an issue
+ * comment" PATCH and "Delete an issue comment" DELETE
+ * /repos/{owner}/{repo}/issues/comments/{comment_id}, which name the
+ * comment by its id alone (REST reference, API version 2022-11-28).
+ */
+static const char *const github_comment_write_columns[] = {"body", NULL};
+
+static const WritesSpec github_comment_writes = {
+	.insert = {"POST", "/repos/{repo}/issues/{issue_number}/comments",
+	github_comment_write_columns, github_comment_write_columns},
+	.update = {"PATCH", "/repos/{repo}/issues/comments/{id}",
+	github_comment_write_columns},
+	.delete = {"DELETE", "/repos/{repo}/issues/comments/{id}"},
+	.body = BODY_JSON,
+};
+
 static const PushdownSpec github_comment_pushdown[] = {
 	{"updated_at", PUSH_GE, "since", VALUE_ISO8601, NULL, false},
 	{"updated_at", PUSH_GT, "since", VALUE_ISO8601, NULL, false},
@@ -445,6 +463,7 @@ static const ResourceSpec github_resources[] = {
 		.pushdown = github_comment_pushdown,
 		.sorts = github_comment_sorts,
 		.doc = "comments on an issue or pull request",
+		.writes = &github_comment_writes,
 	},
 	{
 		.table = "pulls",

@@ -13,6 +13,11 @@ issues/create and issues/update; octokit/routes create-an-issue.json):
   PATCH /repos/{owner}/{repo}/issues/{number}   the same fields, and state
         (open|closed) and state_reason (completed|not_planned|reopened|null):
         200 with the issue; closing sets closed_at, reopening clears it
+  POST  /repos/{owner}/{repo}/issues/{number}/comments   body (required):
+        201 with the comment; the issue's comment count goes up
+  PATCH /repos/{owner}/{repo}/issues/comments/{id}   body: 200 with it
+  DELETE /repos/{owner}/{repo}/issues/comments/{id}  204 No Content
+  (issues/create-comment, issues/update-comment, issues/delete-comment)
   Anything else that writes under a repository (DELETE of an issue: the
   REST API has none) is 404 Not Found, as GitHub answers an unknown route.
 
@@ -31,7 +36,7 @@ import copy
 import json
 import time
 
-from fakebase import iso, json_response
+from fakebase import Response, iso, json_response
 
 ISSUE_DOCS = "https://docs.github.com/rest/issues/issues"
 
@@ -55,6 +60,7 @@ class IssueWriter:
         self.github = github          # the github module: user_obj, error, ...
         self.service = service
         self.pristine = {}            # full_name -> (issues, comments, labels) before the first write
+        self.comments_made = 0
 
     def reset(self):
         for name, (issues, comments, labels) in self.pristine.items():
@@ -62,6 +68,7 @@ class IssueWriter:
             repo.issues, repo.comments, repo.labels = issues, comments, labels
             repo.by_number = {i["number"]: i for i in repo.issues}
         self.pristine = {}
+        self.comments_made = 0
 
     def handle(self, req, repo, rest, token):
         """A write under /repos/{owner}/{repo}/; rest is the path after it."""
@@ -77,6 +84,14 @@ class IssueWriter:
             return _error(github, 400, "Problems parsing JSON", ISSUE_DOCS + "#create-an-issue")
         if req.method == "POST" and rest == ["issues"]:
             return self._create(repo, fields)
+        if len(rest) == 3 and rest[:2] == ["issues", "comments"] and rest[2].isdigit():
+            return self._comment(req, repo, int(rest[2]), fields)
+        if (req.method == "POST" and len(rest) == 3 and rest[0] == "issues"
+                and rest[1].isdigit() and rest[2] == "comments"):
+            issue = repo.by_number.get(int(rest[1]))
+            if issue is None:
+                return github.not_found()
+            return self._create_comment(repo, issue, fields)
         if req.method == "PATCH" and len(rest) == 2 and rest[0] == "issues" and rest[1].isdigit():
             issue = repo.by_number.get(int(rest[1]))
             if issue is None:
@@ -185,3 +200,62 @@ class IssueWriter:
             issue.clear()
             issue.update(changed)
         return json_response(200, issue)
+
+    # ---- comments ------------------------------------------------------------
+
+    def _create_comment(self, repo, issue, fields):
+        github = self.github
+        if not isinstance(fields.get("body"), str) or not fields["body"]:
+            return _error(github, 422, "Validation Failed", ISSUE_DOCS + "#create-an-issue-comment",
+                          errors=[{"resource": "IssueComment", "field": "body",
+                                   "code": "missing_field"}])
+        with self.service.lock:
+            self._keep(repo)
+            number = issue["number"]
+            issue = repo.by_number[number]
+            comments = repo.comments.setdefault(number, [])
+            # ids are never reused, even after a DELETE
+            self.comments_made += 1
+            cid = 2_100_000_000 + self.comments_made
+            url = "%s/issues/comments/%d" % (repo.api, cid)
+            now = iso(int(time.time()))
+            comment = {
+                "url": url,
+                "html_url": "%s/issues/%d#issuecomment-%d" % (repo.web, number, cid),
+                "issue_url": "%s/issues/%d" % (repo.api, number),
+                "id": cid, "node_id": github.node_id("IC_kwDO", cid),
+                "user": github.user_obj("octocat"), "created_at": now, "updated_at": now,
+                "body": fields["body"], "author_association": github.USERS["octocat"][2],
+                "performed_via_github_app": None,
+            }
+            comments.append(comment)
+            issue["comments"] = len(comments)
+        return json_response(201, comment, headers=[("Location", url)])
+
+    def _comment(self, req, repo, cid, fields):
+        """PATCH or DELETE of the comment cid; 404 for any other method."""
+        github = self.github
+        with self.service.lock:
+            for number, comments in repo.comments.items():
+                for k, comment in enumerate(comments):
+                    if comment["id"] != cid:
+                        continue
+                    if req.method == "DELETE":
+                        self._keep(repo)
+                        comments = repo.comments[number]
+                        del comments[k]
+                        repo.by_number[number]["comments"] = len(comments)
+                        return Response(204)
+                    if req.method != "PATCH":
+                        return github.not_found()
+                    if not isinstance(fields.get("body"), str) or not fields["body"]:
+                        return _error(github, 422, "Validation Failed",
+                                      ISSUE_DOCS + "#update-an-issue-comment",
+                                      errors=[{"resource": "IssueComment", "field": "body",
+                                               "code": "missing_field"}])
+                    self._keep(repo)
+                    comment = repo.comments[number][k]
+                    comment["body"] = fields["body"]
+                    comment["updated_at"] = iso(int(time.time()))
+                    return json_response(200, comment)
+        return github.not_found()
