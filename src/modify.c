@@ -20,7 +20,8 @@
  *
  * - Exactly once.  With an idempotency header (Stripe) each row's request
  *   carries a random key of its own, the same on every retry, and is
- *   retried like a read.  Without one it is sent at most once
+ *   retried like a read (a DELETE, idempotent there by itself, without a
+ *   key).  Without one it is sent at most once
  *   (HttpRequest.at_most_once: only a 429, answered before acting, is
  *   retried); when its outcome is unknown (the connection failed after the
  *   request may have arrived, or a 5xx answer) the error has SQLSTATE 08007
@@ -643,7 +644,8 @@ send_write(ModifyState *state, const char *path, const char *body,
 		n++;
 	headers = palloc0(sizeof(char *) * (n + 2));
 	memcpy(headers, options->service->headers, sizeof(char *) * n);
-	if (state->writes->idempotency_header != NULL)
+	if (state->writes->idempotency_header != NULL &&
+		strcmp(state->method, "DELETE") != 0)
 	{
 		char		key[16];
 		StringInfoData value;
@@ -690,10 +692,11 @@ send_write(ModifyState *state, const char *path, const char *body,
 			 (response != NULL && response->status >= 500)))
 		{
 			FlushErrorState();
+			if (edata->sqlerrcode != ERRCODE_TRANSACTION_RESOLUTION_UNKNOWN)
+				edata->message = psprintf("write may have been applied: %s",
+										  edata->message);
 			edata->sqlerrcode = ERRCODE_TRANSACTION_RESOLUTION_UNKNOWN;
-			edata->message = psprintf("write may have been applied: %s",
-									  edata->message);
-			edata->detail = psprintf("%s%sThe API may or may not have made the change; find out with: %s",
+			edata->detail = psprintf("%s%sWhether the write was applied, this query finds out: %s",
 									 edata->detail ? edata->detail : "",
 									 edata->detail ? " " : "", check);
 			edata->hint = pstrdup("Run that query before running the statement again: sent twice, the write could be made twice.");

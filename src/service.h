@@ -212,8 +212,10 @@ typedef struct WritesSpec
 									 * row, makes a repeated request do
 									 * nothing more (Stripe's
 									 * Idempotency-Key): the request may then
-									 * be retried.  NULL: the request is sent
-									 * at most once */
+									 * be retried.  A DELETE, idempotent by
+									 * itself there, is retried without it.
+									 * NULL: every request is sent at most
+									 * once */
 } WritesSpec;
 
 typedef struct ResourceSpec

@@ -8,8 +8,9 @@
  * numbers and booleans as JSON numbers and true/false, arrays as JSON
  * arrays of their elements, json and jsonb as they are, anything else as a
  * string (its text form).  A form body (Stripe) writes arrays as
- * name[0]=v&name[1]=w and a NULL as an empty value, which Stripe reads as
- * "unset".  Every string is sent in UTF-8, as every API reads it, whatever
+ * name[0]=v&name[1]=w, a json or jsonb object as name[key]=value (nested:
+ * name[key][sub]=value), and a NULL, or a JSON null, as an empty value,
+ * which Stripe reads as "unset".  Every string is sent in UTF-8, as every API reads it, whatever
  * the database's encoding.
  *
  *-------------------------------------------------------------------------
@@ -19,7 +20,9 @@
 #include "catalog/pg_type.h"
 #include "mb/pg_wchar.h"
 #include "utils/array.h"
+#include "utils/builtins.h"
 #include "utils/json.h"
+#include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 
 #include "request.h"
@@ -118,12 +121,112 @@ append_json_value(StringInfo out, Oid typid, Datum value)
 		escape_json(out, utf8_text(base, value));
 }
 
+/* one form field name=value; value NULL: empty */
+static void
+append_form_field(WriteBody *body, const char *name, const char *value)
+{
+	if (body->count++ > 0)
+		appendStringInfoChar(&body->buf, '&');
+	append_url_encoded(&body->buf, name, false);
+	appendStringInfoChar(&body->buf, '=');
+	if (value != NULL)
+		append_url_encoded(&body->buf, value, false);
+}
+
+/* a jsonb scalar as a form value (NULL for null), palloc'd, in UTF-8 */
+static char *
+jsonb_scalar_text(const JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvString:
+			return pg_server_to_any(pnstrdup(v->val.string.val, v->val.string.len),
+									v->val.string.len, PG_UTF8);
+		case jbvNumeric:
+			return DatumGetCString(DirectFunctionCall1(numeric_out,
+													   NumericGetDatum(v->val.numeric)));
+		case jbvBool:
+			return pstrdup(v->val.boolean ? "true" : "false");
+		default:
+			return NULL;
+	}
+}
+
+/*
+ * append_form_jsonb
+ *		A json or jsonb value as form fields under name: an object's keys
+ *		and an array's positions in brackets, at any depth.
+ */
+static void
+append_form_jsonb(WriteBody *body, const char *name, Jsonb *jsonb)
+{
+	JsonbIterator *it = JsonbIteratorInit(&jsonb->root);
+	JsonbValue	v;
+	JsonbIteratorToken token;
+	List	   *prefixes = NIL; /* the name of each open container */
+	List	   *positions = NIL;	/* next array position of each */
+	char	   *key = NULL;
+
+	while ((token = JsonbIteratorNext(&it, &v, false)) != WJB_DONE)
+	{
+		char	   *field;
+
+		/* the name of what comes now: the key, or the next position */
+		if (prefixes == NIL)
+			field = pstrdup(name);
+		else if (key != NULL)
+			field = psprintf("%s[%s]", (char *) llast(prefixes), key);
+		else if (token == WJB_ELEM || token == WJB_BEGIN_ARRAY || token == WJB_BEGIN_OBJECT)
+		{
+			field = psprintf("%s[%d]", (char *) llast(prefixes), llast_int(positions));
+			llast_int(positions)++;
+		}
+		else
+			field = NULL;
+
+		switch (token)
+		{
+			case WJB_BEGIN_ARRAY:
+			case WJB_BEGIN_OBJECT:
+				/* a scalar jsonb is a one-element raw array: its own name */
+				if (token == WJB_BEGIN_ARRAY && v.val.array.rawScalar)
+				{
+					JsonbIteratorNext(&it, &v, false);
+					append_form_field(body, field, jsonb_scalar_text(&v));
+					break;
+				}
+				prefixes = lappend(prefixes, field);
+				positions = lappend_int(positions, 0);
+				key = NULL;
+				break;
+			case WJB_KEY:
+				key = jsonb_scalar_text(&v);
+				break;
+			case WJB_VALUE:
+			case WJB_ELEM:
+				append_form_field(body, field, jsonb_scalar_text(&v));
+				key = NULL;
+				break;
+			case WJB_END_ARRAY:
+			case WJB_END_OBJECT:
+				if (prefixes != NIL)
+				{
+					prefixes = list_delete_last(prefixes);
+					positions = list_delete_last(positions);
+				}
+				key = NULL;
+				break;
+			default:
+				break;
+		}
+	}
+}
+
 /* one value as form fields name=value (arrays as name[i]=value) */
 static void
 append_form_value(WriteBody *body, const char *name, Oid typid, Datum value,
 				  bool isnull)
 {
-	StringInfo	out = &body->buf;
 	Oid			base = getBaseType(typid);
 	char		category;
 	bool		preferred;
@@ -142,16 +245,18 @@ append_form_value(WriteBody *body, const char *name, Oid typid, Datum value,
 							  elems[i], nulls[i]);
 		return;
 	}
-	if (body->count++ > 0)
-		appendStringInfoChar(out, '&');
-	append_url_encoded(out, name, false);
-	appendStringInfoChar(out, '=');
 	if (isnull)
-		return;
-	if (category == TYPCATEGORY_BOOLEAN)
-		appendStringInfoString(out, DatumGetBool(value) ? "true" : "false");
+		append_form_field(body, name, NULL);
+	else if (base == JSONBOID)
+		append_form_jsonb(body, name, DatumGetJsonbP(value));
+	else if (base == JSONOID)
+		append_form_jsonb(body, name,
+						  DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+															 CStringGetDatum(TextDatumGetCString(value)))));
+	else if (category == TYPCATEGORY_BOOLEAN)
+		append_form_field(body, name, DatumGetBool(value) ? "true" : "false");
 	else
-		append_url_encoded(out, utf8_text(base, value), false);
+		append_form_field(body, name, utf8_text(base, value));
 }
 
 /*

@@ -111,6 +111,28 @@ static const PushdownSpec stripe_customer_pushdown[] = {
 	{NULL}
 };
 
+/*
+ * Writing customers: "Create a customer" is POST /v1/customers, "Update a
+ * customer" POST /v1/customers/{id}, "Delete a customer" DELETE
+ * /v1/customers/{id}, with form-encoded parameters (metadata as
+ * metadata[key]=value; an empty value unsets a key, "metadata=" all of
+ * them).  A POST carries an Idempotency-Key: "Subsequent requests with the
+ * same key return the same result", so it may be sent again; a DELETE "is
+ * idempotent by definition" and takes none (Stripe's "Idempotent requests",
+ * docs.stripe.com/idempotency).
+ */
+static const char *const stripe_customer_write_columns[] = {
+	"email", "name", "description", "phone", "metadata", NULL
+};
+
+static const WritesSpec stripe_customer_writes = {
+	.insert = {"POST", "/v1/customers", stripe_customer_write_columns},
+	.update = {"POST", "/v1/customers/{id}", stripe_customer_write_columns},
+	.delete = {"DELETE", "/v1/customers/{id}"},
+	.body = BODY_FORM,
+	.idempotency_header = "Idempotency-Key",
+};
+
 static const ColumnSpec stripe_refund_columns[] = {
 	{"id", "text", "id", CONV_VALUE, "refund id (re_...)"},
 	{"amount", "bigint", "amount", CONV_VALUE, "amount in the currency's smallest unit"},
@@ -463,7 +485,8 @@ static const ResourceSpec stripe_resources[] = {
 	STRIPE_LIST("charges", stripe_charge_columns, stripe_charge_pushdown,
 				"charges, newest first"),
 	STRIPE_LIST("customers", stripe_customer_columns, stripe_customer_pushdown,
-				"customers, newest first"),
+				"customers, newest first",
+				.writes = &stripe_customer_writes),
 	STRIPE_LIST("refunds", stripe_refund_columns, stripe_refund_pushdown,
 				"refunds, newest first"),
 	STRIPE_LIST("invoices", stripe_invoice_columns, stripe_invoice_pushdown,

@@ -287,6 +287,7 @@ class FakeServer(ThreadingHTTPServer):
         self.delay_after = 0        # requests still answered without delay
         self.in_flight = 0
         self.max_in_flight = 0
+        self.drop_writes = 0        # writes still to be answered by a closed connection
 
     def set_delay(self, ms, after):
         """Hold the responses to come ms each (after the next after ones);
@@ -317,6 +318,14 @@ class FakeServer(ThreadingHTTPServer):
                     break
                 self.delay_changed.wait(left)
 
+    def take_drop(self):
+        """True if this write's answer is to be dropped (see /_drop_write)."""
+        with self.in_flight_lock:
+            if self.drop_writes > 0:
+                self.drop_writes -= 1
+                return True
+            return False
+
     def end_request(self):
         with self.in_flight_lock:
             self.in_flight -= 1
@@ -346,10 +355,19 @@ class FakeHandler(BaseHTTPRequestHandler):
         if request.path == "/_log":
             clear = request.param("clear") in ("1", "true")
             return Response(200, self.server.log.read(clear))
+        if request.path == "/_drop_write":
+            # the next n writes (any method but GET) are carried out, and
+            # then the connection is closed without an answer: a write whose
+            # outcome the client cannot know
+            with self.server.in_flight_lock:
+                self.server.drop_writes = max(0, int(request.param("n", "1")))
+            return Response(200, "dropping %d writes\n" % self.server.drop_writes)
         if request.path == "/_reset":
             self.server.service.reset()
             self.server.log.read(True)
             self.server.set_delay(0, 0)
+            with self.server.in_flight_lock:
+                self.server.drop_writes = 0
             self.server.read_max_in_flight(True)
             return Response(200, "reset\n")
         if request.path == "/_delay":
@@ -381,6 +399,9 @@ class FakeHandler(BaseHTTPRequestHandler):
                 if hold_ms:
                     self.server.hold(hold_ms, generation)
                 self.server.end_request()
+            if request.method != "GET" and self.server.take_drop():
+                self.close_connection = True
+                return
         self._send(response)
 
     def _send(self, response):

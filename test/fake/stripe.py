@@ -31,12 +31,18 @@ rate_limit, Stripe-Should-Retry: true) the first time per URL, then 200;
 customer=cus_flaky is 500 api_error (Stripe-Should-Retry: true) the first
 time per URL, then 200 (an empty list: no such customer has charges).
 
+Writes (create, update and delete of customers, with Idempotency-Key): see
+stripe_writes.py.
+
 Run: python3 stripe.py [--port 8082] [--summary]
 """
 
 import base64
 import re
+import sys
 import time
+
+import stripe_writes
 
 from fakebase import (FakeService, epoch, json_response, mix, percent, pick,
                       serve)
@@ -636,6 +642,12 @@ class StripeService(FakeService):
     def __init__(self):
         super().__init__()
         self.endpoints = build_data()
+        self.writer = stripe_writes.CustomerWriter(self, sys.modules[__name__])
+
+    def reset(self):
+        super().reset()
+        if hasattr(self, "writer"):
+            self.writer.reset()
 
     def handle(self, req):
         resp = self._handle(req)
@@ -658,6 +670,8 @@ class StripeService(FakeService):
         if version is not None and version not in API_VERSIONS:
             return stripe_error(400, "Invalid Stripe API version: %s" % version)
         parts = [p for p in req.path.split("/") if p]
+        if req.method in ("POST", "DELETE"):
+            return self.writer.handle(req, key, parts)
         endpoint = self.endpoints.get(parts[1]) if len(parts) in (2, 3) and parts[0] == "v1" else None
         if req.method != "GET" or endpoint is None:
             return stripe_error(404, "Unrecognized request URL (%s: %s). Please see "
