@@ -718,6 +718,18 @@ void
 api_check_ok_flag(const ServiceSpec *service, const char *url,
 				  const HttpResponse *response, SaasJsonDoc *doc)
 {
+	api_check_method_ok_flag(service, "GET", url, response, doc);
+}
+
+/*
+ * api_check_method_ok_flag
+ *		api_check_ok_flag for a request of any method (a write).
+ */
+void
+api_check_method_ok_flag(const ServiceSpec *service, const char *method,
+						 const char *url, const HttpResponse *response,
+						 SaasJsonDoc *doc)
+{
 	char	   *code;
 	const ApiCodeInfo *known;
 	const ApiFailureInfo *info;
@@ -769,7 +781,7 @@ api_check_ok_flag(const ServiceSpec *service, const char *url,
 		hint = pstrdup(info->hint);
 
 	api_raise(known->failure, service->name,
-			  code ? code : "unknown error", detail.data, hint, "GET", url);
+			  code ? code : "unknown error", detail.data, hint, method, url);
 }
 
 /*

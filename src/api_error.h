@@ -22,6 +22,10 @@ extern _Noreturn void api_report_method_error(const ServiceSpec *service,
 											  const HttpResponse *response);
 extern void api_check_ok_flag(const ServiceSpec *service, const char *url,
 							  const HttpResponse *response, SaasJsonDoc *doc);
+extern void api_check_method_ok_flag(const ServiceSpec *service,
+									 const char *method, const char *url,
+									 const HttpResponse *response,
+									 SaasJsonDoc *doc);
 extern bool api_ok_flag_transient(const ServiceSpec *service, SaasJsonDoc *doc);
 extern bool api_ok_flag_not_found(const ServiceSpec *service, SaasJsonDoc *doc);
 

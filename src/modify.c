@@ -195,16 +195,18 @@ names_column(const char *const *names, const char *column)
 }
 
 /*
- * path_columns
- *		The names in braces in a path template ("{repo}"), palloc'd.
+ * key_columns
+ *		The columns that name the row of a write: the names in braces in its
+ *		path template ("{repo}"), then its body_keys.  palloc'd.
  */
 static List *
-path_columns(const char *template)
+key_columns(const WriteSpec *write)
 {
 	List	   *names = NIL;
 	const char *p;
+	const char *const *key;
 
-	for (p = template; (p = strchr(p, '{')) != NULL; p++)
+	for (p = write->path_template; (p = strchr(p, '{')) != NULL; p++)
 	{
 		const char *close = strchr(p, '}');
 
@@ -213,6 +215,9 @@ path_columns(const char *template)
 		names = lappend(names, pnstrdup(p + 1, close - p - 1));
 		p = close;
 	}
+	for (key = write->body_keys; key && *key; key++)
+		if (!list_has_string(names, *key))
+			names = lappend(names, pstrdup(*key));
 	return names;
 }
 
@@ -264,8 +269,8 @@ refuse_column(const SaasTableOptions *options, CmdType operation,
 /*
  * saasAddForeignUpdateTargets
  *		UPDATE and DELETE: ask the scan for the columns that name the row
- *		(those of the request's path), and for DELETE ... RETURNING for the
- *		whole old row, which the API's answer does not hold.
+ *		(key_columns), and for DELETE ... RETURNING for the whole old row,
+ *		which the API's answer does not hold.
  */
 void
 saasAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
@@ -279,7 +284,7 @@ saasAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
 
 	write = command_write(options, root->parse->commandType,
 						  RelationGetRelationName(target_relation));
-	foreach(cell, path_columns(write->path_template))
+	foreach(cell, key_columns(write))
 	{
 		const char *name = lfirst(cell);
 		AttrNumber	attnum = saas_column_attnum(relid, name);
@@ -323,7 +328,7 @@ saasPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 	char	   *relname = get_rel_name(rte->relid);
 	SaasTableOptions *options = saas_get_table_options(rte->relid);
 	const WriteSpec *write = command_write(options, operation, relname);
-	List	   *keys = path_columns(write->path_template);
+	List	   *keys = key_columns(write);
 	List	   *columns = NIL;
 	StringInfoData path;
 	ListCell   *cell;
@@ -456,7 +461,7 @@ saasBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	foreach(cell, columns)
 		init_write_column(&state->body[state->nbody++], rel, lfirst_int(cell));
 
-	foreach(cell, path_columns(state->write->path_template))
+	foreach(cell, key_columns(state->write))
 	{
 		const char *name = lfirst(cell);
 		WriteColumn *column = palloc0(sizeof(WriteColumn));
@@ -623,11 +628,14 @@ note_write(const char *method, const char *path)
 
 /*
  * send_write
- *		Send one row's request and return the API's answer (status < 300).
- *		An error whose outcome is unknown (see the file header) is raised as
- *		SQLSTATE 08007, with the SELECT that finds out in its DETAIL.
+ *		Send one row's request and return the API's answer (status < 300,
+ *		and for an API that says so in the body, "ok"), parsed, or NULL if
+ *		it is empty; palloc'd.  An error whose outcome is unknown (see the
+ *		file header; also an "ok": false that says the service failed) is
+ *		raised as SQLSTATE 08007, with the SELECT that finds out in its
+ *		DETAIL.
  */
-static HttpResponse *
+static SaasJsonDoc *
 send_write(ModifyState *state, const char *path, const char *body,
 		   const char *check)
 {
@@ -637,7 +645,9 @@ send_write(ModifyState *state, const char *path, const char *body,
 	const char **headers;
 	int			n = 0;
 	const char *const *h;
-	HttpResponse *volatile response = NULL;
+	HttpResponse *response;
+	SaasJsonDoc *volatile doc = NULL;
+	volatile bool unknown = false;
 	MemoryContext cxt = CurrentMemoryContext;
 
 	for (h = options->service->headers; h && *h; h++)
@@ -678,8 +688,17 @@ send_write(ModifyState *state, const char *path, const char *body,
 	PG_TRY();
 	{
 		response = http_finish(http_start(&request, &state->counters));
+		unknown = response->status >= 500;
 		if (response->status >= 300)
 			api_report_method_error(options->service, state->method, url, response);
+		if (response->body_len > 0)
+			doc = json_doc_parse(response->body, response->body_len);
+		if (doc != NULL && options->service->ok_flag_at != NULL)
+		{
+			unknown = api_ok_flag_transient(options->service, doc);
+			api_check_method_ok_flag(options->service, state->method, url,
+									 response, doc);
+		}
 	}
 	PG_CATCH();
 	{
@@ -688,8 +707,7 @@ send_write(ModifyState *state, const char *path, const char *body,
 		MemoryContextSwitchTo(cxt);
 		edata = CopyErrorData();
 		if (request.at_most_once &&
-			(edata->sqlerrcode == ERRCODE_TRANSACTION_RESOLUTION_UNKNOWN ||
-			 (response != NULL && response->status >= 500)))
+			(edata->sqlerrcode == ERRCODE_TRANSACTION_RESOLUTION_UNKNOWN || unknown))
 		{
 			FlushErrorState();
 			if (edata->sqlerrcode != ERRCODE_TRANSACTION_RESOLUTION_UNKNOWN)
@@ -709,7 +727,7 @@ send_write(ModifyState *state, const char *path, const char *body,
 
 	note_write(state->method, path);
 	cache_forget_server(options->serverid);
-	return response;
+	return doc;
 }
 
 /*
@@ -725,7 +743,7 @@ write_row(ModifyState *state, TupleTableSlot *slot, TupleTableSlot *planSlot)
 	List	   *key_values = NIL;
 	StringInfoData path;
 	char	   *body = NULL;
-	HttpResponse *response;
+	SaasJsonDoc *doc;
 	ListCell   *cell;
 	const char *p;
 	const char *const *required;
@@ -751,10 +769,11 @@ write_row(ModifyState *state, TupleTableSlot *slot, TupleTableSlot *planSlot)
 		keys = lappend(keys, value);
 	}
 
-	if (state->nbody > 0 || state->write->required)
+	if (state->nbody > 0 || state->write->required || state->write->body_keys)
 	{
 		WriteBody	wb;
 		int			i;
+		int			k = 0;
 
 		for (required = state->write->required; required && *required; required++)
 		{
@@ -775,6 +794,15 @@ write_row(ModifyState *state, TupleTableSlot *slot, TupleTableSlot *planSlot)
 						 errhint("Give %s a value.", *required)));
 		}
 		write_body_start(&wb, state->writes->body);
+		foreach(cell, state->identity)
+		{
+			const WriteColumn *column = lfirst(cell);
+			char	   *value = list_nth(keys, k++);
+
+			if (names_column(state->write->body_keys, column->name))
+				write_body_add(&wb, column->name, TEXTOID,
+							   CStringGetTextDatum(value), false);
+		}
 		for (i = 0; i < state->nbody; i++)
 		{
 			const WriteColumn *column = &state->body[i];
@@ -814,16 +842,21 @@ write_row(ModifyState *state, TupleTableSlot *slot, TupleTableSlot *planSlot)
 		p = close;
 	}
 
-	response = send_write(state, path.data, body, check_query(state, keys, slot));
+	doc = send_write(state, path.data, body, check_query(state, keys, slot));
 
 	if (state->reader != NULL)
 	{
-		SaasJsonDoc *doc = json_doc_parse(response->body, response->body_len);
 		SaasJsonItem *item;
 		const char *const *key;
 		HeapTuple	tuple;
 
-		api_check_ok_flag(state->options->service, path.data, response, doc);
+		if (doc == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("%s API answered %s %s without a body",
+							state->options->service->name, state->method, path.data),
+					 errdetail("RETURNING is filled from the object the API returns."),
+					 errhint("Leave RETURNING out for this table.")));
 		item = json_doc_object(doc, state->result_at);
 		for (key = resource->key_columns; key && *key; key++)
 		{

@@ -11,10 +11,11 @@
  *
  * Writes (modify.c): a resource that INSERT, UPDATE or DELETE may change
  * points at a WritesSpec; every other resource is read-only.  Each command
- * is one request per row, to the API's own endpoint; its path names the
- * row by columns ({repo}, {number}): the new row's for INSERT, the row
- * being changed for UPDATE and DELETE (the row identity, fetched by the
- * scan beside the row).  A command the API cannot do is refused, before
+ * is one request per row, to the API's own endpoint; its path (or, for an
+ * API that takes them there, its body: body_keys) names the row by columns
+ * ({repo}, {number}): the new row's for INSERT, the row being changed for
+ * UPDATE and DELETE (the row identity, fetched by the scan beside the
+ * row).  A command the API cannot do is refused, before
  * any request, with a hint saying what to do instead.  Only the columns a
  * WriteSpec names may be written; the answer (the object written) fills
  * RETURNING.
@@ -197,6 +198,10 @@ typedef struct WriteSpec
 	const char *const *required;	/* NULL-terminated, or NULL: columns an
 									 * INSERT must give a value */
 	const char *refusal_hint;	/* method NULL: what to do instead */
+	const char *const *body_keys;	/* NULL-terminated, or NULL: columns
+									 * that name the row in the body instead
+									 * of the path (Slack's channel and ts),
+									 * sent as the path's are */
 } WriteSpec;
 
 /* What INSERT, UPDATE and DELETE do to the items of a resource. */

@@ -75,6 +75,28 @@ static const ColumnSpec slack_message_columns[] = {
 	{NULL}
 };
 
+/*
+ * Writing messages: chat.postMessage (channel and text, thread_ts for a
+ * reply in a thread), chat.update (channel, ts, text) and chat.delete
+ * (channel, ts), each a POST with a JSON body, answered with {"ok": true,
+ * "channel", "ts", "message"} (chat.delete without the message).  Slack
+ * has no idempotency key: each is sent at most once.
+ */
+static const char *const slack_message_insert_columns[] = {"text", "thread_ts", NULL};
+static const char *const slack_message_update_columns[] = {"text", NULL};
+static const char *const slack_message_required[] = {"text", NULL};
+static const char *const slack_message_row[] = {"channel", "ts", NULL};
+
+static const WritesSpec slack_message_writes = {
+	.insert = {"POST", "/chat.postMessage", slack_message_insert_columns,
+		slack_message_required, .body_keys = channel_key},
+	.update = {"POST", "/chat.update", slack_message_update_columns,
+	.body_keys = slack_message_row},
+	.delete = {"POST", "/chat.delete", .body_keys = slack_message_row},
+	.body = BODY_JSON,
+	.result_at = "message",
+};
+
 static const PushdownSpec slack_message_pushdown[] = {
 	SLACK_TS_RANGE("ts", VALUE_SLACK_TS_TEXT, true),
 	SLACK_TS_RANGE("ts_time", VALUE_SLACK_TS, false),
@@ -231,6 +253,7 @@ static const ResourceSpec slack_resources[] = {
 		.pushdown = slack_message_pushdown,
 		.sorts = slack_message_sorts,
 		.doc = "top-level messages of a channel, newest first (conversations.history)",
+		.writes = &slack_message_writes,
 	},
 	{
 		.table = "replies",

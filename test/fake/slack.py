@@ -36,6 +36,8 @@ distinct request, then normally.
 Hostile-body fixture: conversations.members of channel C13BADITEMS (never
 listed) answers a list of user ids whose second item is an object.
 
+Writes (chat.postMessage, chat.update, chat.delete): see slack_writes.py.
+
 Run: python3 slack.py [--port 8083] [--summary]
 """
 
@@ -43,10 +45,14 @@ import base64
 import time
 from decimal import Decimal, InvalidOperation
 
+import slack_writes
+
 from fakebase import (FakeService, epoch, json_response, mix, percent, pick,
                       serve)
 
-TOKENS = ("xoxb-test",)
+TOKENS = ("xoxb-test", "xoxb-reader")
+# tokens without the scope chat:write (slack_writes.py)
+READ_ONLY_TOKENS = ("xoxb-reader",)
 TEAM = "T0FAKE001"
 START = epoch("2024-01-01T00:00:00Z")
 END = epoch("2025-12-31T23:59:59Z")
@@ -347,6 +353,17 @@ class SlackService(FakeService):
             "files.list": self._files_list,
         }
         self.files = build_files(self.channels)
+        self.writer = slack_writes.MessageWriter(self)
+        self.methods.update(self.writer.methods())
+
+    def reset(self):
+        super().reset()
+        with self.lock:
+            self.writer.reset()
+
+    def writable_channel(self, args):
+        """The channel a write names (slack_writes.py), as reads check it."""
+        return self._channel(args)
 
     def handle(self, req):
         resp = self._handle(req)
@@ -369,6 +386,9 @@ class SlackService(FakeService):
             return json_response(200, {"ok": False, "error": "not_authed"})
         if token not in TOKENS:
             return json_response(200, {"ok": False, "error": "invalid_auth"})
+        if method.startswith("chat.") and token in READ_ONLY_TOKENS:
+            return json_response(200, {"ok": False, "error": "missing_scope",
+                                       "needed": "chat:write", "provided": SCOPES})
         args = {k: v for k, v in params if k != "token"}
         if args.get("channel") == RATELIMITED_CHANNEL and \
                 self.first_time((req.method, req.path, tuple(sorted(args.items())))):
@@ -379,7 +399,7 @@ class SlackService(FakeService):
             return json_response(200, {"ok": False, "error": FAILING_CHANNELS[args["channel"]]})
         try:
             body = handler(args)
-        except SlackError as e:
+        except (SlackError, slack_writes.SlackError) as e:
             return json_response(200, {"ok": False, "error": e.code})
         return json_response(200, dict({"ok": True}, **body))
 
