@@ -177,7 +177,7 @@ command_write(const SaasTableOptions *options, CmdType operation,
 						operation == CMD_DELETE ? "delete from" :
 						operation == CMD_INSERT ? "insert into" : "update",
 						relname),
-				 errdetail("The %s API has no request that does %s on %s.",
+				 errdetail("saas_fdw sends the %s API no request that does %s on %s.",
 						   options->service->name, command_name(operation),
 						   options->resource->table),
 				 write && write->refusal_hint ? errhint("%s", write->refusal_hint) :

@@ -147,6 +147,24 @@ static const ColumnSpec stripe_refund_columns[] = {
 	{NULL}
 };
 
+/*
+ * Creating refunds: "Create a refund" is POST /v1/refunds with charge or
+ * payment_intent (one of them), amount (default: all that is left), reason
+ * and metadata.  A refund cannot be deleted, and only its metadata updated:
+ * saas_fdw makes refunds, nothing more.
+ */
+static const char *const stripe_refund_insert_columns[] = {
+	"charge", "payment_intent", "amount", "reason", "metadata", NULL
+};
+
+static const WritesSpec stripe_refund_writes = {
+	.insert = {"POST", "/v1/refunds", stripe_refund_insert_columns},
+	.update = {.refusal_hint = "A refund cannot be changed through saas_fdw; to give more back, INSERT another refund."},
+	.delete = {.refusal_hint = "Stripe cannot delete a refund; to give more back, INSERT another refund."},
+	.body = BODY_FORM,
+	.idempotency_header = "Idempotency-Key",
+};
+
 static const PushdownSpec stripe_refund_pushdown[] = {
 	STRIPE_TIME_RANGE("created", "created"),
 	STRIPE_EQUALS("charge"),
@@ -488,7 +506,8 @@ static const ResourceSpec stripe_resources[] = {
 				"customers, newest first",
 				.writes = &stripe_customer_writes),
 	STRIPE_LIST("refunds", stripe_refund_columns, stripe_refund_pushdown,
-				"refunds, newest first"),
+				"refunds, newest first",
+				.writes = &stripe_refund_writes),
 	STRIPE_LIST("invoices", stripe_invoice_columns, stripe_invoice_pushdown,
 				"invoices, newest first"),
 	STRIPE_LIST("payment_intents", stripe_payment_intent_columns,

@@ -31,8 +31,8 @@ rate_limit, Stripe-Should-Retry: true) the first time per URL, then 200;
 customer=cus_flaky is 500 api_error (Stripe-Should-Retry: true) the first
 time per URL, then 200 (an empty list: no such customer has charges).
 
-Writes (create, update and delete of customers, with Idempotency-Key): see
-stripe_writes.py.
+Writes (create, update and delete of customers, create of refunds, with
+Idempotency-Key): see stripe_writes.py.
 
 Run: python3 stripe.py [--port 8082] [--summary]
 """
@@ -642,7 +642,7 @@ class StripeService(FakeService):
     def __init__(self):
         super().__init__()
         self.endpoints = build_data()
-        self.writer = stripe_writes.CustomerWriter(self, sys.modules[__name__])
+        self.writer = stripe_writes.StripeWriter(self, sys.modules[__name__])
 
     def reset(self):
         super().reset()
