@@ -3,6 +3,9 @@
 -- body and DELETE by the comment's id; a table whose repository is a
 -- table option; DELETE ... RETURNING returns the row as it was read.
 --
+-- writes one at a time, without the pause GitHub asks for between them
+-- (test/suites/writes.sh tests saas_fdw.write_interval)
+SET saas_fdw.write_interval = 0;
 CREATE SERVER gh36 FOREIGN DATA WRAPPER saas_fdw
   OPTIONS (service 'github', base_url 'http://127.0.0.1:8081');
 CREATE USER MAPPING FOR CURRENT_USER SERVER gh36 OPTIONS (token 'ghp_test');

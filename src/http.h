@@ -48,6 +48,11 @@ typedef struct HttpRequest
 	bool		at_most_once;	/* a write the API cannot tell apart when
 								 * sent twice (no idempotency key): never
 								 * sent again once it may have arrived */
+	int			pace_ms;		/* a write of an API that asks writes to go
+								 * one at a time (GitHub): those of one
+								 * server and credential start at least
+								 * this long after the one before ended
+								 * (ratelimit.c); 0: not paced */
 } HttpRequest;
 
 /* The final answer to a request, any status. */

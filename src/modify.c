@@ -684,6 +684,7 @@ send_write(ModifyState *state, const char *path, const char *body,
 	request.body = body;
 	request.content_type = write_body_content_type(state->writes->body);
 	request.at_most_once = state->writes->idempotency_header == NULL;
+	request.pace_ms = state->writes->paced ? saas_write_interval_ms : 0;
 
 	PG_TRY();
 	{

@@ -50,6 +50,7 @@ int			saas_max_response_kb = 65536;
 int			saas_cache_ttl_s = 60;
 int			saas_cache_size_kb = 65536;
 int			saas_rate_limit_reserve = 0;
+int			saas_write_interval_ms = 1000;
 bool		saas_pushdown = true;
 
 /* What kind of value an option takes. */
@@ -813,6 +814,11 @@ saas_define_gucs(void)
 							NULL,
 							&saas_max_retry_wait_s, 60, 0, 3600,
 							PGC_USERSET, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("saas_fdw.write_interval",
+							"Least time between the starts of two writes of one server and credential, for APIs that ask writes to go one at a time (GitHub).",
+							"With shared_preload_libraries, every backend keeps to it; a write waits for the one before it to end.",
+							&saas_write_interval_ms, 1000, 0, 60000,
+							PGC_USERSET, GUC_UNIT_MS, NULL, NULL, NULL);
 	DefineCustomIntVariable("saas_fdw.page_size",
 							"Items asked for per page (capped by each API's maximum).",
 							"Server and table option page_size override it.",

@@ -21,6 +21,13 @@
  * once, saying when the limit resets; a wait is on the latch, so cancel,
  * statement_timeout and termination end it (http.c sleeps).
  *
+ * Paced writes (HttpRequest.pace_ms: GitHub asks for mutating requests one
+ * at a time, a second apart) also keep next_write_at per slot: a write may
+ * start only then; when it starts, next_write_at moves past its timeout
+ * (the next write waits for this one to end, and a backend that never
+ * reports the end holds the others back no longer than that), and when it
+ * ends, to pace_ms after the end.
+ *
  * Requests in flight are counted per slot and remembered per backend as
  * claims (shmem.c); a backend may have several at once (one per transfer).
  * Whatever an error leaves counted is released at the end of the
@@ -74,6 +81,7 @@ typedef struct RateLimitSlot
 	int32		in_flight;		/* requests sent and not yet answered */
 	int64		waits;			/* requests that waited for a reset */
 	int64		refusals;		/* requests failed at once: too long a wait */
+	TimestampTz next_write_at;	/* a paced write may start then; 0: now */
 } RateLimitSlot;
 
 typedef struct RateLimitShared
@@ -365,13 +373,20 @@ ratelimit_before_request(const HttpRequest *request, double max_wait_ms)
 	shmem_claims_register(&claims);
 
 	LWLockAcquire(&ratelimit->lock, LW_EXCLUSIVE);
-	s = slot_find(request->serverid, request->credential);
+	if (request->pace_ms > 0)
+		s = slot_find_or_take(request->serverid, request->credential);
+	else
+		s = slot_find(request->serverid, request->credential);
 	if (s != NULL)
 		until = slot_wait_until(s, now);
+	if (request->pace_ms > 0 && s->next_write_at > now)
+		until = Max(until, s->next_write_at);
 	if (until == 0)
 	{
 		if (s != NULL)
 			claim_take(s);
+		if (request->pace_ms > 0)
+			s->next_write_at = now + (TimestampTz) (request->timeout_ms + request->pace_ms) * 1000;
 		LWLockRelease(&ratelimit->lock);
 		return 0;
 	}
@@ -411,6 +426,12 @@ ratelimit_after_request(const HttpRequest *request, long status,
 	now = GetCurrentTimestamp();
 	LWLockAcquire(&ratelimit->lock, LW_EXCLUSIVE);
 	claim_release_one(request->serverid, request->credential);
+	if (OidIsValid(request->serverid) && request->pace_ms > 0)
+	{
+		s = slot_find_or_take(request->serverid, request->credential);
+		s->next_write_at = now + (TimestampTz) request->pace_ms * 1000;
+		s->updated_at = now;
+	}
 	if (OidIsValid(request->serverid) && (says_remaining || says_wait))
 	{
 		s = slot_find_or_take(request->serverid, request->credential);

@@ -36,6 +36,7 @@ extern int	saas_max_response_kb;
 extern int	saas_cache_ttl_s;
 extern int	saas_cache_size_kb;
 extern int	saas_rate_limit_reserve;
+extern int	saas_write_interval_ms;
 extern bool saas_pushdown;
 
 /*

@@ -221,6 +221,9 @@ typedef struct WritesSpec
 									 * itself there, is retried without it.
 									 * NULL: every request is sent at most
 									 * once */
+	bool		paced;			/* the API asks a credential's writes to go
+								 * one at a time, apart by
+								 * saas_fdw.write_interval (GitHub) */
 } WritesSpec;
 
 typedef struct ResourceSpec

@@ -97,7 +97,10 @@ static const SortSpec github_issue_sorts[] = {
  * number); "Update an issue" is PATCH .../issues/{issue_number}, which also
  * takes state and state_reason (REST reference, API version 2022-11-28).
  * Both answer with the issue.  The REST API has no request that deletes an
- * issue: it is closed instead.
+ * issue: it is closed instead.  "If you are making a large number of POST,
+ * PATCH, PUT, or DELETE requests, wait at least one second between each
+ * request", and "make requests serially instead of concurrently" ("Best
+ * practices for using the REST API"): writes are paced.
  */
 static const char *const github_issue_insert_columns[] = {
 	"title", "body", "labels", "assignees", "milestone", NULL
@@ -115,6 +118,7 @@ static const WritesSpec github_issue_writes = {
 	github_issue_update_columns},
 	.delete = {.refusal_hint = "GitHub cannot delete an issue through its REST API: close it with UPDATE ... SET state = 'closed'."},
 	.body = BODY_JSON,
+	.paced = true,
 };
 
 static const ColumnSpec github_comment_columns[] = {
@@ -147,6 +151,7 @@ static const WritesSpec github_comment_writes = {
 	github_comment_write_columns},
 	.delete = {"DELETE", "/repos/{repo}/issues/comments/{id}"},
 	.body = BODY_JSON,
+	.paced = true,
 };
 
 static const PushdownSpec github_comment_pushdown[] = {

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# writes.sh -- a write forgets the server's cached pages for every backend
-# (src/modify.c, cache_forget_server): a SELECT in another backend after an
-# INSERT asks the API again and sees the new row, where before the write a
-# second backend was served from the shared cache without a request.
+# writes.sh -- what writes share between backends (src/modify.c):
+#  - a write forgets the server's cached pages for every backend
+#    (cache_forget_server): a SELECT in another backend after an INSERT asks
+#    the API again and sees the new row, where before the write a second
+#    backend was served from the shared cache without a request;
+#  - a transaction that aborts after writes warns that they stand;
+#  - GitHub's writes are paced by the shared rate limiter (ratelimit.c): one
+#    at a time, saas_fdw.write_interval apart, across backends.
 #
 # Each psql below is a backend of its own.  Uses the run's fake GitHub API
 # (acme/empty, restored with /_reset at the end).
@@ -38,6 +42,34 @@ t_equal "backend 4 sees the new issue" "From backend 3" "$(titles)"
 t_equal "backend 4 asked the API again: the write forgot the cached page" "$list" "$(t_fake_log github clear)"
 t_equal "backend 5 is served the new page from the cache" "From backend 3" "$(titles)"
 t_equal "backend 5 made no request" "" "$(t_fake_log github clear)"
+
+# A statement that fails halfway: its transaction aborts, and the WARNING
+# lists the write that reached the API (psql may print it before or after
+# the ERROR)
+out=$(psql -X -q -c "SET saas_fdw.write_interval = 0" \
+	-c "INSERT INTO issues (repo, title) VALUES ('acme/empty', 'Sent'), ('acme/empty', NULL)" 2>&1)
+t_check "a statement that fails halfway fails" grep -q 'ERROR:  INSERT into foreign table "issues" needs a value for column "title"' <<<"$out"
+t_check "its WARNING counts the write that reached the API" \
+	grep -q 'WARNING:  1 API write made by the aborted transaction was not rolled back' <<<"$out"
+t_check "and names it" grep -q 'DETAIL:  A request that reached the API cannot be undone: POST /repos/acme/empty/issues.' <<<"$out"
+t_fake_log github clear >/dev/null
+
+# Pacing: GitHub's writes of one credential go one at a time, at least
+# saas_fdw.write_interval apart (default 1 s), across backends too.
+took_at_least() {		# seconds start: 0 when at least that long has passed since start (date +%s.%N)
+	awk -v s="$2" -v e="$(date +%s.%N)" -v want="$1" 'BEGIN { exit !(e - s >= want) }'
+}
+start=$(date +%s.%N)
+t_psql "INSERT INTO issues (repo, title) SELECT 'acme/empty', 'Paced ' || i FROM generate_series(1, 3) i" >/dev/null
+t_check "three writes of one statement take at least 2 s (1 s apart)" took_at_least 2 "$start"
+start=$(date +%s.%N)
+for b in 1 2; do
+	t_psql "INSERT INTO issues (repo, title) VALUES ('acme/empty', 'Backend $b, 1'), ('acme/empty', 'Backend $b, 2')" >/dev/null &
+done
+wait
+t_check "two backends' two writes each take at least 3 s together" took_at_least 3 "$start"
+t_equal "the seven new issues, the first and the one sent halfway are there" 9 \
+	"$(t_psql "SET saas_fdw.cache_ttl = 0; SELECT count(*) FROM issues WHERE repo = 'acme/empty'")"
 
 curl -sf "$FAKE_GITHUB_URL/_reset" >/dev/null
 psql -X -q -d postgres -c "DROP DATABASE $db" >/dev/null
