@@ -15,6 +15,7 @@ OBJS = \
 	src/scan_pages.o \
 	src/modify.o \
 	src/write_body.o \
+	src/write_xact.o \
 	src/page_rows.o \
 	src/convert.o \
 	src/import.o \

@@ -37,7 +37,7 @@
  *
  * - A ROLLBACK cannot undo a request: when a transaction that made API
  *   writes aborts, a WARNING says how many reached the API and which
- *   (method and path; never the token).
+ *   (write_xact.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -45,7 +45,6 @@
 
 #include "access/htup_details.h"
 #include "access/table.h"
-#include "access/xact.h"
 #include "commands/defrem.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
@@ -65,12 +64,10 @@
 #include "request.h"
 #include "saas_fdw.h"
 #include "write_body.h"
+#include "write_xact.h"
 
 /* the junk column that carries identity column x: "saas_fdw x" */
 #define IDENTITY_PREFIX		"saas_fdw "
-
-/* The most writes a rollback WARNING lists one by one. */
-#define MAX_LISTED_WRITES	10
 
 /* What PlanForeignModify hands to the executor. */
 enum FdwModifyPrivateIndex
@@ -95,7 +92,6 @@ typedef struct WriteColumn
 typedef struct ModifyState
 {
 	const char *method;
-	const char *explain_path;
 	Relation	rel;
 	SaasTableOptions *options;
 	const WritesSpec *writes;
@@ -112,11 +108,6 @@ typedef struct ModifyState
 	HttpCounters counters;
 	MemoryContext row_cxt;		/* reset for each row */
 } ModifyState;
-
-/* The writes of the current transaction that reached the API. */
-static int	xact_writes = 0;
-static StringInfoData xact_write_list;
-static bool xact_callback_registered = false;
 
 /* ----------------------------------------------------------------
  *		The write a command makes
@@ -443,7 +434,6 @@ saasBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 
 	rinfo->ri_FdwState = state;
 	state->method = strVal(list_nth(fdw_private, FdwModifyPrivateMethod));
-	state->explain_path = strVal(list_nth(fdw_private, FdwModifyPrivatePath));
 	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
 		return;
 
@@ -577,56 +567,6 @@ check_query(ModifyState *state, List *keys, TupleTableSlot *slot)
 }
 
 /*
- * xact_callback
- *		At the end of a transaction, forget its writes; at an abort, first
- *		warn that they stand.
- */
-static void
-xact_callback(XactEvent event, void *arg)
-{
-	if (event != XACT_EVENT_ABORT && event != XACT_EVENT_COMMIT &&
-		event != XACT_EVENT_PREPARE)
-		return;
-	if (xact_writes > 0 && event == XACT_EVENT_ABORT)
-		ereport(WARNING,
-				(errcode(ERRCODE_WARNING),
-				 errmsg_plural("%d API write made by the aborted transaction was not rolled back",
-							   "%d API writes made by the aborted transaction were not rolled back",
-							   xact_writes, xact_writes),
-				 errdetail("A request that reached the API cannot be undone: %s.",
-						   xact_write_list.data),
-				 errhint("Undo them with new statements if they should not stand.")));
-	xact_writes = 0;
-	if (xact_write_list.data != NULL)
-		resetStringInfo(&xact_write_list);
-}
-
-/*
- * note_write
- *		Remember a write that reached the API, for the WARNING of a
- *		rollback (xact_callback).
- */
-static void
-note_write(const char *method, const char *path)
-{
-	if (!xact_callback_registered)
-	{
-		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
-
-		initStringInfo(&xact_write_list);
-		MemoryContextSwitchTo(old);
-		RegisterXactCallback(xact_callback, NULL);
-		xact_callback_registered = true;
-	}
-	xact_writes++;
-	if (xact_writes <= MAX_LISTED_WRITES)
-		appendStringInfo(&xact_write_list, "%s%s %s",
-						 xact_writes > 1 ? ", " : "", method, path);
-	else if (xact_writes == MAX_LISTED_WRITES + 1)
-		appendStringInfoString(&xact_write_list, ", ...");
-}
-
-/*
  * send_write
  *		Send one row's request and return the API's answer (status < 300,
  *		and for an API that says so in the body, "ok"), parsed, or NULL if
@@ -726,7 +666,7 @@ send_write(ModifyState *state, const char *path, const char *body,
 	}
 	PG_END_TRY();
 
-	note_write(state->method, path);
+	write_xact_note(state->method, path);
 	cache_forget_server(options->serverid);
 	return doc;
 }

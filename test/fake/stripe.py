@@ -674,9 +674,7 @@ class StripeService(FakeService):
             return self.writer.handle(req, key, parts)
         endpoint = self.endpoints.get(parts[1]) if len(parts) in (2, 3) and parts[0] == "v1" else None
         if req.method != "GET" or endpoint is None:
-            return stripe_error(404, "Unrecognized request URL (%s: %s). Please see "
-                                "https://stripe.com/docs or we can help at "
-                                "https://support.stripe.com/." % (req.method, req.path))
+            return unrecognized(req)
         for name, value in req.params:
             fault = self.FAULT_CUSTOMERS.get(value) if name == "customer" else None
             if fault and self.first_time(req.raw_path):
@@ -844,6 +842,12 @@ def range_test(field, op, bound):
     ops = {None: lambda v: v == bound, "gt": lambda v: v > bound, "gte": lambda v: v >= bound,
            "lt": lambda v: v < bound, "lte": lambda v: v <= bound}
     return lambda o: o.get(field) is not None and ops[op](o[field])
+
+
+def unrecognized(req):
+    return stripe_error(404, "Unrecognized request URL (%s: %s). Please see "
+                        "https://stripe.com/docs or we can help at "
+                        "https://support.stripe.com/." % (req.method, req.path))
 
 
 def unknown(param):

@@ -93,8 +93,7 @@ class StripeWriter:
             return self._refund(params)
         if parts[:2] != ["v1", "customers"] or len(parts) > 3 or (
                 req.method not in ("POST", "DELETE")) or (req.method == "DELETE" and len(parts) != 3):
-            return stripe.stripe_error(404, "Unrecognized request URL (%s: %s)."
-                                       % (req.method, req.path))
+            return stripe.unrecognized(req)
         unknown = _unknown_param(params, FIELDS)
         if unknown:
             return stripe.unknown(unknown)
