@@ -110,6 +110,10 @@ SELECT * FROM api_calls();
 -- EXPLAIN VERBOSE shows the request of each row; ANALYZE counts them
 EXPLAIN (VERBOSE, COSTS OFF)
 UPDATE g35.issues SET title = 'x' WHERE repo = 'acme/empty' AND number = 1;
+CREATE FOREIGN TABLE g35.issue_titles (repo text, number integer, title text)
+  SERVER gh35 OPTIONS (resource 'issues');
+EXPLAIN (VERBOSE, COSTS OFF)
+INSERT INTO g35.issue_titles (repo, title) VALUES ('octo/hello', 'x');
 SELECT explain_analyze($$UPDATE g35.issues SET title = 'Counted'
   WHERE repo = 'acme/empty' AND number = 1$$, true);
 SELECT * FROM api_calls();

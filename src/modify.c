@@ -306,6 +306,33 @@ saasAddForeignUpdateTargets(PlannerInfo *root, Index rtindex,
 }
 
 /*
+ * insert_constant
+ *		The text of the constant an INSERT gives column name (a single
+ *		VALUES row), or NULL.  palloc'd.
+ */
+static char *
+insert_constant(PlannerInfo *root, Oid relid, const char *name)
+{
+	AttrNumber	attnum = saas_column_attnum(relid, name);
+	ListCell   *cell;
+
+	foreach(cell, root->processed_tlist)
+	{
+		TargetEntry *tle = lfirst_node(TargetEntry, cell);
+		Const	   *value = (Const *) tle->expr;
+		Oid			output;
+		bool		varlena;
+
+		if (tle->resno != attnum || tle->resjunk || !IsA(value, Const) ||
+			value->constisnull)
+			continue;
+		getTypeOutputInfo(value->consttype, &output, &varlena);
+		return OidOutputFunctionCall(output, value->constvalue);
+	}
+	return NULL;
+}
+
+/*
  * saasPlanForeignModify
  *		Check that the API can make the change (see the file header) and
  *		say which columns the request sends.
@@ -354,11 +381,12 @@ saasPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 		}
 	}
 
-	/* the path as EXPLAIN shows it: table options filled in */
+	/* the path as EXPLAIN shows it: table options and constants filled in */
 	initStringInfo(&path);
 	for (p = write->path_template; *p; p++)
 	{
 		const char *close = strchr(p, '}');
+		char	   *name;
 		const char *value;
 
 		if (*p != '{' || close == NULL)
@@ -366,7 +394,10 @@ saasPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 			appendStringInfoChar(&path, *p);
 			continue;
 		}
-		value = fixed_key(options, pnstrdup(p + 1, close - p - 1));
+		name = pnstrdup(p + 1, close - p - 1);
+		value = fixed_key(options, name);
+		if (value == NULL && operation == CMD_INSERT)
+			value = insert_constant(root, rte->relid, name);
 		if (value != NULL)
 			append_encoded(&path, value, true);
 		else
