@@ -16,6 +16,13 @@ IMPORT FOREIGN SCHEMA github LIMIT TO (issues, pulls) FROM SERVER gh35 INTO g35;
 SELECT c.relname, pg_relation_is_updatable(c.oid, false) AS commands
   FROM pg_class c WHERE c.relnamespace = 'g35'::regnamespace ORDER BY 1;
 
+-- a table whose resource its service lacks is not updatable, and
+-- information_schema does not fail on it
+CREATE FOREIGN TABLE g35.misnamed (ts text) SERVER gh35 OPTIONS (resource 'messages');
+SELECT table_name, is_insertable_into FROM information_schema.tables
+ WHERE table_schema = 'g35' ORDER BY 1;
+DROP FOREIGN TABLE g35.misnamed;
+
 -- the repository is empty; this SELECT leaves its page in the cache
 SELECT count(*) FROM g35.issues WHERE repo = 'acme/empty';
 

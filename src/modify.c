@@ -47,6 +47,7 @@
 #include "access/table.h"
 #include "commands/defrem.h"
 #include "executor/executor.h"
+#include "foreign/foreign.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "optimizer/appendinfo.h"
@@ -212,13 +213,13 @@ key_columns(const WriteSpec *write)
 	return names;
 }
 
-/* the fixed value of key column name (a table option), or NULL */
+/* the value of option name among defs (DefElems), or NULL */
 static const char *
-fixed_key(const SaasTableOptions *options, const char *name)
+option_value(List *defs, const char *name)
 {
 	ListCell   *cell;
 
-	foreach(cell, options->fixed_keys)
+	foreach(cell, defs)
 	{
 		DefElem    *def = lfirst_node(DefElem, cell);
 
@@ -226,6 +227,13 @@ fixed_key(const SaasTableOptions *options, const char *name)
 			return defGetString(def);
 	}
 	return NULL;
+}
+
+/* the fixed value of key column name (a table option), or NULL */
+static const char *
+fixed_key(const SaasTableOptions *options, const char *name)
+{
+	return option_value(options->fixed_keys, name);
 }
 
 /*
@@ -411,16 +419,32 @@ saasPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 /*
  * saasIsForeignRelUpdatable
  *		The commands the API can do on the table's resource (none when the
- *		option updatable is false).
+ *		option updatable is false).  Never raises: information_schema asks
+ *		about every table, and a table whose options name no resource is
+ *		simply not updatable.
  */
 int
 saasIsForeignRelUpdatable(Relation rel)
 {
-	SaasTableOptions *options = saas_get_table_options(RelationGetRelid(rel));
-	const WritesSpec *writes = options->resource->writes;
+	ForeignTable *table = GetForeignTable(RelationGetRelid(rel));
+	ForeignServer *server = GetForeignServer(table->serverid);
+	const char *service_name = option_value(server->options, "service");
+	const char *resource_name = option_value(table->options, "resource");
+	const char *updatable = option_value(table->options, "updatable");
+	const ServiceSpec *service = service_name ? service_lookup(service_name) : NULL;
+	const ResourceSpec *resource = NULL;
+	const WritesSpec *writes;
+	bool		writable = true;
 	int			commands = 0;
 
-	if (writes == NULL || !options->updatable)
+	if (updatable == NULL)
+		updatable = option_value(server->options, "updatable");
+	if (updatable != NULL && !parse_bool(updatable, &writable))
+		writable = false;
+	if (service != NULL && resource_name != NULL)
+		resource = resource_lookup(service, resource_name);
+	writes = resource ? resource->writes : NULL;
+	if (writes == NULL || !writable)
 		return 0;
 	if (writes->insert.method)
 		commands |= 1 << CMD_INSERT;
