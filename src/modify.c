@@ -213,22 +213,6 @@ key_columns(const WriteSpec *write)
 	return names;
 }
 
-/* the value of option name among defs (DefElems), or NULL */
-static const char *
-option_value(List *defs, const char *name)
-{
-	ListCell   *cell;
-
-	foreach(cell, defs)
-	{
-		DefElem    *def = lfirst_node(DefElem, cell);
-
-		if (strcmp(def->defname, name) == 0)
-			return defGetString(def);
-	}
-	return NULL;
-}
-
 /* the fixed value of key column name (a table option), or NULL */
 static const char *
 fixed_key(const SaasTableOptions *options, const char *name)

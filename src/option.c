@@ -134,7 +134,7 @@ find_option(const char *keyword, Oid context)
  *
  * Returns the DefElem's own string.
  */
-static const char *
+const char *
 option_value(List *options, const char *name)
 {
 	ListCell   *cell;

@@ -68,6 +68,7 @@ typedef struct SaasTableOptions
 
 extern void saas_define_gucs(void);
 extern SaasTableOptions *saas_get_table_options(Oid foreigntableid);
+extern const char *option_value(List *options, const char *name);
 extern char *saas_get_token(Oid serverid, Oid userid);
 extern char *saas_column_path_option(Oid foreigntableid, AttrNumber attnum);
 extern char *saas_column_name(Oid foreigntableid, AttrNumber attnum);
