@@ -95,6 +95,12 @@ INSERT INTO g35.issues (repo, title) VALUES ('octo/broken', 'Maybe made');
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT * FROM api_calls();
 
+-- a rate limit is answered before the API acts: the write is sent again
+-- (GitHub's secondary limit, a 403 with Retry-After: 1), and made once
+INSERT INTO g35.issues (repo, title) VALUES ('octo/secondary', 'After a wait')
+RETURNING number, title;
+SELECT * FROM api_calls();
+
 -- PostgreSQL's own privileges apply first: no request without INSERT
 CREATE ROLE writes35_reader;
 GRANT USAGE ON SCHEMA g35 TO writes35_reader;

@@ -210,28 +210,27 @@ http_raise_transport(const HttpTransfer *t, int attempts)
  *		Is this response worth retrying?  5xx, 429, and 403 that is a GitHub
  *		rate limit (no requests remaining, or a Retry-After);
  *		Stripe-Should-Retry overrides either way.  A request sent at most
- *		once is retried only after a 429: any other answer may follow a
- *		change the API made.
+ *		once is retried only after a rate limit (429, or GitHub's 403), which
+ *		the API answers before acting: any other answer may follow a change
+ *		the API made.
  */
 bool
 http_should_retry(long status, const HttpTransfer *t)
 {
+	bool		rate_limited = status == 429 ||
+		(status == 403 && (t->ratelimit_remaining == 0 || t->retry_after_s >= 0));
+
 	if (status < 400)
 		return false;
 	if (t->request.at_most_once)
-		return status == 429;
+		return rate_limited;
 	if (t->should_retry == 0)
 		return false;
 	if (t->should_retry == 1)
 		return true;
 	if (status >= 500 && status <= 599)
 		return true;
-	if (status == 429)
-		return true;
-	if (status == 403 &&
-		(t->ratelimit_remaining == 0 || t->retry_after_s >= 0))
-		return true;
-	return false;
+	return rate_limited;
 }
 
 /*
