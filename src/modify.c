@@ -401,6 +401,22 @@ saasPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 }
 
 /*
+ * saasBeginForeignInsert
+ *		COPY FROM into the table, or a row routed to it as a partition:
+ *		refused, since no plan checked the columns such rows give.
+ */
+void
+saasBeginForeignInsert(ModifyTableState *mtstate, ResultRelInfo *rinfo)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("cannot copy or route rows into foreign table \"%s\"",
+					RelationGetRelationName(rinfo->ri_RelationDesc)),
+			 errdetail("saas_fdw writes only by INSERT, UPDATE and DELETE on the foreign table itself."),
+			 errhint("Load the rows into a table, then INSERT INTO the foreign table ... SELECT from it.")));
+}
+
+/*
  * saasIsForeignRelUpdatable
  *		The commands the API can do on the table's resource (none when the
  *		option updatable is false).  Never raises: information_schema asks

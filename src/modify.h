@@ -34,6 +34,8 @@ extern TupleTableSlot *saasExecForeignDelete(EState *estate,
 											 TupleTableSlot *slot,
 											 TupleTableSlot *planSlot);
 extern void saasEndForeignModify(EState *estate, ResultRelInfo *rinfo);
+extern void saasBeginForeignInsert(ModifyTableState *mtstate,
+								   ResultRelInfo *rinfo);
 extern int	saasIsForeignRelUpdatable(Relation rel);
 extern void saasExplainForeignModify(ModifyTableState *mtstate,
 									 ResultRelInfo *rinfo, List *fdw_private,

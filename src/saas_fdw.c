@@ -100,6 +100,7 @@ saas_fdw_handler(PG_FUNCTION_ARGS)
 	routine->ExecForeignUpdate = saasExecForeignUpdate;
 	routine->ExecForeignDelete = saasExecForeignDelete;
 	routine->EndForeignModify = saasEndForeignModify;
+	routine->BeginForeignInsert = saasBeginForeignInsert;
 	routine->IsForeignRelUpdatable = saasIsForeignRelUpdatable;
 	routine->ExplainForeignModify = saasExplainForeignModify;
 
