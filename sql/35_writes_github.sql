@@ -69,6 +69,7 @@ INSERT INTO g35.issues (repo, body) VALUES ('acme/empty', 'no title');
 INSERT INTO g35.issues (title) VALUES ('where?');
 DELETE FROM g35.issues WHERE repo = 'acme/empty' AND number = 1;
 INSERT INTO g35.pulls (repo, title) VALUES ('acme/empty', 'x');
+INSERT INTO g35.issues (repo, title) VALUES ('acme/empty', 'x') ON CONFLICT DO NOTHING;
 -- COPY into the table is refused too (INSERT ... SELECT does it)
 COPY g35.issues (repo, title) FROM stdin;
 acme/empty	Copied

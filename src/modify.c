@@ -344,6 +344,14 @@ saasPlanForeignModify(PlannerInfo *root, ModifyTable *plan,
 	ListCell   *cell;
 	const char *p;
 
+	if (plan->onConflictAction != ONCONFLICT_NONE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("INSERT with ON CONFLICT is not supported on foreign table \"%s\"",
+						relname),
+				 errdetail("The %s API cannot check for a conflict before it creates an item.",
+						   options->service->name),
+				 errhint("Find the existing row with a SELECT first, then INSERT or UPDATE.")));
 	if (operation == CMD_UPDATE)
 	{
 		foreach(cell, list_nth(plan->updateColnosLists, subplan_index))
