@@ -4,6 +4,8 @@
 -- was lost is sent again and made once; GitHub, which has no such key,
 -- does not send it again and says the write may have been applied.
 --
+-- requests of earlier tests are not this test's
+DO $$ BEGIN PERFORM api_calls(port) FROM unnest(ARRAY[8081, 8082]) AS port; END $$;
 CREATE SERVER st37 FOREIGN DATA WRAPPER saas_fdw
   OPTIONS (service 'stripe', base_url 'http://127.0.0.1:8082', max_retries '2');
 CREATE USER MAPPING FOR CURRENT_USER SERVER st37 OPTIONS (token 'sk_test_123');

@@ -3,6 +3,8 @@
 -- which name the message in the body (channel and ts), not the path;
 -- Slack's errors come with HTTP 200 and "ok": false.
 --
+-- requests of earlier tests are not this test's
+DO $$ BEGIN PERFORM api_calls(port) FROM unnest(ARRAY[8083]) AS port; END $$;
 CREATE SERVER sl38 FOREIGN DATA WRAPPER saas_fdw
   OPTIONS (service 'slack', base_url 'http://127.0.0.1:8083/api', max_retries '2');
 CREATE USER MAPPING FOR CURRENT_USER SERVER sl38 OPTIONS (token 'xoxb-test');

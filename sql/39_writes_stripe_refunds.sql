@@ -2,6 +2,8 @@
 -- Stripe refunds: INSERT makes a refund of a charge (or a payment intent),
 -- with its own Idempotency-Key; a refund cannot be changed or deleted.
 --
+-- requests of earlier tests are not this test's
+DO $$ BEGIN PERFORM api_calls(port) FROM unnest(ARRAY[8082]) AS port; END $$;
 CREATE SERVER st39 FOREIGN DATA WRAPPER saas_fdw
   OPTIONS (service 'stripe', base_url 'http://127.0.0.1:8082');
 CREATE USER MAPPING FOR CURRENT_USER SERVER st39 OPTIONS (token 'sk_test_123');
