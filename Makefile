@@ -14,6 +14,7 @@ OBJS = \
 	src/scan_explain.o \
 	src/scan_pages.o \
 	src/modify.o \
+	src/modify_plan.o \
 	src/write_body.o \
 	src/write_xact.o \
 	src/page_rows.o \
