@@ -38,6 +38,7 @@ OBJS = \
 	src/cache.o \
 	src/cache_arena.o \
 	src/cache_check.o \
+	src/cache_lru.o \
 	src/cache_sql.o \
 	src/ratelimit.o \
 	src/activity.o \

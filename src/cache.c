@@ -242,13 +242,14 @@ claim_drop(CacheEntry *e)
 
 /*
  * claim_release
- *		Release a claim on e (lock exclusive); the caller wakes the waiters.
+ *		Release a claim on e (lock exclusive), putting its page in the LRU
+ *		list, on probation if so said; the caller wakes the waiters.
  */
 static void
-claim_release(CacheEntry *e)
+claim_release(CacheEntry *e, bool probation)
 {
 	claim_drop(e);
-	cache_entry_settle(e);
+	cache_entry_settle(e, probation);
 }
 
 /*
@@ -352,7 +353,7 @@ cache_release_claim(const ShmemClaim *claim, int32 n)
 	CacheEntry *e = &cache_entries[claim->which];
 
 	if (e->in_use && e->claim_id == claim->tag)
-		claim_release(e);
+		claim_release(e, false);
 }
 
 /*
@@ -502,7 +503,8 @@ cache_get(const CacheKey *key, int ttl_s, CachedPage *page)
 		{
 			/* a hit, in either mode: nothing but atomics is written */
 			cache_entry_hand_out(e, key, layout_len, page);
-			pg_atomic_fetch_add_u32(&e->uses, 1);
+			if (cache_scan_hit(key, e))
+				pg_atomic_fetch_add_u32(&e->uses, 1);
 			pg_atomic_fetch_add_u64(&cache->stats[e->stats_slot].hits, 1);
 			cache_unlock();
 			ConditionVariableCancelSleep();
@@ -565,6 +567,7 @@ cache_put(const CacheKey *key, const HttpResponse *page)
 	int32		idx;
 	ShmemClaim *lc;
 	bool		revalidated;
+	bool		probation = false;
 	uint64		page_gen = 0;
 
 	if (cache == NULL || page == NULL)
@@ -585,7 +588,7 @@ cache_put(const CacheKey *key, const HttpResponse *page)
 		{
 			if (cache_entries[idx].has_page && !revalidated)
 				cache_entry_drop_page(&cache_entries[idx]);
-			claim_release(&cache_entries[idx]);
+			claim_release(&cache_entries[idx], false);
 			local_claim_forget(lc);
 		}
 		cache_unlock();
@@ -616,15 +619,19 @@ cache_put(const CacheKey *key, const HttpResponse *page)
 			(void) cache_entry_store_page(e, page, now);
 		/* else a copy handed out with its rows and without its body */
 		if (e->has_page)
+		{
 			page_gen = e->page_gen;
+			/* past the scan's share of the cache: on probation */
+			probation = !cache_scan_admits(key, e);
+		}
 
 		if (lc != NULL)
 		{
-			claim_release(e);
+			claim_release(e, probation);
 			local_claim_forget(lc);
 		}
 		else
-			cache_entry_settle(e);
+			cache_entry_settle(e, probation);
 	}
 	cache_unlock();
 
@@ -660,13 +667,18 @@ cache_put_rows(const CacheKey *key, uint64 page_gen, const PageRows *rows)
 	{
 		CacheEntry *e = &cache_entries[idx];
 		bool		in_lru = e->in_lru;
+		bool		probation = e->probation;
+		int32		nblocks = e->nblocks;
 
 		/* out of the LRU list while room is made, so it is not evicted */
 		if (in_lru)
 			cache_lru_remove(e);
 		(void) cache_entry_store_rows(e, key->row_layout, layout_len, rows);
 		if (in_lru)
-			cache_lru_push_head(e);
+			cache_lru_insert(e, probation);
+		/* the rows count towards the scan's share as its page did */
+		if (!probation && key->admitted != NULL)
+			*key->admitted += e->nblocks - nblocks;
 	}
 	cache_unlock();
 }
@@ -696,7 +708,7 @@ cache_abandon(const CacheKey *key)
 	if (lc != NULL)
 	{
 		/* a stale page stays for the next revalidation */
-		claim_release(&cache_entries[idx]);
+		claim_release(&cache_entries[idx], false);
 		local_claim_forget(lc);
 	}
 	cache_unlock();

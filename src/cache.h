@@ -5,8 +5,9 @@
  *		  shared memory shmem.c creates for it.
  *
  * cache.c holds the claims (single flight) and the get/put interface,
- * cache_arena.c the arena (blocks, LRU, entries), cache_sql.c the SQL
- * functions; cache_internal.h is what they share.
+ * cache_arena.c the arena (blocks, entries), cache_lru.c the LRU list and
+ * the admission of a scan's pages, cache_sql.c the SQL functions;
+ * cache_internal.h is what they share.
  *
  *-------------------------------------------------------------------------
  */
@@ -27,6 +28,11 @@ typedef struct CacheKey
 	const char *url;
 	const char *row_layout;		/* rows wanted from beside the page (see
 								 * tuple_reader_layout), or NULL */
+	int64	   *admitted;		/* blocks the scan asking has put at the
+								 * head of the LRU list (cache_lru.c), or
+								 * NULL: no limit */
+	int64	   *hit;			/* blocks of the pages it has had from the
+								 * cache (cache_lru.c), or NULL: no limit */
 } CacheKey;
 
 /* What cache_get hands back. */

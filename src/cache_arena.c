@@ -1,9 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * cache_arena.c
- *		  The arena of the shared page cache: blocks, entries, the LRU list,
- *		  the per-server statistics slots, and the checker of their
- *		  invariants.
+ *		  The arena of the shared page cache: blocks, entries and the
+ *		  per-server statistics slots (the LRU list and eviction are in
+ *		  cache_lru.c, the checker of the invariants in cache_check.c).
  *
  * The cache lives in one fixed arena allocated at server start (it needs
  * shared_preload_libraries = 'saas_fdw'; saas_fdw.cache_size sets its size).
@@ -65,8 +65,6 @@ int32	   *cache_buckets = NULL;
 CacheEntry *cache_entries = NULL;
 int32	   *cache_block_next = NULL;
 char	   *cache_blocks = NULL;
-
-static bool make_room(int32 need);
 
 /* ---------------------------------------------------------------------
  * Shared memory layout and start-up
@@ -344,50 +342,6 @@ cursor_step(BlockCursor *c, Size len, CursorOp op, char *buf)
 }
 
 /*
- * cache_lru_remove
- *		Take e out of the LRU list.
- */
-void
-cache_lru_remove(CacheEntry *e)
-{
-	Assert(e->in_lru);
-	if (e->lru_prev != NO_INDEX)
-		cache_entries[e->lru_prev].lru_next = e->lru_next;
-	else
-		cache->lru_head = e->lru_next;
-	if (e->lru_next != NO_INDEX)
-		cache_entries[e->lru_next].lru_prev = e->lru_prev;
-	else
-		cache->lru_tail = e->lru_prev;
-	e->lru_prev = e->lru_next = NO_INDEX;
-	e->in_lru = false;
-	cache->lru_blocks -= e->nblocks;
-}
-
-/*
- * cache_lru_push_head
- *		Put e at the head of the LRU list, as most recently used: its uses so
- *		far are noticed.
- */
-void
-cache_lru_push_head(CacheEntry *e)
-{
-	int32		idx = (int32) (e - cache_entries);
-
-	Assert(!e->in_lru);
-	e->lru_uses = pg_atomic_read_u32(&e->uses);
-	e->lru_prev = NO_INDEX;
-	e->lru_next = cache->lru_head;
-	if (cache->lru_head != NO_INDEX)
-		cache_entries[cache->lru_head].lru_prev = idx;
-	else
-		cache->lru_tail = idx;
-	cache->lru_head = idx;
-	e->in_lru = true;
-	cache->lru_blocks += e->nblocks;
-}
-
-/*
  * cache_stats_slot
  *		The statistics slot of a server, taking a free one if needed.
  */
@@ -529,38 +483,6 @@ cache_entry_remove(CacheEntry *e)
 }
 
 /*
- * make_room
- *		Make sure need blocks are free, evicting least recently used pages: an
- *		entry at the tail that was used since it was put at the head goes back
- *		to the head instead (the lock is exclusive, so its uses cannot change
- *		meanwhile, and it is evicted when it comes round again).  Evicts
- *		nothing and returns false when even emptying the LRU list would not be
- *		enough.
- */
-static bool
-make_room(int32 need)
-{
-	if ((int64) need > (int64) cache->nfree_blocks + cache->lru_blocks)
-		return false;
-
-	while (cache->nfree_blocks < need)
-	{
-		CacheEntry *victim = &cache_entries[cache->lru_tail];
-
-		Assert(cache->lru_tail != NO_INDEX);
-		if (pg_atomic_read_u32(&victim->uses) != victim->lru_uses)
-		{
-			cache_lru_remove(victim);
-			cache_lru_push_head(victim);
-			continue;
-		}
-		cache->stats[victim->stats_slot].evictions++;
-		cache_entry_remove(victim);
-	}
-	return true;
-}
-
-/*
  * cache_entry_create
  *		A new entry holding only the key's URL, or NO_INDEX if it cannot fit.
  */
@@ -574,7 +496,7 @@ cache_entry_create(const CacheKey *key, uint64 hashcode, int32 url_len,
 	CacheEntry *e;
 	BlockCursor c;
 
-	if (!make_room(need))
+	if (!cache_make_room(need))
 		return NO_INDEX;
 
 	/* every entry in use holds a block, so a slot is free if a block is */
@@ -708,7 +630,7 @@ cache_entry_store_page(CacheEntry *e, const HttpResponse *page,
 	extra = cache_blocks_for(total) - keep;
 	if (extra > 0)
 	{
-		if (!make_room(extra))
+		if (!cache_make_room(extra))
 			return false;
 		entry_append_blocks(e, extra);
 	}
@@ -757,7 +679,7 @@ cache_entry_store_rows(CacheEntry *e, const char *layout, int32 layout_len,
 	extra = cache_blocks_for(total) - e->nblocks;
 	if (extra > 0)
 	{
-		if (!make_room(extra))
+		if (!cache_make_room(extra))
 			return false;
 		entry_append_blocks(e, extra);
 	}
@@ -875,28 +797,4 @@ cache_entry_hand_out(const CacheEntry *e, const CacheKey *key,
 	page->rows = with_rows ? entry_copy_rows(e, &c) : NULL;
 	page->response = entry_copy_page(e, !with_rows);
 	page->page_gen = e->page_gen;
-}
-
-/*
- * cache_entry_settle
- *		Put an entry where its state says it belongs: a page with no fetch in
- *		flight at the head of the LRU list, a claimed entry out of it, an entry
- *		with neither removed.
- */
-void
-cache_entry_settle(CacheEntry *e)
-{
-	if (e->claim_id != 0)
-	{
-		if (e->in_lru)
-			cache_lru_remove(e);
-	}
-	else if (!e->has_page)
-		cache_entry_remove(e);
-	else
-	{
-		if (e->in_lru)
-			cache_lru_remove(e);
-		cache_lru_push_head(e);
-	}
 }

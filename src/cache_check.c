@@ -6,7 +6,7 @@
  *		  does): cache_unlock calls it before every release of the lock.
  *
  * It reads the whole arena and raises a PANIC at the first invariant that
- * does not hold (cache_arena.c lists them).  Under the shared lock only the
+ * does not hold (cache_arena.c and cache_lru.c list them).  Under the shared lock only the
  * atomic counters (uses, hits) can change meanwhile, and nothing here reads
  * them.
  *
@@ -82,6 +82,8 @@ cache_check_invariants(void)
 		if (e->in_lru != (e->has_page && e->claim_id == 0))
 			elog(PANIC, "cache check: entry %d lru %d page %d claim %llu", i,
 				 e->in_lru, e->has_page, (unsigned long long) e->claim_id);
+		if (e->probation && !e->in_lru)
+			elog(PANIC, "cache check: entry %d on probation out of the lru", i);
 		if (!e->has_page && e->claim_id == 0)
 			elog(PANIC, "cache check: entry %d neither page nor claim", i);
 		if ((e->claim_id != 0) != (e->fetcher_pid != 0) ||
@@ -110,6 +112,9 @@ cache_check_invariants(void)
 			elog(PANIC, "cache check: lru tail");
 		if (e->lru_next != NO_INDEX && cache_entries[e->lru_next].lru_prev != i)
 			elog(PANIC, "cache check: lru links");
+		if (e->probation && e->lru_next != NO_INDEX &&
+			!cache_entries[e->lru_next].probation)
+			elog(PANIC, "cache check: entry %d on probation before one that is not", i);
 	}
 	if (lru_blocks != cache->lru_blocks)
 		elog(PANIC, "cache check: lru blocks");

@@ -2,7 +2,7 @@
  *
  * cache_internal.h
  *		  What the files of the page cache share: the arena's layout and the
- *		  functions of cache_arena.c, the lock of cache.c.
+ *		  functions of cache_arena.c and cache_lru.c, the lock of cache.c.
  *
  * Every function declared here, but cache_lock itself, runs with the lock
  * held (cache.c states the rules); those that change the arena need it
@@ -32,6 +32,10 @@
 
 #define NO_INDEX				(-1)
 
+/* A scan puts its pages at the LRU head up to 1/CACHE_SCAN_SHARE of the
+ * blocks, later ones on probation (cache_lru.c). */
+#define CACHE_SCAN_SHARE		4
+
 /* Counters of one server (or of the overflow slot 0). */
 typedef struct CacheServerStats
 {
@@ -59,6 +63,8 @@ typedef struct CacheEntry
 	bool		in_use;
 	bool		has_page;
 	bool		in_lru;
+	bool		probation;		/* in the LRU list's tail segment, entered
+								 * there by a scan past its share */
 	int16		stats_slot;
 	int32		hash_next;		/* bucket chain, or the free entry list */
 	int32		lru_prev;
@@ -149,9 +155,15 @@ cache_entry_rows_bytes(const CacheEntry *e)
 		e->rows_data_len;
 }
 
-/* in cache_arena.c */
+/* in cache_lru.c */
 extern void cache_lru_remove(CacheEntry *e);
-extern void cache_lru_push_head(CacheEntry *e);
+extern void cache_lru_insert(CacheEntry *e, bool probation);
+extern bool cache_scan_admits(const CacheKey *key, const CacheEntry *e);
+extern bool cache_scan_hit(const CacheKey *key, const CacheEntry *e);
+extern bool cache_make_room(int32 need);
+extern void cache_entry_settle(CacheEntry *e, bool probation);
+
+/* in cache_arena.c */
 extern int16 cache_stats_slot(Oid serverid);
 extern bool cache_key_locate(const CacheKey *key, int32 *url_len,
 							 uint64 *hashcode);
@@ -168,7 +180,6 @@ extern bool cache_entry_store_rows(CacheEntry *e, const char *layout,
 								   int32 layout_len, const PageRows *rows);
 extern void cache_entry_hand_out(const CacheEntry *e, const CacheKey *key,
 								 int32 layout_len, CachedPage *page);
-extern void cache_entry_settle(CacheEntry *e);
 #ifdef SAAS_CACHE_CHECK
 extern void cache_check_invariants(void);
 #endif

@@ -120,6 +120,8 @@ fetch_page_start(const FetchTarget *target, const char *url,
 	fetch->key.credential = target->credential;
 	fetch->key.url = pstrdup(url);
 	fetch->key.row_layout = row_layout ? pstrdup(row_layout) : NULL;
+	fetch->key.admitted = &counters->cache_admitted;
+	fetch->key.hit = &counters->cache_hit;
 
 	fetch->cached_state = cache_get(&fetch->key, target->cache_ttl_s, &cached);
 	fetch->cached = cached.response;

@@ -79,6 +79,10 @@ typedef struct HttpCounters
 	int64		cache_hits;
 	int64		revalidations;
 	double		wait_ms;		/* time spent on the network and in backoff */
+	int64		cache_admitted;	/* cache blocks the scan put at the head of
+								 * the LRU list (cache_lru.c) */
+	int64		cache_hit;		/* cache blocks of the pages it had from
+								 * the cache (cache_lru.c) */
 } HttpCounters;
 
 /* a request in flight (several may be: a scan reads pages ahead) */

@@ -423,6 +423,46 @@ clear_log
 scan >/dev/null
 is "$(requests)" "$pages" "after a restart the first scan fetches again"
 
+# ---- a scan larger than the cache ---------------------------------------------
+
+# The scan of octo/hello in pages of 10 (25 pages), and a small hot query of
+# another table (octo/world's releases: one small page).  With room for half
+# the scan, the scan neither pushes the hot page out nor gets 0 hits on a
+# repeat: once the scan has put its share of the cache at the head of the
+# LRU list, its later pages enter at the tail, where its own next page
+# evicts them first unless another scan used them (docs/cache.md).
+BIG="SELECT count(*) FROM github.issues WHERE repo = 'octo/hello'"
+HOT="SELECT count(*) FROM github.releases WHERE repo = 'octo/world'"
+big() { sql -c "SET saas_fdw.page_size = 10" -c "$BIG"; }
+sql -c "SELECT saas_fdw_cache_reset()" >/dev/null
+clear_log
+big >/dev/null
+big_pages=$(requests)
+big_bytes=$(stat bytes)
+is "$big_pages" 25 "the scan in pages of 10 makes 25 requests"
+half_kb=$(( big_bytes / 2 * 107 / 100 / 1024 + 12 ))
+sql -c "ALTER SYSTEM SET saas_fdw.cache_size = '${half_kb}kB'" >/dev/null
+check "restart with saas_fdw.cache_size = ${half_kb}kB" "restart failed" restart
+total=$(sql -c "SELECT total_bytes FROM saas_fdw_cache_space()")
+check "the cache holds about half the scan" "total $total, scan needs $big_bytes" \
+	test $((total * 100)) -le $((big_bytes * 55)) -a $((total * 100)) -ge $((big_bytes * 45))
+clear_log
+sql -c "$HOT" >/dev/null
+is "$(requests)" 1 "the hot query makes one request"
+for round in 1 2 3 4; do
+	rows_big=$(big)
+	made=$(requests)
+	sql -c "$HOT" >/dev/null
+	is "$(requests)" 0 "scan $round of twice the cache: the hot query still hits"
+	is "$rows_big" 250 "scan $round of twice the cache returns the rows"
+	[[ $round == 1 ]] && continue
+	check "scan $round of twice the cache: at least 40% of its pages from the cache" \
+		"$((big_pages - made)) of $big_pages pages were hits" \
+		test $(( (big_pages - made) * 100 )) -ge $((big_pages * 40))
+done
+check "a scan larger than the cache evicts" "evictions: $(stat evictions)" \
+	test "$(stat evictions)" -ge 1
+
 # ---- a small cache ----------------------------------------------------------
 
 # room for about 60% of the scan's pages: the largest page fits, not all do
