@@ -77,3 +77,35 @@ CREATE VIEW saas_fdw_activity AS
     LEFT JOIN pg_catalog.pg_roles u ON u.oid = a.userid;
 
 GRANT SELECT ON saas_fdw_activity TO PUBLIC;
+
+-- The cache's statistics tell the memory of pages and rows apart
+-- (page_bytes, row_bytes, bytes_per_page): the function gains two columns
+-- and the view three, so both are made anew.  bytes counts whole 2 kB cache
+-- blocks; page_bytes (URLs, bodies, headers) and row_bytes (the rows beside
+-- the pages) count the bytes they hold.
+DROP VIEW saas_fdw_cache;
+DROP FUNCTION saas_fdw_cache_stats();
+
+CREATE FUNCTION saas_fdw_cache_stats(
+    OUT serverid oid,
+    OUT entries bigint,
+    OUT bytes bigint,
+    OUT hits bigint,
+    OUT misses bigint,
+    OUT revalidations bigint,
+    OUT evictions bigint,
+    OUT page_bytes bigint,
+    OUT row_bytes bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'saas_fdw_cache_stats'
+LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
+
+CREATE VIEW saas_fdw_cache AS
+  SELECT s.srvname AS server, c.serverid, c.entries, c.bytes,
+         c.hits, c.misses, c.revalidations, c.evictions,
+         c.page_bytes, c.row_bytes,
+         c.bytes / NULLIF(c.entries, 0) AS bytes_per_page
+    FROM saas_fdw_cache_stats() c
+    LEFT JOIN pg_catalog.pg_foreign_server s ON s.oid = c.serverid;
+
+GRANT SELECT ON saas_fdw_cache TO PUBLIC;

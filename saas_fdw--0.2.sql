@@ -24,7 +24,9 @@ COMMENT ON FOREIGN DATA WRAPPER saas_fdw IS
 
 -- One row per foreign server the cache has seen since the last reset.
 -- serverid is NULL for the row that collects servers beyond the 127 the
--- statistics can tell apart.  bytes counts whole 2 kB cache blocks.
+-- statistics can tell apart.  bytes counts whole 2 kB cache blocks;
+-- page_bytes (URLs, bodies, headers) and row_bytes (the rows beside the
+-- pages) count the bytes they hold.
 CREATE FUNCTION saas_fdw_cache_stats(
     OUT serverid oid,
     OUT entries bigint,
@@ -32,14 +34,18 @@ CREATE FUNCTION saas_fdw_cache_stats(
     OUT hits bigint,
     OUT misses bigint,
     OUT revalidations bigint,
-    OUT evictions bigint)
+    OUT evictions bigint,
+    OUT page_bytes bigint,
+    OUT row_bytes bigint)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'saas_fdw_cache_stats'
 LANGUAGE C STRICT VOLATILE PARALLEL SAFE;
 
 CREATE VIEW saas_fdw_cache AS
   SELECT s.srvname AS server, c.serverid, c.entries, c.bytes,
-         c.hits, c.misses, c.revalidations, c.evictions
+         c.hits, c.misses, c.revalidations, c.evictions,
+         c.page_bytes, c.row_bytes,
+         c.bytes / NULLIF(c.entries, 0) AS bytes_per_page
     FROM saas_fdw_cache_stats() c
     LEFT JOIN pg_catalog.pg_foreign_server s ON s.oid = c.serverid;
 

@@ -21,8 +21,8 @@
  * - an entry in use has a page or a claim, or both; it is in the LRU list
  *	 exactly when it has a page and no claim;
  * - an entry has rows only beside a page;
- * - the counters of the header and of the statistics slots are the sums of
- *	 what the entries hold.
+ * - the counters of the header and of the statistics slots (blocks,
+ *	 entries, page_bytes, row_bytes) are the sums of what the entries hold.
  *
  * Nothing here takes the lock or raises an ERROR while changing the arena:
  * cache.c takes the lock (its header states the rules), and the only palloc
@@ -448,6 +448,22 @@ cache_entry_lookup(const CacheKey *key, uint64 hashcode, int32 url_len)
 }
 
 /*
+ * entry_count_bytes
+ *		Add (sign 1) or take away (sign -1) e's page and rows in its server's
+ *		page_bytes and row_bytes.
+ */
+static void
+entry_count_bytes(const CacheEntry *e, int sign)
+{
+	CacheServerStats *s = &cache->stats[e->stats_slot];
+
+	if (!e->has_page)
+		return;
+	s->page_bytes += sign * cache_entry_page_bytes(e);
+	s->row_bytes += sign * cache_entry_rows_bytes(e);
+}
+
+/*
  * cache_entry_remove
  *		Remove e from the arena: out of its bucket and the LRU list, its blocks
  *		given back, its slot freed.
@@ -468,6 +484,7 @@ cache_entry_remove(CacheEntry *e)
 	}
 	*link = e->hash_next;
 
+	entry_count_bytes(e, -1);
 	if (e->has_page)
 	{
 		cache->stats[e->stats_slot].entries--;
@@ -548,7 +565,9 @@ entry_drop_rows(CacheEntry *e)
 	Assert(!e->in_lru);
 	if (e->rows_layout_len == 0)
 		return;
+	entry_count_bytes(e, -1);
 	entry_forget_rows(e);
+	entry_count_bytes(e, 1);
 	entry_truncate_blocks(e, cache_blocks_for(cache_entry_page_bytes(e)));
 }
 
@@ -561,6 +580,7 @@ cache_entry_drop_page(CacheEntry *e)
 {
 	if (!e->has_page)
 		return;
+	entry_count_bytes(e, -1);
 	entry_forget_rows(e);
 	e->has_page = false;
 	cache->stats[e->stats_slot].entries--;
@@ -653,6 +673,7 @@ cache_entry_store_page(CacheEntry *e, const HttpResponse *page,
 	e->has_page = true;
 	cache->stats[e->stats_slot].entries++;
 	cache->npages++;
+	entry_count_bytes(e, 1);
 	return true;
 }
 
@@ -695,6 +716,7 @@ cache_entry_store_rows(CacheEntry *e, const char *layout, int32 layout_len,
 	e->rows_cursor_len = cursor_len;
 	e->rows_ntuples = rows->ntuples;
 	e->rows_data_len = (int32) rows->len;
+	cache->stats[e->stats_slot].row_bytes += cache_entry_rows_bytes(e);
 	return true;
 }
 

@@ -37,9 +37,13 @@ cache_check_invariants(void)
 	int64		chained = 0;
 	int64		slot_blocks[CACHE_STATS_SLOTS];
 	int64		slot_entries[CACHE_STATS_SLOTS];
+	int64		slot_page_bytes[CACHE_STATS_SLOTS];
+	int64		slot_row_bytes[CACHE_STATS_SLOTS];
 
 	memset(slot_blocks, 0, sizeof(slot_blocks));
 	memset(slot_entries, 0, sizeof(slot_entries));
+	memset(slot_page_bytes, 0, sizeof(slot_page_bytes));
+	memset(slot_row_bytes, 0, sizeof(slot_row_bytes));
 	for (b = cache->free_block; b != NO_INDEX; b = cache_block_next[b])
 		free_count++;
 	if (free_count != cache->nfree_blocks)
@@ -76,6 +80,8 @@ cache_check_invariants(void)
 		{
 			pages++;
 			slot_entries[e->stats_slot]++;
+			slot_page_bytes[e->stats_slot] += cache_entry_page_bytes(e);
+			slot_row_bytes[e->stats_slot] += cache_entry_rows_bytes(e);
 		}
 		if (e->claim_id != 0)
 			claims++;
@@ -98,7 +104,9 @@ cache_check_invariants(void)
 		elog(PANIC, "cache check: pages/claims");
 	for (i = 0; i < CACHE_STATS_SLOTS; i++)
 		if (cache->stats[i].blocks != slot_blocks[i] ||
-			cache->stats[i].entries != slot_entries[i])
+			cache->stats[i].entries != slot_entries[i] ||
+			cache->stats[i].page_bytes != slot_page_bytes[i] ||
+			cache->stats[i].row_bytes != slot_row_bytes[i])
 			elog(PANIC, "cache check: slot %d", i);
 
 	for (i = cache->lru_head; i != NO_INDEX; i = cache_entries[i].lru_next)

@@ -47,6 +47,8 @@ typedef struct CacheServerStats
 	int64		misses;
 	int64		revalidations;
 	int64		evictions;
+	int64		page_bytes;		/* of the pages cached: URL, body, headers */
+	int64		row_bytes;		/* of the rows beside them */
 } CacheServerStats;
 
 /*

@@ -63,6 +63,27 @@ cache_lru_remove(CacheEntry *e)
 }
 
 /*
+ * lru_link
+ *		Link e into the LRU list between prev and next (NO_INDEX: an end).
+ */
+static void
+lru_link(CacheEntry *e, int32 prev, int32 next)
+{
+	int32		idx = (int32) (e - cache_entries);
+
+	e->lru_prev = prev;
+	e->lru_next = next;
+	if (prev != NO_INDEX)
+		cache_entries[prev].lru_next = idx;
+	else
+		cache->lru_head = idx;
+	if (next != NO_INDEX)
+		cache_entries[next].lru_prev = idx;
+	else
+		cache->lru_tail = idx;
+}
+
+/*
  * cache_lru_insert
  *		Put e in the LRU list: on probation at the tail, else at the head as
  *		most recently used.  Its uses so far are noticed.
@@ -70,30 +91,12 @@ cache_lru_remove(CacheEntry *e)
 void
 cache_lru_insert(CacheEntry *e, bool probation)
 {
-	int32		idx = (int32) (e - cache_entries);
-
 	Assert(!e->in_lru);
 	e->lru_uses = pg_atomic_read_u32(&e->uses);
 	if (probation)
-	{
-		e->lru_next = NO_INDEX;
-		e->lru_prev = cache->lru_tail;
-		if (cache->lru_tail != NO_INDEX)
-			cache_entries[cache->lru_tail].lru_next = idx;
-		else
-			cache->lru_head = idx;
-		cache->lru_tail = idx;
-	}
+		lru_link(e, cache->lru_tail, NO_INDEX);
 	else
-	{
-		e->lru_prev = NO_INDEX;
-		e->lru_next = cache->lru_head;
-		if (cache->lru_head != NO_INDEX)
-			cache_entries[cache->lru_head].lru_prev = idx;
-		else
-			cache->lru_tail = idx;
-		cache->lru_head = idx;
-	}
+		lru_link(e, NO_INDEX, cache->lru_head);
 	e->in_lru = true;
 	e->probation = probation;
 	cache->lru_blocks += e->nblocks;

@@ -75,8 +75,8 @@ saas_fdw_cache_stats(PG_FUNCTION_ARGS)
 	for (i = 0; i < CACHE_STATS_SLOTS; i++)
 	{
 		CacheServerStats *s = &copy[i];
-		Datum		values[7];
-		bool		nulls[7];
+		Datum		values[9];
+		bool		nulls[9];
 
 		if (!s->used)
 			continue;
@@ -95,6 +95,9 @@ saas_fdw_cache_stats(PG_FUNCTION_ARGS)
 		values[4] = Int64GetDatum(s->misses);
 		values[5] = Int64GetDatum(s->revalidations);
 		values[6] = Int64GetDatum(s->evictions);
+		/* last, so that the 0.1 function's seven columns still come first */
+		values[7] = Int64GetDatum(s->page_bytes);
+		values[8] = Int64GetDatum(s->row_bytes);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
