@@ -59,13 +59,13 @@ SELECT i.tableoid::regclass, row_to_json(i)->>'title' AS title, (i).number
 SELECT count(*), min(number), max(number) FROM rows.issues
  WHERE repo = 'octo/hello' AND number % 7 = 0 AND title <> '';
 
--- other columns are another layout: parsed again; it then replaces the
--- first (one layout a page), so the first is parsed again too
+-- other columns, not all in the rows kept: parsed again; their rows then
+-- replace the first (one layout a page), so the first is parsed again too
 SELECT scan_counts($$SELECT number, state FROM rows.issues WHERE repo = 'octo/hello'$$);
 SELECT scan_counts($$SELECT number, state FROM rows.issues WHERE repo = 'octo/hello'$$);
 SELECT scan_counts($$SELECT number, title, labels, created_at, user_login
                      FROM rows.issues WHERE repo = 'octo/hello'$$);
--- count(*) reads no column: a layout of its own too
+-- count(*) reads no column: any rows of the page serve it
 SELECT scan_counts($$SELECT count(*) FROM rows.issues WHERE repo = 'octo/hello'$$);
 SELECT count(*) FROM rows.issues WHERE repo = 'octo/hello';
 SELECT count(*) FROM api_calls();

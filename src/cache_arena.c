@@ -722,17 +722,34 @@ cache_entry_store_rows(CacheEntry *e, const char *layout, int32 layout_len,
 
 /*
  * entry_rows_match
- *		Does e hold rows in layout?  Leaves c just after the layout if so.
+ *		Does e hold rows that serve layout: in layout itself, or in one that
+ *		covers it (page_rows_layout_covers)?  Leaves c just after the rows'
+ *		layout if so.  The copy of another layout is palloc'd and freed
+ *		before anything changes, as entry_copy_page's.
  */
 static bool
 entry_rows_match(const CacheEntry *e, const char *layout, int32 layout_len,
 				 BlockCursor *c)
 {
-	if (e->rows_layout_len == 0 || e->rows_layout_len != layout_len)
+	BlockCursor start;
+	char	   *have;
+	bool		covers;
+
+	if (e->rows_layout_len == 0)
 		return false;
-	*c = cursor_start(e);
-	cursor_step(c, cache_entry_page_bytes(e), CURSOR_SKIP, NULL);
-	return cursor_step(c, layout_len, CURSOR_COMPARE, (char *) layout);
+	start = cursor_start(e);
+	cursor_step(&start, cache_entry_page_bytes(e), CURSOR_SKIP, NULL);
+	*c = start;
+	if (e->rows_layout_len == layout_len &&
+		cursor_step(c, layout_len, CURSOR_COMPARE, (char *) layout))
+		return true;
+
+	*c = start;
+	have = palloc(e->rows_layout_len);
+	cursor_step(c, e->rows_layout_len, CURSOR_READ, have);
+	covers = page_rows_layout_covers(have, e->rows_layout_len, layout);
+	pfree(have);
+	return covers;
 }
 
 /*

@@ -19,11 +19,16 @@
  * Unix seconds (Stripe's created, Slack's "1700000000.000100").
  *
  * The rows a reader makes are cached beside their page (cache.c) and handed
- * to later scans whose reader has the same layout: a string naming every
- * input the tuples depend on.  Two readers with equal layouts must make the
- * same tuple of the same item, or a cached tuple could be read with the
- * wrong descriptor, or skip a check its input function would make now (a
- * domain constraint added since, a setting such as xmloption).
+ * to later scans whose reader has the same layout, or one they cover: a
+ * string naming every input the tuples depend on, as a head (the table,
+ * every attribute's type, the settings, the key values) and one item per
+ * column read (page_rows_layout_covers).  Two readers with the same head
+ * must make the same value of a column with the same item from the same
+ * JSON, or a cached tuple could be read with the wrong descriptor, or skip
+ * a check its input function would make now (a domain constraint added
+ * since, a setting such as xmloption); a column a reader does not read is
+ * NULL in its tuples, and a query reads only its own columns, so rows with
+ * more columns serve it as well.
  *
  *-------------------------------------------------------------------------
  */
@@ -78,7 +83,8 @@ struct TupleReader
 	int			natts;
 	int			ncolumns;
 	ColumnReader *columns;
-	char	   *layout;			/* see tuple_reader_layout */
+	char	   *layout_head;	/* see tuple_reader_layout */
+	char	   *layout_columns;
 	MemoryContext cxt;			/* where the reader lives */
 	Datum	   *values;
 	bool	   *nulls;
@@ -331,17 +337,19 @@ describe_type(StringInfo buf, Oid typid)
  *		Everything the tuples of a reader depend on, but the request's key
  *		values.
  *
- * The database and relation (type OIDs and the row type are per-database),
- * every attribute's type, where each filled column comes from and how it
- * is converted, what its type's input depends on (describe_type), and the
- * settings input functions read.  Returns a string palloc'd in the current
- * memory context.
+ * The head, in reader->layout_head: the database and relation (type OIDs
+ * and the row type are per-database), every attribute's type, and the
+ * settings input functions read.  For each filled column, one counted item
+ * in reader->layout_columns: where it comes from, how it is converted and
+ * what its type's input depends on (describe_type).  Both are palloc'd in
+ * the current memory context.
  */
-static char *
+static void
 describe_layout(TupleReader *reader, Relation rel)
 {
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	StringInfoData buf;
+	StringInfoData column;
 	int			i;
 
 	initStringInfo(&buf);
@@ -354,38 +362,51 @@ describe_layout(TupleReader *reader, Relation rel)
 		appendStringInfo(&buf, "%u %d %d;", att->atttypid, att->atttypmod,
 						 (int) att->attisdropped);
 	}
-	for (i = 0; i < reader->ncolumns; i++)
-	{
-		ColumnReader *column = &reader->columns[i];
-
-		appendStringInfo(&buf, "column %d conv %d output %d key %d path ",
-						 column->attnum, (int) column->conv,
-						 (int) column->output, column->key_index);
-		append_counted(&buf, column->path ? json_path_text(column->path) : NULL);
-		describe_type(&buf, column->typid);
-	}
 	for (i = 0; i < lengthof(layout_settings); i++)
 		append_counted(&buf, GetConfigOption(layout_settings[i], false, false));
-	return buf.data;
+	reader->layout_head = buf.data;
+
+	initStringInfo(&buf);
+	initStringInfo(&column);
+	for (i = 0; i < reader->ncolumns; i++)
+	{
+		ColumnReader *c = &reader->columns[i];
+
+		resetStringInfo(&column);
+		appendStringInfo(&column, "column %d conv %d output %d key %d path ",
+						 c->attnum, (int) c->conv, (int) c->output, c->key_index);
+		append_counted(&column, c->path ? json_path_text(c->path) : NULL);
+		describe_type(&column, c->typid);
+		append_counted(&buf, column.data);
+	}
+	reader->layout_columns = buf.data;
+	pfree(column.data);
 }
 
 /*
  * tuple_reader_layout
- *		The layout of the rows made with key_values (see describe_layout):
- *		the key under which the cache keeps rows.
+ *		The layout of the rows made with key_values: the head with the key
+ *		values, then the columns, each counted (see describe_layout); the
+ *		key under which the cache keeps rows, and what it compares
+ *		(page_rows_layout_covers).
  *
  * Returns a string palloc'd in the current memory context.
  */
 char *
 tuple_reader_layout(TupleReader *reader, List *key_values)
 {
+	StringInfoData head;
 	StringInfoData buf;
 	ListCell   *cell;
 
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "%skeys ", reader->layout);
+	initStringInfo(&head);
+	appendStringInfo(&head, "%skeys ", reader->layout_head);
 	foreach(cell, key_values)
-		append_counted(&buf, lfirst(cell));
+		append_counted(&head, lfirst(cell));
+	initStringInfo(&buf);
+	append_counted(&buf, head.data);
+	appendStringInfoString(&buf, reader->layout_columns);
+	pfree(head.data);
 	return buf.data;
 }
 
@@ -428,7 +449,7 @@ tuple_reader_create(Relation rel, const ResourceSpec *resource, List *columns)
 	reader->tupdesc = tupdesc;
 	reader->values = palloc(sizeof(Datum) * tupdesc->natts);
 	reader->nulls = palloc(sizeof(bool) * tupdesc->natts);
-	reader->layout = describe_layout(reader, rel);
+	describe_layout(reader, rel);
 	return reader;
 }
 

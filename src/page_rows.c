@@ -10,9 +10,17 @@
  * padded to MAXALIGN; the buffer is MAXALIGNed, so every tuple in it is
  * too, and the scan hands them to the executor where they lie.
  *
+ * Rows are made in a layout (tuple_reader_layout): a head, then one item
+ * per column the rows hold, each written "<length>:<text>;".  Rows serve a
+ * scan whose layout has the same head and only columns they hold
+ * (page_rows_layout_covers): the other columns are NULL in the scan's own
+ * tuples and unread by its query.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
+
+#include <ctype.h>
 
 #include "access/htup_details.h"
 #include "utils/memutils.h"
@@ -103,4 +111,70 @@ page_rows_read(const PageRows *rows, Size *offset, HeapTuple tuple,
 		elog(ERROR, "saas_fdw: page row has no identity");
 	*identity = rows->data + *offset;
 	*offset += MAXALIGN(end - *identity + 1);
+}
+
+/*
+ * layout_item
+ *		Read the item "<length>:<text>;" at *p (before end) into *item and
+ *		*len, and move *p past it; false at end, or if it is not an item.
+ */
+static bool
+layout_item(const char **p, const char *end, const char **item, Size *len)
+{
+	Size		n = 0;
+	const char *q = *p;
+
+	if (q >= end || !isdigit((unsigned char) *q))
+		return false;
+	while (q < end && isdigit((unsigned char) *q))
+	{
+		if (n > (Size) (end - q))
+			return false;
+		n = n * 10 + (*q++ - '0');
+	}
+	if (q >= end || *q != ':' || n >= (Size) (end - q - 1) || q[1 + n] != ';')
+		return false;
+	*item = q + 1;
+	*len = n;
+	*p = q + n + 2;
+	return true;
+}
+
+/*
+ * page_rows_layout_covers
+ *		Do rows made in layout have (have_len bytes, maybe from shared memory,
+ *		not NUL-terminated) serve a scan of layout want?  They do when both
+ *		heads are equal and every column item of want is one of have's.
+ */
+bool
+page_rows_layout_covers(const char *have, Size have_len, const char *want)
+{
+	const char *have_end = have + have_len;
+	const char *want_end = want + strlen(want);
+	const char *have_head;
+	const char *want_head;
+	const char *item;
+	Size		have_head_len;
+	Size		want_head_len;
+	Size		len;
+
+	if (!layout_item(&have, have_end, &have_head, &have_head_len) ||
+		!layout_item(&want, want_end, &want_head, &want_head_len) ||
+		have_head_len != want_head_len ||
+		memcmp(have_head, want_head, want_head_len) != 0)
+		return false;
+
+	while (layout_item(&want, want_end, &item, &len))
+	{
+		const char *p = have;
+		const char *other;
+		Size		other_len;
+		bool		found = false;
+
+		while (!found && layout_item(&p, have_end, &other, &other_len))
+			found = other_len == len && memcmp(other, item, len) == 0;
+		if (!found)
+			return false;
+	}
+	return want == want_end;
 }

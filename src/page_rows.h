@@ -34,5 +34,7 @@ extern void page_rows_add(PageRows *rows, HeapTuple tuple,
 						  const char *identity);
 extern void page_rows_read(const PageRows *rows, Size *offset, HeapTuple tuple,
 						   const char **identity);
+extern bool page_rows_layout_covers(const char *have, Size have_len,
+									const char *want);
 
 #endif							/* SAAS_PAGE_ROWS_H */
