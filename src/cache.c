@@ -42,8 +42,9 @@
  *	 buckets, entries, blocks, the LRU list, the free lists, claims and the
  *	 statistics.
  * - Lookups (cache_get) take it shared: a hit copies the page (or its rows)
- *	 out under the shared lock, and writes nothing but two atomic counters,
- *	 the entry's uses and its server's hits.  Every other field is changed
+ *	 out under the shared lock, and writes nothing in shared memory but two
+ *	 atomic counters, the entry's uses and its server's hits (and the
+ *	 scan's own counters in backend memory, cache_lru.c).  Every other field is changed
  *	 only with the lock exclusive, so a shared holder sees it frozen.  A
  *	 lookup that must change something (a miss, an expired page, a claim
  *	 taken over) releases the shared lock, takes it exclusively and looks
@@ -56,9 +57,9 @@
  *	 anything that sleeps.
  * - The condition variables are slept on only without the LWLock held, and
  *	 broadcast after releasing it.
- * - While the lock is held, the only thing that can raise an ERROR is the
- *	 palloc of the copy handed back by cache_get, and it happens before any
- *	 shared state is changed; everything that modifies the arena cannot
+ * - While the lock is held, the only things that can raise an ERROR are the
+ *	 pallocs of the copy handed back by cache_get (and of the rows' layout
+ *	 it compares), and they happen before any shared state is changed; everything that modifies the arena cannot
  *	 fail.  An ERROR therefore leaves the arena consistent, and abort
  *	 processing releases the lock (LWLockReleaseAll).
  * - cache_put and cache_abandon never raise an ERROR: they run in fetch.c's

@@ -25,8 +25,9 @@
  *	 entries, page_bytes, row_bytes) are the sums of what the entries hold.
  *
  * Nothing here takes the lock or raises an ERROR while changing the arena:
- * cache.c takes the lock (its header states the rules), and the only palloc
- * under it is the copy handed out, made before anything changes.
+ * cache.c takes the lock (its header states the rules), and the only
+ * pallocs under it are cache_entry_hand_out's (the copy handed out, and
+ * that of the rows' layout it compares), made before anything changes.
  *
  *-------------------------------------------------------------------------
  */
