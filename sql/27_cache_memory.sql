@@ -4,6 +4,8 @@
 -- hold (row_bytes), and bytes_per_page, the blocks they take per page.
 --
 SET saas_fdw.read_ahead = 1;
+-- forget the requests of the tests before
+SELECT count(*) AS earlier_requests FROM api_calls() \gset
 CREATE SERVER gh_mem FOREIGN DATA WRAPPER saas_fdw
   OPTIONS (service 'github', base_url 'http://127.0.0.1:8081');
 CREATE USER MAPPING FOR CURRENT_USER SERVER gh_mem OPTIONS (token 'ghp_test');

@@ -7,6 +7,8 @@
 --
 SET timezone = 'UTC';
 SET saas_fdw.read_ahead = 1;
+-- forget the requests of the tests before
+SELECT count(*) AS earlier_requests FROM api_calls() \gset
 CREATE SERVER gh_cols FOREIGN DATA WRAPPER saas_fdw
   OPTIONS (service 'github', base_url 'http://127.0.0.1:8081');
 CREATE USER MAPPING FOR CURRENT_USER SERVER gh_cols OPTIONS (token 'ghp_test');
