@@ -597,6 +597,29 @@ buf_to_datum(TupleReader *reader, ColumnReader *column)
 }
 
 /*
+ * keep_last_two_segments
+ *		Keep of the URL in buf its last two '/'-separated segments
+ * (CONV_URL_LAST_TWO): "https://host/repos/octo/hello" becomes
+ * "octo/hello".  A string with fewer segments is kept whole.
+ */
+static void
+keep_last_two_segments(StringInfo buf)
+{
+	int			slashes = 0;
+	int			i;
+
+	for (i = buf->len - 1; i >= 0; i--)
+	{
+		if (buf->data[i] == '/' && ++slashes == 2)
+		{
+			memmove(buf->data, buf->data + i + 1, buf->len - i);
+			buf->len -= i + 1;
+			return;
+		}
+	}
+}
+
+/*
  * read_column
  *		The value of one column in an item, converted as the column says
  *		(*isnull for none).
@@ -638,6 +661,9 @@ read_column(TupleReader *reader, ColumnReader *column, SaasJsonItem *item,
 		*isnull = true;
 		return checked_value(reader, column, (Datum) 0, true);
 	}
+	if (column->conv == CONV_URL_LAST_TWO && kind == JKIND_STRING &&
+		column->output == JOUT_TEXT)
+		keep_last_two_segments(buf);
 	buf_to_server(reader, true);
 	if (column->basetypid == TIMESTAMPTZOID && kind == JKIND_STRING &&
 		iso8601_utc_to_timestamptz(buf->data, buf->len, &value))

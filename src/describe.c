@@ -131,6 +131,8 @@ key_requirement(const ResourceSpec *resource, const ColumnSpec *column)
 	const KeyPathSpec *alt;
 	bool		others = false;
 
+	if (!resource_key_is_required(resource, column->name))
+		return pstrdup("optional: =, IN or a join give the query text, sent as it is");
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "required: =, IN, a join, or the table option %s", column->name);
 	if (resource_key_path(resource, column->name) == NULL)
@@ -166,7 +168,9 @@ required_keys(const ResourceSpec *resource)
 		bool		either = i > 0 && resource_key_path(resource, key) &&
 			resource_key_path(resource, resource->key_columns[i - 1]);
 
-		appendStringInfo(&buf, "%s%s", i == 0 ? "" : either ? " or " : ", ", key);
+		if (!resource_key_is_required(resource, key))
+			continue;
+		appendStringInfo(&buf, "%s%s", buf.len == 0 ? "" : either ? " or " : ", ", key);
 	}
 	return buf.data;
 }
@@ -224,8 +228,12 @@ table_comment(const ResourceSpec *resource)
 	initStringInfo(&filtered);
 	initStringInfo(&ordered);
 	appendStringInfoString(&buf, resource->doc);
-	if (resource->key_columns && resource->key_columns[0])
-		appendStringInfo(&buf, "; required: %s", required_keys(resource));
+	{
+		char	   *required = required_keys(resource);
+
+		if (required[0] != '\0')
+			appendStringInfo(&buf, "; required: %s", required);
+	}
 	for (column = resource->columns; column->name; column++)
 	{
 		if (resource_is_key_column(resource, column->name))

@@ -4,6 +4,11 @@
  *		  Fetch one page of an API resource: shared cache first, then the
  *		  network; API errors raised, the body parsed.
  *
+ * A resource whose method is POST names each page by its URL with a query
+ * string, as a GET does (cache key, loop guard); the query string is sent
+ * as the JSON body (request_json_body), so two bodies never share a cached
+ * page.
+ *
  * A fetch is started (fetch_page_start) and later finished
  * (fetch_page_finish) or cancelled (fetch_page_cancel), so that a scan can
  * have the next pages on the way while it returns the rows of this one.
@@ -14,6 +19,10 @@
  * holds the rows of that layout beside the page, they come back instead of
  * the body; else the scan makes them from the parsed page and hands them
  * back with fetch_page_keep_rows, to be kept beside the cached page.
+ *
+ * A 400 or 422 whose body holds the resource's no_match_words (a search naming a
+ * repository that does not exist) is a page without items, as a 404 is
+ * for a single object: in SQL such a value matches no row.
  *
  * Only successful pages are cached: an error response (including Slack's
  * errors sent with HTTP 200) is raised before cache_put, and a fetch that
@@ -29,11 +38,13 @@
  */
 #include "postgres.h"
 
+#include "common/hashfn.h"
 #include "utils/memutils.h"
 
 #include "api_error.h"
 #include "cache.h"
 #include "fetch.h"
+#include "request.h"
 #include "saas_fdw.h"
 
 struct PageFetch
@@ -97,6 +108,21 @@ cached_rows_page(PageFetch *fetch)
 }
 
 /*
+ * The credential the rate limiter keys this target's requests by: the
+ * token's fingerprint, mixed with the name of a resource's own rate limit
+ * bucket (the API counts such requests apart: GitHub search).
+ */
+static uint64
+rate_limit_key(const FetchTarget *target)
+{
+	if (target->rate_bucket == NULL)
+		return target->credential;
+	return target->credential ^
+		hash_bytes_extended((const unsigned char *) target->rate_bucket,
+							strlen(target->rate_bucket), 0);
+}
+
+/*
  * fetch_page_start
  *		Ask for the page at url: from the cache if it is fresh there, else
  *		from the network.
@@ -133,11 +159,21 @@ fetch_page_start(const FetchTarget *target, const char *url,
 	}
 
 	request->url = fetch->key.url;
+	/* a POST: the URL names it, its query string becomes the body */
+	if (target->resource != NULL && target->resource->method != NULL)
+	{
+		char	   *post_url;
+
+		request->method = target->resource->method;
+		request->body = request_json_body(target->resource, fetch->key.url, &post_url);
+		request->url = post_url;
+	}
+	request->auth = target->service->auth == AUTH_BASIC ? HTTP_AUTH_BASIC : HTTP_AUTH_BEARER;
 	request->token = target->token;
 	request->headers = target->service->headers;
 	request->ca_file = target->ca_file;
 	request->serverid = target->serverid;
-	request->credential = fetch->key.credential;
+	request->credential = rate_limit_key(target);
 	request->timeout_ms = target->timeout_ms;
 	request->connect_timeout_ms = target->connect_timeout_ms;
 	request->max_retries = target->max_retries;
@@ -211,8 +247,11 @@ fetch_page_finish(PageFetch *fetch)
 			}
 			/* an API that says "not found" in the body (Slack) answers
 			 * 404 only for a path it does not know: an error */
-			if (response->status == 404 && fetch->missing_ok &&
-				target->service->ok_flag_at == NULL)
+			if ((response->status == 404 && fetch->missing_ok &&
+				 target->service->ok_flag_at == NULL) ||
+				((response->status == 400 || response->status == 422) &&
+				 target->no_match_words &&
+				 strstr(response->body, target->no_match_words) != NULL))
 			{
 				page.response = response;
 				page.doc = NULL;

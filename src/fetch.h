@@ -27,6 +27,10 @@ typedef struct FetchTarget
 	int			connect_timeout_ms;
 	int			max_retries;
 	int			cache_ttl_s;
+	const char *rate_bucket;	/* the resource's own rate limit, or NULL
+								 * (rate_bucket in service.h) */
+	const char *no_match_words; /* no_match_words in service.h, or NULL */
+	const ResourceSpec *resource;	/* its method and body (service.h) */
 } FetchTarget;
 
 /* What fetch_page_finish hands back. */

@@ -56,9 +56,12 @@ resource_ddl(const ResourceSpec *resource, const char *server)
 						 quote_identifier(column->name), column->type,
 						 quote_literal_cstr(column->name),
 						 /* a key has a value in every row; of alternative
-						  * keys only the one the request used */
+						  * keys only the one the request used, and an
+						  * optional one (a filter language's text) may
+						  * have none */
 						 column->path == NULL &&
-						 !resource_key_path(resource, column->name) ? " NOT NULL" : "",
+						 !resource_key_path(resource, column->name) &&
+						 resource_key_is_required(resource, column->name) ? " NOT NULL" : "",
 						 column[1].name ? "," : "");
 	appendStringInfo(&buf, ") SERVER %s OPTIONS (resource %s)",
 					 quote_identifier(server), quote_literal_cstr(resource->table));

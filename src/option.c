@@ -63,7 +63,8 @@ typedef enum OptionKind
 	OPT_INT,
 	OPT_RESOURCE,
 	OPT_JSON_PATH,
-	OPT_BOOL
+	OPT_BOOL,
+	OPT_SITE
 } OptionKind;
 
 typedef struct SaasOption
@@ -85,7 +86,9 @@ static const SaasOption valid_options[] = {
 	{"page_size", ForeignServerRelationId, OPT_INT, 1, 1000},
 	{"cache_ttl", ForeignServerRelationId, OPT_INT, 0, INT_MAX},
 	{"updatable", ForeignServerRelationId, OPT_BOOL},
+	{"site", ForeignServerRelationId, OPT_SITE},
 	{"token", UserMappingRelationId, OPT_TEXT},
+	{"user", UserMappingRelationId, OPT_TEXT},
 	{"resource", ForeignTableRelationId, OPT_RESOURCE},
 	{"page_size", ForeignTableRelationId, OPT_INT, 1, 1000},
 	{"cache_ttl", ForeignTableRelationId, OPT_INT, 0, INT_MAX},
@@ -397,6 +400,30 @@ check_param_value(DefElem *def, const ResourceSpec *resource)
 }
 
 /*
+ * check_site
+ *		Check a site name (the server option site): letters, digits and
+ *		'-', as in a host name label.
+ *
+ * Any role may set it: the host it names always has the service's fixed
+ * pattern (site_url in service.h).
+ */
+static void
+check_site(const char *value)
+{
+	const char *p;
+
+	for (p = value; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			  (*p >= '0' && *p <= '9') || (*p == '-' && p != value)))
+			break;
+	if (*p != '\0' || p == value || p - value > 63)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid value for option \"site\": \"%s\"", value),
+				 errhint("Give the site's name alone, such as site 'yourco' for https://yourco.atlassian.net.")));
+}
+
+/*
  * validate_option
  *		Check the value of a generic option (server, user mapping or
  *		table) as its kind says, and who may set it.
@@ -460,6 +487,9 @@ validate_option(DefElem *def, const SaasOption *opt)
 			break;
 		case OPT_BOOL:
 			(void) defGetBoolean(def);
+			break;
+		case OPT_SITE:
+			check_site(value);
 			break;
 	}
 }
@@ -590,6 +620,8 @@ saas_get_table_options(Oid foreigntableid)
 			opts->service = service_lookup(defGetString(def));
 		else if (strcmp(def->defname, "base_url") == 0)
 			opts->base_url = pstrdup(defGetString(def));
+		else if (strcmp(def->defname, "site") == 0)
+			opts->site = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "ca_file") == 0)
 			opts->ca_file = pstrdup(defGetString(def));
 		else if (strcmp(def->defname, "timeout_ms") == 0)
@@ -662,6 +694,14 @@ saas_get_table_options(Oid foreigntableid)
 							 get_rel_name(foreigntableid), def->defname)));
 	}
 
+	if (opts->base_url == NULL && opts->site != NULL && opts->service->site_url != NULL)
+		opts->base_url = psprintf(opts->service->site_url, opts->site);
+	if (opts->base_url == NULL && opts->service->default_base_url == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+				 errmsg("server \"%s\" needs the option \"site\"", server->servername),
+				 errhint("Set it to the name of your %s site: ALTER SERVER %s OPTIONS (ADD site '...').",
+						 opts->service->name, quote_identifier(server->servername))));
 	if (opts->base_url == NULL)
 		opts->base_url = pstrdup(opts->service->default_base_url);
 	else
@@ -691,6 +731,8 @@ saas_get_token(Oid serverid, Oid userid)
 {
 	UserMapping *mapping;
 	ListCell   *cell;
+	const char *token = NULL;
+	const char *user = NULL;
 
 	if (!SearchSysCacheExists2(USERMAPPINGUSERSERVER, ObjectIdGetDatum(userid),
 							   ObjectIdGetDatum(serverid)) &&
@@ -713,9 +755,13 @@ saas_get_token(Oid serverid, Oid userid)
 		DefElem    *def = lfirst_node(DefElem, cell);
 
 		if (strcmp(def->defname, "token") == 0)
-			return pstrdup(defGetString(def));
+			token = defGetString(def);
+		else if (strcmp(def->defname, "user") == 0)
+			user = defGetString(def);
 	}
-	return NULL;
+	if (token != NULL && user != NULL)
+		return psprintf("%s:%s", user, token);
+	return token ? pstrdup(token) : NULL;
 }
 
 /*

@@ -20,9 +20,10 @@
  *	- Every clause, pushed or not, is still checked by PostgreSQL: the API
  *	  only narrows what is fetched.  "Exact" only decides whether LIMIT may
  *	  shrink the page size.
- *	- One binding per key column and per query parameter; a second clause on
- *	  the same parameter stays local (list parameters merge instead, and a
- *	  range_syntax parameter takes one lower and one upper bound).
+ *	- One binding per key column and per query parameter (or field of a
+ *	  filter language); a second clause on the same parameter stays local
+ *	  (list parameters merge instead, and a range_syntax parameter takes
+ *	  one lower and one upper bound).
  *	- Of alternative list paths (key_paths) the first whose key is bound
  *	  names the request; clauses on the other alternatives' keys, and rules
  *	  of another path (path_key), stay local.
@@ -404,6 +405,18 @@ column_accepts(const ResourceSpec *resource, Oid relid, const QualShape *shape)
 		is_array == described_array;
 }
 
+/*
+ * Does this rule take a list of values that all must hold, merged with
+ * other quals on its parameter?  A CSV parameter does, and in a filter
+ * language a CONTAINS rule does: one term per value.
+ */
+static bool
+rule_takes_list(const ResourceSpec *resource, const PushdownSpec *spec)
+{
+	return spec->op == PUSH_CONTAINS &&
+		(spec->format == VALUE_CSV || resource->filter != NULL);
+}
+
 static int
 pushdown_index(const ResourceSpec *resource, const char *column, PushOp op)
 {
@@ -452,7 +465,7 @@ shares_param(List *quals, const ResourceSpec *resource, PushedQual *qual,
 	int			upper = 0;
 	ListCell   *cell;
 
-	if (spec->op == PUSH_CONTAINS && spec->format == VALUE_CSV)
+	if (rule_takes_list(resource, spec))
 		return true;
 	if (!spec->range_syntax)
 		return false;
@@ -614,7 +627,7 @@ plan_request(PlannerInfo *root, RelOptInfo *baserel,
 			qual->kind = BIND_PARAM;
 			exact = spec->exact;
 			/* a parameter that takes one value cannot carry several */
-			if (spec->op == PUSH_CONTAINS && spec->format != VALUE_CSV &&
+			if (spec->op == PUSH_CONTAINS && !rule_takes_list(resource, spec) &&
 				!is_single_valued(qual))
 				exact = false;
 		}
@@ -646,6 +659,7 @@ plan_request(PlannerInfo *root, RelOptInfo *baserel,
 	for (k = 0; resource->key_columns && resource->key_columns[k] && !plan->missing_key; k++)
 	{
 		if (!resource_key_path(resource, resource->key_columns[k]) &&
+			resource_key_is_required(resource, resource->key_columns[k]) &&
 			!key_is_bound(plan, options, resource, resource->key_columns[k]))
 			plan->missing_key = resource->key_columns[k];
 	}

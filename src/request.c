@@ -14,6 +14,9 @@
  *	- A range_syntax parameter is written as ">=a", "<=b" or "a..b" from
  *	  its bounds; a list path is chosen by the key that has a value
  *	  (resource_list_path).
+ *	- In a resource with a filter language (service.h), the pushed quals
+ *	  are the terms of one query, each value written by the language's
+ *	  quoting rules (write_filter); a value they cannot write is not sent.
  *	- The product of IN lists is capped by saas_fdw.max_streams before any
  *	  request is made, and a single-object request is made once, whatever
  *	  the IN lists beside it.
@@ -99,7 +102,12 @@ format_epoch(TimestampTz ts, PushOp op, StringInfo out)
 	return WRITTEN;
 }
 
-static void
+/*
+ * A time as YYYY-MM-DDTHH:MM:SSZ, cut to the second: for fields counted in
+ * whole seconds, x > 5.5, x >= 5.5 and x <= 5.5 keep their rows as x > 5,
+ * x >= 5 and x <= 5; a rule for x < t sends it as <= (x < 5.5 is x <= 5).
+ */
+static Written
 format_iso8601(TimestampTz ts, StringInfo out)
 {
 	struct pg_tm tm;
@@ -110,6 +118,36 @@ format_iso8601(TimestampTz ts, StringInfo out)
 	appendStringInfo(out, "%04d-%02d-%02dT%02d:%02d:%02dZ",
 					 tm.tm_year, tm.tm_mon, tm.tm_mday,
 					 tm.tm_hour, tm.tm_min, tm.tm_sec);
+	return WRITTEN;
+}
+
+/*
+ * A range bound as VALUE_LOCAL_MINUTE: moved out by 14 hours and to the
+ * whole minute, down for > and >=, up for < and <=.
+ */
+static Written
+format_local_minute(TimestampTz ts, PushOp op, StringInfo out)
+{
+	const int64 usecs_per_minute = 60 * USECS_PER_SEC;
+	bool		lower = op == PUSH_GT || op == PUSH_GE;
+	int64		micros;
+	int64		minutes;
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (!lower && op != PUSH_LT && op != PUSH_LE)
+		return NOT_EXPRESSIBLE;
+	ts += (lower ? -14 : 14) * USECS_PER_HOUR;
+	if (!is_api_time(ts))
+		return NOT_EXPRESSIBLE;
+	micros = unix_micros(ts);
+	minutes = micros / usecs_per_minute + (!lower && micros % usecs_per_minute != 0);
+	ts += minutes * usecs_per_minute - micros;
+	if (!is_api_time(ts) || timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+		return NOT_EXPRESSIBLE;
+	appendStringInfo(out, "%04d-%02d-%02d %02d:%02d",
+					 tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min);
+	return WRITTEN;
 }
 
 /* A time in one of the APIs' forms; not sent outside is_api_time. */
@@ -132,8 +170,9 @@ format_time(TimestampTz ts, ValueFormat format, PushOp op, StringInfo out)
 				return format_epoch(ts - 1, PUSH_LE, out);
 			return format_epoch(ts, op, out);
 		case VALUE_ISO8601:
-			format_iso8601(ts, out);
-			return WRITTEN;
+			return format_iso8601(ts, out);
+		case VALUE_LOCAL_MINUTE:
+			return format_local_minute(ts, op, out);
 		default:
 			/* VALUE_SLACK_TS: "seconds.micros" */
 			micros = unix_micros(ts);
@@ -238,6 +277,7 @@ format_value(Datum value, Oid type, ValueFormat format, PushOp op,
 		case VALUE_EPOCH_INCLUSIVE:
 		case VALUE_ISO8601:
 		case VALUE_SLACK_TS:
+		case VALUE_LOCAL_MINUTE:
 			if (getBaseType(type) == DATEOID)
 				return format_date(DatumGetDateADT(value), format, op, out);
 			if (getBaseType(type) != TIMESTAMPTZOID)
@@ -253,8 +293,39 @@ format_value(Datum value, Oid type, ValueFormat format, PushOp op,
 			if (format == VALUE_NUMBERED &&
 				(out->data[0] == '-' || strcmp(out->data, "0") == 0))
 				return MATCHES_NOTHING;
+			/* a count below 0: no row has one, every row is above it */
+			if (format == VALUE_COUNT && out->data[0] == '-')
+				return (op == PUSH_GT || op == PUSH_GE) ? NOT_EXPRESSIBLE : MATCHES_NOTHING;
 			return WRITTEN;
 	}
+}
+
+/*
+ * Can a filter language write this value?  Not an empty string, and not a
+ * value holding the quote when the language has no escape (see
+ * FilterLanguage in service.h).
+ */
+static bool
+language_can_write(const FilterLanguage *language, const char *value)
+{
+	return value[0] != '\0' &&
+		(language->escape != '\0' || strchr(value, language->quote) == NULL);
+}
+
+/*
+ * One value of a qual as written: what format_value made of it, unless a
+ * filter language cannot write it.
+ */
+static Written
+write_value(const ResourceSpec *resource, PushedQual *qual, Datum value,
+			Oid type, ValueFormat format, PushOp op, StringInfo out)
+{
+	Written		written = format_value(value, type, format, op, out);
+
+	if (written == WRITTEN && qual->kind == BIND_PARAM &&
+		resource->filter != NULL && !language_can_write(resource->filter, out->data))
+		return NOT_EXPRESSIBLE;
+	return written;
 }
 
 /*
@@ -310,7 +381,7 @@ bind_value(const ResourceSpec *resource, PushedQual *qual, Datum value,
 				continue;
 			}
 			initStringInfo(&buf);
-			written = format_value(elems[i], elemtype, format, op, &buf);
+			written = write_value(resource, qual, elems[i], elemtype, format, op, &buf);
 			/* one value the API cannot be asked about: send none */
 			if (written == NOT_EXPRESSIBLE)
 				bound->unsent = true;
@@ -324,7 +395,7 @@ bind_value(const ResourceSpec *resource, PushedQual *qual, Datum value,
 	}
 
 	initStringInfo(&buf);
-	switch (format_value(value, type, format, op, &buf))
+	switch (write_value(resource, qual, value, type, format, op, &buf))
 	{
 		case WRITTEN:
 			if (value_known(spec, buf.data))
@@ -397,6 +468,109 @@ append_value(StringInfo out, const char *value, bool verbatim, bool in_path)
 		appendStringInfoString(out, value);
 	else
 		append_encoded(out, value, in_path);
+}
+
+/* One term of a query in a filter language, not yet written. */
+typedef struct FilterTerm
+{
+	const PushdownSpec *spec;
+	const char *value;
+	bool		verbatim;		/* written for EXPLAIN: as it is */
+} FilterTerm;
+
+static List *
+add_term(List *terms, const PushdownSpec *spec, const char *value,
+		 bool verbatim)
+{
+	FilterTerm *term = palloc(sizeof(FilterTerm));
+
+	term->spec = spec;
+	term->value = value;
+	term->verbatim = verbatim;
+	return lappend(terms, term);
+}
+
+/* Is value made only of letters, digits and the language's bare_chars? */
+static bool
+is_bare_value(const FilterLanguage *language, const char *value)
+{
+	const char *p;
+
+	if (language->bare_chars == NULL)
+		return false;
+	for (p = value; *p; p++)
+	{
+		unsigned char c = (unsigned char) *p;
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			  (c >= '0' && c <= '9') || strchr(language->bare_chars, c) != NULL))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A value in the language, into out: bare, or quoted with its quotes and
+ * escapes escaped.  bind_value sent only values language_can_write accepts.
+ */
+static void
+append_language_value(StringInfo out, const FilterLanguage *language,
+					  const char *value)
+{
+	const char *p;
+
+	if (is_bare_value(language, value))
+	{
+		appendStringInfoString(out, value);
+		return;
+	}
+	Assert(language_can_write(language, value));
+	appendStringInfoChar(out, language->quote);
+	for (p = value; *p; p++)
+	{
+		if (language->escape != '\0' &&
+			(*p == language->quote || *p == language->escape))
+			appendStringInfoChar(out, language->escape);
+		appendStringInfoChar(out, *p);
+	}
+	appendStringInfoChar(out, language->quote);
+}
+
+/*
+ * The query of terms in the language, with text, the user's own query text
+ * (or NULL), ANDed as it is; palloc'd.
+ */
+static char *
+write_filter(const FilterLanguage *language, List *terms, const char *text)
+{
+	StringInfoData out;
+	ListCell   *cell;
+
+	initStringInfo(&out);
+	foreach(cell, terms)
+	{
+		FilterTerm *term = lfirst(cell);
+		const char *op = language->operators[term->spec->op];
+
+		if (out.len > 0)
+			appendStringInfoString(&out, language->conjunction);
+		appendStringInfo(&out, "%s%s", term->spec->param, op ? op : "");
+		/* a description's fixed value, and EXPLAIN's {$1}, as they are */
+		if (term->verbatim || term->spec->fixed_value != NULL)
+			appendStringInfoString(&out, term->value);
+		else
+			append_language_value(&out, language, term->value);
+	}
+	if (text != NULL)
+	{
+		if (out.len > 0)
+			appendStringInfoString(&out, language->conjunction);
+		if (language->text_format != NULL)
+			appendStringInfo(&out, language->text_format, text);
+		else
+			appendStringInfoString(&out, text);
+	}
+	return out.data;
 }
 
 /* A query parameter of the request being built. */
@@ -513,6 +687,8 @@ typedef struct StreamBuilder
 	const ResourceSpec *resource;
 	List	   *dimensions;
 	List	   *fixed_params;	/* QueryParams of single-valued quals */
+	List	   *terms;			/* FilterTerms of single-valued quals, in
+								 * a resource with a filter language */
 	const char *sort_params;
 	int			page_size;
 	List	   *streams;
@@ -534,6 +710,7 @@ emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
 	int			nkeys = 0;
 	const char **keys;
 	bool	   *keys_verbatim;
+	List	   *terms = list_copy(builder->terms);
 
 	while (resource->key_columns && resource->key_columns[nkeys])
 		nkeys++;
@@ -561,10 +738,29 @@ emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
 			single_value = choice[d];
 			single_verbatim = verbatim[d];
 		}
+		else if (resource->filter != NULL)
+			terms = add_term(terms, &resource->pushdown[dim->qual->spec_index],
+							 choice[d], verbatim[d]);
 		else
 			params = set_param(params, resource->pushdown[dim->qual->spec_index].param,
 							   choice[d], verbatim[d]);
 		d++;
+	}
+	if (resource->filter != NULL)
+	{
+		const char *text_column = resource->filter->text_column;
+		const char *text = text_column ?
+			keys[resource_key_index(resource, text_column)] : NULL;
+
+		stream->filter_text = write_filter(resource->filter, terms, text);
+		/* the order clause follows a query, and makes none by itself */
+		if (resource->filter->order_in_query && stream->filter_text[0] != '\0' &&
+			builder->sort_params != NULL && builder->sort_params[0] != '\0')
+			stream->filter_text = psprintf("%s %s", stream->filter_text,
+										   builder->sort_params);
+		if (stream->filter_text[0] != '\0')
+			params = set_param(params, resource->filter->param,
+							   stream->filter_text, false);
 	}
 	foreach(cell, builder->fixed_params)
 	{
@@ -605,7 +801,8 @@ emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
 	{
 		char		sep = strchr(url.data, '?') ? '&' : '?';
 
-		if (builder->sort_params && builder->sort_params[0])
+		if (builder->sort_params && builder->sort_params[0] &&
+			!(resource->filter && resource->filter->order_in_query))
 			params = parse_fixed_query(params, builder->sort_params);
 		if (resource->page_size_param && builder->page_size > 0)
 			params = set_param(params, resource->page_size_param,
@@ -723,6 +920,17 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 			return NIL;
 		if (values->unsent || (single && qual->kind == BIND_PARAM))
 			continue;
+		if (qual->kind == BIND_PARAM && resource->filter != NULL &&
+			(resource->pushdown[qual->spec_index].op == PUSH_CONTAINS ||
+			 list_length(values->values) == 1))
+		{
+			/* one term per value: all must hold */
+			foreach(cell, values->values)
+				builder.terms = add_term(builder.terms,
+										 &resource->pushdown[qual->spec_index],
+										 lfirst(cell), values->verbatim);
+			continue;
+		}
 		if (qual->kind == BIND_PARAM && resource->pushdown[qual->spec_index].extra_query)
 			builder.fixed_params = parse_fixed_query(builder.fixed_params,
 													 resource->pushdown[qual->spec_index].extra_query);
@@ -821,4 +1029,121 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 		product(&builder, list_head(builder.dimensions), 0, choice, verbatim);
 	}
 	return builder.streams;
+}
+
+/* Is name one of the NULL-terminated names (or NULL)? */
+static bool
+name_listed(const char *const *names, const char *name)
+{
+	for (; names && *names; names++)
+		if (strcmp(*names, name) == 0)
+			return true;
+	return false;
+}
+
+/* value, percent-decoded (append_url_encoded's inverse); palloc'd. */
+static char *
+url_decoded(const char *value, size_t len)
+{
+	char	   *out = palloc(len + 1);
+	size_t		i;
+	size_t		n = 0;
+
+	for (i = 0; i < len; i++)
+	{
+		if (value[i] == '%' && i + 2 < len &&
+			isxdigit((unsigned char) value[i + 1]) && isxdigit((unsigned char) value[i + 2]))
+		{
+			char		hex[3] = {value[i + 1], value[i + 2], '\0'};
+
+			out[n++] = (char) strtol(hex, NULL, 16);
+			i += 2;
+		}
+		else
+			out[n++] = value[i];
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* value as a JSON string (UTF-8 bytes kept, control characters escaped). */
+static void
+append_json_string(StringInfo out, const char *value)
+{
+	const char *p;
+
+	appendStringInfoChar(out, '"');
+	for (p = value; *p; p++)
+	{
+		unsigned char c = (unsigned char) *p;
+
+		if (c == '"' || c == '\\')
+			appendStringInfo(out, "\\%c", c);
+		else if (c < 0x20)
+			appendStringInfo(out, "\\u%04x", c);
+		else
+			appendStringInfoChar(out, c);
+	}
+	appendStringInfoChar(out, '"');
+}
+
+/*
+ * request_json_body
+ *		The JSON body of a POST request of resource (its method is POST),
+ *		from the query string of url, the request's name: each parameter a
+ *		member, typed as body_numbers and body_lists say.  *url_without_query
+ *		is where the POST goes.  Both palloc'd.
+ */
+char *
+request_json_body(const ResourceSpec *resource, const char *url,
+				  char **url_without_query)
+{
+	const char *query = strchr(url, '?');
+	StringInfoData body;
+	const char *p;
+
+	*url_without_query = query ? pnstrdup(url, query - url) : pstrdup(url);
+	initStringInfo(&body);
+	appendStringInfoChar(&body, '{');
+	for (p = query; p != NULL; p = strchr(p + 1, '&'))
+	{
+		const char *eq = strchr(p + 1, '=');
+		const char *end = strchr(p + 1, '&');
+		char	   *name;
+		char	   *value;
+
+		if (end == NULL)
+			end = p + 1 + strlen(p + 1);
+		if (eq == NULL || eq > end)
+			continue;
+		name = url_decoded(p + 1, eq - p - 1);
+		value = url_decoded(eq + 1, end - eq - 1);
+		if (body.len > 1)
+			appendStringInfoChar(&body, ',');
+		append_json_string(&body, name);
+		appendStringInfoChar(&body, ':');
+		if (name_listed(resource->body_numbers, name) &&
+			strspn(value, "0123456789") == strlen(value) && value[0] != '\0')
+			appendStringInfoString(&body, value);
+		else if (name_listed(resource->body_lists, name))
+		{
+			char	   *save;
+			char	   *item;
+			bool		first = true;
+
+			appendStringInfoChar(&body, '[');
+			for (item = strtok_r(value, ",", &save); item; item = strtok_r(NULL, ",", &save))
+			{
+				if (!first)
+					appendStringInfoChar(&body, ',');
+				append_json_string(&body, item);
+				first = false;
+			}
+			appendStringInfoChar(&body, ']');
+		}
+		else
+			append_json_string(&body, value);
+	}
+	appendStringInfoChar(&body, '}');
+	return body.data;
 }

@@ -35,6 +35,8 @@ typedef struct RequestStream
 	char	   *path_and_query; /* "/repos/octo/hello/issues?state=all" */
 	List	   *key_values;		/* char *, one per key column */
 	bool		single;			/* a single-object request */
+	char	   *filter_text;	/* the query in the resource's filter
+								 * language ("" for none), or NULL */
 } RequestStream;
 
 /* in request.c */
@@ -49,5 +51,7 @@ extern void append_url_encoded(StringInfo out, const char *value,
 							   bool in_path);
 extern bool list_has_string(List *list, const char *value);
 extern void append_encoded(StringInfo out, const char *value, bool in_path);
+extern char *request_json_body(const ResourceSpec *resource, const char *url,
+							   char **url_without_query);
 
 #endif							/* SAAS_REQUEST_H */

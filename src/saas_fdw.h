@@ -64,6 +64,7 @@ typedef struct SaasTableOptions
 	bool		updatable;		/* the updatable option (table, else
 								 * server; default true): false makes a
 								 * writable resource read-only */
+	char	   *site;			/* the server option site, or NULL */
 } SaasTableOptions;
 
 extern void saas_define_gucs(void);

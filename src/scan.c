@@ -125,6 +125,9 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 	state->target.connect_timeout_ms = state->options->connect_timeout_ms;
 	state->target.max_retries = state->options->max_retries;
 	state->target.cache_ttl_s = state->options->cache_ttl_s;
+	state->target.rate_bucket = state->resource->rate_bucket;
+	state->target.no_match_words = state->resource->no_match_words;
+	state->target.resource = state->resource;
 
 	state->reader = tuple_reader_create(rel, state->resource,
 										list_nth(fsplan->fdw_private, FdwScanPrivateColumns));
@@ -134,6 +137,10 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 		state->cursor_at = json_path_compile(state->resource->cursor_at);
 	if (state->resource->has_more_at)
 		state->has_more_at = json_path_compile(state->resource->has_more_at);
+	if (state->resource->incomplete_at)
+		state->incomplete_at = json_path_compile(state->resource->incomplete_at);
+	if (state->resource->total_at)
+		state->total_at = json_path_compile(state->resource->total_at);
 	if (state->resource->identity_at)
 	{
 		const char *const *key;
@@ -300,6 +307,100 @@ drop_current_page(SaasScanState *state)
 }
 
 /*
+ * check_filter_text
+ *		Refuse a stream of a resource with a filter language whose query is
+ *		empty: the API would search everything, or refuse.  Raised before
+ *		any request.
+ */
+static void
+check_filter_text(ForeignScanState *node, SaasScanState *state)
+{
+	const FilterLanguage *language = state->resource->filter;
+
+	if (state->stream->filter_text == NULL || state->stream->filter_text[0] != '\0')
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+			 errmsg("query on foreign table \"%s\" has no condition the %s API can search by",
+					RelationGetRelationName(node->ss.ss_currentRelation),
+					state->options->service->name),
+			 errdetail("The %s API reads %s only with a query.",
+					   state->options->service->name, state->resource->table),
+			 language->text_column ?
+			 errhint("Add a condition the API searches by (see the table's documentation), or give column %s the query text.",
+					 language->text_column) :
+			 errhint("Add a condition the API searches by (see the table's documentation).")));
+}
+
+/*
+ * check_max_results
+ *		Refuse to go on when the scan needs more of the stream than the most
+ *		results the API returns for one query (max_results in service.h):
+ *		the next page, or the rest of a stream that ended at the cap with
+ *		no page saying that was all.  An error, never a shorter result.
+ */
+static void
+check_max_results(SaasScanState *state)
+{
+	int			max_results = state->resource->max_results;
+
+	if (max_results <= 0 || state->stream_items < max_results ||
+		(state->next_url == NULL && state->stream_total >= 0 &&
+		 state->stream_total <= max_results))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("%s API returns at most %d results for one query, and this query may match more",
+					state->options->service->name, max_results),
+			 state->stream_total > max_results ?
+			 errdetail("The request stream %s matches %lld items.",
+					   state->stream->path_and_query, (long long) state->stream_total) :
+			 errdetail("The request stream %s has returned %lld items.",
+					   state->stream->path_and_query, (long long) state->stream_items),
+			 errhint("Narrow the query with conditions the API searches by, or add a LIMIT of at most %d.",
+					 max_results)));
+}
+
+/*
+ * page_value
+ *		The value at path (or NULL) in the body of a parsed page, as text
+ *		in buf, palloc'd; its kind, JKIND_MISSING without a path.
+ */
+static SaasJsonKind
+page_value(SaasJsonDoc *doc, SaasJsonPath *path, StringInfo buf)
+{
+	initStringInfo(buf);
+	if (path == NULL)
+		return JKIND_MISSING;
+	return json_item_value(json_doc_root(doc), path, JOUT_TEXT, buf);
+}
+
+/*
+ * check_page_body
+ *		Read what a parsed page says of the number of matches (total_at),
+ *		and refuse a page that says the API answered with only part of them
+ *		(incomplete_at in service.h): an error, never a shorter result.
+ */
+static void
+check_page_body(SaasScanState *state, SaasJsonDoc *doc)
+{
+	StringInfoData buf;
+
+	if (page_value(doc, state->total_at, &buf) == JKIND_NUMBER)
+		state->stream_total = strtoi64(buf.data, NULL, 10);
+	if (page_value(doc, state->incomplete_at, &buf) == JKIND_BOOL &&
+		strcmp(buf.data, "true") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("%s API answered with only part of the matches",
+						state->options->service->name),
+				 errdetail("The body says \"%s\": true (the API stopped searching at its time limit).",
+						   state->resource->incomplete_at),
+				 errhint("Narrow the query with conditions the API searches by, then try again."),
+				 errcontext("API request: GET %s", state->page_url)));
+}
+
+/*
  * fetch_next_page
  *		Fetch the next page, of this stream or the next one, and make its
  *		rows; false when every stream is done.
@@ -336,6 +437,8 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 
 	if (state->next_url == NULL)
 	{
+		if (state->stream != NULL)
+			check_max_results(state);
 		scan_drop_pages_ahead(state);
 		if (state->next_stream >= list_length(state->streams))
 			return false;
@@ -352,7 +455,10 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 												state->stream->key_values);
 		MemoryContextSwitchTo(old);
 		state->stream_pages = 0;
+		state->stream_items = 0;
+		state->stream_total = -1;
 		state->numbered_planned = false;
+		check_filter_text(node, state);
 		if (state->stream_seen != NULL)
 			hash_destroy(state->stream_seen);
 		state->stream_seen = NULL;
@@ -361,6 +467,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 	else
 	{
 		url = state->next_url;
+		check_max_results(state);
 		if (state->ahead != NIL &&
 			strcmp(((PendingPage *) linitial(state->ahead))->url, url) == 0)
 		{
@@ -400,7 +507,9 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 			json_doc_items(state->page.doc, state->items_at,
 						   state->resource->scalar_items);
 		cursor = scan_body_cursor(state, state->page.doc, nitems);
+		check_page_body(state, state->page.doc);
 	}
+	state->stream_items += state->page.rows != NULL ? state->page.rows->ntuples : nitems;
 	url = scan_next_url(state, cursor);
 	if (url != NULL && scan_stream_loops(state, url))
 		ereport(ERROR,

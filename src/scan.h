@@ -29,8 +29,10 @@ enum FdwScanPrivateIndex
 	FdwScanPrivateColumns,		/* Integer list of attnums to fill; 0 = all */
 	FdwScanPrivateReadAhead,	/* Boolean: pages may be requested early */
 	FdwScanPrivateMissingKey,	/* String: a key column with no value, or "" */
-	FdwScanPrivateRequests,		/* String per line EXPLAIN prints as "API
-								 * Request" (scan_explain.c) */
+	FdwScanPrivateRequests,		/* Strings in pairs, label and text, of the
+								 * lines EXPLAIN prints of the requests
+								 * ("API Request", and a filter language's
+								 * query, a POST's body) (scan_explain.c) */
 	FdwScanPrivateApiFilter,	/* String: the pushed quals as EXPLAIN
 								 * VERBOSE prints them, or "" */
 	FdwScanPrivateCount			/* the number of slots */

@@ -60,10 +60,13 @@ plan_deparse_context(PlannerInfo *root, Bitmapset *rels_used)
 
 /*
  * request_lines
- *		The lines EXPLAIN prints as "API Request" for plan: one per request
- *		stream, or one that says why the scan makes none.
+ *		The lines EXPLAIN prints of the requests of plan, as Strings in
+ *		pairs, label and text: an "API Request" per request stream (with,
+ *		for a POST, its "Request Body", and the query of a filter language
+ *		under the language's name), or one that says why the scan makes
+ *		none.
  *
- * Returns a List of String, allocated in the current memory context.
+ * Returns a List allocated in the current memory context.
  */
 static List *
 request_lines(const SaasTableOptions *options, const char *relname,
@@ -75,7 +78,8 @@ request_lines(const SaasTableOptions *options, const char *relname,
 	ListCell   *cell;
 
 	if (plan->missing_key != NULL)
-		return list_make1(makeString(psprintf("none (needs a value for column \"%s\")",
+		return list_make2(makeString("API Request"),
+						  makeString(psprintf("none (needs a value for column \"%s\")",
 											  plan->missing_key)));
 	foreach(cell, plan->quals)
 	{
@@ -105,12 +109,30 @@ request_lines(const SaasTableOptions *options, const char *relname,
 									intVal(slots[FdwScanPrivateSortDesc]) != 0,
 									intVal(slots[FdwScanPrivatePageSize]));
 	if (streams == NIL)
-		return list_make1(makeString("none (the conditions match no row)"));
+		return list_make2(makeString("API Request"),
+						  makeString("none (the conditions match no row)"));
 	foreach(cell, streams)
 	{
 		RequestStream *stream = lfirst(cell);
+		const ResourceSpec *resource = options->resource;
 
-		lines = lappend(lines, makeString(psprintf("GET %s", stream->path_and_query)));
+		lines = lappend(lines, makeString("API Request"));
+		if (resource->method != NULL)
+		{
+			char	   *path;
+			char	   *body = request_json_body(resource, stream->path_and_query, &path);
+
+			lines = lappend(lines, makeString(psprintf("%s %s", resource->method, path)));
+			lines = lappend(lines, makeString("Request Body"));
+			lines = lappend(lines, makeString(body));
+		}
+		else
+			lines = lappend(lines, makeString(psprintf("GET %s", stream->path_and_query)));
+		if (stream->filter_text != NULL)
+		{
+			lines = lappend(lines, makeString((char *) resource->filter->name));
+			lines = lappend(lines, makeString(stream->filter_text[0] ? stream->filter_text : "none"));
+		}
 	}
 	return lines;
 }
@@ -172,6 +194,40 @@ explain_values(const char *label, List *values, ExplainState *es)
 }
 
 /*
+ * explain_requests
+ *		Print the request lines of request_lines (label and text in pairs):
+ *		in their order in text, and in a structured format one list per
+ *		label, in the order the labels first appear.
+ */
+static void
+explain_requests(List *pairs, ExplainState *es)
+{
+	List	   *labels = NIL;
+	ListCell   *cell;
+	ListCell   *label;
+
+	for (cell = list_head(pairs); cell != NULL; cell = lnext(pairs, lnext(pairs, cell)))
+	{
+		char	   *name = strVal(lfirst(cell));
+		char	   *text = strVal(lfirst(lnext(pairs, cell)));
+
+		if (es->format == EXPLAIN_FORMAT_TEXT)
+			ExplainPropertyText(name, text, es);
+		else if (!list_member(labels, lfirst(cell)))
+			labels = lappend(labels, lfirst(cell));
+	}
+	foreach(label, labels)
+	{
+		List	   *values = NIL;
+
+		for (cell = list_head(pairs); cell != NULL; cell = lnext(pairs, lnext(pairs, cell)))
+			if (equal(lfirst(cell), lfirst(label)))
+				values = lappend(values, strVal(lfirst(lnext(pairs, cell))));
+		explain_values(strVal(lfirst(label)), values, es);
+	}
+}
+
+/*
  * saasExplainForeignScan
  *		Print the pushed quals (VERBOSE), the request template and, with
  *		ANALYZE, the counters the scan kept and (with VERBOSE) the first
@@ -183,14 +239,11 @@ saasExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	List	   *fdw_private = ((ForeignScan *) node->ss.ps.plan)->fdw_private;
 	char	   *api_filter = strVal(list_nth(fdw_private, FdwScanPrivateApiFilter));
 	const ScanRecord *record;
-	List	   *requests = NIL;
 	ListCell   *cell;
 
 	if (es->verbose && api_filter[0] != '\0')
 		ExplainPropertyText("API Filter", api_filter, es);
-	foreach(cell, (List *) list_nth(fdw_private, FdwScanPrivateRequests))
-		requests = lappend(requests, strVal(lfirst(cell)));
-	explain_values("API Request", requests, es);
+	explain_requests(list_nth(fdw_private, FdwScanPrivateRequests), es);
 	if (!es->analyze)
 		return;
 

@@ -40,6 +40,8 @@ typedef struct SaasScanState
 	SaasJsonPath   *cursor_at;
 	SaasJsonPath   *has_more_at;
 	SaasJsonPath   *identity_at;	/* NULL: the resource names none */
+	SaasJsonPath   *incomplete_at;	/* NULL: the resource names none */
+	SaasJsonPath   *total_at;	/* NULL: the resource names none */
 	List	   *identity_keys;	/* key_columns[] indexes, see service.h */
 	StringInfoData identity;	/* an item's identity, being read */
 	StringInfoData seen_key;	/* an identity with its key values */
@@ -57,6 +59,8 @@ typedef struct SaasScanState
 	char	   *page_url;
 	char	   *next_url;		/* NULL when the stream is done */
 	int			stream_pages;
+	int64		stream_items;	/* items of the stream's pages so far */
+	int64		stream_total;	/* matches, as a page said; -1: unknown */
 	HTAB	   *stream_seen;	/* hashes of the stream's page URLs; made
 								 * when it has a second page */
 	struct seen_items_hash *seen_items; /* identities returned by this run,

@@ -104,6 +104,39 @@ with_param(const char *url, const char *name, const char *value)
 }
 
 /*
+ * next_offset
+ *		PAGES_OFFSET: the offset of the page after the parsed page doc (of
+ *		nitems items), or NULL when this one holds the last items.
+ *
+ * An API that says neither where the page starts nor how many items there
+ * are ends the stream here.  Returns a string palloc'd in the current
+ * memory context.
+ */
+static char *
+next_offset(SaasScanState *state, SaasJsonDoc *doc, int nitems)
+{
+	StringInfoData buf;
+	int64		start;
+	int64		total;
+
+	initStringInfo(&buf);
+	if (nitems == 0 ||
+		json_item_value(json_doc_root(doc), state->cursor_at, JOUT_TEXT,
+						&buf) != JKIND_NUMBER)
+		return NULL;
+	start = strtoi64(buf.data, NULL, 10);
+	resetStringInfo(&buf);
+	if (state->total_at == NULL ||
+		json_item_value(json_doc_root(doc), state->total_at, JOUT_TEXT,
+						&buf) != JKIND_NUMBER)
+		return NULL;
+	total = strtoi64(buf.data, NULL, 10);
+	if (start < 0 || start + nitems >= total)
+		return NULL;
+	return psprintf(INT64_FORMAT, start + nitems);
+}
+
+/*
  * scan_body_cursor
  *		Where the page after the parsed page doc (of nitems items) starts,
  *		for the APIs that say so in the body: the value of the cursor
@@ -140,7 +173,10 @@ scan_body_cursor(SaasScanState *state, SaasJsonDoc *doc, int nitems)
 								state->options->service->name, resource->cursor_at),
 						 errcontext("API request: GET %s", state->page_url)));
 			return buf.data;
+		case PAGES_OFFSET:
+			return next_offset(state, doc, nitems);
 		case PAGES_BODY_CURSOR:
+		case PAGES_BODY_NEXT_URL:
 			if (json_item_value(json_doc_root(doc), state->cursor_at,
 								JOUT_TEXT, &buf) != JKIND_STRING || buf.len == 0)
 				return NULL;
@@ -166,8 +202,8 @@ scan_body_cursor(SaasScanState *state, SaasJsonDoc *doc, int nitems)
  *		The URL of the page after the current one, or NULL at the end of
  *		the stream.
  *
- * Each API says in its own way that there is more: a Link header, or a
- * cursor in the body (found by scan_body_cursor, and kept with the page's
+ * Each API says in its own way that there is more: a Link header, the
+ * next URL in the body, or a cursor in the body (found by scan_body_cursor, and kept with the page's
  * rows).  Returns the response's own string, or one palloc'd in the
  * current memory context.
  */
@@ -187,6 +223,11 @@ scan_next_url(SaasScanState *state, const char *cursor)
 	}
 	if (cursor == NULL)
 		return NULL;
+	if (resource->pages == PAGES_BODY_NEXT_URL)
+	{
+		check_next_url(state, cursor);
+		return pstrdup(cursor);
+	}
 	return with_param(state->stream_url, resource->cursor_param, cursor);
 }
 
@@ -363,7 +404,9 @@ scan_read_ahead(SaasScanState *state)
 
 	/* a scan that stops within the first page makes one request */
 	if (state->read_ahead <= 0 || state->next_url == NULL ||
-		state->stream_pages < 2)
+		state->stream_pages < 2 ||
+		(state->resource->max_results > 0 &&
+		 state->stream_items >= state->resource->max_results))
 		return;
 	if (!state->numbered_planned)
 	{

@@ -121,6 +121,18 @@ resource_list_path(const ResourceSpec *resource, const char *const *key_values)
 	return resource->path_template;
 }
 
+/*
+ * Must a query give this key column a value?  Every key column but a
+ * filter language's text_column, which is optional (service.h).
+ */
+bool
+resource_key_is_required(const ResourceSpec *resource, const char *column)
+{
+	return resource_is_key_column(resource, column) &&
+		!(resource->filter && resource->filter->text_column &&
+		  strcmp(resource->filter->text_column, column) == 0);
+}
+
 /* Does the resource's default_query set this parameter? */
 bool
 resource_has_default_param(const ResourceSpec *resource, const char *name)

@@ -20,6 +20,13 @@
  * WriteSpec names may be written; the answer (the object written) fills
  * RETURNING.
  *
+ * How pushed quals reach the API is a kind of the model too: each rule is
+ * its own query parameter ("creator=x"), or, for a resource that names a
+ * FilterLanguage, a term of one query string written in that language
+ * (GitHub search's q, Jira's JQL).  The language writer in request.c is
+ * generic: a description gives a language's operators and quoting rules,
+ * never code.  A GraphQL filter object (Linear) would be a third kind.
+ *
  * This header must stay free of json-c and of utils/builtins.h: it is
  * included on both sides of the json-c boundary (see src/json.c).
  *
@@ -27,6 +34,14 @@
  */
 #ifndef SAAS_SERVICE_H
 #define SAAS_SERVICE_H
+
+/* How the credential goes into the Authorization header. */
+typedef enum ServiceAuth
+{
+	AUTH_BEARER = 0,			/* "Bearer <token>" */
+	AUTH_BASIC					/* Basic, of the user mapping's user and
+								 * token ("email:API token") */
+} ServiceAuth;
 
 /* How a resource's pages follow one another. */
 typedef enum PageKind
@@ -39,10 +54,18 @@ typedef enum PageKind
 								 * (Stripe) */
 	PAGES_BODY_CURSOR,			/* the body carries an opaque cursor that is
 								 * sent back as a parameter (Slack) */
-	PAGES_BODY_PAGE_COUNT		/* pages numbered from 1: the body says how
+	PAGES_BODY_PAGE_COUNT,		/* pages numbered from 1: the body says how
 								 * many there are, and the next page's
 								 * number is sent as cursor_param until the
 								 * last (Slack's files.list: paging.pages) */
+	PAGES_BODY_NEXT_URL,		/* the body carries the next page's URL at
+								 * cursor_at (Jira's nextPage), followed
+								 * only to the server's origin */
+	PAGES_OFFSET				/* the body says where the page starts
+								 * (cursor_at) and how many items there are
+								 * (total_at); the next page starts after
+								 * this one's items, sent as cursor_param
+								 * (Jira's startAt) */
 } PageKind;
 
 /* How a column's JSON value becomes the column value. */
@@ -51,8 +74,11 @@ typedef enum ColumnConv
 	CONV_VALUE,					/* the value at the path, converted to the
 								 * column type */
 	CONV_PRESENT,				/* boolean: the path holds a non-null value */
-	CONV_EXPANDABLE_ID			/* text: an id string, or an expanded object
+	CONV_EXPANDABLE_ID,			/* text: an id string, or an expanded object
 								 * whose "id" is taken (Stripe expand[]) */
+	CONV_URL_LAST_TWO			/* text: the last two segments of a URL
+								 * string ("https://h/repos/o/n" gives
+								 * "o/n") */
 } ColumnConv;
 
 /* The SQL comparison a pushdown rule accepts. */
@@ -72,6 +98,8 @@ typedef enum PushOp
 	PUSH_IS_FALSE				/* NOT col, or col = false */
 } PushOp;
 
+#define PUSH_OP_COUNT	(PUSH_IS_FALSE + 1)
+
 /* How a SQL value is written into a request parameter. */
 typedef enum ValueFormat
 {
@@ -89,11 +117,20 @@ typedef enum ValueFormat
 	VALUE_SLACK_TS_TEXT,		/* a ts string, sent only in its fixed-width
 								 * form "1234567890.123456", where text order
 								 * is the API's numeric order */
-	VALUE_EPOCH_INCLUSIVE		/* timestamptz as whole Unix seconds for a
+	VALUE_EPOCH_INCLUSIVE,		/* timestamptz as whole Unix seconds for a
 								 * parameter whose bound is inclusive for
 								 * every operator (Slack's ts_from, ts_to):
 								 * > and < as >= and <= of the next whole
 								 * second inside, so the bound stays exact */
+	VALUE_COUNT,				/* an integer the API reads as a count (0 or
+								 * more): a bound below 0 is not sent, or
+								 * matches no row (=, <, <=) */
+	VALUE_LOCAL_MINUTE			/* a range bound as "YYYY-MM-DD HH:MM" that
+								 * the API reads in a time zone of its own
+								 * (the Jira user's): moved out by 14 hours,
+								 * the widest UTC offset, and rounded to the
+								 * minute away from the range's inside, so
+								 * no row is lost (never exact) */
 } ValueFormat;
 
 typedef struct ColumnSpec
@@ -226,6 +263,51 @@ typedef struct WritesSpec
 								 * saas_fdw.write_interval (GitHub) */
 } WritesSpec;
 
+/*
+ * A query language that a resource's pushed quals are written in.  Each
+ * pushed qual becomes one term: the rule's param (the field's name in the
+ * language), the operator of the rule's op, and the value.  Terms are
+ * joined by the conjunction (all must hold); as with parameters, an IN
+ * list on a rule that takes one value makes one request stream per value,
+ * and a CONTAINS list makes one term per value.
+ *
+ * Values are written by the language's rules: a value made only of letters,
+ * digits and bare_chars is written as it is; any other is written between
+ * quote characters, with escape before each quote or escape character in
+ * it.  A language with no escape character cannot write a value holding
+ * the quote: such a qual is not sent and is checked locally only (so is an
+ * empty string, which some languages read as no value at all).  Thus no
+ * value, whatever quotes, backslashes, operators or reserved words it
+ * holds, can change the structure of the query.  A rule's fixed_value is
+ * the description's own text and is written as it is.
+ *
+ * text_column names a key column (path NULL, in key_columns) whose value
+ * is the user's own query text: it is ANDed to the terms as it is (inside
+ * text_format, such as "(%s)", when the language's AND binds tighter than
+ * its OR), and is optional (without a value, the column reads NULL); as any
+ * key column, a table option may fix it.
+ *
+ * With order_in_query, a SortSpec's asc_params and desc_params are not
+ * query parameters but the language's own order clause ("ORDER BY created
+ * ASC"), written after the terms.
+ */
+typedef struct FilterLanguage
+{
+	const char *name;			/* EXPLAIN's label of the query ("JQL") */
+	const char *param;			/* the query parameter the query is sent
+								 * in ("q") */
+	const char *operators[PUSH_OP_COUNT];	/* by PushOp: written between
+											 * field and value (":>=",
+											 * " >= "); NULL: none */
+	const char *conjunction;	/* between terms: " ", " AND " */
+	char		quote;
+	char		escape;			/* '\0': no escape in quoted values */
+	const char *bare_chars;		/* besides letters and digits */
+	const char *text_column;	/* or NULL */
+	const char *text_format;	/* one %s; NULL: the text as it is */
+	bool		order_in_query;
+} FilterLanguage;
+
 typedef struct ResourceSpec
 {
 	const char *table;			/* foreign table name, and the "resource"
@@ -316,6 +398,44 @@ typedef struct ResourceSpec
 	 */
 	bool		list_missing_ok;
 	const WritesSpec *writes;	/* NULL: the resource is read-only */
+	const FilterLanguage *filter;	/* NULL: each rule is a query parameter */
+
+	/*
+	 * The most items the API returns for one query, however it is paged
+	 * (GitHub search: 1,000), or 0 for no such cap.  A stream that would
+	 * read past it is an error, never a silently shorter result: so is a
+	 * stream that ends at the cap, unless a page's total_at (the number of
+	 * matches, or NULL) said there were no more.
+	 */
+	int			max_results;
+	const char *total_at;
+	const char *incomplete_at;	/* path of a boolean that is true when the
+								 * API answered with only part of the
+								 * matches (a search over its time limit):
+								 * an error, not a shorter result; or NULL */
+	const char *rate_bucket;	/* the API counts this resource's requests
+								 * against a rate limit of their own
+								 * ("search"); NULL: the server's */
+
+	/*
+	 * Words of a 422 error body that mean a value of the query names
+	 * nothing the API knows (GitHub search refuses a repo: that does not
+	 * exist): the stream matches no row, as in SQL.  Only for a resource
+	 * whose every stream names one such value; NULL: none.
+	 */
+	const char *no_match_words;
+
+	/*
+	 * "POST": the request is a POST whose JSON body holds what the query
+	 * string would (a search whose query may be long: Jira's); the URL
+	 * with its query string still names the request (cache, EXPLAIN, page
+	 * loops), so two bodies never share a name.  Each parameter is a JSON
+	 * string, but those in body_numbers (numbers) and body_lists (arrays
+	 * of the comma-separated values).  NULL: GET.
+	 */
+	const char *method;
+	const char *const *body_numbers;	/* NULL-terminated, or NULL */
+	const char *const *body_lists;	/* NULL-terminated, or NULL */
 } ResourceSpec;
 
 typedef struct ServiceSpec
@@ -334,6 +454,14 @@ typedef struct ServiceSpec
 	const char *unknown_path_words; /* words of an error body that say the
 									 * API does not know the path (a wrong
 									 * base_url), or NULL */
+
+	/*
+	 * A service of many sites (Jira Cloud): the base URL of the site the
+	 * server option site names, a format with one %s for it; a server then
+	 * needs site or base_url (default_base_url is NULL).  NULL: one site.
+	 */
+	const char *site_url;
+	ServiceAuth auth;
 } ServiceSpec;
 
 /* in service.c */
@@ -352,6 +480,8 @@ extern const KeyPathSpec *resource_key_path(const ResourceSpec *resource,
 											const char *column);
 extern const char *resource_list_path(const ResourceSpec *resource,
 									   const char *const *key_values);
+extern bool resource_key_is_required(const ResourceSpec *resource,
+									 const char *column);
 extern bool resource_has_default_param(const ResourceSpec *resource,
 									   const char *name);
 extern const ParamValuesSpec *resource_param_values(const ResourceSpec *resource,

@@ -37,25 +37,29 @@ static const char *const repo_key[] = {"repo", NULL};
 static const char *const repo_issue_key[] = {"repo", "issue_number", NULL};
 static const char *const repo_pull_key[] = {"repo", "pull_number", NULL};
 
+/* the columns of an issue item, in the issues list and in search */
+#define GITHUB_ISSUE_ITEM_COLUMNS \
+	{"number", "integer", "number", CONV_VALUE, "issue number within the repository"}, \
+	{"id", "bigint", "id", CONV_VALUE, "global issue id"}, \
+	{"title", "text", "title", CONV_VALUE, "title"}, \
+	{"body", "text", "body", CONV_VALUE, "body in Markdown"}, \
+	{"state", "text", "state", CONV_VALUE, "open or closed"}, \
+	{"state_reason", "text", "state_reason", CONV_VALUE, "completed, not_planned, reopened or null"}, \
+	{"user_login", "text", "user.login", CONV_VALUE, "login of the author"}, \
+	{"labels", "text[]", "labels[*].name", CONV_VALUE, "label names"}, \
+	{"assignees", "text[]", "assignees[*].login", CONV_VALUE, "logins of the assignees"}, \
+	{"milestone", "integer", "milestone.number", CONV_VALUE, "milestone number"}, \
+	{"comments", "integer", "comments", CONV_VALUE, "number of comments"}, \
+	{"locked", "boolean", "locked", CONV_VALUE, "conversation locked"}, \
+	{"is_pull_request", "boolean", "pull_request", CONV_PRESENT, "true for a pull request"}, \
+	{"created_at", "timestamptz", "created_at", CONV_VALUE, "creation time"}, \
+	{"updated_at", "timestamptz", "updated_at", CONV_VALUE, "last update time"}, \
+	{"closed_at", "timestamptz", "closed_at", CONV_VALUE, "closing time"}, \
+	{"html_url", "text", "html_url", CONV_VALUE, "web page of the issue"}
+
 static const ColumnSpec github_issue_columns[] = {
 	{"repo", "text", NULL, CONV_VALUE, "repository as owner/name"},
-	{"number", "integer", "number", CONV_VALUE, "issue number within the repository"},
-	{"id", "bigint", "id", CONV_VALUE, "global issue id"},
-	{"title", "text", "title", CONV_VALUE, "title"},
-	{"body", "text", "body", CONV_VALUE, "body in Markdown"},
-	{"state", "text", "state", CONV_VALUE, "open or closed"},
-	{"state_reason", "text", "state_reason", CONV_VALUE, "completed, not_planned, reopened or null"},
-	{"user_login", "text", "user.login", CONV_VALUE, "login of the author"},
-	{"labels", "text[]", "labels[*].name", CONV_VALUE, "label names"},
-	{"assignees", "text[]", "assignees[*].login", CONV_VALUE, "logins of the assignees"},
-	{"milestone", "integer", "milestone.number", CONV_VALUE, "milestone number"},
-	{"comments", "integer", "comments", CONV_VALUE, "number of comments"},
-	{"locked", "boolean", "locked", CONV_VALUE, "conversation locked"},
-	{"is_pull_request", "boolean", "pull_request", CONV_PRESENT, "true for a pull request"},
-	{"created_at", "timestamptz", "created_at", CONV_VALUE, "creation time"},
-	{"updated_at", "timestamptz", "updated_at", CONV_VALUE, "last update time"},
-	{"closed_at", "timestamptz", "closed_at", CONV_VALUE, "closing time"},
-	{"html_url", "text", "html_url", CONV_VALUE, "web page of the issue"},
+	GITHUB_ISSUE_ITEM_COLUMNS,
 	{"attrs", "jsonb", "", CONV_VALUE, "the whole issue as the API returned it"},
 	{NULL}
 };
@@ -84,10 +88,14 @@ static const PushdownSpec github_issue_pushdown[] = {
 	{NULL}
 };
 
+/* the orders of issues; the list and search name the direction apart */
+#define GITHUB_ISSUE_SORTS(direction) \
+	{"created_at", "sort=created&" direction "=asc", "sort=created&" direction "=desc"}, \
+	{"updated_at", "sort=updated&" direction "=asc", "sort=updated&" direction "=desc"}, \
+	{"comments", "sort=comments&" direction "=asc", "sort=comments&" direction "=desc"}
+
 static const SortSpec github_issue_sorts[] = {
-	{"created_at", "sort=created&direction=asc", "sort=created&direction=desc"},
-	{"updated_at", "sort=updated&direction=asc", "sort=updated&direction=desc"},
-	{"comments", "sort=comments&direction=asc", "sort=comments&direction=desc"},
+	GITHUB_ISSUE_SORTS("direction"),
 	{NULL}
 };
 
@@ -427,6 +435,87 @@ static const SortSpec github_repo_sorts[] = {
 	{NULL}
 };
 
+/*
+ * Issue search (GET /search/issues, README 1.5).  The pushed quals are the
+ * qualifiers of q; a qualifier value is quoted when it holds anything but
+ * letters, digits and "-_.:/", and q has no escape, so a value holding a
+ * double quote, or an empty one, is checked locally only.  state and
+ * type take one value each (is:open, type:pr), so the two do not meet on
+ * one qualifier.  Several repo: qualifiers widen a search, so repo IN
+ * (...) makes one search per repository; a repo: that does not exist (or
+ * that the token cannot see) is a 422 that means no row.  Several label:
+ * qualifiers must all hold.  Times go to the second (rounded so no row is
+ * lost) and logins and labels match without case: those are rechecked.
+ * The created, updated and closed qualifiers take one bound each: a second
+ * bound on one column stays local.  milestone: takes a title, not the
+ * number this table shows, so only IS NULL (no:milestone) is sent.
+ */
+static const char *const search_key[] = {"q", NULL};
+
+static const ColumnSpec github_search_columns[] = {
+	{"repo", "text", "repository_url", CONV_URL_LAST_TWO, "repository as owner/name"},
+	GITHUB_ISSUE_ITEM_COLUMNS,
+	{"score", "double precision", "score", CONV_VALUE, "search relevance"},
+	{"q", "text", NULL, CONV_VALUE, "your own search text and qualifiers, ANDed to the pushed ones"},
+	{"attrs", "jsonb", "", CONV_VALUE, "the whole search item as the API returned it"},
+	{NULL}
+};
+
+/* a time range qualifier: each bound to the second, rechecked */
+#define GITHUB_SEARCH_TIME(column, qualifier) \
+	{column, PUSH_LT, qualifier, VALUE_ISO8601, NULL, false}, \
+	{column, PUSH_LE, qualifier, VALUE_ISO8601, NULL, false}, \
+	{column, PUSH_GT, qualifier, VALUE_ISO8601, NULL, false}, \
+	{column, PUSH_GE, qualifier, VALUE_ISO8601, NULL, false}
+
+static const PushdownSpec github_search_pushdown[] = {
+	{"repo", PUSH_EQ, "repo", VALUE_TEXT, NULL, true},
+	{"state", PUSH_EQ, "is", VALUE_TEXT, NULL, true, NULL, github_issue_states},
+	{"is_pull_request", PUSH_IS_TRUE, "type", VALUE_TEXT, "pr", true},
+	{"is_pull_request", PUSH_IS_FALSE, "type", VALUE_TEXT, "issue", true},
+	{"user_login", PUSH_EQ, "author", VALUE_TEXT, NULL, true},
+	{"assignees", PUSH_CONTAINS, "assignee", VALUE_TEXT, NULL, false},
+	{"labels", PUSH_CONTAINS, "label", VALUE_TEXT, NULL, false},
+	{"milestone", PUSH_IS_NULL, "no", VALUE_TEXT, "milestone", true},
+	{"comments", PUSH_EQ, "comments", VALUE_COUNT, NULL, true},
+	{"comments", PUSH_LT, "comments", VALUE_COUNT, NULL, true},
+	{"comments", PUSH_LE, "comments", VALUE_COUNT, NULL, true},
+	{"comments", PUSH_GT, "comments", VALUE_COUNT, NULL, true},
+	{"comments", PUSH_GE, "comments", VALUE_COUNT, NULL, true},
+	GITHUB_SEARCH_TIME("created_at", "created"),
+	GITHUB_SEARCH_TIME("updated_at", "updated"),
+	GITHUB_SEARCH_TIME("closed_at", "closed"),
+	{NULL}
+};
+
+/* order is ignored unless sort is given (README 1.5): both are sent */
+static const SortSpec github_search_sorts[] = {
+	GITHUB_ISSUE_SORTS("order"),
+	{NULL}
+};
+
+static const FilterLanguage github_search_language = {
+	.name = "Search Query",
+	.param = "q",
+	.operators = {
+		[PUSH_EQ] = ":",
+		[PUSH_LT] = ":<=",		/* the bound cut to the second: x < 5.5
+								 * is x <= 5 */
+		[PUSH_LE] = ":<=",
+		[PUSH_GT] = ":>",
+		[PUSH_GE] = ":>=",
+		[PUSH_CONTAINS] = ":",
+		[PUSH_IS_NULL] = ":",
+		[PUSH_IS_TRUE] = ":",
+		[PUSH_IS_FALSE] = ":",
+	},
+	.conjunction = " ",
+	.quote = '"',
+	.escape = '\0',
+	.bare_chars = "-_.:/",
+	.text_column = "q",
+};
+
 #define GITHUB_PAGES \
 	.pages = PAGES_LINK_HEADER, \
 	.page_size_param = "per_page", \
@@ -571,6 +660,24 @@ static const ResourceSpec github_resources[] = {
 		.sorts = github_repo_sorts,
 		.doc = "repositories of an organization or of a user",
 		.key_paths = github_repo_paths,
+	},
+	{
+		.table = "search_issues",
+		.path_template = "/search/issues",
+		.key_columns = search_key,
+		.items_at = "items",
+		GITHUB_PAGES,
+		.identity_at = "id",
+		.columns = github_search_columns,
+		.pushdown = github_search_pushdown,
+		.sorts = github_search_sorts,
+		.doc = "issues and pull requests found by a search across repositories",
+		.filter = &github_search_language,
+		.max_results = 1000,
+		.total_at = "total_count",
+		.incomplete_at = "incomplete_results",
+		.rate_bucket = "search",
+		.no_match_words = "cannot be searched",
 	},
 	{NULL}
 };

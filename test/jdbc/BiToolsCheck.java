@@ -81,7 +81,7 @@ public class BiToolsCheck {
             }
         }
         equal("getTables lists the imported tables",
-              "[commits, issue_comments, issues, labels, milestones, pull_reviews, pulls, releases, repos, workflow_runs]",
+              "[commits, issue_comments, issues, labels, milestones, pull_reviews, pulls, releases, repos, search_issues, workflow_runs]",
               tables.toString());
         equal("getTables calls them FOREIGN TABLE", "[FOREIGN TABLE]",
               new TreeSet<>(types).toString());

@@ -29,11 +29,17 @@ What the page must say, in the section "## `table`" of each table:
     the column before it), whose request cell holds each parameter the
     rule sends as "name=" ("name=value" for a fixed value such as
     milestone=none), and whose exact? cell says "yes" for an exact rule and
-    "rechecked" for another;
+    "rechecked" for another; for a table whose filters are the terms of one
+    query in a language (EXPLAIN shows the query on a line of its own,
+    "Search Query: author:x", "JQL: project = \"A\""), the request cell
+    holds each term's field and operator ("author:", "project =") or, for a
+    fixed value, the whole term ("no:milestone", "assignee is EMPTY"); a
+    POST's parameters are the members of its "Request Body:";
   - no row claims a rule (column and operator, or ORDER BY) that the
     extension does not have.
 """
 
+import json
 import re
 import subprocess
 import sys
@@ -112,6 +118,8 @@ class Column:
     def __init__(self, name, type_, comment):
         self.name, self.type, self.comment = name, type_, comment
         self.key, self.ops, self.approximate, self.orders = comment_rules(comment)
+        # a key column a query may leave out (a filter language's own text)
+        self.optional_key = "; optional: =, IN" in comment
         self.doc = comment.split(";")[0]
 
 
@@ -158,10 +166,37 @@ class Plan:
         self.requests = [l.split("API Request: ", 1)[1].strip()
                          for l in lines if "API Request: " in l]
         self.path = self.params = None
+        self.language = False
+        bodies = [l.split("Request Body: ", 1)[1].strip()
+                  for l in lines if "Request Body: " in l]
         if len(self.requests) == 1 and self.requests[0].startswith("GET "):
             split = urllib.parse.urlsplit(self.requests[0][4:])
             self.path = split.path
             self.params = urllib.parse.parse_qsl(split.query, keep_blank_values=True)
+        elif len(self.requests) == 1 and len(bodies) == 1:
+            # a POST whose JSON body holds the parameters
+            self.path = self.requests[0].split(" ", 1)[1]
+            self.params = [(n, ",".join(v) if isinstance(v, list) else str(v))
+                           for n, v in json.loads(bodies[0]).items()]
+        if self.params is not None:
+            # a parameter whose value EXPLAIN shows on a line of its own is a
+            # query in a filter language: its terms count as parameters
+            shown = {l.split(": ", 1)[1].strip() for l in lines
+                     if ": " in l and "Request Body: " not in l}
+            self.language = any(v in shown for _, v in self.params)
+            self.params = [t for n, v in self.params
+                           for t in (query_terms(v) if v in shown else [(n, v)])]
+
+
+def query_terms(query):
+    """The terms of a query, as (field, value): GitHub's qualifiers
+    ("author:x label:\"a b\""), or JQL's clauses ("project = \"A\" AND
+    assignee is EMPTY"), their operator kept in the field ("project =")."""
+    if " AND " in query or re.match(r'\w+ (=|<=|>=|is) ', query):
+        return [(m.group(1), m.group(2))
+                for m in re.finditer(r'(\w+ (?:=|<=|>=|is not|is) )("(?:[^"\\]|\\.)*"|\w+)', query)]
+    return [(m.group(1), m.group(2))
+            for m in re.finditer(r'(\w+:)((?:[^\s"]|"[^"]*")*)', query)]
 
 
 class Table:
@@ -187,14 +222,15 @@ class Table:
 
     def probe(self, column, op):
         """The qual that reaches the API, and what it adds to the request:
-        (qual, path changed, [(name, value)] added), or None."""
+        (qual, path changed, [(name, value)] added, in a filter language),
+        or None."""
         for qual in qual_sqls(column, op):
             plan = self.explain(qual)
             if plan.params is None:
                 continue        # matches no row (a value the API does not know)
             added = [p for p in plan.params if p not in self.base.params]
             if added or plan.path != self.base.path:
-                return qual, plan.path != self.base.path, added
+                return qual, plan.path != self.base.path, added, plan.language
         return None
 
     def exact(self, qual):
@@ -322,7 +358,7 @@ def rules_of(table):
     count as "="."""
     out = []
     for c in table.columns:
-        if c.key:
+        if c.key or c.optional_key:
             out.append((c.name, "key"))
         for op in sorted(c.ops):
             out.append((c.name, op))
@@ -363,7 +399,7 @@ def check_rule(doc, table, rows, column, op):
         not_ok(name, "EXPLAIN shows no request parameter for this rule: "
                "the comment claims a pushdown the planner does not do")
         return
-    qual, path_changed, added = probe
+    qual, path_changed, added, language = probe
     exact = True if op == "single" else table.exact(qual)
     if exact == column.approximate and op != "single":
         not_ok(name, "the comment says %s, EXPLAIN with LIMIT says %s"
@@ -372,6 +408,8 @@ def check_rule(doc, table, rows, column, op):
         return
     fixed = op in FIXED_VALUE_OPS
     wanted = ["%s=%s" % (n, v) if fixed or n in FIXED_PARAMS else "%s=" % n for n, v in added]
+    if language:
+        wanted = [n + v if fixed else n.strip() for n, v in added]
     if path_changed:
         wanted.append("GET /")
     problems = []
