@@ -8,6 +8,7 @@ OBJS = \
 	src/services/github.o \
 	src/services/stripe.o \
 	src/services/slack.o \
+	src/services/jira.o \
 	src/pushdown.o \
 	src/request.o \
 	src/scan.o \

@@ -15,6 +15,7 @@ static const ServiceSpec *const service_registry[] = {
 	&github_service,
 	&stripe_service,
 	&slack_service,
+	&jira_service,
 	NULL
 };
 

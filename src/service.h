@@ -491,5 +491,6 @@ extern const ParamValuesSpec *resource_param_values(const ResourceSpec *resource
 extern const ServiceSpec github_service;
 extern const ServiceSpec stripe_service;
 extern const ServiceSpec slack_service;
+extern const ServiceSpec jira_service;
 
 #endif							/* SAAS_SERVICE_H */
