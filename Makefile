@@ -11,6 +11,7 @@ OBJS = \
 	src/services/jira.o \
 	src/pushdown.o \
 	src/request.o \
+	src/request_value.o \
 	src/scan.o \
 	src/scan_explain.o \
 	src/scan_pages.o \

@@ -3,7 +3,7 @@
  * pushdown.c
  *		  Which WHERE clauses become API request parameters: the planner's
  *		  side, matching quals into a request plan.  The executor's side,
- *		  writing requests from the values, is request.c.
+ *		  writing the values (request_value.c) and the requests (request.c).
  *
  * Rules a reader must know:
  *	- A clause is pushed only in a shape a resource's description names

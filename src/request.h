@@ -39,17 +39,21 @@ typedef struct RequestStream
 								 * language ("" for none), or NULL */
 } RequestStream;
 
-/* in request.c */
+/* in request_value.c */
 extern BoundValues *bind_value(const ResourceSpec *resource,
 							   PushedQual *qual, Datum value, bool isnull,
 							   Oid type);
+extern bool list_has_string(List *list, const char *value);
+extern bool language_can_write(const FilterLanguage *language,
+							   const char *value);
+
+/* in request.c */
 extern List *build_request_streams(const SaasTableOptions *options,
 								   const char *relname, List *quals,
 								   List *bound, int sort_index,
 								   bool sort_desc, int page_size);
 extern void append_url_encoded(StringInfo out, const char *value,
 							   bool in_path);
-extern bool list_has_string(List *list, const char *value);
 extern void append_encoded(StringInfo out, const char *value, bool in_path);
 extern char *request_json_body(const ResourceSpec *resource, const char *url,
 							   char **url_without_query);
