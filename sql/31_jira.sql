@@ -46,6 +46,11 @@ SELECT count(*) FROM jira.issues
    AND created >= '2024-03-01 10:00:30' AND updated < '2024-09-01';
 SELECT * FROM jira_calls();
 
+-- EXPLAIN ANALYZE VERBOSE names the pages fetched with their method, POST
+SELECT line FROM explain_analyze($$SELECT key FROM jira.issues WHERE project_key = 'ENG' AND status = 'Done'$$, true) AS line
+ WHERE line LIKE '%API Fetched%';
+SELECT * FROM jira_calls();
+
 -- each clause returns the rows a local filter returns
 CREATE FUNCTION jira_same(cond text, local_cond text) RETURNS boolean
 LANGUAGE plpgsql AS $$

@@ -397,7 +397,7 @@ check_page_body(SaasScanState *state, SaasJsonDoc *doc)
 				 errdetail("The body says \"%s\": true (the API stopped searching at its time limit).",
 						   state->resource->incomplete_at),
 				 errhint("Narrow the query with conditions the API searches by, then try again."),
-				 errcontext("API request: GET %s", state->page_url)));
+				 errcontext("API request: %s %s", scan_method(state), state->page_url)));
 }
 
 /*
@@ -517,7 +517,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 				 errmsg("%s API pagination loops: the next page is one this scan already fetched",
 						state->options->service->name),
 				 errdetail("The next page's URL is %s.", url),
-				 errcontext("API request: GET %s", state->page_url)));
+				 errcontext("API request: %s %s", scan_method(state), state->page_url)));
 	MemoryContextSwitchTo(old);
 
 	if (url != NULL)

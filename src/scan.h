@@ -50,7 +50,7 @@ typedef struct ScanRecord
 								 * rows by the cache (nor a 404 for one item) */
 	int64		duplicates;		/* rows not returned again (seen_items) */
 	int64		urls;			/* pages requested, of the cache or the API */
-	List	   *first_urls;		/* char *: path and query of the first
+	List	   *first_urls;		/* char *: the request line of the first
 								 * SCAN_RECORD_URLS pages requested */
 } ScanRecord;
 

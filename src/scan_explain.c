@@ -239,7 +239,6 @@ saasExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	List	   *fdw_private = ((ForeignScan *) node->ss.ps.plan)->fdw_private;
 	char	   *api_filter = strVal(list_nth(fdw_private, FdwScanPrivateApiFilter));
 	const ScanRecord *record;
-	ListCell   *cell;
 
 	if (es->verbose && api_filter[0] != '\0')
 		ExplainPropertyText("API Filter", api_filter, es);
@@ -250,10 +249,8 @@ saasExplainForeignScan(ForeignScanState *node, ExplainState *es)
 	record = scan_record(node);
 	if (es->verbose && record->urls > 0)
 	{
-		List	   *urls = NIL;
+		List	   *urls = list_copy(record->first_urls);
 
-		foreach(cell, record->first_urls)
-			urls = lappend(urls, psprintf("GET %s", (char *) lfirst(cell)));
 		if (record->urls > list_length(urls))
 			urls = lappend(urls, psprintf("%lld more",
 										  (long long) (record->urls - list_length(urls))));

@@ -92,6 +92,13 @@ typedef struct SaasScanState
 	bool		activity_started;
 } SaasScanState;
 
+/* The HTTP method of the scan's page requests: GET, or the resource's POST. */
+static inline const char *
+scan_method(const SaasScanState *state)
+{
+	return state->resource->method ? state->resource->method : "GET";
+}
+
 /* A page requested and not yet read, in a memory context of its own. */
 typedef struct PendingPage
 {

@@ -171,7 +171,7 @@ scan_body_cursor(SaasScanState *state, SaasJsonDoc *doc, int nitems)
 						(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 						 errmsg("%s API item has no string \"%s\" to page from",
 								state->options->service->name, resource->cursor_at),
-						 errcontext("API request: GET %s", state->page_url)));
+						 errcontext("API request: %s %s", scan_method(state), state->page_url)));
 			return buf.data;
 		case PAGES_OFFSET:
 			return next_offset(state, doc, nitems);
@@ -256,8 +256,9 @@ scan_drop_pages_ahead(SaasScanState *state)
 
 /*
  * record_url
- *		Count a page requested, and keep the path and query of the first
- *		SCAN_RECORD_URLS for EXPLAIN (ANALYZE, VERBOSE).
+ *		Count a page requested, and keep the request line of the first
+ *		SCAN_RECORD_URLS for EXPLAIN (ANALYZE, VERBOSE): method, path and
+ *		query, or for a POST its path and the JSON body sent.
  *
  * The scheme, host and any user information are left out.  The copies live
  * as long as the scan.
@@ -268,12 +269,22 @@ record_url(SaasScanState *state, const char *url)
 	const char *host = strstr(url, "://");
 	const char *path = host ? strchr(host + 3, '/') : NULL;
 	MemoryContext old;
+	char	   *line;
 
 	if (state->record.urls++ >= SCAN_RECORD_URLS)
 		return;
 	old = MemoryContextSwitchTo(state->scan_cxt);
-	state->record.first_urls = lappend(state->record.first_urls,
-									   pstrdup(path ? path : "/"));
+	if (state->resource->method != NULL)
+	{
+		char	   *path_only;
+		char	   *body = request_json_body(state->resource, path ? path : "/",
+											 &path_only);
+
+		line = psprintf("%s %s %s", state->resource->method, path_only, body);
+	}
+	else
+		line = psprintf("GET %s", path ? path : "/");
+	state->record.first_urls = lappend(state->record.first_urls, line);
 	MemoryContextSwitchTo(old);
 }
 
