@@ -437,8 +437,20 @@ ratelimit_after_request(const HttpRequest *request, long status,
 		s = slot_find_or_take(request->serverid, request->credential);
 		if (says_remaining)
 		{
-			s->remaining = remaining;
-			s->reset_at = time_t_to_timestamptz((pg_time_t) reset);
+			TimestampTz reset_at = time_t_to_timestamptz((pg_time_t) reset);
+
+			/*
+			 * Answers of concurrent requests may arrive out of order: within
+			 * one window the count only falls, and an answer of an earlier
+			 * window says nothing of the current one.
+			 */
+			if (reset_at == s->reset_at)
+				s->remaining = Min(s->remaining, remaining);
+			else if (reset_at > s->reset_at)
+			{
+				s->remaining = remaining;
+				s->reset_at = reset_at;
+			}
 		}
 		if (says_wait)
 			s->blocked_until = Max(s->blocked_until,
