@@ -18,6 +18,7 @@ OBJS = \
 	src/modify.o \
 	src/modify_plan.o \
 	src/write_body.o \
+	src/adf_write.o \
 	src/write_xact.o \
 	src/page_rows.o \
 	src/convert.o \

@@ -395,7 +395,11 @@ api_read_words(const ServiceSpec *service, const HttpResponse *response,
 		if (words->param == NULL)
 			words->param = api_read(doc, "param", true, API_TEXT_MAX);
 		words->errors = api_read(doc, "errors", false, API_TEXT_MAX);
-		if (words->message == NULL)
+		/* Jira sends an empty errors object beside its messages */
+		if (words->errors != NULL &&
+			(strcmp(words->errors, "{}") == 0 || strcmp(words->errors, "[]") == 0))
+			words->errors = NULL;
+		if (words->message == NULL && words->errors == NULL)
 		{
 			StringInfoData buf;
 
@@ -493,6 +497,13 @@ api_append_words(StringInfo detail, const ApiWords *words)
 			appendStringInfo(detail, " (parameter \"%s\")", words->param);
 		appendStringInfoChar(detail, '.');
 	}
+	else if (words->errors != NULL)
+	{
+		/* Jira's field errors alone: {"summary": "You must specify ..."} */
+		appendStringInfo(detail, "The API responded with errors: %s.",
+						 words->errors);
+		return;
+	}
 	else if (words->body != NULL && words->body_is_json)
 		appendStringInfo(detail, "The response gives no message; its body is: %s",
 						 words->body);
@@ -575,20 +586,10 @@ api_rate_limit_hint(void)
 }
 
 /*
- * api_report_error
- *		Raise the failure of a GET request: response is the final answer
- *		http_finish returned (usually status >= 400).  Never returns.
- */
-void
-api_report_error(const ServiceSpec *service, const char *url,
-				 const HttpResponse *response)
-{
-	api_report_method_error(service, "GET", url, response);
-}
-
-/*
  * api_report_method_error
- *		api_report_error for a request of any method (a write).
+ *		Raise the failure of a request of method (a read's GET or POST, a
+ *		write): response is the final answer http_finish returned (usually
+ *		status >= 400).  Never returns.
  */
 void
 api_report_method_error(const ServiceSpec *service, const char *method,
@@ -627,6 +628,30 @@ api_report_method_error(const ServiceSpec *service, const char *method,
 			  reason[0] ? psprintf("%ld %s", response->status, reason)
 			  : psprintf("%ld", response->status),
 			  detail.data, hint, method, url);
+}
+
+/*
+ * api_report_write_unknown
+ *		Raise the failure of a write sent at most once whose outcome is
+ *		unknown: the request may have reached the API (a lost answer, a
+ *		5xx, a failure the API says is its own).  cause and cause_detail
+ *		(or NULL) are the words of the error that ended it; check is the
+ *		SELECT that finds out whether the write was applied.  Never
+ *		returns.
+ */
+void
+api_report_write_unknown(const char *service_name, const char *method,
+						 const char *url, const char *cause,
+						 const char *cause_detail, const char *check)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_TRANSACTION_RESOLUTION_UNKNOWN),
+			 errmsg("write to the %s API may have been applied", service_name),
+			 errdetail("The request failed: %s.%s%s Whether the write was applied, this query finds out: %s",
+					   cause, cause_detail ? " " : "",
+					   cause_detail ? cause_detail : "", check),
+			 errhint("Run that query before running the statement again: sent twice, the write could be made twice."),
+			 errcontext("API request: %s %s", method, url)));
 }
 
 /*
@@ -708,22 +733,11 @@ api_ok_flag_not_found(const ServiceSpec *service, SaasJsonDoc *doc)
 }
 
 /*
- * api_check_ok_flag
+ * api_check_method_ok_flag
  *		For APIs that report errors with HTTP 200 and a false flag in the
  *		body (Slack: {"ok": false, "error": "channel_not_found"}): raise if
- *		the flag at service->ok_flag_at is false.  A missing flag is not an
- *		error here.
- */
-void
-api_check_ok_flag(const ServiceSpec *service, const char *url,
-				  const HttpResponse *response, SaasJsonDoc *doc)
-{
-	api_check_method_ok_flag(service, "GET", url, response, doc);
-}
-
-/*
- * api_check_method_ok_flag
- *		api_check_ok_flag for a request of any method (a write).
+ *		the flag at service->ok_flag_at is false, naming the request of
+ *		method (a read or a write).  A missing flag is not an error here.
  */
 void
 api_check_method_ok_flag(const ServiceSpec *service, const char *method,

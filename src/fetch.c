@@ -62,6 +62,19 @@ struct PageFetch
 };
 
 /*
+ * target_method
+ *		The method of the target's requests: its resource's, or GET.  A
+ *		constant.
+ */
+static const char *
+target_method(const FetchTarget *target)
+{
+	if (target->resource != NULL && target->resource->method != NULL)
+		return target->resource->method;
+	return "GET";
+}
+
+/*
  * parse_page
  *		Parse a page and raise an API error sent in its body.  With
  *		may_retry, an error saying the service failed on its side (Slack's
@@ -88,7 +101,8 @@ parse_page(const FetchTarget *target, const char *url, HttpResponse *response,
 		page.doc = NULL;
 		return page;
 	}
-	api_check_ok_flag(target->service, url, response, page.doc);
+	api_check_method_ok_flag(target->service, target_method(target), url,
+							 response, page.doc);
 	return page;
 }
 
@@ -164,7 +178,7 @@ fetch_page_start(const FetchTarget *target, const char *url,
 	{
 		char	   *post_url;
 
-		request->method = target->resource->method;
+		request->method = target_method(target);
 		request->body = request_json_body(target->resource, fetch->key.url, &post_url);
 		request->url = post_url;
 	}
@@ -259,7 +273,8 @@ fetch_page_finish(PageFetch *fetch)
 				break;
 			}
 			if (response->status >= 300)
-				api_report_error(target->service, url, response);
+				api_report_method_error(target->service, target_method(target),
+										url, response);
 			page = parse_page(target, url, response,
 							  retry < target->max_retries, fetch->missing_ok,
 							  &missing);

@@ -292,6 +292,14 @@ http_send(HttpTransfer *t)
 
 	HTTP_SETOPT(t->easy, CURLOPT_URL, t->current_url);
 	HTTP_SETOPT(t->easy, CURLOPT_HTTPHEADER, t->headers);
+
+	/*
+	 * libcurl sends a request again by itself when a reused connection
+	 * closes before any answer (it takes the connection for one the server
+	 * had dropped while idle): a write sent at most once goes on a new
+	 * connection, where a close after sending is reported, not retried.
+	 */
+	HTTP_SETOPT(t->easy, CURLOPT_FRESH_CONNECT, t->request.at_most_once ? 1L : 0L);
 	/* an idle handle keeps the last request's method: set it every time */
 	if (t->request_body != NULL)
 	{
@@ -469,7 +477,7 @@ http_start(const HttpRequest *request, HttpCounters *counters)
 /*
  * http_finish
  *		Wait for the transfer's final response (any status; a status of 400
- *		or more is for the caller to raise with api_report_error) and free
+ *		or more is for the caller to raise with api_report_method_error) and free
  *		the transfer.  Other transfers in flight go on meanwhile.
  *
  * Redirects (at most HTTP_MAX_REDIRECTS, http and https only) are followed;
@@ -479,7 +487,7 @@ http_start(const HttpRequest *request, HttpCounters *counters)
  * most once is retried only when it surely did not arrive (no connection
  * was made, or a 429 turned it away).  A wait longer than
  * saas_fdw.max_retry_wait is not waited: the response is returned at once
- * (api_report_error says when the limit resets).
+ * (api_report_method_error says when the limit resets).
  *
  * The response and its strings are palloc'd in the memory context that
  * was current at http_start.

@@ -9,7 +9,7 @@
  *	 interrupt it; none is longer than saas_fdw.max_retry_wait.
  *
  * - A response with HTTP status >= 400 is not raised here: http_finish
- *	 returns it and the caller raises it with api_report_error, which knows
+ *	 returns it and the caller raises it with api_report_method_error, which knows
  *	 the service.  Only transport failures (no connection, timeouts, TLS),
  *	 an oversized body and a cancelled transfer are raised here.
  *

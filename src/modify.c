@@ -14,15 +14,22 @@
  *   (HttpRequest.at_most_once: only a 429, answered before acting, is
  *   retried); when its outcome is unknown (the connection failed after the
  *   request may have arrived, or a 5xx answer) the error has SQLSTATE 08007
- *   and its DETAIL names the SELECT that finds out.
+ *   (api_report_write_unknown) and its DETAIL names the SELECT that finds
+ *   out.  Such a request also goes on a connection of its own (http.c), so
+ *   that libcurl never sends it again by itself.
  *
  * - Writes never use the page cache; once one succeeded, every page
  *   cached for the server is forgotten for every backend
  *   (cache_forget_server), so the next SELECT anywhere asks the API again.
+ *   Per server, not per resource: a write shows in other resources of the
+ *   API too (a GitHub issue in search_issues, a Jira comment in its
+ *   issue's updated time).
  *
  * - RETURNING is filled from the API's answer (the object written), by the
- *   scan's conversion (convert.c); a DELETE, whose answer holds no object,
- *   returns the row as the scan read it.
+ *   scan's conversion (convert.c); for an API that answers with less
+ *   (WritesSpec.refetch_path: Jira), from a GET of the object written,
+ *   sent only when the statement has RETURNING.  A DELETE, whose answer
+ *   holds no object, returns the row as the scan read it.
  *
  * - A ROLLBACK cannot undo a request: when a transaction that made API
  *   writes aborts, a WARNING says how many reached the API and which
@@ -58,6 +65,8 @@ typedef struct WriteColumn
 	const char *name;			/* the API's name for it */
 	Oid			typid;
 	AttrNumber	junk;			/* identity: its junk column in the plan */
+	const char *body_path;		/* body_at_paths: its place in the body */
+	bool		adf;			/* written as an ADF document */
 } WriteColumn;
 
 /* The executor state of a ModifyTable on one foreign table. */
@@ -146,7 +155,16 @@ saasBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	columns = list_nth(fdw_private, FdwModifyPrivateColumns);
 	state->body = palloc0(sizeof(WriteColumn) * Max(list_length(columns), 1));
 	foreach(cell, columns)
-		init_write_column(&state->body[state->nbody++], rel, lfirst_int(cell));
+	{
+		WriteColumn *column = &state->body[state->nbody++];
+		const ColumnSpec *spec;
+
+		init_write_column(column, rel, lfirst_int(cell));
+		spec = resource_column(state->options->resource, column->name);
+		if (state->writes->body_at_paths && spec != NULL && spec->path != NULL)
+			column->body_path = spec->path;
+		column->adf = modify_names_column(state->writes->adf_columns, column->name);
+	}
 
 	foreach(cell, modify_key_columns(state->write))
 	{
@@ -174,7 +192,8 @@ saasBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	{
 		state->reader = tuple_reader_create(rel, state->options->resource,
 											list_make1_int(0));
-		state->result_at = json_path_compile(state->writes->result_at ?
+		state->result_at = json_path_compile(state->writes->result_at &&
+											 !state->writes->refetch_path ?
 											 state->writes->result_at : "");
 	}
 	state->row_cxt = AllocSetContextCreate(mtstate->ps.state->es_query_cxt,
@@ -226,6 +245,7 @@ check_query(ModifyState *state, List *keys, TupleTableSlot *slot)
 	StringInfoData buf;
 	ListCell   *cell;
 	int			i = 0;
+	int			terms = 0;
 	const char *const *required;
 
 	initStringInfo(&buf);
@@ -239,7 +259,7 @@ check_query(ModifyState *state, List *keys, TupleTableSlot *slot)
 
 		if (value == NULL || column->attnum == InvalidAttrNumber)
 			continue;
-		appendStringInfo(&buf, " %s %s = %s", i > 1 ? "AND" : "WHERE",
+		appendStringInfo(&buf, " %s %s = %s", terms++ > 0 ? "AND" : "WHERE",
 						 quote_identifier(get_attname(RelationGetRelid(state->rel),
 													  column->attnum, false)),
 						 quote_literal_cstr(value));
@@ -251,12 +271,14 @@ check_query(ModifyState *state, List *keys, TupleTableSlot *slot)
 		bool		isnull;
 		Datum		value;
 
-		if (attnum == InvalidAttrNumber)
+		/* a document is no value to compare */
+		if (attnum == InvalidAttrNumber ||
+			modify_names_column(state->writes->adf_columns, *required))
 			continue;
 		init_write_column(&column, state->rel, attnum);
 		value = slot_getattr(slot, attnum, &isnull);
 		if (!isnull)
-			appendStringInfo(&buf, " AND %s = %s",
+			appendStringInfo(&buf, " %s %s = %s", terms++ > 0 ? "AND" : "WHERE",
 							 quote_identifier(get_attname(RelationGetRelid(state->rel), attnum, false)),
 							 quote_literal_cstr(value_text(&column, value)));
 	}
@@ -265,16 +287,17 @@ check_query(ModifyState *state, List *keys, TupleTableSlot *slot)
 
 /*
  * send_write
- *		Send one row's request and return the API's answer (status < 300,
- *		and for an API that says so in the body, "ok"), parsed, or NULL if
- *		it is empty; palloc'd.  An error whose outcome is unknown (see the
- *		file header; also an "ok": false that says the service failed) is
- *		raised as SQLSTATE 08007, with the SELECT that finds out in its
- *		DETAIL.
+ *		Send one row's request of method and return the API's answer
+ *		(status < 300, and for an API that says so in the body, "ok"),
+ *		parsed, or NULL if it is empty; palloc'd.  An error whose outcome is
+ *		unknown (see the file header; also an "ok": false that says the
+ *		service failed) is raised as SQLSTATE 08007, with the SELECT check
+ *		that finds out in its DETAIL.  A GET (refetch_path) is a read: it
+ *		is retried as reads are, and changes nothing.
  */
 static SaasJsonDoc *
-send_write(ModifyState *state, const char *path, const char *body,
-		   const char *check)
+send_write(ModifyState *state, const char *method, const char *path,
+		   const char *body, const char *check)
 {
 	const SaasTableOptions *options = state->options;
 	HttpRequest request;
@@ -286,13 +309,14 @@ send_write(ModifyState *state, const char *path, const char *body,
 	SaasJsonDoc *volatile doc = NULL;
 	volatile bool unknown = false;
 	MemoryContext cxt = CurrentMemoryContext;
+	bool		read = strcmp(method, "GET") == 0;
 
 	for (h = options->service->headers; h && *h; h++)
 		n++;
 	headers = palloc0(sizeof(char *) * (n + 2));
 	memcpy(headers, options->service->headers, sizeof(char *) * n);
 	if (state->writes->idempotency_header != NULL &&
-		strcmp(state->method, "DELETE") != 0)
+		strcmp(method, "DELETE") != 0 && !read)
 	{
 		char		key[16];
 		StringInfoData value;
@@ -310,6 +334,7 @@ send_write(ModifyState *state, const char *path, const char *body,
 	memset(&request, 0, sizeof(request));
 	request.url = url;
 	request.token = state->token;
+	request.auth = options->service->auth == AUTH_BASIC ? HTTP_AUTH_BASIC : HTTP_AUTH_BEARER;
 	request.headers = headers;
 	request.ca_file = options->ca_file;
 	request.serverid = options->serverid;
@@ -317,24 +342,24 @@ send_write(ModifyState *state, const char *path, const char *body,
 	request.timeout_ms = options->timeout_ms;
 	request.connect_timeout_ms = options->connect_timeout_ms;
 	request.max_retries = options->max_retries;
-	request.method = state->method;
+	request.method = read ? NULL : method;
 	request.body = body;
 	request.content_type = write_body_content_type(state->writes->body);
-	request.at_most_once = state->writes->idempotency_header == NULL;
-	request.pace_ms = state->writes->paced ? saas_write_interval_ms : 0;
+	request.at_most_once = state->writes->idempotency_header == NULL && !read;
+	request.pace_ms = state->writes->paced && !read ? saas_write_interval_ms : 0;
 
 	PG_TRY();
 	{
 		response = http_finish(http_start(&request, &state->counters));
 		unknown = response->status >= 500;
 		if (response->status >= 300)
-			api_report_method_error(options->service, state->method, url, response);
+			api_report_method_error(options->service, method, url, response);
 		if (response->body_len > 0)
 			doc = json_doc_parse(response->body, response->body_len);
 		if (doc != NULL && options->service->ok_flag_at != NULL)
 		{
 			unknown = api_ok_flag_transient(options->service, doc);
-			api_check_method_ok_flag(options->service, state->method, url,
+			api_check_method_ok_flag(options->service, method, url,
 									 response, doc);
 		}
 	}
@@ -348,24 +373,85 @@ send_write(ModifyState *state, const char *path, const char *body,
 			(edata->sqlerrcode == ERRCODE_TRANSACTION_RESOLUTION_UNKNOWN || unknown))
 		{
 			FlushErrorState();
-			if (edata->sqlerrcode != ERRCODE_TRANSACTION_RESOLUTION_UNKNOWN)
-				edata->message = psprintf("write may have been applied: %s",
-										  edata->message);
-			edata->sqlerrcode = ERRCODE_TRANSACTION_RESOLUTION_UNKNOWN;
-			edata->detail = psprintf("%s%sWhether the write was applied, this query finds out: %s",
-									 edata->detail ? edata->detail : "",
-									 edata->detail ? " " : "", check);
-			edata->hint = pstrdup("Run that query before running the statement again: sent twice, the write could be made twice.");
-			ReThrowError(edata);
+			api_report_write_unknown(options->service->name, method, url,
+									 edata->message, edata->detail, check);
 		}
 		FreeErrorData(edata);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
 
-	write_xact_note(state->method, path);
-	cache_forget_server(options->serverid);
+	if (!read)
+	{
+		write_xact_note(method, path);
+		cache_forget_server(options->serverid);
+	}
 	return doc;
+}
+
+/*
+ * fill_path
+ *		The path of template for this row: each {x} is identity column x of
+ *		the row (keys), else, for the GET that reads back the object written
+ *		(WritesSpec.refetch_path), the value at column x's path in the
+ *		answer doc.  An answer that names no such value is an error.
+ *		palloc'd.
+ */
+static char *
+fill_path(ModifyState *state, const char *template, List *keys,
+		  SaasJsonDoc *doc, const char *written)
+{
+	const ResourceSpec *resource = state->options->resource;
+	StringInfoData path;
+	const char *p;
+
+	initStringInfo(&path);
+	for (p = template; *p; p++)
+	{
+		const char *close = strchr(p, '}');
+		char	   *name;
+		char	   *value = NULL;
+		ListCell   *cell;
+		int			k = 0;
+
+		if (*p != '{' || close == NULL)
+		{
+			appendStringInfoChar(&path, *p);
+			continue;
+		}
+		name = pnstrdup(p + 1, close - p - 1);
+		foreach(cell, state->identity)
+		{
+			if (strcmp(((WriteColumn *) lfirst(cell))->name, name) == 0)
+				value = list_nth(keys, k);
+			k++;
+		}
+		if (value == NULL && doc != NULL && resource_column(resource, name) != NULL)
+		{
+			StringInfoData text;
+			SaasJsonKind kind;
+
+			initStringInfo(&text);
+			kind = json_item_value(json_doc_root(doc),
+								   json_path_compile(resource_column(resource, name)->path),
+								   JOUT_TEXT, &text);
+			if (kind != JKIND_MISSING && kind != JKIND_NULL &&
+				kind != JKIND_OBJECT && kind != JKIND_ARRAY && text.len > 0)
+				value = text.data;
+		}
+		if (value == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("%s API's answer to %s %s does not name the %s written",
+							state->options->service->name, state->method,
+							written, name),
+					 errdetail("RETURNING reads the object written back with GET %s, which needs %s.",
+							   template, name),
+					 errhint("Leave RETURNING out, and find the row with a SELECT.")));
+		append_encoded(&path, value, resource_is_key_column(resource, name));
+		p = close;
+	}
+	return path.data;
 }
 
 /*
@@ -379,11 +465,10 @@ write_row(ModifyState *state, TupleTableSlot *slot, TupleTableSlot *planSlot)
 	MemoryContext old;
 	List	   *keys = NIL;
 	List	   *key_values = NIL;
-	StringInfoData path;
+	char	   *path;
 	char	   *body = NULL;
 	SaasJsonDoc *doc;
 	ListCell   *cell;
-	const char *p;
 	const char *const *required;
 	const ResourceSpec *resource = state->options->resource;
 
@@ -450,37 +535,23 @@ write_row(ModifyState *state, TupleTableSlot *slot, TupleTableSlot *planSlot)
 			/* an INSERT sends what it gives, an UPDATE what it sets */
 			if (isnull && state->write == &state->writes->insert)
 				continue;
-			write_body_add(&wb, column->name, column->typid, value, isnull);
+			if (column->body_path != NULL || column->adf)
+				write_body_add_at(&wb, column->body_path ? column->body_path :
+								  column->name, column->adf, column->typid,
+								  value, isnull);
+			else
+				write_body_add(&wb, column->name, column->typid, value, isnull);
 		}
 		body = write_body_finish(&wb);
 	}
 
-	initStringInfo(&path);
-	for (p = state->write->path_template; *p; p++)
-	{
-		const char *close = strchr(p, '}');
-		char	   *name;
-		int			k = 0;
-
-		if (*p != '{' || close == NULL)
-		{
-			appendStringInfoChar(&path, *p);
-			continue;
-		}
-		name = pnstrdup(p + 1, close - p - 1);
-		foreach(cell, state->identity)
-		{
-			const WriteColumn *column = lfirst(cell);
-
-			if (strcmp(column->name, name) == 0)
-				append_encoded(&path, list_nth(keys, k),
-							   resource_is_key_column(resource, name));
-			k++;
-		}
-		p = close;
-	}
-
-	doc = send_write(state, path.data, body, check_query(state, keys, slot));
+	path = fill_path(state, state->write->path_template, keys, NULL, NULL);
+	doc = send_write(state, state->method, path, body,
+					 check_query(state, keys, slot));
+	if (state->reader != NULL && state->writes->refetch_path != NULL)
+		doc = send_write(state, "GET",
+						 fill_path(state, state->writes->refetch_path, keys,
+								   doc, path), NULL, NULL);
 
 	if (state->reader != NULL)
 	{
@@ -492,7 +563,7 @@ write_row(ModifyState *state, TupleTableSlot *slot, TupleTableSlot *planSlot)
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
 					 errmsg("%s API answered %s %s without a body",
-							state->options->service->name, state->method, path.data),
+							state->options->service->name, state->method, path),
 					 errdetail("RETURNING is filled from the object the API returns."),
 					 errhint("Leave RETURNING out for this table.")));
 		item = json_doc_object(doc, state->result_at);

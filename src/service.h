@@ -18,7 +18,9 @@
  * row).  A command the API cannot do is refused, before
  * any request, with a hint saying what to do instead.  Only the columns a
  * WriteSpec names may be written; the answer (the object written) fills
- * RETURNING.
+ * RETURNING, or, for an API that answers with less (Jira), a GET of the
+ * object written (refetch_path).  A JSON body may nest (body_at_paths),
+ * and a column may be written as a rich-text document (adf_columns).
  *
  * How pushed quals reach the API is a kind of the model too: each rule is
  * its own query parameter ("creator=x"), or, for a resource that names a
@@ -261,6 +263,32 @@ typedef struct WritesSpec
 	bool		paced;			/* the API asks a credential's writes to go
 								 * one at a time, apart by
 								 * saas_fdw.write_interval (GitHub) */
+
+	/*
+	 * A nested JSON body (Jira's {"fields": {"project": {"key": ...}}}):
+	 * each column is written at its ColumnSpec path, a dot opening an
+	 * object ("fields.project.key"), columns sharing a prefix in one
+	 * object.  false: each at its name, at the top of the body.
+	 */
+	bool		body_at_paths;
+
+	/*
+	 * NULL-terminated, or NULL: columns written as an Atlassian Document
+	 * Format document (Jira's description and comment bodies): a text
+	 * value, or a JSON string, becomes a document of one paragraph per
+	 * line (adf_write.c); a JSON object is sent as it is, a document
+	 * already.
+	 */
+	const char *const *adf_columns;
+
+	/*
+	 * The answer is not the object written: none (Jira's 204 to an
+	 * update) or a part of it (Jira's {id, key, self} to a create).
+	 * RETURNING is then filled by a GET of this path, whose {x} is column
+	 * x of the row's identity, else the value at column x's path in the
+	 * answer (the new key).  NULL: the answer is the object (result_at).
+	 */
+	const char *refetch_path;
 } WritesSpec;
 
 /*

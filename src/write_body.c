@@ -7,11 +7,19 @@
  * The type's kind decides the form of a value, looking through domains:
  * numbers and booleans as JSON numbers and true/false, arrays as JSON
  * arrays of their elements, json and jsonb as they are, anything else as a
- * string (its text form).  A form body (Stripe) writes arrays as
+ * string (its text form; a date or timestamp in ISO 8601, whatever
+ * DateStyle says).  A form body (Stripe) writes arrays as
  * name[0]=v&name[1]=w, a json or jsonb object as name[key]=value (nested:
  * name[key][sub]=value), and a NULL, or a JSON null, as an empty value,
  * which Stripe reads as "unset".  Every string is sent in UTF-8, as every API reads it, whatever
  * the database's encoding.
+ *
+ * A JSON body may nest (write_body_add_at): a field's path "fields.
+ * project.key" puts it in objects "fields" and "project", and fields whose
+ * paths share a prefix share its objects, in the order first added.  A
+ * field may be written as an Atlassian Document Format document instead
+ * (adf_write.c): a text value, or a JSON string, becomes one; any other
+ * JSON value is taken for one and sent as it is.
  *
  *-------------------------------------------------------------------------
  */
@@ -21,10 +29,13 @@
 #include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 
+#include "adf_write.h"
 #include "request.h"
 #include "write_body.h"
 
@@ -37,19 +48,60 @@ write_body_start(WriteBody *body, BodyFormat format)
 {
 	body->format = format;
 	body->count = 0;
+	body->fields = NIL;
 	initStringInfo(&body->buf);
-	if (format == BODY_JSON)
-		appendStringInfoChar(&body->buf, '{');
 }
 
-/* value's text form, in UTF-8 (palloc'd) */
+/* One field of a JSON body: where it goes, and its value as JSON. */
+typedef struct WriteField
+{
+	List	   *segments;		/* the names of its objects, then its own */
+	char	   *json;
+} WriteField;
+
+/*
+ * iso_text
+ *		A finite date or timestamp in ISO 8601, whatever DateStyle is
+ *		("2030-01-31", "2030-01-31T12:00:00+00:00"), or NULL for any other
+ *		value.  palloc'd.
+ */
+static char *
+iso_text(Oid typid, Datum value)
+{
+	char		buf[MAXDATELEN + 1];
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tz;
+
+	if (typid == DATEOID && !DATE_NOT_FINITE(DatumGetDateADT(value)))
+	{
+		j2date(DatumGetDateADT(value) + POSTGRES_EPOCH_JDATE,
+			   &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+		EncodeDateOnly(&tm, USE_XSD_DATES, buf);
+		return pstrdup(buf);
+	}
+	if ((typid == TIMESTAMPOID || typid == TIMESTAMPTZOID) &&
+		!TIMESTAMP_NOT_FINITE(DatumGetTimestamp(value)) &&
+		timestamp2tm(DatumGetTimestamp(value), typid == TIMESTAMPTZOID ? &tz : NULL,
+					 &tm, &fsec, NULL, NULL) == 0)
+	{
+		EncodeDateTime(&tm, fsec, typid == TIMESTAMPTZOID, tz, NULL,
+					   USE_XSD_DATES, buf);
+		return pstrdup(buf);
+	}
+	return NULL;
+}
+
+/* value's text form, in UTF-8 (dates and times in ISO 8601; palloc'd) */
 static char *
 utf8_text(Oid typid, Datum value)
 {
 	Oid			output;
 	bool		varlena;
-	char	   *text;
+	char	   *text = iso_text(typid, value);
 
+	if (text != NULL)
+		return text;
 	getTypeOutputInfo(typid, &output, &varlena);
 	text = OidOutputFunctionCall(output, value);
 	return pg_server_to_any(text, strlen(text), PG_UTF8);
@@ -260,6 +312,53 @@ append_form_value(WriteBody *body, const char *name, Oid typid, Datum value,
 }
 
 /*
+ * append_adf_value
+ *		A non-null value as an ADF document (see the file header).
+ */
+static void
+append_adf_value(StringInfo out, Oid typid, Datum value)
+{
+	Oid			base = getBaseType(typid);
+	Jsonb	   *jsonb;
+	JsonbValue	scalar;
+
+	if (base != JSONOID && base != JSONBOID)
+	{
+		adf_append_text(out, utf8_text(base, value));
+		return;
+	}
+	jsonb = base == JSONBOID ? DatumGetJsonbP(value) :
+		DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+										   CStringGetDatum(TextDatumGetCString(value))));
+	if (JB_ROOT_IS_SCALAR(jsonb) && JsonbExtractScalar(&jsonb->root, &scalar) &&
+		scalar.type == jbvString)
+		adf_append_text(out, jsonb_scalar_text(&scalar));
+	else
+		appendStringInfoString(out, utf8_text(JSONBOID, JsonbPGetDatum(jsonb)));
+}
+
+/* add a JSON field at segments */
+static void
+add_json_field(WriteBody *body, List *segments, bool adf, Oid typid,
+			   Datum value, bool isnull)
+{
+	WriteField *field = palloc(sizeof(WriteField));
+	StringInfoData json;
+
+	initStringInfo(&json);
+	if (isnull)
+		appendStringInfoString(&json, "null");
+	else if (adf)
+		append_adf_value(&json, typid, value);
+	else
+		append_json_value(&json, typid, value);
+	field->segments = segments;
+	field->json = json.data;
+	body->fields = lappend(body->fields, field);
+	body->count++;
+}
+
+/*
  * write_body_add
  *		Add the field name with a value of type typid.
  */
@@ -272,14 +371,77 @@ write_body_add(WriteBody *body, const char *name, Oid typid, Datum value,
 		append_form_value(body, name, typid, value, isnull);
 		return;
 	}
-	if (body->count++ > 0)
-		appendStringInfoChar(&body->buf, ',');
-	escape_json(&body->buf, pg_server_to_any(name, strlen(name), PG_UTF8));
-	appendStringInfoChar(&body->buf, ':');
-	if (isnull)
-		appendStringInfoString(&body->buf, "null");
-	else
-		append_json_value(&body->buf, typid, value);
+	add_json_field(body, list_make1(pstrdup(name)), false, typid, value, isnull);
+}
+
+/*
+ * write_body_add_at
+ *		Add a field of a JSON body at path (dots open objects), written as
+ *		an ADF document if adf (see the file header).
+ */
+void
+write_body_add_at(WriteBody *body, const char *path, bool adf, Oid typid,
+				  Datum value, bool isnull)
+{
+	List	   *segments = NIL;
+	const char *p = path;
+	const char *dot;
+
+	Assert(body->format == BODY_JSON);
+	while ((dot = strchr(p, '.')) != NULL)
+	{
+		segments = lappend(segments, pnstrdup(p, dot - p));
+		p = dot + 1;
+	}
+	segments = lappend(segments, pstrdup(p));
+	add_json_field(body, segments, adf, typid, value, isnull);
+}
+
+/*
+ * append_object
+ *		The object of fields at depth: each name once, in the order first
+ *		added, the fields below it nested in its own object.
+ */
+static void
+append_object(StringInfo out, List *fields, int depth)
+{
+	bool	   *done = palloc0(sizeof(bool) * Max(list_length(fields), 1));
+	int			i;
+	int			n = 0;
+
+	appendStringInfoChar(out, '{');
+	for (i = 0; i < list_length(fields); i++)
+	{
+		WriteField *field = list_nth(fields, i);
+		const char *name = list_nth(field->segments, depth);
+		List	   *below = NIL;
+		int			j;
+
+		if (done[i])
+			continue;
+		if (n++ > 0)
+			appendStringInfoChar(out, ',');
+		escape_json(out, pg_server_to_any(name, strlen(name), PG_UTF8));
+		appendStringInfoChar(out, ':');
+		if (list_length(field->segments) == depth + 1)
+		{
+			appendStringInfoString(out, field->json);
+			continue;
+		}
+		for (j = i; j < list_length(fields); j++)
+		{
+			WriteField *other = list_nth(fields, j);
+
+			if (!done[j] && list_length(other->segments) > depth + 1 &&
+				strcmp(list_nth(other->segments, depth), name) == 0)
+			{
+				below = lappend(below, other);
+				done[j] = true;
+			}
+		}
+		append_object(out, below, depth + 1);
+	}
+	appendStringInfoChar(out, '}');
 }
 
 /*
@@ -290,7 +452,7 @@ char *
 write_body_finish(WriteBody *body)
 {
 	if (body->format == BODY_JSON)
-		appendStringInfoChar(&body->buf, '}');
+		append_object(&body->buf, body->fields, 0);
 	return body->buf.data;
 }
 

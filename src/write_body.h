@@ -10,6 +10,7 @@
 #define SAAS_WRITE_BODY_H
 
 #include "lib/stringinfo.h"
+#include "nodes/pg_list.h"
 
 #include "service.h"
 
@@ -18,11 +19,15 @@ typedef struct WriteBody
 	BodyFormat	format;
 	StringInfoData buf;
 	int			count;			/* fields added */
+	List	   *fields;			/* JSON: the WriteField of each, written
+								 * out by write_body_finish */
 } WriteBody;
 
 extern void write_body_start(WriteBody *body, BodyFormat format);
 extern void write_body_add(WriteBody *body, const char *name, Oid typid,
 						   Datum value, bool isnull);
+extern void write_body_add_at(WriteBody *body, const char *path, bool adf,
+							  Oid typid, Datum value, bool isnull);
 extern char *write_body_finish(WriteBody *body);
 extern const char *write_body_content_type(BodyFormat format);
 

@@ -72,6 +72,43 @@ static const ColumnSpec jira_issue_columns[] = {
 };
 
 /*
+ * Writing issues (Jira Cloud REST API v3; shared API digest, section 4,
+ * for the site, auth and ErrorCollection): "Create issue" is POST
+ * /rest/api/3/issue with {"fields": {"project": {"key"}, "summary",
+ * "issuetype": {"name"}, ...}}, answering 201 with {id, key, self} only;
+ * "Edit issue" is PUT /rest/api/3/issue/{issueIdOrKey} with the fields to
+ * change, answering 204 with no body; "Delete issue" is DELETE of the same
+ * path, 204 (refused with a 400 while the issue has subtasks, unless
+ * deleteSubtasks, which saas_fdw does not send).  Each column is written at
+ * its read path, description as an ADF document; RETURNING reads the issue
+ * back with "Get issue", GET /rest/api/3/issue/{key}.  Jira has no
+ * idempotency key: writes are sent at most once.
+ */
+static const char *const jira_issue_insert_columns[] = {
+	"project_key", "summary", "issue_type", "description", "labels",
+	"priority", "assignee_account_id", "parent_key", "due_date", NULL
+};
+static const char *const jira_issue_update_columns[] = {
+	"summary", "issue_type", "description", "labels", "priority",
+	"assignee_account_id", "parent_key", "due_date", NULL
+};
+static const char *const jira_issue_required[] = {
+	"project_key", "summary", "issue_type", NULL
+};
+static const char *const jira_issue_adf[] = {"description", NULL};
+
+static const WritesSpec jira_issue_writes = {
+	.insert = {"POST", "/rest/api/3/issue", jira_issue_insert_columns,
+	jira_issue_required},
+	.update = {"PUT", "/rest/api/3/issue/{key}", jira_issue_update_columns},
+	.delete = {"DELETE", "/rest/api/3/issue/{key}"},
+	.body = BODY_JSON,
+	.body_at_paths = true,
+	.adf_columns = jira_issue_adf,
+	.refetch_path = "/rest/api/3/issue/{key}",
+};
+
+/*
  * ORDER BY in JQL: created and updated are never empty.  key is left out
  * (JQL orders keys by project, then number, not as text), and so is
  * priority (by the site's priority order).
@@ -177,6 +214,22 @@ static const ColumnSpec jira_comment_columns[] = {
 	{NULL}
 };
 
+/*
+ * Writing comments: "Add comment" is POST
+ * /rest/api/3/issue/{issueIdOrKey}/comment with {"body": ADF}, answering
+ * 201 with the comment.  Editing and deleting comments are left out.
+ */
+static const char *const jira_comment_write_columns[] = {"body", NULL};
+
+static const WritesSpec jira_comment_writes = {
+	.insert = {"POST", "/rest/api/3/issue/{issue_key}/comment",
+	jira_comment_write_columns, jira_comment_write_columns},
+	.update = {.refusal_hint = "saas_fdw only adds comments to Jira: edit the comment in Jira."},
+	.delete = {.refusal_hint = "saas_fdw only adds comments to Jira: delete the comment in Jira."},
+	.body = BODY_JSON,
+	.adf_columns = jira_comment_write_columns,
+};
+
 static const ResourceSpec jira_resources[] = {
 	{
 		.table = "issues",
@@ -199,6 +252,7 @@ static const ResourceSpec jira_resources[] = {
 		.method = "POST",
 		.body_numbers = jira_body_numbers,
 		.body_lists = jira_body_lists,
+		.writes = &jira_issue_writes,
 	},
 	{
 		.table = "projects",
@@ -228,6 +282,7 @@ static const ResourceSpec jira_resources[] = {
 		.identity_at = "id",
 		.columns = jira_comment_columns,
 		.doc = "comments of an issue, oldest first",
+		.writes = &jira_comment_writes,
 	},
 	{NULL}
 };

@@ -21,6 +21,8 @@ or this file took from observed answers, not from the spec):
          /user?accountId=         the values JQL accepts (UNKNOWN VALUES)
     GET|POST /rest/api/3/search   the removed search: 410 Gone (README 4.1
                                   "Deprecated", [obs])
+    POST|GET|PUT|DELETE /rest/api/3/issue[/{key}[/comment]]  writes and
+                                  the single issue: see jira_writes.py
 
 Auth: Authorization: Basic base64(email:API token), fdw@example.com with
 jira_token_1 (or other@example.com with jira_token_2); anything else is 401.
@@ -48,8 +50,10 @@ import calendar
 import json
 import re
 import time
+import sys
 import urllib.parse
 
+import jira_writes
 from fakebase import (FakeService, Response, json_response, log_line, mix,
                       percent, pick, serve)
 
@@ -969,9 +973,15 @@ class JiraService(FakeService):
         super().__init__()
         self.issues = build_issues()
         self.by_key = {i.key: i for i in self.issues}
+        self.writer = jira_writes.IssueWriter(sys.modules[__name__], self)
+
+    def reset(self):
+        super().reset()
+        with self.lock:
+            self.writer.reset()
 
     def log_suffix(self, request):
-        if request.method == "POST" and request.body:
+        if request.method in ("POST", "PUT") and request.body:
             return log_line("", request.body.decode("utf-8", "replace"))
         return ""
 
@@ -989,6 +999,11 @@ class JiraService(FakeService):
             return errors(410, "The requested API has been removed. Please migrate to the "
                           "/rest/api/3/search/jql API. A full migration guideline is available "
                           "at https://developer.atlassian.com/changelog/#CHANGE-2046")
+        if path == "/rest/api/3/issue" or (path.startswith("/rest/api/3/issue/") and
+                                           (req.method != "GET" or path.count("/") == 5)):
+            written = self.writer.handle(req, path, account)
+            if written is not None:
+                return written
         if req.method != "GET":
             return errors(405, "Method Not Allowed")
         if path == "/rest/api/3/field":

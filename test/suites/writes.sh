@@ -6,7 +6,9 @@
 #    backend was served from the shared cache without a request;
 #  - a transaction that aborts after writes warns that they stand;
 #  - GitHub's writes are paced by the shared rate limiter (ratelimit.c): one
-#    at a time, saas_fdw.write_interval apart, across backends.
+#    at a time, saas_fdw.write_interval apart, across backends;
+#  - the same cache invalidation for Jira, whose create answers with the key
+#    only (RETURNING reads the issue back).
 #
 # Each psql below is a backend of its own.  Uses the run's fake GitHub API
 # (acme/empty, restored with /_reset at the end).
@@ -70,6 +72,35 @@ wait
 t_check "two backends' two writes each take at least 3 s together" took_at_least 3 "$start"
 t_equal "the seven new issues, the first and the one sent halfway are there" 9 \
 	"$(t_psql "SET saas_fdw.cache_ttl = 0; SELECT count(*) FROM issues WHERE repo = 'acme/empty'")"
+
+# Jira: the same across backends, for a create the API answers with its
+# key only (RETURNING reads the issue back) and a comment
+jira_url=${FAKE_JIRA_URL:-http://127.0.0.1:8085}
+t_psql "CREATE SERVER jira FOREIGN DATA WRAPPER saas_fdw
+		OPTIONS (service 'jira', base_url '$jira_url', cache_ttl '300');
+	CREATE USER MAPPING FOR CURRENT_USER SERVER jira
+		OPTIONS (user 'fdw@example.com', token 'jira_token_1');
+	CREATE SCHEMA jira;
+	IMPORT FOREIGN SCHEMA jira LIMIT TO (issues, issue_comments) FROM SERVER jira INTO jira;" >/dev/null
+curl -sf "$jira_url/_reset" >/dev/null
+jira_keys() { t_psql "SELECT coalesce(string_agg(key || ' ' || summary, ',' ORDER BY key), '') FROM jira.issues WHERE project_key = 'EMPTY'"; }
+searches() { t_fake_log jira clear | grep -c '^POST /rest/api/3/search/jql'; }
+t_equal "backend 1 reads the empty Jira project" "" "$(jira_keys)"
+t_equal "backend 1 searched" 1 "$(searches)"
+t_equal "backend 2 reads it too" "" "$(jira_keys)"
+t_equal "backend 2 was served from the shared cache" 0 "$(searches)"
+t_equal "backend 3 creates an issue and reads it back" "EMPTY-1 To Do" \
+	"$(t_psql "INSERT INTO jira.issues (project_key, summary, issue_type) VALUES ('EMPTY', 'From backend 3', 'Task') RETURNING key, status" | tr '|' ' ')"
+t_equal "its requests: the create, then the GET of the new issue" \
+	"POST /rest/api/3/issue|GET /rest/api/3/issue/EMPTY-1" \
+	"$(t_fake_log jira clear | cut -d' ' -f1,2 | paste -sd'|')"
+t_equal "backend 4 sees it" "EMPTY-1 From backend 3" "$(jira_keys)"
+t_equal "backend 4 searched again: the write forgot the cached page" 1 "$(searches)"
+t_equal "backend 5 comments on it" "1" \
+	"$(t_psql "INSERT INTO jira.issue_comments (issue_key, body) VALUES ('EMPTY-1', '\"Seen\"') RETURNING 1")"
+t_equal "backend 6 lists the comment" "Seen" \
+	"$(t_psql "SELECT body -> 'content' -> 0 -> 'content' -> 0 ->> 'text' FROM jira.issue_comments WHERE issue_key = 'EMPTY-1'")"
+curl -sf "$jira_url/_reset" >/dev/null
 
 curl -sf "$FAKE_GITHUB_URL/_reset" >/dev/null
 psql -X -q -d postgres -c "DROP DATABASE $db" >/dev/null
