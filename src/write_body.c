@@ -71,7 +71,7 @@ iso_text(Oid typid, Datum value)
 	char		buf[MAXDATELEN + 1];
 	struct pg_tm tm;
 	fsec_t		fsec;
-	int			tz;
+	int			tz = 0;
 
 	if (typid == DATEOID && !DATE_NOT_FINITE(DatumGetDateADT(value)))
 	{
