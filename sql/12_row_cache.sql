@@ -86,7 +86,8 @@ SELECT number, title FROM rows.issues WHERE repo = 'octo/world' AND number = 7;
 ALTER FOREIGN TABLE rows.issues ALTER COLUMN title OPTIONS (DROP path);
 SELECT number, title FROM rows.issues WHERE repo = 'octo/world' AND number = 7;
 
--- another time zone is another layout (input functions read it)
+-- another time zone: times in the API's own form are kept as timestamptz
+-- values, not read under the zone, so the rows serve it (nothing parsed)
 SELECT scan_counts($$SELECT number, created_at FROM rows.issues WHERE repo = 'octo/world'$$);
 SELECT scan_counts($$SELECT number, created_at FROM rows.issues WHERE repo = 'octo/world'$$);
 SET timezone = 'Asia/Tokyo';

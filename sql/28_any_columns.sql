@@ -2,8 +2,8 @@
 -- Rows kept beside a page serve any query of the columns they hold: after a
 -- scan of every column, another column list, count(*) or a whole-row
 -- reference parses no page, and returns the values a fresh parse makes.
--- Rows of fewer columns do not serve more, nor rows made under other
--- settings that input functions read.
+-- Rows of fewer columns do not serve more (sql/42_cache_settings.sql: rows
+-- made under other settings).
 --
 SET timezone = 'UTC';
 SET saas_fdw.read_ahead = 1;
@@ -57,7 +57,8 @@ SELECT parsed($$SELECT number FROM cols_issues WHERE repo = 'octo/hello'$$);
 SELECT parsed($$SELECT count(*) FROM cols_issues WHERE repo = 'octo/hello'$$);
 SELECT parsed($$SELECT number, title FROM cols_issues WHERE repo = 'octo/hello'$$);
 SELECT parsed($$SELECT number FROM cols_issues WHERE repo = 'octo/hello'$$);
--- another time zone: the input functions may read it, so parsed again
+-- another time zone: no value was read under the zone (times in the API's
+-- own form are kept as timestamptz values), so nothing is parsed
 SET timezone = 'Asia/Tokyo';
 SELECT parsed($$SELECT number FROM cols_issues WHERE repo = 'octo/hello'$$);
 RESET timezone;

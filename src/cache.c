@@ -12,7 +12,9 @@
  * (credential.c).  Beside a page, an entry may hold the page's rows in one
  * row layout (cache_put_rows), so a cached scan neither parses JSON nor
  * converts values; rows go with their page: storing a new page drops them,
- * a 304 keeps them.
+ * a 304 keeps them.  To make room the body of a page with rows is dropped
+ * before any page is evicted (cache_lru.c); such a page then serves only
+ * scans its rows serve, and is a miss for the others.
  *
  * Single flight: cache_get on a missing or expired key "claims" it for the
  * calling backend (CACHE_MISS / CACHE_STALE); the caller fetches and then
@@ -442,9 +444,10 @@ lookup_miss(const CacheKey *key, uint64 hashcode, int32 url_len,
 
 	e = &cache_entries[idx];
 	/* an expired page, for a conditional request: on a 304 its rows (or
-	 * else its body) serve again */
+	 * else its body) serve again; not a page whose body was dropped and
+	 * whose rows do not serve: it is fetched again in full */
 	if (e->has_page)
-		cache_entry_hand_out(e, key, layout_len, page);
+		(void) cache_entry_hand_out(e, key, layout_len, page);
 	/* its claimer finds out in cache_put or cache_abandon */
 	if (e->claim_id != 0 && e->claim_id == stalled_claim && may_claim)
 		claim_drop(e);
@@ -500,10 +503,11 @@ cache_get(const CacheKey *key, int ttl_s, CachedPage *page)
 		idx = cache_entry_lookup(key, hashcode, url_len);
 		e = (idx == NO_INDEX) ? NULL : &cache_entries[idx];
 
-		if (e != NULL && entry_fresh(e, now, ttl_s))
+		/* a hit, in either mode: nothing but atomics is written; a page
+		 * without its body whose rows do not serve is a miss */
+		if (e != NULL && entry_fresh(e, now, ttl_s) &&
+			cache_entry_hand_out(e, key, layout_len, page))
 		{
-			/* a hit, in either mode: nothing but atomics is written */
-			cache_entry_hand_out(e, key, layout_len, page);
 			if (cache_scan_hit(key, e))
 				pg_atomic_fetch_add_u32(&e->uses, 1);
 			pg_atomic_fetch_add_u64(&cache->stats[e->stats_slot].hits, 1);
@@ -663,8 +667,11 @@ cache_put_rows(const CacheKey *key, uint64 page_gen, const PageRows *rows)
 
 	cache_lock(LW_EXCLUSIVE);
 	idx = cache_entry_lookup(key, hashcode, url_len);
+	/* rows without the body (dropped meanwhile) are kept as they are: new
+	 * rows that did not fit would leave the page with neither */
 	if (idx != NO_INDEX && cache_entries[idx].has_page &&
-		cache_entries[idx].page_gen == page_gen)
+		cache_entries[idx].page_gen == page_gen &&
+		cache_entries[idx].body_len >= 0)
 	{
 		CacheEntry *e = &cache_entries[idx];
 		bool		in_lru = e->in_lru;

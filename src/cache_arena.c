@@ -20,7 +20,8 @@
  *	 and an entry holds exactly the blocks its lengths need;
  * - an entry in use has a page or a claim, or both; it is in the LRU list
  *	 exactly when it has a page and no claim;
- * - an entry has rows only beside a page;
+ * - an entry has rows only beside a page, and is without its body only
+ *	 beside rows;
  * - the counters of the header and of the statistics slots (blocks,
  *	 entries, page_bytes, row_bytes) are the sums of what the entries hold.
  *
@@ -583,10 +584,50 @@ cache_entry_drop_page(CacheEntry *e)
 		return;
 	entry_count_bytes(e, -1);
 	entry_forget_rows(e);
+	e->body_len = 0;
 	e->has_page = false;
 	cache->stats[e->stats_slot].entries--;
 	cache->npages--;
 	entry_truncate_blocks(e, cache_blocks_for(e->url_len));
+}
+
+/*
+ * cache_entry_drop_body
+ *		Drop e's body, keeping its rows, URL and headers: to make room, the
+ *		rows being what a scan reads of a cached page (cache_make_room).
+ *		What followed the body moves up over it, and the blocks left over
+ *		are given back.  e must have a body beside rows
+ *		(cache_entry_body_droppable); it may be in the LRU list, where the
+ *		caller counts the blocks given back.
+ */
+void
+cache_entry_drop_body(CacheEntry *e)
+{
+	BlockCursor from = cursor_start(e);
+	BlockCursor to = cursor_start(e);
+	int64		rest;
+	char		chunk[512];
+
+	Assert(e->has_page && cache_entry_body_droppable(e));
+	rest = cache_entry_page_bytes(e) - e->url_len - e->body_len +
+		cache_entry_rows_bytes(e);
+	cursor_step(&from, (Size) e->url_len + e->body_len, CURSOR_SKIP, NULL);
+	cursor_step(&to, e->url_len, CURSOR_SKIP, NULL);
+	/* forward, the destination behind the source: nothing unread is
+	 * overwritten */
+	while (rest > 0)
+	{
+		Size		n = Min(rest, (int64) sizeof(chunk));
+
+		cursor_step(&from, n, CURSOR_READ, chunk);
+		cursor_step(&to, n, CURSOR_WRITE, chunk);
+		rest -= n;
+	}
+	entry_count_bytes(e, -1);
+	e->body_len = -1;
+	entry_count_bytes(e, 1);
+	entry_truncate_blocks(e, cache_blocks_for(cache_entry_page_bytes(e) +
+											  cache_entry_rows_bytes(e)));
 }
 
 /*
@@ -791,7 +832,7 @@ entry_copy_page(const CacheEntry *e, bool with_body)
 		r->body_len = e->body_len;
 	}
 	else
-		cursor_step(&c, e->body_len, CURSOR_SKIP, NULL);
+		cursor_step(&c, Max(e->body_len, 0), CURSOR_SKIP, NULL);
 	r->next_url = read_string(&c, e->next_url_len);
 	r->etag = read_string(&c, e->etag_len);
 	r->last_modified = read_string(&c, e->last_modified_len);
@@ -825,8 +866,10 @@ entry_copy_rows(const CacheEntry *e, BlockCursor *c)
  * cache_entry_hand_out
  *		Hand e's page to cache_get's caller: the rows in key's layout and the
  *		page without its body when e holds them, else the page with its body.
+ *		False, and nothing handed out, when e's body was dropped and its rows
+ *		do not serve key's layout: e cannot serve this scan.
  */
-void
+bool
 cache_entry_hand_out(const CacheEntry *e, const CacheKey *key,
 					 int32 layout_len, CachedPage *page)
 {
@@ -834,7 +877,10 @@ cache_entry_hand_out(const CacheEntry *e, const CacheKey *key,
 	bool		with_rows = layout_len > 0 &&
 		entry_rows_match(e, key->row_layout, layout_len, &c);
 
+	if (!with_rows && e->body_len < 0)
+		return false;
 	page->rows = with_rows ? entry_copy_rows(e, &c) : NULL;
 	page->response = entry_copy_page(e, !with_rows);
 	page->page_gen = e->page_gen;
+	return true;
 }

@@ -33,6 +33,7 @@ cache_check_invariants(void)
 	int64		pages = 0;
 	int64		claims = 0;
 	int64		lru_blocks = 0;
+	int64		lru_bodies = 0;
 	int64		in_use = 0;
 	int64		chained = 0;
 	int64		slot_blocks[CACHE_STATS_SLOTS];
@@ -72,6 +73,8 @@ cache_check_invariants(void)
 			elog(PANIC, "cache check: entry %d holds %d blocks", i, n);
 		if (!e->has_page && e->rows_layout_len != 0)
 			elog(PANIC, "cache check: entry %d has rows and no page", i);
+		if (e->body_len < 0 && (e->body_len != -1 || e->rows_layout_len == 0))
+			elog(PANIC, "cache check: entry %d has neither body nor rows", i);
 		if (!e->has_page && n != cache_blocks_for(e->url_len))
 			elog(PANIC, "cache check: pending entry %d holds %d blocks", i, n);
 		held += n;
@@ -114,6 +117,8 @@ cache_check_invariants(void)
 		CacheEntry *e = &cache_entries[i];
 
 		lru_blocks += e->nblocks;
+		if (cache_entry_body_droppable(e))
+			lru_bodies++;
 		if (!e->in_lru)
 			elog(PANIC, "cache check: lru member not marked");
 		if (e->lru_next == NO_INDEX && cache->lru_tail != i)
@@ -124,8 +129,8 @@ cache_check_invariants(void)
 			!cache_entries[e->lru_next].probation)
 			elog(PANIC, "cache check: entry %d on probation before one that is not", i);
 	}
-	if (lru_blocks != cache->lru_blocks)
-		elog(PANIC, "cache check: lru blocks");
+	if (lru_blocks != cache->lru_blocks || lru_bodies != cache->lru_bodies)
+		elog(PANIC, "cache check: lru blocks or bodies");
 
 	for (i = 0; i < cache->nbuckets; i++)
 	{

@@ -55,7 +55,9 @@ typedef struct CacheServerStats
  * One cached page, or a key being fetched for the first time (in_use,
  * claimed, no page).  Its blocks hold url_len bytes of URL followed by the
  * body, next URL, ETag and Last-Modified, and then maybe the page's rows:
- * their layout, cursor and tuples.  A length of -1 means NULL.
+ * their layout, cursor and tuples.  A length of -1 means NULL; a body_len
+ * of -1, a body dropped to make room (cache_entry_drop_body): only beside
+ * rows, which then serve alone.
  */
 typedef struct CacheEntry
 {
@@ -107,6 +109,8 @@ typedef struct CacheShared
 	int32		lru_head;		/* most recently used */
 	int32		lru_tail;
 	int64		lru_blocks;		/* blocks held by entries in the LRU list */
+	int64		lru_bodies;		/* entries in the LRU list with a body that
+								 * cache_entry_drop_body may drop */
 	int64		npages;
 	int64		nclaims;
 	uint64		next_claim_id;
@@ -143,8 +147,15 @@ cache_blocks_for(int64 len)
 static inline int64
 cache_entry_page_bytes(const CacheEntry *e)
 {
-	return (int64) e->url_len + e->body_len + Max(e->next_url_len, 0) +
+	return (int64) e->url_len + Max(e->body_len, 0) + Max(e->next_url_len, 0) +
 		Max(e->etag_len, 0) + Max(e->last_modified_len, 0);
+}
+
+/* Has e a body beside its rows, which cache_entry_drop_body may drop? */
+static inline bool
+cache_entry_body_droppable(const CacheEntry *e)
+{
+	return e->rows_layout_len != 0 && e->body_len > 0;
 }
 
 /* Bytes of the rows after e's page, 0 when there are none. */
@@ -176,11 +187,12 @@ extern int32 cache_entry_create(const CacheKey *key, uint64 hashcode,
 								int32 url_len, int16 slot);
 extern void cache_entry_remove(CacheEntry *e);
 extern void cache_entry_drop_page(CacheEntry *e);
+extern void cache_entry_drop_body(CacheEntry *e);
 extern bool cache_entry_store_page(CacheEntry *e, const HttpResponse *page,
 								   TimestampTz now);
 extern bool cache_entry_store_rows(CacheEntry *e, const char *layout,
 								   int32 layout_len, const PageRows *rows);
-extern void cache_entry_hand_out(const CacheEntry *e, const CacheKey *key,
+extern bool cache_entry_hand_out(const CacheEntry *e, const CacheKey *key,
 								 int32 layout_len, CachedPage *page);
 #ifdef SAAS_CACHE_CHECK
 extern void cache_check_invariants(void);

@@ -28,9 +28,14 @@
  * about as many hits as the cache has room for.  A cache with free blocks
  * evicts nothing: a scan there keeps all it can.
  *
+ * Before any page is evicted, the bodies of the pages whose rows are kept
+ * are dropped (drop_bodies), so a full cache holds rows, a fraction of the
+ * JSON's size, rather than fewer pages with both.
+ *
  * Invariants (cache_check_invariants checks them): an entry is on
  * probation only in the list, and the entries on probation are the list's
- * tail: none is followed by an entry that is not.
+ * tail: none is followed by an entry that is not; lru_bodies counts the
+ * entries in the list whose body may be dropped.
  *
  * All with the lock exclusive; nothing here raises an ERROR.
  *
@@ -60,6 +65,8 @@ cache_lru_remove(CacheEntry *e)
 	e->in_lru = false;
 	e->probation = false;
 	cache->lru_blocks -= e->nblocks;
+	if (cache_entry_body_droppable(e))
+		cache->lru_bodies--;
 }
 
 /*
@@ -100,6 +107,8 @@ cache_lru_insert(CacheEntry *e, bool probation)
 	e->in_lru = true;
 	e->probation = probation;
 	cache->lru_blocks += e->nblocks;
+	if (cache_entry_body_droppable(e))
+		cache->lru_bodies++;
 }
 
 /*
@@ -146,19 +155,50 @@ cache_scan_hit(const CacheKey *key, const CacheEntry *e)
 }
 
 /*
+ * drop_bodies
+ *		Drop the bodies of pages whose rows are kept, least recently used
+ *		first, until need blocks are free or no such body is left.  The rows
+ *		are what a cached scan reads, and take a fraction of the body's room;
+ *		the body only serves a scan of columns the rows lack, which can
+ *		fetch the page again.
+ */
+static void
+drop_bodies(int32 need)
+{
+	int32		idx = cache->lru_tail;
+
+	while (idx != NO_INDEX && cache->nfree_blocks < need &&
+		   cache->lru_bodies > 0)
+	{
+		CacheEntry *e = &cache_entries[idx];
+		int32		nblocks = e->nblocks;
+
+		idx = e->lru_prev;
+		if (!cache_entry_body_droppable(e))
+			continue;
+		cache_entry_drop_body(e);
+		cache->lru_blocks -= nblocks - e->nblocks;
+		cache->lru_bodies--;
+	}
+}
+
+/*
  * cache_make_room
- *		Make sure need blocks are free, evicting least recently used pages: an
- *		entry at the tail that was used since it was put in the list goes to
- *		the head instead (the lock is exclusive, so its uses cannot change
- *		meanwhile, and it is evicted when it comes round again).  Evicts
- *		nothing and returns false when even emptying the LRU list would not be
- *		enough.
+ *		Make sure need blocks are free: first by dropping the bodies of pages
+ *		whose rows are kept (drop_bodies), then by evicting least recently
+ *		used pages: an entry at the tail that was used since it was put in
+ *		the list goes to the head instead (the lock is exclusive, so its uses
+ *		cannot change meanwhile, and it is evicted when it comes round
+ *		again).  Changes nothing and returns false when even emptying the
+ *		LRU list would not be enough.
  */
 bool
 cache_make_room(int32 need)
 {
 	if ((int64) need > (int64) cache->nfree_blocks + cache->lru_blocks)
 		return false;
+
+	drop_bodies(need);
 
 	while (cache->nfree_blocks < need)
 	{

@@ -21,12 +21,16 @@
  * The rows a reader makes are cached beside their page (cache.c) and handed
  * to later scans whose reader has the same layout, or one they cover: a
  * string naming every input the tuples depend on, as a head (the table,
- * every attribute's type, the settings, the key values) and one item per
- * column read (page_rows_layout_covers).  Two readers with the same head
- * must make the same value of a column with the same item from the same
- * JSON, or a cached tuple could be read with the wrong descriptor, or skip
- * a check its input function would make now (a domain constraint added
- * since, a setting such as xmloption); a column a reader does not read is
+ * every attribute's type, the key values), the settings input functions
+ * read, and one item per column read (page_rows_layout_covers).  Rows whose
+ * values came through no input function that reads a setting (text,
+ * numbers, json, the APIs' own time forms: tuple_reader_settings_used) are
+ * kept without the settings and serve any session.  Two readers with the
+ * same head must make the same value of a column with the same item from
+ * the same JSON, or a cached tuple could be read with the wrong
+ * descriptor, or skip a check its input function would make now (a domain
+ * constraint added since, a setting such as xmloption); a column a reader
+ * does not read is
  * NULL in its tuples, and a query reads only its own columns, so rows with
  * more columns serve it as well.
  *
@@ -58,6 +62,20 @@
 #include "convert.h"
 #include "saas_fdw.h"
 
+/*
+ * Whether a column's value may depend on the settings input functions read
+ * (layout_settings): never, only through an unquoted NULL of an array
+ * literal (array_nulls), or whenever the input function (or a domain's
+ * check) is called.  A timestamptz in the APIs' own forms is read without
+ * its input function, and depends on none.
+ */
+typedef enum SettingsUse
+{
+	SETTINGS_NEVER,
+	SETTINGS_ARRAY_NULL,
+	SETTINGS_INPUT
+} SettingsUse;
+
 typedef struct ColumnReader
 {
 	AttrNumber	attnum;
@@ -74,6 +92,7 @@ typedef struct ColumnReader
 	Oid			ioparam;
 	FmgrInfo	input;
 	void	   *domain_extra;	/* domain_check's cache (domains only) */
+	SettingsUse settings_use;	/* what its input reads of layout_settings */
 } ColumnReader;
 
 struct TupleReader
@@ -84,7 +103,10 @@ struct TupleReader
 	int			ncolumns;
 	ColumnReader *columns;
 	char	   *layout_head;	/* see tuple_reader_layout */
+	char	   *layout_settings;
 	char	   *layout_columns;
+	bool		settings_used;	/* a value since tuple_reader_settings_used
+								 * may depend on layout_settings */
 	MemoryContext cxt;			/* where the reader lives */
 	Datum	   *values;
 	bool	   *nulls;
@@ -151,6 +173,59 @@ type_is_json(Oid typid)
 }
 
 /*
+ * type_input_reads_no_setting
+ *		Does the input function of the base type typid read none of
+ *		layout_settings?
+ */
+static bool
+type_input_reads_no_setting(Oid typid)
+{
+	switch (typid)
+	{
+		case BOOLOID:
+		case BYTEAOID:
+		case CHAROID:
+		case NAMEOID:
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case OIDOID:
+		case FLOAT4OID:
+		case FLOAT8OID:
+		case NUMERICOID:
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID:
+		case UUIDOID:
+		case JSONOID:
+		case JSONBOID:
+			return true;
+	}
+	return false;
+}
+
+/*
+ * column_settings_use
+ *		What a column of type typid (base type basetypid) reads of
+ *		layout_settings: a domain's checks may read anything; an array of a
+ *		type that reads none reads array_nulls for an unquoted NULL.
+ */
+static SettingsUse
+column_settings_use(Oid typid, Oid basetypid)
+{
+	Oid			element;
+
+	if (typid != basetypid)
+		return SETTINGS_INPUT;
+	if (type_input_reads_no_setting(basetypid))
+		return SETTINGS_NEVER;
+	element = get_element_type(basetypid);
+	if (OidIsValid(element) && type_input_reads_no_setting(element))
+		return SETTINGS_ARRAY_NULL;
+	return SETTINGS_INPUT;
+}
+
+/*
  * init_column
  *		Set up the reader of attribute attnum: where its value is in an
  *		item (its path option, else the description's), how it is
@@ -201,6 +276,7 @@ init_column(ColumnReader *column, Relation rel, const ResourceSpec *resource,
 
 	getTypeInputInfo(column->typid, &input, &column->ioparam);
 	fmgr_info(input, &column->input);
+	column->settings_use = column_settings_use(column->typid, column->basetypid);
 }
 
 /*
@@ -338,8 +414,9 @@ describe_type(StringInfo buf, Oid typid)
  *		values.
  *
  * The head, in reader->layout_head: the database and relation (type OIDs
- * and the row type are per-database), every attribute's type, and the
- * settings input functions read.  For each filled column, one counted item
+ * and the row type are per-database) and every attribute's type; in
+ * reader->layout_settings the settings input functions read.  For each
+ * filled column, one counted item
  * in reader->layout_columns: where it comes from, how it is converted and
  * what its type's input depends on (describe_type).  Both are palloc'd in
  * the current memory context.
@@ -362,9 +439,12 @@ describe_layout(TupleReader *reader, Relation rel)
 		appendStringInfo(&buf, "%u %d %d;", att->atttypid, att->atttypmod,
 						 (int) att->attisdropped);
 	}
+	reader->layout_head = buf.data;
+
+	initStringInfo(&buf);
 	for (i = 0; i < lengthof(layout_settings); i++)
 		append_counted(&buf, GetConfigOption(layout_settings[i], false, false));
-	reader->layout_head = buf.data;
+	reader->layout_settings = buf.data;
 
 	initStringInfo(&buf);
 	initStringInfo(&column);
@@ -386,9 +466,11 @@ describe_layout(TupleReader *reader, Relation rel)
 /*
  * tuple_reader_layout
  *		The layout of the rows made with key_values: the head with the key
- *		values, then the columns, each counted (see describe_layout); the
- *		key under which the cache keeps rows, and what it compares
- *		(page_rows_layout_covers).
+ *		values, the settings, then the columns, each counted (see
+ *		describe_layout); the key under which the cache keeps rows, and what
+ *		it compares (page_rows_layout_covers).  Rows whose values depend on
+ *		no setting are kept with the settings left out
+ *		(page_rows_layout_settings_free).
  *
  * Returns a string palloc'd in the current memory context.
  */
@@ -405,6 +487,7 @@ tuple_reader_layout(TupleReader *reader, List *key_values)
 		append_counted(&head, lfirst(cell));
 	initStringInfo(&buf);
 	append_counted(&buf, head.data);
+	append_counted(&buf, reader->layout_settings);
 	appendStringInfoString(&buf, reader->layout_columns);
 	pfree(head.data);
 	return buf.data;
@@ -572,8 +655,11 @@ checked_value(TupleReader *reader, ColumnReader *column, Datum value,
 		value = DirectFunctionCall2(timestamptz_scale, value,
 									Int32GetDatum(column->basetypmod));
 	if (column->typid != column->basetypid)
+	{
+		reader->settings_used = true;
 		domain_check(value, isnull, column->typid, &column->domain_extra,
 					 reader->cxt);
+	}
 	return value;
 }
 
@@ -590,6 +676,10 @@ buf_to_datum(TupleReader *reader, ColumnReader *column)
 	StringInfo	buf = &reader->buf;
 
 	Assert(reader->buf_is_server);
+	if (column->settings_use == SETTINGS_INPUT ||
+		(column->settings_use == SETTINGS_ARRAY_NULL &&
+		 strstr(buf->data, "NULL") != NULL))
+		reader->settings_used = true;
 	if (column->typid == TEXTOID)
 		return PointerGetDatum(cstring_to_text_with_len(buf->data, buf->len));
 	return InputFunctionCall(&column->input, buf->data, column->ioparam,
@@ -726,4 +816,18 @@ tuple_reader_form(TupleReader *reader, SaasJsonItem *item, List *key_values)
 	}
 	error_context_stack = callback.previous;
 	return heap_form_tuple(reader->tupdesc, values, nulls);
+}
+
+/*
+ * tuple_reader_settings_used
+ *		May a value formed since the last call depend on the settings input
+ *		functions read (the layout's settings)?  Starts counting again.
+ */
+bool
+tuple_reader_settings_used(TupleReader *reader)
+{
+	bool		used = reader->settings_used;
+
+	reader->settings_used = false;
+	return used;
 }

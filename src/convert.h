@@ -25,5 +25,6 @@ extern TupleReader *tuple_reader_create(Relation rel,
 extern char *tuple_reader_layout(TupleReader *reader, List *key_values);
 extern HeapTuple tuple_reader_form(TupleReader *reader, SaasJsonItem *item,
 								   List *key_values);
+extern bool tuple_reader_settings_used(TupleReader *reader);
 
 #endif							/* SAAS_CONVERT_H */

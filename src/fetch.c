@@ -309,12 +309,22 @@ fetch_page_finish(PageFetch *fetch)
 /*
  * fetch_page_keep_rows
  *		The rows the scan made of the page it parsed, in the layout it
- *		named: keep them beside the cached page for the next scan.
+ *		named: keep them beside the cached page for the next scan; without
+ *		the layout's settings when no value depends on them, so that they
+ *		serve sessions with other settings too.
  */
 void
 fetch_page_keep_rows(PageFetch *fetch, const PageRows *rows)
 {
-	cache_put_rows(&fetch->key, fetch->page_gen, rows);
+	CacheKey	key = fetch->key;
+
+	if (fetch->page_gen == 0 || key.row_layout == NULL)
+		return;
+	if (rows->settings_free)
+		key.row_layout = page_rows_layout_settings_free(key.row_layout);
+	cache_put_rows(&key, fetch->page_gen, rows);
+	if (key.row_layout != fetch->key.row_layout)
+		pfree((char *) key.row_layout);
 }
 
 /*

@@ -10,9 +10,11 @@
  * padded to MAXALIGN; the buffer is MAXALIGNed, so every tuple in it is
  * too, and the scan hands them to the executor where they lie.
  *
- * Rows are made in a layout (tuple_reader_layout): a head, then one item
- * per column the rows hold, each written "<length>:<text>;".  Rows serve a
- * scan whose layout has the same head and only columns they hold
+ * Rows are made in a layout (tuple_reader_layout): a head, the settings
+ * input functions read, then one item per column the rows hold, each
+ * written "<length>:<text>;".  Rows serve a scan whose layout has the same
+ * head, the same settings unless the rows' are empty (their values depend
+ * on none: page_rows_layout_settings_free), and only columns they hold
  * (page_rows_layout_covers): the other columns are NULL in the scan's own
  * tuples and unread by its query.
  *
@@ -144,7 +146,8 @@ layout_item(const char **p, const char *end, const char **item, Size *len)
  * page_rows_layout_covers
  *		Do rows made in layout have (have_len bytes, maybe from shared memory,
  *		not NUL-terminated) serve a scan of layout want?  They do when both
- *		heads are equal and every column item of want is one of have's.
+ *		heads are equal, have's settings are empty or equal to want's, and
+ *		every column item of want is one of have's.
  */
 bool
 page_rows_layout_covers(const char *have, Size have_len, const char *want)
@@ -153,15 +156,25 @@ page_rows_layout_covers(const char *have, Size have_len, const char *want)
 	const char *want_end = want + strlen(want);
 	const char *have_head;
 	const char *want_head;
+	const char *have_settings;
+	const char *want_settings;
 	const char *item;
 	Size		have_head_len;
 	Size		want_head_len;
+	Size		have_settings_len;
+	Size		want_settings_len;
 	Size		len;
 
 	if (!layout_item(&have, have_end, &have_head, &have_head_len) ||
 		!layout_item(&want, want_end, &want_head, &want_head_len) ||
 		have_head_len != want_head_len ||
 		memcmp(have_head, want_head, want_head_len) != 0)
+		return false;
+	if (!layout_item(&have, have_end, &have_settings, &have_settings_len) ||
+		!layout_item(&want, want_end, &want_settings, &want_settings_len) ||
+		(have_settings_len != 0 &&
+		 (have_settings_len != want_settings_len ||
+		  memcmp(have_settings, want_settings, want_settings_len) != 0)))
 		return false;
 
 	while (layout_item(&want, want_end, &item, &len))
@@ -177,4 +190,29 @@ page_rows_layout_covers(const char *have, Size have_len, const char *want)
 			return false;
 	}
 	return want == want_end;
+}
+
+/*
+ * page_rows_layout_settings_free
+ *		layout with its settings left out, for rows whose values depend on
+ *		none of them (PageRows.settings_free); a copy of layout if it is
+ *		not one.
+ *
+ * Returns a string palloc'd in the current memory context.
+ */
+char *
+page_rows_layout_settings_free(const char *layout)
+{
+	const char *end = layout + strlen(layout);
+	const char *p = layout;
+	const char *item;
+	Size		len;
+	const char *settings;
+
+	if (!layout_item(&p, end, &item, &len))
+		return pstrdup(layout);
+	settings = p;
+	if (!layout_item(&p, end, &item, &len))
+		return pstrdup(layout);
+	return psprintf("%.*s0:;%s", (int) (settings - layout), layout, p);
 }

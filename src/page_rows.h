@@ -26,6 +26,9 @@ typedef struct PageRows
 								 * tuple and the item's identity, each
 								 * MAXALIGNed (page_rows.c); len bytes */
 	Size		allocated;		/* bytes at data, while rows are added */
+	bool		settings_free;	/* no value depends on the settings that
+								 * input functions read: the rows serve a
+								 * session with other settings */
 } PageRows;
 
 /* in page_rows.c */
@@ -36,5 +39,6 @@ extern void page_rows_read(const PageRows *rows, Size *offset, HeapTuple tuple,
 						   const char **identity);
 extern bool page_rows_layout_covers(const char *have, Size have_len,
 									const char *want);
+extern char *page_rows_layout_settings_free(const char *layout);
 
 #endif							/* SAAS_PAGE_ROWS_H */

@@ -269,6 +269,7 @@ make_page_rows(SaasScanState *state, SaasJsonDoc *doc, int nitems,
 	PageRows   *rows = page_rows_create(cursor);
 	int			i;
 
+	(void) tuple_reader_settings_used(state->reader);
 	for (i = 0; i < nitems; i++)
 	{
 		MemoryContext old;
@@ -287,6 +288,7 @@ make_page_rows(SaasScanState *state, SaasJsonDoc *doc, int nitems,
 			http_progress();
 		CHECK_FOR_INTERRUPTS();
 	}
+	rows->settings_free = !tuple_reader_settings_used(state->reader);
 	if (doc != NULL)
 		json_doc_free(doc);
 	return rows;
