@@ -20,9 +20,9 @@ SELECT saas_fdw_cache_reset('gh_tz');
 -- the cache hits and pages parsed of a query (EXPLAIN ANALYZE)
 CREATE FUNCTION tz_parsed(query text) RETURNS text
 LANGUAGE sql AS $$
-  SELECT string_agg(regexp_replace(line, '^\s*', ''), '; ')
-    FROM explain_analyze(query) line
-   WHERE line ~ '^\s*(Cache Hits|Pages Parsed):'
+  SELECT string_agg(m[1] || ': ' || m[2], '; ')
+    FROM explain_analyze(query) line,
+         regexp_match(line, '(Cache Hits|Pages Parsed): (\d+)') m
 $$;
 -- the rows as text, in the session's settings
 CREATE FUNCTION tz_text() RETURNS text

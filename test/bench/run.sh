@@ -25,6 +25,8 @@
 #   BENCH_SLOW_RUNS          runs per measurement with latency (3)
 #   BENCH_DELAY_MS           latency added by the proxy (50)
 #   BENCH_CONCURRENCY        pages in flight for the concurrent floor (8)
+#   BENCH_CACHE_SIZE         saas_fdw.cache_size of the cluster (64MB, the
+#                            default)
 #   BENCH_PROFILE=1          also count the instructions of one cached
 #                            20,000-row scan under callgrind (profile.sh)
 set -euo pipefail
@@ -37,6 +39,7 @@ export PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 export BENCH_RUNS=${BENCH_RUNS:-5} BENCH_SLOW_RUNS=${BENCH_SLOW_RUNS:-3}
 export BENCH_DELAY_MS=${BENCH_DELAY_MS:-50} BENCH_CONCURRENCY=${BENCH_CONCURRENCY:-8}
 export SAAS_FDW_BENCH_SETTINGS=${SAAS_FDW_BENCH_SETTINGS:-}
+export BENCH_CACHE_SIZE=${BENCH_CACHE_SIZE:-64MB}
 
 FAST=http://127.0.0.1:8090
 FAR=http://127.0.0.1:8091
@@ -72,6 +75,13 @@ time_floor() {
 	for ((i = 0; i < runs; i++)); do
 		"$WORK/floor" "$@" 2>/dev/null | awk '{ print $3 }'
 	done | median
+}
+
+# scan_counts PRE SQL: the Cache Hits and Pages Parsed of SQL (EXPLAIN
+# ANALYZE) after PRE, in one session.
+scan_counts() {
+	psql_q -c "$1 EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) $2" |
+		grep -E 'Cache Hits|Pages Parsed' | sed 's/^ *//' | paste -sd ';' | sed 's/;/; /'
 }
 
 # peak_kb SQL: the VmHWM of a fresh backend after running SQL.
@@ -165,10 +175,21 @@ in_cluster() {
 		"SELECT count(*) FROM gh.issues WHERE repo = 'bench/big' AND num_nulls(number, locked) < 99;")
 	row "GitHub saas_fdw, cached pages, a column the rows lack" "$ms" "$heap" "(pages parsed again)"
 	row "GitHub heap table" "$heap" "$heap" "baseline of cached"
-	# what the cache holds for the eleven columns' scan, per item
-	local cache_mem
+	# what the cache holds for the eleven columns' scan, per item, and
+	# what a second scan, another column list, count(*), another session's
+	# settings and a whole-row scan find of it
+	echo "== the cache at saas_fdw.cache_size = $BENCH_CACHE_SIZE"
+	local cache_mem second fewer counted tz whole whole2
 	cache_mem=$(psql_q -c "SELECT saas_fdw_cache_reset()" -c "$fdw_pre $gh_fdw" \
 		-c "SELECT entries, page_bytes, row_bytes, bytes, bytes_per_page FROM saas_fdw_cache WHERE server = 'gh'" | tail -n 1)
+	second=$(scan_counts "$fdw_pre" "$gh_fdw")
+	fewer=$(scan_counts "$fdw_pre" "SELECT count(*) FROM gh.issues WHERE repo = 'bench/big' AND num_nulls(number, title, state) < 99;")
+	counted=$(scan_counts "$fdw_pre" "SELECT count(*) FROM gh.issues WHERE repo = 'bench/big';")
+	tz=$(scan_counts "$fdw_pre SET TimeZone = 'Asia/Tokyo'; SET DateStyle = 'SQL, DMY';" "$gh_fdw")
+	psql_q -c "SELECT saas_fdw_cache_reset()" \
+		-c "$fdw_pre SELECT count(*) FROM gh.issues i WHERE repo = 'bench/big' AND i IS NOT NULL;" >/dev/null
+	whole=$(scan_counts "$fdw_pre" "SELECT count(*) FROM gh.issues i WHERE repo = 'bench/big' AND i IS NOT NULL;")
+	whole2=$(psql_q -c "SELECT page_bytes, row_bytes, bytes FROM saas_fdw_cache WHERE server = 'gh'" | tail -n 1)
 
 	echo "== Stripe charges, 20,000 rows in 200 pages, no added latency"
 	floor_seq=$(time_floor "$BENCH_RUNS" stripe "$FAST$CHARGES")
@@ -230,6 +251,16 @@ in_cluster() {
 		echo "| shared memory, whole blocks (bytes) | $c_bytes | $((c_bytes / 20000)) |"
 		echo "| bytes_per_page | $c_per_page | |"
 		echo
+		echo "| after a scan of the eleven columns (cache_size $BENCH_CACHE_SIZE) | EXPLAIN ANALYZE (200 pages) |"
+		echo "|---|---|"
+		echo "| the same scan again | $second |"
+		echo "| three of the columns | $fewer |"
+		echo "| count(*) | $counted |"
+		echo "| TimeZone Asia/Tokyo, DateStyle SQL, DMY | $tz |"
+		echo "| every column, attrs too (whole row), second scan | $whole |"
+		IFS='|' read -r w_pages w_rows w_bytes <<<"$whole2"
+		echo "| ... its cache: page_bytes, row_bytes, bytes | $w_pages, $w_rows, $w_bytes |"
+		echo
 		echo "LIMIT 10 with exact quals: $((after - before)) request(s) reached nginx:"
 		tail -n $((after - before)) "$RUN_DIR/access.log" | awk '{ print "    " $6, $7 }'
 		echo "$explain" | grep -E 'API (Request|Calls)|Pages' | sed 's/^ */    /'
@@ -247,7 +278,7 @@ in_net() {
 	if [[ ${BENCH_PROFILE:-} == 1 ]]; then
 		bash "$BENCH/profile.sh" "$WORK"
 	fi
-	bash "$ROOT/test/with-cluster.sh" -o saas_fdw.cache_size=512MB -o shared_buffers=256MB \
+	bash "$ROOT/test/with-cluster.sh" -o saas_fdw.cache_size="$BENCH_CACHE_SIZE" -o shared_buffers=256MB \
 		-- bash "$BENCH/run.sh" --in-cluster
 }
 
