@@ -11,10 +11,12 @@ OBJS = \
 	src/services/jira.o \
 	src/pushdown.o \
 	src/request.o \
+	src/request_split.o \
 	src/request_value.o \
 	src/scan.o \
 	src/scan_explain.o \
 	src/scan_pages.o \
+	src/scan_lanes.o \
 	src/modify.o \
 	src/modify_plan.o \
 	src/write_body.o \

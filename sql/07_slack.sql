@@ -5,6 +5,8 @@
 -- requests made.  cache_ttl 0 so every query shows its own requests.
 --
 SET timezone = 'UTC';
+-- each range as one request stream (sql/44_range_split.sql tests the split)
+SET saas_fdw.range_streams = 1;
 -- the fake's one-time fixtures (429 on C07ALERTS) fire again (no row goes
 -- to curl, which does not read it: a write could meet a closed pipe)
 COPY (SELECT 1 WHERE false) TO PROGRAM 'curl -sf http://127.0.0.1:8083/_reset >/dev/null';

@@ -5,6 +5,8 @@
 -- on an id fetch single objects instead of whole lists.
 --
 SET timezone = 'UTC';
+-- each range as one request stream (sql/44_range_split.sql tests the split)
+SET saas_fdw.range_streams = 1;
 SET saas_fdw.read_ahead = 1;
 CREATE SERVER p_gh FOREIGN DATA WRAPPER saas_fdw
   OPTIONS (service 'github', base_url 'http://127.0.0.1:8081', cache_ttl '0');

@@ -5,6 +5,8 @@
 -- equal to the same query with the filter kept local, and the requests made.
 --
 SET timezone = 'UTC';
+-- each range as one request stream (sql/44_range_split.sql tests the split)
+SET saas_fdw.range_streams = 1;
 -- start from an empty request log (an earlier test may have left requests)
 DO $$ BEGIN PERFORM api_calls(8082); END $$;
 CREATE SERVER stripe20 FOREIGN DATA WRAPPER saas_fdw

@@ -46,6 +46,7 @@ int			saas_page_size = 100;
 int			saas_max_pages = 10000;
 int			saas_max_streams = 1000;
 int			saas_read_ahead_pages = 4;
+int			saas_range_streams = 4;
 int			saas_max_response_kb = 65536;
 int			saas_cache_ttl_s = 60;
 int			saas_cache_size_kb = 65536;
@@ -884,6 +885,11 @@ saas_define_gucs(void)
 							"Pages a scan may have requested while it returns the rows of the current one.",
 							"Numbered pages (GitHub) are fetched up to this many at once; cursor pages (Stripe, Slack) one ahead. 0 fetches one page at a time.",
 							&saas_read_ahead_pages, 4, 0, 64,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("saas_fdw.range_streams",
+							"Sub-ranges, fetched at the same time, that a scan splits a time range bounded on both sides into (Stripe created, Slack ts).",
+							"For APIs whose pages follow a cursor; 1 reads the range as one request stream.",
+							&saas_range_streams, 4, 1, 64,
 							PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("saas_fdw.max_response_size",
 							"Largest response body accepted.",

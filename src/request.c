@@ -17,6 +17,8 @@
  *	- The product of IN lists is capped by saas_fdw.max_streams before any
  *	  request is made, and a single-object request is made once, whatever
  *	  the IN lists beside it.
+ *	- A scan of one stream whose time range is bounded on both sides may be
+ *	  split into sub-range streams (request_split.c), the last dimension.
  *
  *-------------------------------------------------------------------------
  */
@@ -293,6 +295,7 @@ typedef struct Dimension
 	int			key;			/* key column index for keys */
 	List	   *values;
 	bool		verbatim;
+	const RangeSplit *split;	/* the sub-ranges: values are their queries */
 } Dimension;
 
 typedef struct StreamBuilder
@@ -342,7 +345,12 @@ emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
 	{
 		Dimension  *dim = lfirst(cell);
 
-		if (dim->qual == NULL || dim->qual->kind == BIND_KEY)
+		if (dim->split != NULL)
+		{
+			params = parse_fixed_query(params, choice[d]);
+			stream->split_column = dim->split->column;
+		}
+		else if (dim->qual == NULL || dim->qual->kind == BIND_KEY)
 		{
 			keys[dim->key] = choice[d];
 			keys_verbatim[dim->key] = verbatim[d];
@@ -505,6 +513,8 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 	ListCell   *cell;
 	bool		single = false;
 	int			k;
+	RangeSplit *split = plan_range_split(resource, quals, bound, sort_index,
+										 sort_desc);
 
 	memset(&builder, 0, sizeof(builder));
 	builder.options = options;
@@ -532,7 +542,8 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 
 		if (values->no_rows)
 			return NIL;
-		if (values->unsent || (single && qual->kind == BIND_PARAM))
+		if (values->unsent || (single && qual->kind == BIND_PARAM) ||
+			(split && (qual == split->lower || qual == split->upper)))
 			continue;
 		if (qual->kind == BIND_PARAM && resource->filter != NULL &&
 			(resource->pushdown[qual->spec_index].op == PUSH_CONTAINS ||
@@ -634,6 +645,15 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 		}
 	}
 
+	if (split != NULL)
+	{
+		Dimension  *dim = palloc0(sizeof(Dimension));
+
+		dim->key = -1;
+		dim->values = split->queries;
+		dim->split = split;
+		builder.dimensions = lappend(builder.dimensions, dim);
+	}
 	check_stream_count(relname, builder.dimensions);
 	{
 		int			n = list_length(builder.dimensions);

@@ -37,7 +37,22 @@ typedef struct RequestStream
 	bool		single;			/* a single-object request */
 	char	   *filter_text;	/* the query in the resource's filter
 								 * language ("" for none), or NULL */
+	const char *split_column;	/* a stream of a range split on this
+								 * column (request_split.c), or NULL */
 } RequestStream;
+
+/*
+ * A scan's range split into sub-ranges (RangeSplitSpec in service.h): the
+ * two quals it replaces, and each sub-range's query parameters, in the
+ * order its streams are read.
+ */
+typedef struct RangeSplit
+{
+	const char *column;
+	PushedQual *lower;
+	PushedQual *upper;
+	List	   *queries;		/* char *: "created[gte]=1&created[lt]=2" */
+} RangeSplit;
 
 /* in request_value.c */
 extern BoundValues *bind_value(const ResourceSpec *resource,
@@ -46,6 +61,11 @@ extern BoundValues *bind_value(const ResourceSpec *resource,
 extern bool list_has_string(List *list, const char *value);
 extern bool language_can_write(const FilterLanguage *language,
 							   const char *value);
+
+/* in request_split.c */
+extern RangeSplit *plan_range_split(const ResourceSpec *resource, List *quals,
+									List *bound, int sort_index,
+									bool sort_desc);
 
 /* in request.c */
 extern List *build_request_streams(const SaasTableOptions *options,

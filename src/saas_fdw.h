@@ -32,6 +32,7 @@ extern int	saas_page_size;
 extern int	saas_max_pages;
 extern int	saas_max_streams;
 extern int	saas_read_ahead_pages;
+extern int	saas_range_streams;
 extern int	saas_max_response_kb;
 extern int	saas_cache_ttl_s;
 extern int	saas_cache_size_kb;

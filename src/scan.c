@@ -3,8 +3,10 @@
  * scan.c
  *		  Executor callbacks: request streams and the page iterator.
  *
- * A scan runs one or more request streams (several for key IN lists), each
- * a chain of pages (scan_pages.c finds the next one and reads ahead).
+ * A scan runs one or more request streams (several for key IN lists, or
+ * the sub-ranges of a range split), each a chain of pages (scan_pages.c
+ * finds the next one and reads ahead); the streams of a range split may be
+ * read in turn, a page each (scan_lanes.c).
  *
  * Invariants: each page lives in a memory context of its own that is
  * dropped when the scan moves on, so a scan of any length keeps a flat
@@ -87,6 +89,7 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 
 	node->fdw_state = state;
 	state->activity.slot = -1;
+	state->lane = -1;
 	state->options = saas_get_table_options(RelationGetRelid(rel));
 	state->resource = state->options->resource;
 	state->quals = request_quals_from_list(list_nth(fsplan->fdw_private, FdwScanPrivateQuals),
@@ -403,6 +406,78 @@ check_page_body(SaasScanState *state, SaasJsonDoc *doc)
 }
 
 /*
+ * start_stream
+ *		Make stream the stream being read, from its first page on.
+ *
+ * Its URL and row layout are allocated in run_cxt; those of the stream
+ * before it are freed, unless it waits in a lane (scan_lanes.c).
+ */
+static void
+start_stream(ForeignScanState *node, SaasScanState *state,
+			 RequestStream *stream)
+{
+	MemoryContext old;
+
+	/* one stream's strings at a time: an IN list may make thousands */
+	if (state->lanes == NULL)
+	{
+		if (state->stream_url != NULL)
+			pfree(state->stream_url);
+		if (state->row_layout != NULL)
+			pfree(state->row_layout);
+		if (state->stream_seen != NULL)
+			hash_destroy(state->stream_seen);
+	}
+	state->stream = stream;
+	old = MemoryContextSwitchTo(state->run_cxt);
+	state->stream_url = psprintf("%s%s", state->options->base_url,
+								 state->stream->path_and_query);
+	state->row_layout = tuple_reader_layout(state->reader,
+											state->stream->key_values);
+	MemoryContextSwitchTo(old);
+	state->stream_pages = 0;
+	state->stream_items = 0;
+	state->stream_total = -1;
+	state->numbered_planned = false;
+	check_filter_text(node, state);
+	state->stream_seen = NULL;
+}
+
+/*
+ * start_lanes
+ *		Read the streams of a range split in turn (scan_lanes.c), when the
+ *		order of the rows is free and the scan may read ahead: each
+ *		stream's first page is requested now.
+ *
+ * The lanes and their strings are allocated in run_cxt.
+ */
+static void
+start_lanes(ForeignScanState *node, SaasScanState *state)
+{
+	MemoryContext old;
+	ListCell   *cell;
+
+	if (list_length(state->streams) < 2 || state->sort_index >= 0 ||
+		state->read_ahead <= 0 ||
+		((RequestStream *) linitial(state->streams))->split_column == NULL)
+		return;
+	state->lanes = MemoryContextAllocZero(state->run_cxt,
+										  sizeof(StreamLane) * list_length(state->streams));
+	state->lane = -1;
+	foreach(cell, state->streams)
+	{
+		start_stream(node, state, lfirst(cell));
+		state->lane = state->nlanes++;
+		old = MemoryContextSwitchTo(state->run_cxt);
+		state->next_url = pstrdup(state->stream_url);
+		state->ahead = list_make1(scan_request_page(state, state->stream_url));
+		MemoryContextSwitchTo(old);
+		scan_lane_save(state);
+	}
+	state->next_stream = list_length(state->streams);
+}
+
+/*
  * fetch_next_page
  *		Fetch the next page, of this stream or the next one, and make its
  *		rows; false when every stream is done.
@@ -429,6 +504,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 			state->seen_items = seen_items_create(state->run_cxt, 256, NULL);
 		state->streams_built = true;
 		MemoryContextSwitchTo(old);
+		start_lanes(node, state);
 	}
 	if (!state->activity_started)
 	{
@@ -437,6 +513,14 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 		state->activity_started = true;
 	}
 
+	/* the streams of a range split in turn, a page each */
+	if (state->lanes != NULL)
+	{
+		if (state->stream != NULL && state->next_url == NULL)
+			check_max_results(state);
+		if (!scan_next_lane(state))
+			return false;
+	}
 	if (state->next_url == NULL)
 	{
 		if (state->stream != NULL)
@@ -444,26 +528,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 		scan_drop_pages_ahead(state);
 		if (state->next_stream >= list_length(state->streams))
 			return false;
-		state->stream = list_nth(state->streams, state->next_stream++);
-		/* one stream's strings at a time: an IN list may make thousands */
-		if (state->stream_url != NULL)
-			pfree(state->stream_url);
-		if (state->row_layout != NULL)
-			pfree(state->row_layout);
-		old = MemoryContextSwitchTo(state->run_cxt);
-		state->stream_url = psprintf("%s%s", state->options->base_url,
-									 state->stream->path_and_query);
-		state->row_layout = tuple_reader_layout(state->reader,
-												state->stream->key_values);
-		MemoryContextSwitchTo(old);
-		state->stream_pages = 0;
-		state->stream_items = 0;
-		state->stream_total = -1;
-		state->numbered_planned = false;
-		check_filter_text(node, state);
-		if (state->stream_seen != NULL)
-			hash_destroy(state->stream_seen);
-		state->stream_seen = NULL;
+		start_stream(node, state, list_nth(state->streams, state->next_stream++));
 		url = state->stream_url;
 	}
 	else
@@ -630,7 +695,7 @@ saasReScanForeignScan(ForeignScanState *node)
 	SaasScanState *state = node->fdw_state;
 
 	/* parameters may have changed: write the streams again */
-	scan_drop_pages_ahead(state);
+	scan_drop_lanes(state);
 	drop_current_page(state);
 	/* what the previous run built: values, streams, URLs, identities */
 	MemoryContextReset(state->run_cxt);
@@ -662,7 +727,7 @@ saasEndForeignScan(ForeignScanState *node)
 	/* stop requests still on their way; free the last page now */
 	if (state->scan_cxt)
 	{
-		scan_drop_pages_ahead(state);
+		scan_drop_lanes(state);
 		drop_current_page(state);
 	}
 }

@@ -61,7 +61,8 @@ plan_deparse_context(PlannerInfo *root, Bitmapset *rels_used)
 /*
  * request_lines
  *		The lines EXPLAIN prints of the requests of plan, as Strings in
- *		pairs, label and text: an "API Request" per request stream (with,
+ *		pairs, label and text: a "Range Split" line for a range read as
+ *		sub-ranges (request_split.c), an "API Request" per request stream (with,
  *		for a POST, its "Request Body", and the query of a filter language
  *		under the language's name), or one that says why the scan makes
  *		none.
@@ -111,6 +112,11 @@ request_lines(const SaasTableOptions *options, const char *relname,
 	if (streams == NIL)
 		return list_make2(makeString("API Request"),
 						  makeString("none (the conditions match no row)"));
+	if (((RequestStream *) linitial(streams))->split_column != NULL)
+		lines = list_make2(makeString("Range Split"),
+						   makeString(psprintf("%d streams on %s",
+											   list_length(streams),
+											   ((RequestStream *) linitial(streams))->split_column)));
 	foreach(cell, streams)
 	{
 		RequestStream *stream = lfirst(cell);

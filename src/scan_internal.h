@@ -21,6 +21,24 @@
 #include "request.h"
 #include "scan.h"
 
+/*
+ * A request stream of a range split (request_split.c) while the scan reads
+ * another: the fields of SaasScanState that belong to one stream, kept
+ * while it waits its turn, its next page on its way.
+ */
+typedef struct StreamLane
+{
+	RequestStream *stream;
+	char	   *stream_url;
+	char	   *row_layout;
+	char	   *next_url;		/* NULL: the stream is done */
+	int			stream_pages;
+	int64		stream_items;
+	int64		stream_total;
+	HTAB	   *stream_seen;
+	List	   *ahead;
+} StreamLane;
+
 /* The state of one foreign scan (ForeignScanState.fdw_state). */
 typedef struct SaasScanState
 {
@@ -90,6 +108,14 @@ typedef struct SaasScanState
 	/* the scan's row in saas_fdw_activity, from its first page on */
 	ActivityHandle activity;
 	bool		activity_started;
+
+	/*
+	 * the streams of a range split read in turn, a page each, when no
+	 * order is asked for (scan_lanes.c); NULL otherwise
+	 */
+	StreamLane *lanes;			/* in run_cxt */
+	int			nlanes;
+	int			lane;			/* the one in the fields above, or -1 */
 } SaasScanState;
 
 /* The HTTP method of the scan's page requests: GET, or the resource's POST. */
@@ -114,5 +140,10 @@ extern bool scan_stream_loops(SaasScanState *state, const char *next);
 extern PendingPage *scan_request_page(SaasScanState *state, const char *url);
 extern void scan_drop_pages_ahead(SaasScanState *state);
 extern void scan_read_ahead(SaasScanState *state);
+
+/* in scan_lanes.c */
+extern void scan_lane_save(SaasScanState *state);
+extern bool scan_next_lane(SaasScanState *state);
+extern void scan_drop_lanes(SaasScanState *state);
 
 #endif							/* SAAS_SCAN_INTERNAL_H */

@@ -413,9 +413,12 @@ scan_read_ahead(SaasScanState *state)
 {
 	MemoryContext old;
 
-	/* a scan that stops within the first page makes one request */
+	/*
+	 * a scan that stops within the first page makes one request; the
+	 * streams of a range split each keep their next page on its way
+	 */
 	if (state->read_ahead <= 0 || state->next_url == NULL ||
-		state->stream_pages < 2 ||
+		(state->stream_pages < 2 && state->lanes == NULL) ||
 		(state->resource->max_results > 0 &&
 		 state->stream_items >= state->resource->max_results))
 		return;

@@ -336,6 +336,31 @@ typedef struct FilterLanguage
 	bool		order_in_query;
 } FilterLanguage;
 
+/*
+ * A time range that a scan may split into sub-ranges, each its own request
+ * stream, fetched at the same time (saas_fdw.range_streams): for an API
+ * whose pages follow a cursor, one page cannot be asked for before the one
+ * before it arrives.  A scan of one request stream whose pushed quals
+ * bound column on both sides (one lower and one upper bound, each a rule
+ * of the resource) is split: the two bounds are replaced by lower_param
+ * and upper_param of each sub-range, with extra_query.  The sub-ranges
+ * share no instant, in the unit of the rules' format (a whole second for
+ * VALUE_EPOCH, a microsecond for the Slack ts formats): lower_param is
+ * always a sub-range's first instant; upper_param its end (the first
+ * instant after it), or with upper_inclusive its last instant.  A range of
+ * one unit is not split.  Streams are read in turn, a page each, when no
+ * order is asked for; one after the other, newest sub-range first, when
+ * the order on column (descending) is pushed.
+ */
+typedef struct RangeSplitSpec
+{
+	const char *column;			/* a column of the resource's range rules */
+	const char *lower_param;	/* the sub-range's first instant */
+	const char *upper_param;
+	bool		upper_inclusive;
+	const char *extra_query;	/* "name=value" sent along, or NULL */
+} RangeSplitSpec;
+
 typedef struct ResourceSpec
 {
 	const char *table;			/* foreign table name, and the "resource"
@@ -464,6 +489,8 @@ typedef struct ResourceSpec
 	const char *method;
 	const char *const *body_numbers;	/* NULL-terminated, or NULL */
 	const char *const *body_lists;	/* NULL-terminated, or NULL */
+	const RangeSplitSpec *range_splits; /* terminated by a NULL column; or
+										 * NULL: no range is split */
 } ResourceSpec;
 
 typedef struct ServiceSpec

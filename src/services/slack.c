@@ -114,6 +114,17 @@ static const SortSpec slack_message_sorts[] = {
 	{NULL}
 };
 
+/*
+ * A ts range of a channel's history is read as sub-ranges at once: with
+ * inclusive=true, oldest is a sub-range's first ts and latest its last
+ * (a microsecond before the next sub-range's first).
+ */
+static const RangeSplitSpec slack_message_splits[] = {
+	{"ts", "oldest", "latest", true, "inclusive=true"},
+	{"ts_time", "oldest", "latest", true, "inclusive=true"},
+	{NULL}
+};
+
 static const ColumnSpec slack_reply_columns[] = {
 	{"channel", "text", NULL, CONV_VALUE, "channel id"},
 	{"thread_ts", "text", NULL, CONV_VALUE, "ts of the thread's parent"},
@@ -254,6 +265,7 @@ static const ResourceSpec slack_resources[] = {
 		.sorts = slack_message_sorts,
 		.doc = "top-level messages of a channel, newest first (conversations.history)",
 		.writes = &slack_message_writes,
+		.range_splits = slack_message_splits,
 	},
 	{
 		.table = "replies",

@@ -478,6 +478,15 @@ static const PushdownSpec stripe_payout_pushdown[] = {
 	{NULL}
 };
 
+/*
+ * A created range is read as sub-ranges at once: created[gte] and
+ * created[lt] in whole seconds, each sub-range its own cursor.
+ */
+static const RangeSplitSpec stripe_created_split[] = {
+	{"created", "created[gte]", "created[lt]", false, NULL},
+	{NULL}
+};
+
 #define STRIPE_LIST(name, columns_, pushdown_, doc_, ...) \
 	{ \
 		.table = name, \
@@ -496,6 +505,7 @@ static const PushdownSpec stripe_payout_pushdown[] = {
 		.pushdown = pushdown_, \
 		.sorts = stripe_sorts, \
 		.doc = doc_, \
+		.range_splits = stripe_created_split, \
 		__VA_ARGS__ \
 	}
 
