@@ -7,8 +7,8 @@
  *		  read as many pages at a time as there are streams.
  *
  * Invariants: the fields of SaasScanState that belong to one stream hold
- * the stream being read (lane); each other stream waits in its StreamLane
- * with at most one page on its way, so a scan holds the page being read
+ * the stream being read (lane), or are empty; each other stream waits in
+ * its StreamLane with at most one page on its way, so a scan holds the page being read
  * and one page per stream.  Lanes are used only when the order of the rows
  * is free (no order pushed) and the scan may read ahead (no LIMIT);
  * otherwise the streams are read one after the other, in the order of the
@@ -23,6 +23,28 @@
 
 #include "scan_internal.h"
 
+#define SWAP(type, a, b) \
+	do { type swap_ = (a); (a) = (b); (b) = swap_; } while (0)
+
+/*
+ * Exchange the fields of the stream being read with those of lane: with
+ * no stream being read (the fields empty), the lane's stream becomes the
+ * one being read; with the lane's own stream being read, it goes back.
+ */
+static void
+lane_swap(SaasScanState *state, StreamLane *lane)
+{
+	SWAP(RequestStream *, state->stream, lane->stream);
+	SWAP(char *, state->stream_url, lane->stream_url);
+	SWAP(char *, state->row_layout, lane->row_layout);
+	SWAP(char *, state->next_url, lane->next_url);
+	SWAP(int, state->stream_pages, lane->stream_pages);
+	SWAP(int64, state->stream_items, lane->stream_items);
+	SWAP(int64, state->stream_total, lane->stream_total);
+	SWAP(HTAB *, state->stream_seen, lane->stream_seen);
+	SWAP(List *, state->ahead, lane->ahead);
+}
+
 /*
  * scan_lane_save
  *		Put the stream being read back into its lane, with its pages on
@@ -31,46 +53,10 @@
 void
 scan_lane_save(SaasScanState *state)
 {
-	StreamLane *lane;
-
 	if (state->lane < 0)
 		return;
-	lane = &state->lanes[state->lane];
-	lane->stream = state->stream;
-	lane->stream_url = state->stream_url;
-	lane->row_layout = state->row_layout;
-	lane->next_url = state->next_url;
-	lane->stream_pages = state->stream_pages;
-	lane->stream_items = state->stream_items;
-	lane->stream_total = state->stream_total;
-	lane->stream_seen = state->stream_seen;
-	lane->ahead = state->ahead;
-	state->stream = NULL;
-	state->stream_url = NULL;
-	state->row_layout = NULL;
-	state->next_url = NULL;
-	state->stream_seen = NULL;
-	state->ahead = NIL;
+	lane_swap(state, &state->lanes[state->lane]);
 	state->lane = -1;
-}
-
-/* Make lane number i the stream being read. */
-static void
-lane_load(SaasScanState *state, int i)
-{
-	StreamLane *lane = &state->lanes[i];
-
-	state->stream = lane->stream;
-	state->stream_url = lane->stream_url;
-	state->row_layout = lane->row_layout;
-	state->next_url = lane->next_url;
-	state->stream_pages = lane->stream_pages;
-	state->stream_items = lane->stream_items;
-	state->stream_total = lane->stream_total;
-	state->stream_seen = lane->stream_seen;
-	state->ahead = lane->ahead;
-	lane->ahead = NIL;
-	state->lane = i;
 }
 
 /*
@@ -93,7 +79,8 @@ scan_next_lane(SaasScanState *state)
 
 		if (state->lanes[next].next_url != NULL)
 		{
-			lane_load(state, next);
+			lane_swap(state, &state->lanes[next]);
+			state->lane = next;
 			return true;
 		}
 	}
@@ -111,10 +98,9 @@ scan_drop_lanes(SaasScanState *state)
 	int			i;
 
 	scan_drop_pages_ahead(state);
+	/* the lane of the stream being read holds none (lane_swap) */
 	for (i = 0; i < state->nlanes; i++)
 	{
-		if (i == state->lane)
-			continue;
 		state->ahead = state->lanes[i].ahead;
 		state->lanes[i].ahead = NIL;
 		scan_drop_pages_ahead(state);

@@ -13,6 +13,9 @@ run.
     OUT_DIR/github/links.map       nginx map: page -> Link header value
     OUT_DIR/stripe/after_.json     the first page of 20,000 charges
     OUT_DIR/stripe/after_<id>.json the page after charge <id>
+    OUT_DIR/stripe/month.json      the same charges, newest first, their
+                                   created spread over MONTH (stripe_range.py
+                                   serves them by created range)
     OUT_DIR/stats.txt              item and page sizes
 """
 
@@ -31,6 +34,7 @@ CHARGES = 20000
 PER_PAGE = 100
 ISSUES_PATH = "/repos/%s/%s/issues" % REPO
 ISSUES_QUERY = "state=all&per_page=%d" % PER_PAGE
+MONTH = (1761955200, 1764547200)      # [2025-11-01, 2025-12-01) UTC
 
 
 def write(path, text):
@@ -83,6 +87,11 @@ def stripe_pages(out):
         write(os.path.join(out, "after_%s.json" % after), body)
         after = page[-1]["id"]
         pages += 1
+    # the month: the n-th oldest charge at MONTH[0] + n * month / CHARGES
+    month = []
+    for n, c in enumerate(reversed(charges)):
+        month.append(dict(c, created=MONTH[0] + n * (MONTH[1] - MONTH[0]) // len(charges)))
+    write(os.path.join(out, "month.json"), dumps(month[::-1]))
     return pages, total
 
 

@@ -29,6 +29,8 @@
 #                            default)
 #   BENCH_PROFILE=1          also count the instructions of one cached
 #                            20,000-row scan under callgrind (profile.sh)
+#   BENCH_PART=range_split   only the range split rows: a month of 20,000
+#                            Stripe charges by created range, with latency
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -40,9 +42,12 @@ export BENCH_RUNS=${BENCH_RUNS:-5} BENCH_SLOW_RUNS=${BENCH_SLOW_RUNS:-3}
 export BENCH_DELAY_MS=${BENCH_DELAY_MS:-50} BENCH_CONCURRENCY=${BENCH_CONCURRENCY:-8}
 export SAAS_FDW_BENCH_SETTINGS=${SAAS_FDW_BENCH_SETTINGS:-}
 export BENCH_CACHE_SIZE=${BENCH_CACHE_SIZE:-64MB}
+export BENCH_PART=${BENCH_PART:-all}
 
 FAST=http://127.0.0.1:8090
 FAR=http://127.0.0.1:8091
+FAST_RANGE=http://127.0.0.1:8092
+FAR_RANGE=http://127.0.0.1:8093
 ISSUES="/repos/bench/big/issues?state=all&per_page=100"
 CHARGES="/v1/charges?limit=100"
 GH_COLS="number, id, title, body, state, user_login, labels, comments, created_at, updated_at, closed_at"
@@ -106,6 +111,29 @@ print_table() {
 	done
 }
 
+# The range split (saas_fdw.range_streams): the 20,000 charges of a month
+# through the latency proxy, read by created range, beside the floor that
+# reads the same range page after page.
+range_split_rows() {
+	local cold_pre=$1 floor_seq ms streams explain
+	local month="created >= '2025-11-01 00:00+00' AND created < '2025-12-01 00:00+00'"
+	local month_fdw="SELECT count(*) FROM st_range.charges WHERE $month AND num_nulls($ST_COLS) < 99;"
+
+	echo "== Stripe charges of a month, 20,000 rows in 200 pages, by created range, $BENCH_DELAY_MS ms per request"
+	[[ $(psql_q -c "SELECT count(*) FROM st_month.charges WHERE $month") == 20000 ]] ||
+		{ echo "st_month.charges: not 20000 rows" >&2; exit 1; }
+	floor_seq=$(time_floor "$BENCH_SLOW_RUNS" stripe "$FAR_RANGE/v1/charges?created[gte]=1761955200&created[lt]=1764547200&limit=100")
+	row "Stripe month +${BENCH_DELAY_MS}ms floor, sequential" "$floor_seq" "$floor_seq" "baseline"
+	for streams in 1 4 8; do
+		ms=$(time_sql "$BENCH_SLOW_RUNS" "$cold_pre SET saas_fdw.range_streams = $streams;" "$month_fdw")
+		row "Stripe month +${BENCH_DELAY_MS}ms saas_fdw, range_streams $streams" "$ms" "$floor_seq" \
+			"$([[ $streams == 4 ]] && echo '<= 0.35 x floor (the default)')"
+	done
+	explain=$(psql_q -c "SELECT saas_fdw_cache_reset()" \
+		-c "$SAAS_FDW_BENCH_SETTINGS EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) $month_fdw")
+	RANGE_SPLIT_EXPLAIN=$(echo "$explain" | grep -E 'Range Split|API Calls|Pages:' | sed 's/^ */    /')
+}
+
 in_cluster() {
 	local fdw_pre="$SAAS_FDW_BENCH_SETTINGS" cold_pre
 	cold_pre="SELECT saas_fdw_cache_reset(); $fdw_pre"
@@ -125,6 +153,12 @@ in_cluster() {
 		CREATE SCHEMA gh_far; IMPORT FOREIGN SCHEMA github FROM SERVER gh_far INTO gh_far;
 		CREATE SCHEMA st; IMPORT FOREIGN SCHEMA stripe FROM SERVER st INTO st;
 		CREATE SCHEMA st_far; IMPORT FOREIGN SCHEMA stripe FROM SERVER st_far INTO st_far;
+		CREATE SERVER st_month FOREIGN DATA WRAPPER saas_fdw OPTIONS (service 'stripe', base_url '$FAST_RANGE');
+		CREATE SERVER st_range FOREIGN DATA WRAPPER saas_fdw OPTIONS (service 'stripe', base_url '$FAR_RANGE');
+		CREATE USER MAPPING FOR CURRENT_USER SERVER st_month OPTIONS (token 'sk_test_bench');
+		CREATE USER MAPPING FOR CURRENT_USER SERVER st_range OPTIONS (token 'sk_test_bench');
+		CREATE SCHEMA st_month; IMPORT FOREIGN SCHEMA stripe LIMIT TO (charges) FROM SERVER st_month INTO st_month;
+		CREATE SCHEMA st_range; IMPORT FOREIGN SCHEMA stripe LIMIT TO (charges) FROM SERVER st_range INTO st_range;
 		CREATE TABLE heap_issues AS SELECT $GH_COLS FROM gh.issues WHERE repo = 'bench/big';
 		CREATE TABLE heap_charges AS SELECT $ST_COLS FROM st.charges;
 		VACUUM ANALYZE heap_issues;
@@ -153,6 +187,18 @@ in_cluster() {
 	)
 	local floor_seq floor_par ms heap cached
 
+	range_split_rows "$cold_pre"
+	if [[ $BENCH_PART == range_split ]]; then
+		{
+			echo "saas_fdw benchmark (range split), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, kernel $(uname -r)"
+			echo "settings: slow_runs=$BENCH_SLOW_RUNS delay=${BENCH_DELAY_MS}ms SAAS_FDW_BENCH_SETTINGS='$SAAS_FDW_BENCH_SETTINGS'"
+			print_table
+			echo
+			echo "$RANGE_SPLIT_EXPLAIN"
+		} | tee "$WORK/results.md"
+		cp "$WORK/results.md" "$BENCH_RESULTS"
+		return
+	fi
 	echo "== GitHub issues, 20,000 rows in 200 pages, no added latency ($BENCH_RUNS runs each)"
 	floor_seq=$(time_floor "$BENCH_RUNS" github "$FAST$ISSUES")
 	floor_par=$(time_floor "$BENCH_RUNS" github "$FAST$ISSUES" "$BENCH_CONCURRENCY")
@@ -264,6 +310,9 @@ in_cluster() {
 		echo "LIMIT 10 with exact quals: $((after - before)) request(s) reached nginx:"
 		tail -n $((after - before)) "$RUN_DIR/access.log" | awk '{ print "    " $6, $7 }'
 		echo "$explain" | grep -E 'API (Request|Calls)|Pages' | sed 's/^ */    /'
+		echo
+		echo "The range split's scan (range_streams at its default):"
+		echo "$RANGE_SPLIT_EXPLAIN"
 	} | tee "$WORK/results.md"
 	cp "$WORK/results.md" "$BENCH_RESULTS"
 }
@@ -274,7 +323,7 @@ in_cluster() {
 in_net() {
 	[[ ${BENCH_NETNS:-} == 1 ]] && ip link set lo up
 	bash "$BENCH/servers.sh" "$DATA_DIR" "$RUN_DIR"
-	trap 'kill $(cat "$RUN_DIR"/nginx.pid "$RUN_DIR"/delay.pid) 2>/dev/null' EXIT
+	trap 'kill $(cat "$RUN_DIR"/*.pid) 2>/dev/null' EXIT
 	if [[ ${BENCH_PROFILE:-} == 1 ]]; then
 		bash "$BENCH/profile.sh" "$WORK"
 	fi

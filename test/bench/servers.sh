@@ -9,6 +9,9 @@
 #                       after charge ID (the first page without it)
 #   127.0.0.1:8091  the same through test/bench/delay.py, which holds each
 #                   request for BENCH_DELAY_MS (default 50) milliseconds
+#   127.0.0.1:8092  test/bench/stripe_range.py: the charges of one month,
+#                   by created range (GET /v1/charges?created[gte]=...)
+#   127.0.0.1:8093  the same through delay.py
 #
 # nginx's access log (RUN_DIR/access.log) records every request with its
 # query string.
@@ -75,8 +78,13 @@ mkdir -p "$run/tmp"
 nginx -c "$run/nginx.conf" -e "$run/error.log"
 python3 "$here/delay.py" 8091 8090 "${BENCH_DELAY_MS:-50}" &
 echo $! >"$run/delay.pid"
-for _ in $(seq 50); do
-	curl -sf -o /dev/null 'http://127.0.0.1:8091/v1/charges?limit=100' && exit 0
+python3 "$here/stripe_range.py" "$data" 8092 &
+echo $! >"$run/stripe_range.pid"
+python3 "$here/delay.py" 8093 8092 "${BENCH_DELAY_MS:-50}" &
+echo $! >"$run/delay_range.pid"
+for _ in $(seq 100); do
+	curl -sf -o /dev/null 'http://127.0.0.1:8091/v1/charges?limit=100' &&
+		curl -sf -o /dev/null 'http://127.0.0.1:8093/v1/charges?limit=100' && exit 0
 	sleep 0.1
 done
 echo "servers.sh: the servers did not come up (see $run/error.log)" >&2
