@@ -62,7 +62,9 @@ plan_deparse_context(PlannerInfo *root, Bitmapset *rels_used)
  * request_lines
  *		The lines EXPLAIN prints of the requests of plan, as Strings in
  *		pairs, label and text: a "Range Split" line for a range read as
- *		sub-ranges (request_split.c), an "API Request" per request stream (with,
+ *		sub-ranges (request_split.c: how many, and whether the scan reads
+ *		them in turn or one after the other), an "API Request" per request
+ *		stream (with,
  *		for a POST, its "Request Body", and the query of a filter language
  *		under the language's name), or one that says why the scan makes
  *		none.
@@ -112,11 +114,16 @@ request_lines(const SaasTableOptions *options, const char *relname,
 	if (streams == NIL)
 		return list_make2(makeString("API Request"),
 						  makeString("none (the conditions match no row)"));
+	/* read in turn when the rows' order is free and pages may be read ahead */
 	if (((RequestStream *) linitial(streams))->split_column != NULL)
 		lines = list_make2(makeString("Range Split"),
-						   makeString(psprintf("%d streams on %s",
+						   makeString(psprintf("%d streams on %s, %s",
 											   list_length(streams),
-											   ((RequestStream *) linitial(streams))->split_column)));
+											   ((RequestStream *) linitial(streams))->split_column,
+											   intVal(slots[FdwScanPrivateSortIndex]) < 0 &&
+											   boolVal(slots[FdwScanPrivateReadAhead]) &&
+											   saas_read_ahead_pages > 0 ?
+											   "read in turn" : "one after the other")));
 	foreach(cell, streams)
 	{
 		RequestStream *stream = lfirst(cell);
@@ -150,8 +157,8 @@ request_lines(const SaasTableOptions *options, const char *relname,
  *		and FdwScanPrivateApiFilter, the quals of scan_clauses that plan
  *		pushed, as EXPLAIN VERBOSE prints its Filter.
  *
- * Reads the slots of the order and page size, which must be set.  The
- * nodes are allocated in the current memory context.
+ * Reads the slots of the order, page size and read-ahead, which must be
+ * set.  The nodes are allocated in the current memory context.
  */
 void
 explain_plan_slots(PlannerInfo *root, RelOptInfo *baserel,
