@@ -349,8 +349,9 @@ typedef struct FilterLanguage
  * always a sub-range's first instant; upper_param its end (the first
  * instant after it), or with upper_inclusive its last instant.  A range of
  * one unit is not split.  Streams are read in turn, a page each, when no
- * order is asked for; one after the other, newest sub-range first, when
- * the order on column (descending) is pushed.
+ * order is asked for and the scan may read ahead; otherwise one after the
+ * other, in the order pushed on column (newest sub-range first without
+ * one), so that the rows keep the API's order.
  */
 typedef struct RangeSplitSpec
 {
