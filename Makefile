@@ -9,10 +9,12 @@ OBJS = \
 	src/services/stripe.o \
 	src/services/slack.o \
 	src/services/jira.o \
+	src/services/linear.o \
 	src/pushdown.o \
 	src/request.o \
 	src/request_split.o \
 	src/request_value.o \
+	src/request_graphql.o \
 	src/scan.o \
 	src/scan_explain.o \
 	src/scan_pages.o \

@@ -133,6 +133,14 @@ static const ApiCodeInfo api_codes[] = {
 	{"internal_error", API_SERVER_ERROR, NULL},
 	{"fatal_error", API_SERVER_ERROR, NULL},
 	{"service_unavailable", API_SERVER_ERROR, NULL},
+	/* GraphQL's extensions.code (Linear: digest section 5.1) */
+	{"AUTHENTICATION_ERROR", API_UNAUTHORIZED, NULL},
+	{"FORBIDDEN", API_FORBIDDEN, NULL},
+	{"RATELIMITED", API_RATE_LIMITED, NULL},
+	{"INVALID_INPUT", API_BAD_REQUEST, NULL},
+	{"BAD_USER_INPUT", API_BAD_REQUEST, NULL},
+	{"GRAPHQL_VALIDATION_FAILED", API_BAD_REQUEST, NULL},
+	{"INTERNAL_SERVER_ERROR", API_SERVER_ERROR, NULL},
 	{NULL, API_REJECTED, NULL}
 };
 
@@ -146,6 +154,8 @@ typedef struct ApiWords
 	char	   *body;			/* a prefix of the body when there is no
 								 * message */
 	bool		body_is_json;
+	bool		code_classifies;	/* code is at the service's
+									 * error_code_at: api_codes classify it */
 } ApiWords;
 
 /* Compiled paths, kept for the life of the backend. */
@@ -388,7 +398,13 @@ api_read_words(const ServiceSpec *service, const HttpResponse *response,
 			for (p = message_paths; *p != NULL && words->message == NULL; p++)
 				words->message = api_read(doc, *p, true, API_TEXT_MAX);
 		}
-		words->code = api_read(doc, "error.code", true, API_TEXT_MAX);
+		if (service != NULL && service->error_code_at != NULL)
+		{
+			words->code = api_read(doc, service->error_code_at, true, API_TEXT_MAX);
+			words->code_classifies = words->code != NULL;
+		}
+		if (words->code == NULL)
+			words->code = api_read(doc, "error.code", true, API_TEXT_MAX);
 		if (words->code == NULL)
 			words->code = api_read(doc, "code", true, API_TEXT_MAX);
 		words->param = api_read(doc, "error.param", true, API_TEXT_MAX);
@@ -464,6 +480,10 @@ api_classify(const HttpResponse *response, const ApiWords *words)
 	/* older Stripe versions: 400 with code "rate_limit" */
 	if (status == 400 && api_mentions_rate_limit(words->code))
 		return API_RATE_LIMITED;
+	/* GraphQL: the code says (Linear's 400 AUTHENTICATION_ERROR) */
+	if (words->code_classifies &&
+		api_code_info(words->code)->failure != API_REJECTED)
+		return api_code_info(words->code)->failure;
 	if (status == 401)
 		return API_UNAUTHORIZED;
 	if (status == 403)
@@ -669,6 +689,19 @@ api_ok_flag_false(const ServiceSpec *service, SaasJsonDoc *doc, char **code)
 	bool		is_false;
 
 	*code = NULL;
+	if (service != NULL && service->errors_at != NULL && doc != NULL)
+	{
+		SaasJsonKind errors;
+
+		initStringInfo(&buf);
+		errors = json_item_value(json_doc_root(doc), api_path(service->errors_at),
+								 JOUT_JSON, &buf);
+		pfree(buf.data);
+		if (errors == JKIND_MISSING || errors == JKIND_NULL)
+			return false;
+		*code = api_read(doc, service->error_code_at, true, API_TEXT_MAX);
+		return true;
+	}
 	if (service == NULL || service->ok_flag_at == NULL || doc == NULL)
 		return false;
 
@@ -734,10 +767,10 @@ api_ok_flag_not_found(const ServiceSpec *service, SaasJsonDoc *doc)
 
 /*
  * api_check_method_ok_flag
- *		For APIs that report errors with HTTP 200 and a false flag in the
- *		body (Slack: {"ok": false, "error": "channel_not_found"}): raise if
- *		the flag at service->ok_flag_at is false, naming the request of
- *		method (a read or a write).  A missing flag is not an error here.
+ *		For APIs that report errors with HTTP 200 in the body (Slack's
+ *		{"ok": false, "error": "channel_not_found"}, GraphQL's errors):
+ *		raise if doc is such an answer, naming the request of method (a
+ *		read or a write).  A missing flag is not an error here.
  */
 void
 api_check_method_ok_flag(const ServiceSpec *service, const char *method,
@@ -758,8 +791,13 @@ api_check_method_ok_flag(const ServiceSpec *service, const char *method,
 	info = api_failure_info(known->failure);
 
 	initStringInfo(&detail);
-	appendStringInfo(&detail, "The API responded with HTTP %ld and \"%s\": false",
-					 response ? response->status : 200L, service->ok_flag_at);
+	if (service->errors_at != NULL)
+		appendStringInfo(&detail, "The API responded with HTTP %ld and errors: \"%s\"",
+						 response ? response->status : 200L,
+						 api_read(doc, service->error_message_at, true, API_TEXT_MAX));
+	else
+		appendStringInfo(&detail, "The API responded with HTTP %ld and \"%s\": false",
+						 response ? response->status : 200L, service->ok_flag_at);
 	if (code != NULL)
 		appendStringInfo(&detail, ", error \"%s\".", code);
 	else

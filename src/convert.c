@@ -709,6 +709,30 @@ keep_last_two_segments(StringInfo buf)
 	}
 }
 
+static bool
+is_integer_type(Oid typid)
+{
+	return typid == INT2OID || typid == INT4OID || typid == INT8OID;
+}
+
+/*
+ * drop_zero_fraction
+ *		Cut a zero fraction off the JSON number in buf ("123.0" is 123), so
+ *		an integer column reads an API's whole floats (Linear's number and
+ *		priority are Float); any other fraction is left for the type's input
+ *		function to refuse.
+ */
+static void
+drop_zero_fraction(StringInfo buf)
+{
+	char	   *dot = strchr(buf->data, '.');
+
+	if (dot == NULL || dot[1] == '\0' || strspn(dot + 1, "0") != strlen(dot + 1))
+		return;
+	*dot = '\0';
+	buf->len = dot - buf->data;
+}
+
 /*
  * read_column
  *		The value of one column in an item, converted as the column says
@@ -762,6 +786,8 @@ read_column(TupleReader *reader, ColumnReader *column, SaasJsonItem *item,
 		(kind == JKIND_NUMBER || kind == JKIND_STRING) &&
 		epoch_to_timestamptz(buf->data, &value))
 		return checked_value(reader, column, value, false);
+	if (kind == JKIND_NUMBER && is_integer_type(column->basetypid))
+		drop_zero_fraction(buf);
 	return buf_to_datum(reader, column);
 }
 

@@ -182,7 +182,8 @@ fetch_page_start(const FetchTarget *target, const char *url,
 		request->body = request_json_body(target->resource, fetch->key.url, &post_url);
 		request->url = post_url;
 	}
-	request->auth = target->service->auth == AUTH_BASIC ? HTTP_AUTH_BASIC : HTTP_AUTH_BEARER;
+	request->auth = target->service->auth == AUTH_BASIC ? HTTP_AUTH_BASIC :
+		target->service->auth == AUTH_KEY ? HTTP_AUTH_PLAIN : HTTP_AUTH_BEARER;
 	request->token = target->token;
 	request->headers = target->service->headers;
 	request->ca_file = target->ca_file;

@@ -207,8 +207,9 @@ http_raise_transport(const HttpTransfer *t, int attempts)
 
 /*
  * http_should_retry
- *		Is this response worth retrying?  5xx, 429, and 403 that is a GitHub
- *		rate limit (no requests remaining, or a Retry-After);
+ *		Is this response worth retrying?  5xx, 429, 403 that is a GitHub
+ *		rate limit (no requests remaining, or a Retry-After), and 400 with a
+ *		Retry-After (Linear's rate limit, RATELIMITED);
  *		Stripe-Should-Retry overrides either way.  A request sent at most
  *		once is retried only after a rate limit (429, or GitHub's 403), which
  *		the API answers before acting: any other answer may follow a change
@@ -218,7 +219,8 @@ bool
 http_should_retry(long status, const HttpTransfer *t)
 {
 	bool		rate_limited = status == 429 ||
-		(status == 403 && (t->ratelimit_remaining == 0 || t->retry_after_s >= 0));
+		(status == 403 && (t->ratelimit_remaining == 0 || t->retry_after_s >= 0)) ||
+		(status == 400 && t->retry_after_s >= 0);
 
 	if (status < 400)
 		return false;

@@ -65,7 +65,8 @@ typedef enum OptionKind
 	OPT_RESOURCE,
 	OPT_JSON_PATH,
 	OPT_BOOL,
-	OPT_SITE
+	OPT_SITE,
+	OPT_AUTH
 } OptionKind;
 
 typedef struct SaasOption
@@ -90,6 +91,8 @@ static const SaasOption valid_options[] = {
 	{"site", ForeignServerRelationId, OPT_SITE},
 	{"token", UserMappingRelationId, OPT_TEXT},
 	{"user", UserMappingRelationId, OPT_TEXT},
+	{"auth", ForeignServerRelationId, OPT_AUTH},
+	{"auth", UserMappingRelationId, OPT_AUTH},
 	{"resource", ForeignTableRelationId, OPT_RESOURCE},
 	{"page_size", ForeignTableRelationId, OPT_INT, 1, 1000},
 	{"cache_ttl", ForeignTableRelationId, OPT_INT, 0, INT_MAX},
@@ -492,6 +495,13 @@ validate_option(DefElem *def, const SaasOption *opt)
 		case OPT_SITE:
 			check_site(value);
 			break;
+		case OPT_AUTH:
+			if (strcmp(value, "key") != 0 && strcmp(value, "oauth") != 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("invalid value for option \"auth\": \"%s\"", value),
+						 errhint("Use auth 'key' for a personal API key or auth 'oauth' for an OAuth access token.")));
+			break;
 	}
 }
 
@@ -718,6 +728,27 @@ saas_get_table_options(Oid foreigntableid)
 }
 
 /*
+ * is_oauth_token
+ *		Is the token of a server whose service sends keys alone (AUTH_KEY)
+ *		an OAuth token, sent as Bearer: option auth 'oauth' of the user
+ *		mapping (its options are mapping_options), else of the server?
+ */
+static bool
+is_oauth_token(Oid serverid, List *mapping_options)
+{
+	ForeignServer *server = GetForeignServer(serverid);
+	const char *service_name = option_value(server->options, "service");
+	const ServiceSpec *service = service_name ? service_lookup(service_name) : NULL;
+	const char *auth = option_value(mapping_options, "auth");
+
+	if (service == NULL || service->auth != AUTH_KEY)
+		return false;
+	if (auth == NULL)
+		auth = option_value(server->options, "auth");
+	return auth != NULL && strcmp(auth, "oauth") == 0;
+}
+
+/*
  * saas_get_token
  *		The token of the user mapping for this user (or PUBLIC), or NULL
  *		when the mapping has none (unauthenticated requests).
@@ -762,6 +793,8 @@ saas_get_token(Oid serverid, Oid userid)
 	}
 	if (token != NULL && user != NULL)
 		return psprintf("%s:%s", user, token);
+	if (token != NULL && is_oauth_token(serverid, mapping->options))
+		return psprintf("Bearer %s", token);
 	return token ? pstrdup(token) : NULL;
 }
 

@@ -86,19 +86,11 @@ append_value(StringInfo out, const char *value, bool verbatim, bool in_path)
 		append_encoded(out, value, in_path);
 }
 
-/* One term of a query in a filter language, not yet written. */
-typedef struct FilterTerm
-{
-	const PushdownSpec *spec;
-	const char *value;
-	bool		verbatim;		/* written for EXPLAIN: as it is */
-} FilterTerm;
-
 static List *
 add_term(List *terms, const PushdownSpec *spec, const char *value,
 		 bool verbatim)
 {
-	FilterTerm *term = palloc(sizeof(FilterTerm));
+	FilterTerm *term = palloc0(sizeof(FilterTerm));
 
 	term->spec = spec;
 	term->value = value;
@@ -162,6 +154,8 @@ write_filter(const FilterLanguage *language, List *terms, const char *text)
 	StringInfoData out;
 	ListCell   *cell;
 
+	if (language->graphql_object)
+		return graphql_filter_object(language, terms);
 	initStringInfo(&out);
 	foreach(cell, terms)
 	{
@@ -546,6 +540,18 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 			(split && (qual == split->lower || qual == split->upper)))
 			continue;
 		if (qual->kind == BIND_PARAM && resource->filter != NULL &&
+			resource->filter->list_operator != NULL &&
+			resource->pushdown[qual->spec_index].op == PUSH_EQ &&
+			list_length(values->values) > 1)
+		{
+			/* one term of the list operator: any value may hold */
+			builder.terms = add_term(builder.terms,
+									 &resource->pushdown[qual->spec_index],
+									 NULL, values->verbatim);
+			((FilterTerm *) llast(builder.terms))->values = values->values;
+			continue;
+		}
+		if (qual->kind == BIND_PARAM && resource->filter != NULL &&
 			(resource->pushdown[qual->spec_index].op == PUSH_CONTAINS ||
 			 list_length(values->values) == 1))
 		{
@@ -665,8 +671,11 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 	return builder.streams;
 }
 
-/* Is name one of the NULL-terminated names (or NULL)? */
-static bool
+/*
+ * name_listed
+ *		Is name one of the NULL-terminated names (or NULL)?
+ */
+bool
 name_listed(const char *const *names, const char *name)
 {
 	for (; names && *names; names++)
@@ -675,8 +684,12 @@ name_listed(const char *const *names, const char *name)
 	return false;
 }
 
-/* value, percent-decoded (append_url_encoded's inverse); palloc'd. */
-static char *
+/*
+ * url_decoded
+ *		value (len bytes), percent-decoded (append_url_encoded's inverse);
+ *		palloc'd.
+ */
+char *
 url_decoded(const char *value, size_t len)
 {
 	char	   *out = palloc(len + 1);
@@ -700,8 +713,12 @@ url_decoded(const char *value, size_t len)
 	return out;
 }
 
-/* value as a JSON string (UTF-8 bytes kept, control characters escaped). */
-static void
+/*
+ * append_json_string
+ *		value as a JSON string into out (UTF-8 bytes kept, control
+ *		characters escaped).
+ */
+void
 append_json_string(StringInfo out, const char *value)
 {
 	const char *p;
@@ -736,6 +753,8 @@ request_json_body(const ResourceSpec *resource, const char *url,
 	StringInfoData body;
 	const char *p;
 
+	if (resource->graphql_query != NULL)
+		return graphql_json_body(resource, url, url_without_query);
 	*url_without_query = query ? pnstrdup(url, query - url) : pstrdup(url);
 	initStringInfo(&body);
 	appendStringInfoChar(&body, '{');

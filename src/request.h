@@ -54,6 +54,18 @@ typedef struct RangeSplit
 	List	   *queries;		/* char *: "created[gte]=1&created[lt]=2" */
 } RangeSplit;
 
+/*
+ * One term of a query in a filter language, not yet written: a rule and
+ * its value, or (a GraphQL list_operator term) its values.
+ */
+typedef struct FilterTerm
+{
+	const PushdownSpec *spec;
+	const char *value;
+	bool		verbatim;		/* written for EXPLAIN: as it is */
+	List	   *values;			/* char *, or NIL for value alone */
+} FilterTerm;
+
 /* in request_value.c */
 extern BoundValues *bind_value(const ResourceSpec *resource,
 							   PushedQual *qual, Datum value, bool isnull,
@@ -77,5 +89,15 @@ extern void append_url_encoded(StringInfo out, const char *value,
 extern void append_encoded(StringInfo out, const char *value, bool in_path);
 extern char *request_json_body(const ResourceSpec *resource, const char *url,
 							   char **url_without_query);
+extern bool name_listed(const char *const *names, const char *name);
+extern char *url_decoded(const char *value, size_t len);
+extern void append_json_string(StringInfo out, const char *value);
+
+/* in request_graphql.c */
+extern char *graphql_filter_object(const FilterLanguage *language,
+								   List *terms);
+extern char *graphql_json_body(const ResourceSpec *resource, const char *url,
+							   char **url_without_query);
+extern char *graphql_call_text(const ResourceSpec *resource, const char *url);
 
 #endif							/* SAAS_REQUEST_H */

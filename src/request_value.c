@@ -134,6 +134,29 @@ format_local_minute(TimestampTz ts, PushOp op, StringInfo out)
 	return WRITTEN;
 }
 
+/*
+ * A time as YYYY-MM-DDTHH:MM:SS.mmmZ, to the millisecond away from the
+ * range's inside: down for > and >=, up for < and <= (and for =, which is
+ * never exact), so no row of a millisecond field is lost.
+ */
+static Written
+format_iso8601_ms(TimestampTz ts, PushOp op, StringInfo out)
+{
+	int64		micros = unix_micros(ts);
+	int64		rest = micros % 1000;
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (rest != 0)
+		ts += (op == PUSH_GT || op == PUSH_GE) ? -rest : 1000 - rest;
+	if (!is_api_time(ts) || timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+		return NOT_EXPRESSIBLE;
+	appendStringInfo(out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+					 tm.tm_year, tm.tm_mon, tm.tm_mday,
+					 tm.tm_hour, tm.tm_min, tm.tm_sec, (int) (fsec / 1000));
+	return WRITTEN;
+}
+
 /* A time in one of the APIs' forms; not sent outside is_api_time. */
 static Written
 format_time(TimestampTz ts, ValueFormat format, PushOp op, StringInfo out)
@@ -157,6 +180,8 @@ format_time(TimestampTz ts, ValueFormat format, PushOp op, StringInfo out)
 			return format_iso8601(ts, out);
 		case VALUE_LOCAL_MINUTE:
 			return format_local_minute(ts, op, out);
+		case VALUE_ISO8601_MS:
+			return format_iso8601_ms(ts, op, out);
 		default:
 			/* VALUE_SLACK_TS: "seconds.micros" */
 			micros = unix_micros(ts);
@@ -262,6 +287,7 @@ format_value(Datum value, Oid type, ValueFormat format, PushOp op,
 		case VALUE_ISO8601:
 		case VALUE_SLACK_TS:
 		case VALUE_LOCAL_MINUTE:
+		case VALUE_ISO8601_MS:
 			if (getBaseType(type) == DATEOID)
 				return format_date(DatumGetDateADT(value), format, op, out);
 			if (getBaseType(type) != TIMESTAMPTZOID)
@@ -277,6 +303,10 @@ format_value(Datum value, Oid type, ValueFormat format, PushOp op,
 			if (format == VALUE_NUMBERED &&
 				(out->data[0] == '-' || strcmp(out->data, "0") == 0))
 				return MATCHES_NOTHING;
+			/* NaN and infinities are no JSON numbers */
+			if (format == VALUE_NUMBER &&
+				strspn(out->data, "-+.0123456789eE") != out->len)
+				return NOT_EXPRESSIBLE;
 			/* a count below 0: no row has one, every row is above it */
 			if (format == VALUE_COUNT && out->data[0] == '-')
 				return (op == PUSH_GT || op == PUSH_GE) ? NOT_EXPRESSIBLE : MATCHES_NOTHING;

@@ -322,7 +322,9 @@ check_filter_text(ForeignScanState *node, SaasScanState *state)
 {
 	const FilterLanguage *language = state->resource->filter;
 
-	if (state->stream->filter_text == NULL || state->stream->filter_text[0] != '\0')
+	/* a GraphQL filter object is optional: without one, the API lists all */
+	if (state->stream->filter_text == NULL || state->stream->filter_text[0] != '\0' ||
+		language->graphql_object)
 		return;
 	ereport(ERROR,
 			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),

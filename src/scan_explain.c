@@ -141,7 +141,12 @@ request_lines(const SaasTableOptions *options, const char *relname,
 		}
 		else
 			lines = lappend(lines, makeString(psprintf("GET %s", stream->path_and_query)));
-		if (stream->filter_text != NULL)
+		if (resource->graphql_query != NULL)
+		{
+			lines = lappend(lines, makeString("GraphQL"));
+			lines = lappend(lines, makeString(graphql_call_text(resource, stream->path_and_query)));
+		}
+		else if (stream->filter_text != NULL)
 		{
 			lines = lappend(lines, makeString((char *) resource->filter->name));
 			lines = lappend(lines, makeString(stream->filter_text[0] ? stream->filter_text : "none"));

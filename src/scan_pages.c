@@ -177,6 +177,13 @@ scan_body_cursor(SaasScanState *state, SaasJsonDoc *doc, int nitems)
 			return next_offset(state, doc, nitems);
 		case PAGES_BODY_CURSOR:
 		case PAGES_BODY_NEXT_URL:
+			/* a flag saying there is more, where the API has one (Linear) */
+			if (state->has_more_at != NULL &&
+				(json_item_value(json_doc_root(doc), state->has_more_at,
+								 JOUT_TEXT, &buf) != JKIND_BOOL ||
+				 strcmp(buf.data, "true") != 0))
+				return NULL;
+			resetStringInfo(&buf);
 			if (json_item_value(json_doc_root(doc), state->cursor_at,
 								JOUT_TEXT, &buf) != JKIND_STRING || buf.len == 0)
 				return NULL;

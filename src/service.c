@@ -16,6 +16,7 @@ static const ServiceSpec *const service_registry[] = {
 	&stripe_service,
 	&slack_service,
 	&jira_service,
+	&linear_service,
 	NULL
 };
 

@@ -27,7 +27,11 @@
  * FilterLanguage, a term of one query string written in that language
  * (GitHub search's q, Jira's JQL).  The language writer in request.c is
  * generic: a description gives a language's operators and quoting rules,
- * never code.  A GraphQL filter object (Linear) would be a third kind.
+ * never code.  A GraphQL filter object (Linear) is the third kind: a
+ * language whose graphql_object is set writes its terms as one JSON object
+ * (service.h FilterLanguage), sent as a variable of a GraphQL query that
+ * the resource's graphql_query gives (request_graphql.c): values travel in
+ * the variables, never in the query text.
  *
  * This header must stay free of json-c and of utils/builtins.h: it is
  * included on both sides of the json-c boundary (see src/json.c).
@@ -41,8 +45,12 @@
 typedef enum ServiceAuth
 {
 	AUTH_BEARER = 0,			/* "Bearer <token>" */
-	AUTH_BASIC					/* Basic, of the user mapping's user and
+	AUTH_BASIC,					/* Basic, of the user mapping's user and
 								 * token ("email:API token") */
+	AUTH_KEY					/* the token alone ("Authorization: <key>",
+								 * Linear's personal API keys); with the
+								 * option auth 'oauth' (server or user
+								 * mapping), "Bearer <token>" */
 } ServiceAuth;
 
 /* How a resource's pages follow one another. */
@@ -127,12 +135,19 @@ typedef enum ValueFormat
 	VALUE_COUNT,				/* an integer the API reads as a count (0 or
 								 * more): a bound below 0 is not sent, or
 								 * matches no row (=, <, <=) */
-	VALUE_LOCAL_MINUTE			/* a range bound as "YYYY-MM-DD HH:MM" that
+	VALUE_LOCAL_MINUTE,			/* a range bound as "YYYY-MM-DD HH:MM" that
 								 * the API reads in a time zone of its own
 								 * (the Jira user's): moved out by 14 hours,
 								 * the widest UTC offset, and rounded to the
 								 * minute away from the range's inside, so
 								 * no row is lost (never exact) */
+	VALUE_NUMBER,				/* a number's text form, written bare (a
+								 * JSON number in a GraphQL filter object);
+								 * NaN and infinities are not sent */
+	VALUE_ISO8601_MS			/* timestamptz as YYYY-MM-DDTHH:MM:SS.mmmZ,
+								 * rounded to the millisecond away from the
+								 * range's inside (> and >= down, < and <=
+								 * up): never exact, no row lost */
 } ValueFormat;
 
 typedef struct ColumnSpec
@@ -334,6 +349,24 @@ typedef struct FilterLanguage
 	const char *text_column;	/* or NULL */
 	const char *text_format;	/* one %s; NULL: the text as it is */
 	bool		order_in_query;
+
+	/*
+	 * A GraphQL filter object (Linear's IssueFilter) instead of a query
+	 * string: each term is {"a": {"b": {"<operator>": value}}} for a param
+	 * "a.b" (the field's path in the filter type), the operator being the
+	 * comparator's name ("eq", "lt", "null"); a value is a JSON string, a
+	 * JSON number for VALUE_NUMBER, and a fixed_value is JSON as it is
+	 * ("true").  Several terms are {"and": [...]}.  The object goes in
+	 * param, which graphql_query sends as a variable (JSON, not text): no
+	 * value can change the query.  quote, escape and bare_chars are unused;
+	 * no term is needed (no filter lists everything).
+	 */
+	bool		graphql_object;
+	const char *list_operator;	/* with graphql_object: an IN list on a
+								 * PUSH_EQ rule is one term of this
+								 * comparator ("in") with the values as a
+								 * JSON list, not one stream per value;
+								 * NULL: streams */
 } FilterLanguage;
 
 /*
@@ -398,7 +431,10 @@ typedef struct ResourceSpec
 								 * cursor; PAGES_LAST_ID: path of the id in
 								 * the last item; PAGES_BODY_PAGE_COUNT:
 								 * path of the number of pages */
-	const char *has_more_at;	/* PAGES_LAST_ID: path of the "more" flag */
+	const char *has_more_at;	/* PAGES_LAST_ID: path of the "more" flag;
+								 * PAGES_BODY_CURSOR: if set, the cursor is
+								 * followed only while it is true (Linear's
+								 * pageInfo.hasNextPage) */
 	const char *default_query;	/* "name=value&..." sent unless a pushed
 								 * qual sets that name ("state=all"); a
 								 * table option of that name replaces it */
@@ -492,6 +528,21 @@ typedef struct ResourceSpec
 	const char *const *body_lists;	/* NULL-terminated, or NULL */
 	const RangeSplitSpec *range_splits; /* terminated by a NULL column; or
 										 * NULL: no range is split */
+
+	/*
+	 * A GraphQL API (Linear): the POST body is {"query": graphql_query,
+	 * "variables": {...}} instead, each parameter of the URL one variable
+	 * (typed as above; the filter language's param as the JSON object it
+	 * is).  graphql_query has one %s, where the selection set of an item
+	 * goes: the fields of the columns' paths ("state.name" is
+	 * "state { name }", "labels.nodes[*].name" "labels { nodes { name } }").
+	 * max_complexity: the points one query may cost (Linear: 10,000); the
+	 * page size sent is cut so that the page of items fits (each field 0.1,
+	 * each object 1, a connection's items times its page size, 50 unless
+	 * given).  NULL: a plain JSON body or a GET.
+	 */
+	const char *graphql_query;
+	int			max_complexity;
 } ResourceSpec;
 
 typedef struct ServiceSpec
@@ -518,6 +569,16 @@ typedef struct ServiceSpec
 	 */
 	const char *site_url;
 	ServiceAuth auth;
+
+	/*
+	 * GraphQL's errors: a JSON answer (of any HTTP status, 200 included)
+	 * holding a value at errors_at failed; error_code_at is the path of its
+	 * code ("errors[0].extensions.code"), which classifies it (api_error.c:
+	 * RATELIMITED is a rate limit, AUTHENTICATION_ERROR a bad token).  NULL:
+	 * none.
+	 */
+	const char *errors_at;
+	const char *error_code_at;
 } ServiceSpec;
 
 /* in service.c */
@@ -548,5 +609,6 @@ extern const ServiceSpec github_service;
 extern const ServiceSpec stripe_service;
 extern const ServiceSpec slack_service;
 extern const ServiceSpec jira_service;
+extern const ServiceSpec linear_service;
 
 #endif							/* SAAS_SERVICE_H */

@@ -1,0 +1,337 @@
+/*-------------------------------------------------------------------------
+ *
+ * request_graphql.c
+ *		  Requests of a GraphQL API (service.h: ResourceSpec.graphql_query,
+ *		  FilterLanguage.graphql_object): the filter object of the pushed
+ *		  quals, and the POST body {"query", "variables"} of a page.
+ *
+ * Rules a reader must know:
+ *	- As for every POST, a page is named by its URL (cache, EXPLAIN, page
+ *	  loops): each query parameter of the URL becomes one variable of the
+ *	  body; the query text is the description's own, with the selection
+ *	  set of the columns' fields.  No value of a query ever goes into the
+ *	  query text: values are JSON in the variables, written here (strings
+ *	  escaped by append_json_string), so none can change the query.
+ *	- The page size sent is cut so that a page costs at most the
+ *	  resource's max_complexity points, counted as Linear counts them
+ *	  (each field 0.1, each object 1, a connection's items times its page
+ *	  size).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "request.h"
+
+/* The page size of a connection that gives none (Linear: 50) */
+#define GRAPHQL_DEFAULT_FIRST	50
+
+/* The pageInfo object, its two fields, and the connection itself */
+#define GRAPHQL_PAGE_OVERHEAD	3.0
+
+/* One value of a term: a JSON string, or bare (a number, EXPLAIN's {$1}) */
+static void
+append_term_value(StringInfo out, const FilterTerm *term, const char *value)
+{
+	if (term->verbatim || term->spec->format == VALUE_NUMBER)
+		appendStringInfoString(out, value);
+	else
+		append_json_string(out, value);
+}
+
+/* One term, {"a": {"b": {"<operator>": value}}} for param "a.b", into out */
+static void
+append_term(StringInfo out, const FilterLanguage *language,
+			const FilterTerm *term)
+{
+	const char *p = term->spec->param;
+	int			depth = 0;
+	ListCell   *cell;
+
+	for (;;)
+	{
+		const char *dot = strchr(p, '.');
+		int			len = dot ? dot - p : strlen(p);
+
+		appendStringInfoChar(out, '{');
+		append_json_string(out, pnstrdup(p, len));
+		appendStringInfoChar(out, ':');
+		depth++;
+		if (dot == NULL)
+			break;
+		p = dot + 1;
+	}
+	appendStringInfoChar(out, '{');
+	append_json_string(out, term->values != NIL ? language->list_operator :
+					   language->operators[term->spec->op]);
+	appendStringInfoChar(out, ':');
+	if (term->spec->fixed_value != NULL)
+		appendStringInfoString(out, term->spec->fixed_value);
+	else if (term->values != NIL)
+	{
+		appendStringInfoChar(out, '[');
+		foreach(cell, term->values)
+		{
+			if (cell != list_head(term->values))
+				appendStringInfoChar(out, ',');
+			append_term_value(out, term, lfirst(cell));
+		}
+		appendStringInfoChar(out, ']');
+	}
+	else
+		append_term_value(out, term, term->value);
+	appendStringInfoChar(out, '}');
+	while (depth-- > 0)
+		appendStringInfoChar(out, '}');
+}
+
+/*
+ * graphql_filter_object
+ *		The filter object of terms (FilterTerm *) in language, "" for none:
+ *		one term's object, or {"and": [...]} of several.  palloc'd.
+ */
+char *
+graphql_filter_object(const FilterLanguage *language, List *terms)
+{
+	StringInfoData out;
+	ListCell   *cell;
+
+	initStringInfo(&out);
+	if (terms == NIL)
+		return out.data;
+	if (list_length(terms) > 1)
+		appendStringInfoString(&out, "{\"and\":[");
+	foreach(cell, terms)
+	{
+		if (cell != list_head(terms))
+			appendStringInfoChar(&out, ',');
+		append_term(&out, language, lfirst(cell));
+	}
+	if (list_length(terms) > 1)
+		appendStringInfoString(&out, "]}");
+	return out.data;
+}
+
+/* The length of path's first segment */
+static int
+segment_length(const char *path)
+{
+	const char *dot = strchr(path, '.');
+
+	return dot ? dot - path : strlen(path);
+}
+
+/*
+ * The selection set of paths (dotted, non-empty) into out, fields in the
+ * order they first appear; returns what it costs per item.
+ */
+static double
+append_selection(StringInfo out, List *paths)
+{
+	double		cost = 0;
+	ListCell   *cell;
+	ListCell   *other;
+
+	foreach(cell, paths)
+	{
+		const char *path = lfirst(cell);
+		int			len = segment_length(path);
+		List	   *children = NIL;
+		bool		connection = true;
+		bool		seen = false;
+
+		foreach(other, paths)
+		{
+			const char *o = lfirst(other);
+
+			if (other == cell)
+				break;
+			seen |= segment_length(o) == len && strncmp(o, path, len) == 0;
+		}
+		if (seen)
+			continue;
+		for_each_cell(other, paths, cell)
+		{
+			const char *o = lfirst(other);
+
+			if (segment_length(o) != len || strncmp(o, path, len) != 0 ||
+				o[len] != '.')
+				continue;
+			children = lappend(children, (char *) o + len + 1);
+			connection &= strncmp(o + len + 1, "nodes", 5) == 0 &&
+				segment_length(o + len + 1) == 5;
+		}
+		appendStringInfo(out, "%s%.*s", out->len > 0 &&
+						 out->data[out->len - 1] != ' ' ? " " : "", len, path);
+		if (children == NIL)
+		{
+			cost += 0.1;
+			continue;
+		}
+		appendStringInfoString(out, " { ");
+		if (connection)
+			cost += 1 + GRAPHQL_DEFAULT_FIRST * append_selection(out, children);
+		else
+			cost += 1 + append_selection(out, children);
+		appendStringInfoString(out, " }");
+		list_free(children);
+	}
+	return cost;
+}
+
+/*
+ * The selection set of one item of resource: the fields of its columns'
+ * paths ("[*]" left out); *item_cost is what an item costs.  palloc'd.
+ */
+static char *
+item_selection(const ResourceSpec *resource, double *item_cost)
+{
+	StringInfoData out;
+	List	   *paths = NIL;
+	const ColumnSpec *column;
+
+	for (column = resource->columns; column->name != NULL; column++)
+	{
+		StringInfoData path;
+		const char *p;
+
+		if (column->path == NULL || column->path[0] == '\0')
+			continue;
+		initStringInfo(&path);
+		for (p = column->path; *p; p++)
+		{
+			if (strncmp(p, "[*]", 3) == 0)
+				p += 2;
+			else
+				appendStringInfoChar(&path, *p);
+		}
+		paths = lappend(paths, path.data);
+	}
+	initStringInfo(&out);
+	*item_cost = 1 + append_selection(&out, paths);
+	return out.data;
+}
+
+/* A variable of the request being written. */
+typedef struct GraphQLVariable
+{
+	char	   *name;
+	char	   *value;
+} GraphQLVariable;
+
+/*
+ * The variables of url's query string, with the page size cut to what
+ * max_complexity allows for items of item_cost.
+ */
+static List *
+url_variables(const ResourceSpec *resource, const char *url, double item_cost)
+{
+	const char *p;
+	List	   *variables = NIL;
+
+	for (p = strchr(url, '?'); p != NULL; p = strchr(p + 1, '&'))
+	{
+		const char *eq = strchr(p + 1, '=');
+		const char *end = strchr(p + 1, '&');
+		GraphQLVariable *variable;
+
+		if (end == NULL)
+			end = p + 1 + strlen(p + 1);
+		if (eq == NULL || eq > end)
+			continue;
+		variable = palloc(sizeof(GraphQLVariable));
+		variable->name = url_decoded(p + 1, eq - p - 1);
+		variable->value = url_decoded(eq + 1, end - eq - 1);
+		if (resource->page_size_param != NULL && resource->max_complexity > 0 &&
+			strcmp(variable->name, resource->page_size_param) == 0)
+		{
+			int			most = (int) ((resource->max_complexity - GRAPHQL_PAGE_OVERHEAD) / item_cost);
+
+			if (atoi(variable->value) > most)
+				variable->value = psprintf("%d", Max(most, 1));
+		}
+		variables = lappend(variables, variable);
+	}
+	return variables;
+}
+
+/* A variable's value as JSON into out: the filter object, a number, or a string */
+static void
+append_variable(StringInfo out, const ResourceSpec *resource,
+				const GraphQLVariable *variable)
+{
+	const char *value = variable->value;
+
+	if (resource->filter != NULL && strcmp(variable->name, resource->filter->param) == 0)
+		appendStringInfoString(out, value);
+	else if (name_listed(resource->body_numbers, variable->name) &&
+			 value[0] != '\0' && strspn(value, "0123456789") == strlen(value))
+		appendStringInfoString(out, value);
+	else
+		append_json_string(out, value);
+}
+
+/*
+ * graphql_json_body
+ *		The POST body of the page url of resource (its graphql_query is
+ *		set): {"query": ..., "variables": {...}}.  *url_without_query is
+ *		where it goes.  Both palloc'd.
+ */
+char *
+graphql_json_body(const ResourceSpec *resource, const char *url,
+				  char **url_without_query)
+{
+	const char *query = strchr(url, '?');
+	double		item_cost;
+	char	   *selection = item_selection(resource, &item_cost);
+	StringInfoData body;
+	ListCell   *cell;
+	List	   *variables = url_variables(resource, url, item_cost);
+
+	*url_without_query = query ? pnstrdup(url, query - url) : pstrdup(url);
+	initStringInfo(&body);
+	appendStringInfoString(&body, "{\"query\":");
+	append_json_string(&body, psprintf(resource->graphql_query, selection));
+	appendStringInfoString(&body, ",\"variables\":{");
+	foreach(cell, variables)
+	{
+		GraphQLVariable *variable = lfirst(cell);
+
+		if (cell != list_head(variables))
+			appendStringInfoChar(&body, ',');
+		append_json_string(&body, variable->name);
+		appendStringInfoChar(&body, ':');
+		append_variable(&body, resource, variable);
+	}
+	appendStringInfoString(&body, "}}");
+	return body.data;
+}
+
+/*
+ * graphql_call_text
+ *		What EXPLAIN shows of the page url of resource: the table and the
+ *		variables sent, "issues(filter: {...}, first: 50)".  palloc'd.
+ */
+char *
+graphql_call_text(const ResourceSpec *resource, const char *url)
+{
+	double		item_cost;
+	StringInfoData out;
+	ListCell   *cell;
+	List	   *variables;
+
+	(void) item_selection(resource, &item_cost);
+	variables = url_variables(resource, url, item_cost);
+	initStringInfo(&out);
+	appendStringInfo(&out, "%s(", resource->table);
+	foreach(cell, variables)
+	{
+		GraphQLVariable *variable = lfirst(cell);
+
+		appendStringInfo(&out, "%s%s: ", cell == list_head(variables) ? "" : ", ",
+						 variable->name);
+		append_variable(&out, resource, variable);
+	}
+	appendStringInfoChar(&out, ')');
+	return out.data;
+}

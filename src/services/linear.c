@@ -1,0 +1,252 @@
+/*-------------------------------------------------------------------------
+ *
+ * linear.c
+ *		  Linear's GraphQL API: issues, teams, projects, users and the
+ *		  comments of an issue, as data.
+ *
+ * Facts from the Linear SDK's schema and client (shared API digest,
+ * section 5): every query is POST /graphql with {query, variables}; a
+ * personal API key is sent as "Authorization: <key>", an OAuth token as
+ * Bearer; lists are Relay connections paged with first/after while
+ * pageInfo.hasNextPage (first defaults to 50); a query may cost at most
+ * 10,000 complexity points (linear.app/developers/rate-limiting), so the
+ * page size is cut to fit the fields asked for; errors come as GraphQL
+ * errors[] with extensions.code, a rate limit as HTTP 400 RATELIMITED.
+ *
+ * The pushed quals of issues are one IssueFilter, a JSON variable: team,
+ * state, assignee, creator, project and cycle are nested filters, labels
+ * a collection filter (some).  Times are compared to the millisecond
+ * (widened, rechecked).  Archived issues are hidden, as the API does by
+ * default.
+ *
+ * Left out for now: OR, <> and NOT IN (AND-only terms in the engine's
+ * filter language), ORDER BY (orderBy's direction is not documented, so no
+ * order is claimed), filters of teams, projects and users, and asking only
+ * for the fields the query reads (the selection holds every column's).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "service.h"
+
+static const char *const linear_headers[] = {
+	"Accept: application/json",
+	NULL
+};
+
+static const char *const linear_numbers[] = {"first", NULL};
+
+static const ColumnSpec linear_issue_columns[] = {
+	{"id", "text", "id", CONV_VALUE, "issue id (a UUID)"},
+	{"identifier", "text", "identifier", CONV_VALUE, "issue identifier, such as ENG-42"},
+	{"number", "integer", "number", CONV_VALUE, "number of the issue in its team"},
+	{"title", "text", "title", CONV_VALUE, "title"},
+	{"description", "text", "description", CONV_VALUE, "description in Markdown"},
+	{"priority", "integer", "priority", CONV_VALUE, "0 none, 1 urgent, 2 high, 3 medium, 4 low"},
+	{"estimate", "float8", "estimate", CONV_VALUE, "estimate in points"},
+	{"state_name", "text", "state.name", CONV_VALUE, "name of the workflow state"},
+	{"state_type", "text", "state.type", CONV_VALUE, "backlog, unstarted, started, completed, canceled or triage"},
+	{"team_key", "text", "team.key", CONV_VALUE, "key of the team, such as ENG"},
+	{"assignee_email", "text", "assignee.email", CONV_VALUE, "e-mail address of the assignee"},
+	{"assignee_name", "text", "assignee.name", CONV_VALUE, "name of the assignee"},
+	{"creator_email", "text", "creator.email", CONV_VALUE, "e-mail address of the creator"},
+	{"labels", "text[]", "labels.nodes[*].name", CONV_VALUE, "label names"},
+	{"project_name", "text", "project.name", CONV_VALUE, "name of the project"},
+	{"cycle_number", "integer", "cycle.number", CONV_VALUE, "number of the cycle"},
+	{"created_at", "timestamptz", "createdAt", CONV_VALUE, "creation time"},
+	{"updated_at", "timestamptz", "updatedAt", CONV_VALUE, "last update time"},
+	{"started_at", "timestamptz", "startedAt", CONV_VALUE, "time work started"},
+	{"completed_at", "timestamptz", "completedAt", CONV_VALUE, "completion time"},
+	{"canceled_at", "timestamptz", "canceledAt", CONV_VALUE, "cancellation time"},
+	{"due_date", "date", "dueDate", CONV_VALUE, "due date"},
+	{"url", "text", "url", CONV_VALUE, "URL of the issue in Linear"},
+	{"attrs", "jsonb", "", CONV_VALUE, "the issue's fields as the API returned them"},
+	{NULL}
+};
+
+/* a comparison of a field in IssueFilter, exact unless said */
+#define LINEAR_RANGE(column, field, format, exact) \
+	{column, PUSH_LT, field, format, NULL, exact}, \
+	{column, PUSH_LE, field, format, NULL, exact}, \
+	{column, PUSH_GT, field, format, NULL, exact}, \
+	{column, PUSH_GE, field, format, NULL, exact}
+#define LINEAR_NULLS(column, field) \
+	{column, PUSH_IS_NULL, field, VALUE_TEXT, "true", true}, \
+	{column, PUSH_IS_NOT_NULL, field, VALUE_TEXT, "false", true}
+
+static const PushdownSpec linear_issue_pushdown[] = {
+	{"id", PUSH_EQ, "id", VALUE_TEXT, NULL, true},
+	{"number", PUSH_EQ, "number", VALUE_NUMBER, NULL, true},
+	LINEAR_RANGE("number", "number", VALUE_NUMBER, true),
+	{"title", PUSH_EQ, "title", VALUE_TEXT, NULL, true},
+	{"priority", PUSH_EQ, "priority", VALUE_NUMBER, NULL, true},
+	LINEAR_RANGE("priority", "priority", VALUE_NUMBER, true),
+	LINEAR_NULLS("estimate", "estimate"),
+	{"state_name", PUSH_EQ, "state.name", VALUE_TEXT, NULL, true},
+	{"state_type", PUSH_EQ, "state.type", VALUE_TEXT, NULL, true},
+	{"team_key", PUSH_EQ, "team.key", VALUE_TEXT, NULL, true},
+	{"assignee_email", PUSH_EQ, "assignee.email", VALUE_TEXT, NULL, true},
+	LINEAR_NULLS("assignee_email", "assignee"),
+	{"creator_email", PUSH_EQ, "creator.email", VALUE_TEXT, NULL, true},
+	{"labels", PUSH_CONTAINS, "labels.some.name", VALUE_TEXT, NULL, true},
+	{"project_name", PUSH_EQ, "project.name", VALUE_TEXT, NULL, true},
+	LINEAR_NULLS("project_name", "project"),
+	{"cycle_number", PUSH_EQ, "cycle.number", VALUE_NUMBER, NULL, true},
+	LINEAR_RANGE("created_at", "createdAt", VALUE_ISO8601_MS, false),
+	LINEAR_RANGE("updated_at", "updatedAt", VALUE_ISO8601_MS, false),
+	LINEAR_NULLS("started_at", "startedAt"),
+	LINEAR_NULLS("completed_at", "completedAt"),
+	LINEAR_NULLS("canceled_at", "canceledAt"),
+	LINEAR_NULLS("due_date", "dueDate"),
+	{NULL}
+};
+
+/* IssueFilter's comparators (schema.graphql; digest section 5.1) */
+static const FilterLanguage linear_issue_filter = {
+	.name = "GraphQL",
+	.param = "filter",
+	.operators = {
+		[PUSH_EQ] = "eq",
+		[PUSH_LT] = "lt",
+		[PUSH_LE] = "lte",
+		[PUSH_GT] = "gt",
+		[PUSH_GE] = "gte",
+		[PUSH_CONTAINS] = "eq",
+		[PUSH_IS_NULL] = "null",
+		[PUSH_IS_NOT_NULL] = "null",
+	},
+	.quote = '"',
+	.escape = '\\',
+	.graphql_object = true,
+	.list_operator = "in",
+};
+
+/* a connection's page and what follows it, at data.<field> */
+#define LINEAR_PAGES(field) \
+	.items_at = "data." field ".nodes", \
+	.pages = PAGES_BODY_CURSOR, \
+	.page_size_param = "first", \
+	.max_page_size = 250, \
+	.cursor_param = "after", \
+	.cursor_at = "data." field ".pageInfo.endCursor", \
+	.has_more_at = "data." field ".pageInfo.hasNextPage", \
+	.identity_at = "id", \
+	.method = "POST", \
+	.body_numbers = linear_numbers, \
+	.max_complexity = 10000
+
+#define LINEAR_PAGE_INFO "pageInfo { hasNextPage endCursor }"
+
+static const ColumnSpec linear_team_columns[] = {
+	{"id", "text", "id", CONV_VALUE, "team id"},
+	{"key", "text", "key", CONV_VALUE, "team key, such as ENG"},
+	{"name", "text", "name", CONV_VALUE, "team name"},
+	{"description", "text", "description", CONV_VALUE, "description"},
+	{"private", "boolean", "private", CONV_VALUE, "whether the team is private"},
+	{"attrs", "jsonb", "", CONV_VALUE, "the team's fields as the API returned them"},
+	{NULL}
+};
+
+static const ColumnSpec linear_project_columns[] = {
+	{"id", "text", "id", CONV_VALUE, "project id"},
+	{"name", "text", "name", CONV_VALUE, "project name"},
+	{"state", "text", "state", CONV_VALUE, "planned, started, paused, completed or canceled"},
+	{"url", "text", "url", CONV_VALUE, "URL of the project in Linear"},
+	{"start_date", "date", "startDate", CONV_VALUE, "start date"},
+	{"target_date", "date", "targetDate", CONV_VALUE, "target date"},
+	{"attrs", "jsonb", "", CONV_VALUE, "the project's fields as the API returned them"},
+	{NULL}
+};
+
+static const ColumnSpec linear_user_columns[] = {
+	{"id", "text", "id", CONV_VALUE, "user id"},
+	{"name", "text", "name", CONV_VALUE, "full name"},
+	{"display_name", "text", "displayName", CONV_VALUE, "display name"},
+	{"email", "text", "email", CONV_VALUE, "e-mail address"},
+	{"active", "boolean", "active", CONV_VALUE, "whether the account is active"},
+	{"admin", "boolean", "admin", CONV_VALUE, "whether the user is an admin"},
+	{"attrs", "jsonb", "", CONV_VALUE, "the user's fields as the API returned them"},
+	{NULL}
+};
+
+static const char *const issue_id_key[] = {"issue_id", NULL};
+
+static const ColumnSpec linear_comment_columns[] = {
+	{"issue_id", "text", NULL, CONV_VALUE, "id or identifier (ENG-42) of the issue"},
+	{"id", "text", "id", CONV_VALUE, "comment id"},
+	{"body", "text", "body", CONV_VALUE, "body in Markdown"},
+	{"user_email", "text", "user.email", CONV_VALUE, "e-mail address of the author"},
+	{"user_name", "text", "user.name", CONV_VALUE, "name of the author"},
+	{"created_at", "timestamptz", "createdAt", CONV_VALUE, "creation time"},
+	{"updated_at", "timestamptz", "updatedAt", CONV_VALUE, "last update time"},
+	{"url", "text", "url", CONV_VALUE, "URL of the comment in Linear"},
+	{"attrs", "jsonb", "", CONV_VALUE, "the comment's fields as the API returned them"},
+	{NULL}
+};
+
+static const ResourceSpec linear_resources[] = {
+	{
+		.table = "issues",
+		.path_template = "/graphql",
+		LINEAR_PAGES("issues"),
+		.columns = linear_issue_columns,
+		.pushdown = linear_issue_pushdown,
+		.doc = "issues of the workspace, archived ones left out",
+		.filter = &linear_issue_filter,
+		.graphql_query = "query Issues($filter: IssueFilter, $first: Int, $after: String) "
+		"{ issues(filter: $filter, first: $first, after: $after) "
+		"{ nodes { %s } " LINEAR_PAGE_INFO " } }",
+	},
+	{
+		.table = "teams",
+		.path_template = "/graphql",
+		LINEAR_PAGES("teams"),
+		.columns = linear_team_columns,
+		.doc = "teams of the workspace",
+		.graphql_query = "query Teams($first: Int, $after: String) "
+		"{ teams(first: $first, after: $after) { nodes { %s } " LINEAR_PAGE_INFO " } }",
+	},
+	{
+		.table = "projects",
+		.path_template = "/graphql",
+		LINEAR_PAGES("projects"),
+		.columns = linear_project_columns,
+		.doc = "projects of the workspace",
+		.graphql_query = "query Projects($first: Int, $after: String) "
+		"{ projects(first: $first, after: $after) { nodes { %s } " LINEAR_PAGE_INFO " } }",
+	},
+	{
+		.table = "users",
+		.path_template = "/graphql",
+		LINEAR_PAGES("users"),
+		.columns = linear_user_columns,
+		.doc = "users of the workspace",
+		.graphql_query = "query Users($first: Int, $after: String) "
+		"{ users(first: $first, after: $after) { nodes { %s } " LINEAR_PAGE_INFO " } }",
+	},
+	{
+		.table = "comments",
+		.path_template = "/graphql?issue_id={issue_id}",
+		.key_columns = issue_id_key,
+		LINEAR_PAGES("issue.comments"),
+		.columns = linear_comment_columns,
+		.doc = "comments of an issue",
+		.graphql_query = "query Comments($issue_id: String!, $first: Int, $after: String) "
+		"{ issue(id: $issue_id) { comments(first: $first, after: $after) "
+		"{ nodes { %s } " LINEAR_PAGE_INFO " } } }",
+	},
+	{NULL}
+};
+
+const ServiceSpec linear_service = {
+	.name = "linear",
+	.default_base_url = "https://api.linear.app",
+	.headers = linear_headers,
+	.error_message_at = "errors[0].message",
+	.resources = linear_resources,
+	.not_found_hint = "Check the server option base_url: Linear answers at https://api.linear.app/graphql.",
+	.auth = AUTH_KEY,
+	.errors_at = "errors",
+	.error_code_at = "errors[0].extensions.code",
+};
