@@ -13,7 +13,7 @@ psql -X -q -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
 export PGDATABASE=$db
 
 t_psql "CREATE EXTENSION saas_fdw" >/dev/null
-for service in github stripe slack jira; do
+for service in github stripe slack jira linear; do
 	site=
 	# a service of many sites needs one named (EXPLAIN makes no request)
 	[[ $service == jira ]] && site=", site 'docs'"

@@ -34,7 +34,10 @@ What the page must say, in the section "## `table`" of each table:
     "Search Query: author:x", "JQL: project = \"A\""), the request cell
     holds each term's field and operator ("author:", "project =") or, for a
     fixed value, the whole term ("no:milestone", "assignee is EMPTY"); a
-    POST's parameters are the members of its "Request Body:";
+    POST's parameters are the members of its "Request Body:"; a GraphQL
+    body's are its variables, and the terms of a filter object among them
+    are its leaves, written as a dotted path with the comparator and the
+    value ("team.key.eq:", "assignee.null: true");
   - no row claims a rule (column and operator, or ORDER BY) that the
     extension does not have.
 """
@@ -176,8 +179,20 @@ class Plan:
         elif len(self.requests) == 1 and len(bodies) == 1:
             # a POST whose JSON body holds the parameters
             self.path = self.requests[0].split(" ", 1)[1]
+            body = json.loads(bodies[0])
+            if "query" in body and "variables" in body:
+                # GraphQL: the variables are the parameters, and an object
+                # among them is a filter whose leaves are its terms
+                self.params = []
+                for n, v in body["variables"].items():
+                    if isinstance(v, dict):
+                        self.language = True
+                        self.params += graphql_terms(v)
+                    else:
+                        self.params.append((n, str(v)))
+                return
             self.params = [(n, ",".join(v) if isinstance(v, list) else str(v))
-                           for n, v in json.loads(bodies[0]).items()]
+                           for n, v in body.items()]
         if self.params is not None:
             # a parameter whose value EXPLAIN shows on a line of its own is a
             # query in a filter language: its terms count as parameters
@@ -186,6 +201,22 @@ class Plan:
             self.language = any(v in shown for _, v in self.params)
             self.params = [t for n, v in self.params
                            for t in (query_terms(v) if v in shown else [(n, v)])]
+
+
+def graphql_terms(obj, prefix=""):
+    """The terms of a GraphQL filter object, as (field, value): its leaves,
+    each field its dotted path with the comparator ("team.key.eq: "), the
+    value as JSON; and/or lists are flattened."""
+    out = []
+    for k, v in obj.items():
+        if k in ("and", "or") and isinstance(v, list):
+            for item in v:
+                out += graphql_terms(item, prefix)
+        elif isinstance(v, dict):
+            out += graphql_terms(v, prefix + k + ".")
+        else:
+            out.append((prefix + k + ": ", json.dumps(v)))
+    return out
 
 
 def query_terms(query):
