@@ -5,13 +5,6 @@
 -- endCursor while hasNextPage; a personal key is sent without Bearer.
 --
 SET timezone = 'UTC';
-CREATE FUNCTION linear_sqlstate(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE query;
-  RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-  RETURN SQLSTATE;
-END $$;
 CREATE FUNCTION linear_calls() RETURNS SETOF text LANGUAGE sql
   AS $$ SELECT regexp_replace(line, '"query":"query (\w+)[^"]*"', '"query":"\1 ..."') FROM api_calls(8086) AS line $$;
 -- start from an empty request log, whatever ran before
@@ -105,7 +98,9 @@ SELECT * FROM linear_calls();
 -- (HTTP 200 with errors[])
 SELECT count(*) FROM linear.comments;
 SELECT count(*) FROM linear.comments WHERE issue_id = 'NOPE-1';
-SELECT linear_sqlstate($$SELECT count(*) FROM linear.comments WHERE issue_id = 'NOPE-1'$$);
+\set VERBOSITY sqlstate
+SELECT count(*) FROM linear.comments WHERE issue_id = 'NOPE-1';
+\set VERBOSITY default
 
 SELECT * FROM linear_calls();
 -- an OAuth token is sent as Bearer (auth 'oauth'); a wrong one is refused
@@ -114,7 +109,9 @@ SELECT count(*) FROM linear.teams;
 ALTER USER MAPPING FOR CURRENT_USER SERVER linear OPTIONS (SET auth 'bearer');
 ALTER USER MAPPING FOR CURRENT_USER SERVER linear OPTIONS (DROP auth);
 SELECT count(*) FROM linear.teams;
-SELECT linear_sqlstate($$SELECT count(*) FROM linear.teams$$);
+\set VERBOSITY sqlstate
+SELECT count(*) FROM linear.teams;
+\set VERBOSITY default
 SELECT * FROM linear_calls();
 -- a rate limit (HTTP 400, RATELIMITED) is retried after its Retry-After
 ALTER USER MAPPING FOR CURRENT_USER SERVER linear OPTIONS (SET token 'lin_api_ratelimited');
@@ -123,7 +120,6 @@ SELECT * FROM linear_calls();
 ALTER USER MAPPING FOR CURRENT_USER SERVER linear OPTIONS (SET token 'lin_api_test');
 
 DROP FUNCTION linear_same(text, text);
-DROP FUNCTION linear_sqlstate(text);
 DROP FUNCTION linear_calls();
 DROP SCHEMA linear CASCADE;
 DROP SERVER linear CASCADE;

@@ -138,6 +138,18 @@ static const FilterLanguage linear_issue_filter = {
 
 #define LINEAR_PAGE_INFO "pageInfo { hasNextPage endCursor }"
 
+/* a list of the workspace (teams, projects, users): no filter, all pages */
+#define LINEAR_WORKSPACE_LIST(field, operation, item_columns) \
+	{ \
+		.table = field, \
+		.path_template = "/graphql", \
+		LINEAR_PAGES(field), \
+		.columns = item_columns, \
+		.doc = field " of the workspace", \
+		.graphql_query = "query " operation "($first: Int, $after: String) { " \
+		field "(first: $first, after: $after) { nodes { %s } " LINEAR_PAGE_INFO " } }", \
+	}
+
 static const ColumnSpec linear_team_columns[] = {
 	{"id", "text", "id", CONV_VALUE, "team id"},
 	{"key", "text", "key", CONV_VALUE, "team key, such as ENG"},
@@ -198,33 +210,9 @@ static const ResourceSpec linear_resources[] = {
 		"{ issues(filter: $filter, first: $first, after: $after) "
 		"{ nodes { %s } " LINEAR_PAGE_INFO " } }",
 	},
-	{
-		.table = "teams",
-		.path_template = "/graphql",
-		LINEAR_PAGES("teams"),
-		.columns = linear_team_columns,
-		.doc = "teams of the workspace",
-		.graphql_query = "query Teams($first: Int, $after: String) "
-		"{ teams(first: $first, after: $after) { nodes { %s } " LINEAR_PAGE_INFO " } }",
-	},
-	{
-		.table = "projects",
-		.path_template = "/graphql",
-		LINEAR_PAGES("projects"),
-		.columns = linear_project_columns,
-		.doc = "projects of the workspace",
-		.graphql_query = "query Projects($first: Int, $after: String) "
-		"{ projects(first: $first, after: $after) { nodes { %s } " LINEAR_PAGE_INFO " } }",
-	},
-	{
-		.table = "users",
-		.path_template = "/graphql",
-		LINEAR_PAGES("users"),
-		.columns = linear_user_columns,
-		.doc = "users of the workspace",
-		.graphql_query = "query Users($first: Int, $after: String) "
-		"{ users(first: $first, after: $after) { nodes { %s } " LINEAR_PAGE_INFO " } }",
-	},
+	LINEAR_WORKSPACE_LIST("teams", "Teams", linear_team_columns),
+	LINEAR_WORKSPACE_LIST("projects", "Projects", linear_project_columns),
+	LINEAR_WORKSPACE_LIST("users", "Users", linear_user_columns),
 	{
 		.table = "comments",
 		.path_template = "/graphql?issue_id={issue_id}",
