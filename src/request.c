@@ -302,6 +302,7 @@ typedef struct StreamBuilder
 								 * a resource with a filter language */
 	const char *sort_params;
 	int			page_size;
+	const char *fields;			/* GraphQL: the fields read, or NULL */
 	List	   *streams;
 } StreamBuilder;
 
@@ -423,6 +424,8 @@ emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
 		if (resource->page_size_param && builder->page_size > 0)
 			params = set_param(params, resource->page_size_param,
 							   psprintf("%d", builder->page_size), true);
+		if (resource->graphql_query != NULL && builder->fields != NULL)
+			params = set_param(params, GRAPHQL_FIELDS_PARAM, builder->fields, false);
 		foreach(cell, params)
 		{
 			QueryParam *param = lfirst(cell);
@@ -492,13 +495,14 @@ check_stream_count(const char *relname, List *dimensions)
 /*
  * The request streams for the bound values (a BoundValues per qual, in
  * the order of quals) of a scan of relname, allocated in the current memory
- * context.  NIL when a value can match nothing; an error past
+ * context; fields, for a GraphQL resource, names the fields the scan reads
+ * (graphql_fields; NULL: all).  NIL when a value can match nothing; an error past
  * saas_fdw.max_streams.
  */
 List *
 build_request_streams(const SaasTableOptions *options, const char *relname,
 					  List *quals, List *bound, int sort_index,
-					  bool sort_desc, int page_size)
+					  bool sort_desc, int page_size, const char *fields)
 {
 	const ResourceSpec *resource = options->resource;
 	StreamBuilder builder;
@@ -514,6 +518,7 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 	builder.options = options;
 	builder.resource = resource;
 	builder.page_size = page_size;
+	builder.fields = fields;
 	if (sort_index >= 0)
 		builder.sort_params = sort_desc ? resource->sorts[sort_index].desc_params
 			: resource->sorts[sort_index].asc_params;

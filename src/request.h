@@ -83,7 +83,8 @@ extern RangeSplit *plan_range_split(const ResourceSpec *resource, List *quals,
 extern List *build_request_streams(const SaasTableOptions *options,
 								   const char *relname, List *quals,
 								   List *bound, int sort_index,
-								   bool sort_desc, int page_size);
+								   bool sort_desc, int page_size,
+								   const char *fields);
 extern void append_url_encoded(StringInfo out, const char *value,
 							   bool in_path);
 extern void append_encoded(StringInfo out, const char *value, bool in_path);
@@ -93,11 +94,19 @@ extern bool name_listed(const char *const *names, const char *name);
 extern char *url_decoded(const char *value, size_t len);
 extern void append_json_string(StringInfo out, const char *value);
 
+/*
+ * The URL parameter of a GraphQL page that names the fields the scan reads
+ * (graphql_fields), for the selection set; it is no variable.
+ */
+#define GRAPHQL_FIELDS_PARAM	"fields"
+
 /* in request_graphql.c */
 extern char *graphql_filter_object(const FilterLanguage *language,
 								   List *terms);
 extern char *graphql_json_body(const ResourceSpec *resource, const char *url,
 							   char **url_without_query);
 extern char *graphql_call_text(const ResourceSpec *resource, const char *url);
+extern char *graphql_fields(Oid relid, const ResourceSpec *resource,
+							List *columns);
 
 #endif							/* SAAS_REQUEST_H */

@@ -180,35 +180,102 @@ append_selection(StringInfo out, List *paths)
 }
 
 /*
- * The selection set of one item of resource: the fields of its columns'
- * paths ("[*]" left out); *item_cost is what an item costs.  palloc'd.
+ * A column's path as a field of the selection set ("labels.nodes[*].name"
+ * is "labels.nodes.name"), or NULL if it is not one: only GraphQL names
+ * joined by dots, so that no path can change the query.  palloc'd.
  */
 static char *
-item_selection(const ResourceSpec *resource, double *item_cost)
+selection_path(const char *path)
+{
+	StringInfoData out;
+	const char *p;
+
+	initStringInfo(&out);
+	for (p = path; *p; p++)
+	{
+		if (strncmp(p, "[*]", 3) == 0)
+			p += 2;
+		else if ((*p == '.' && out.len > 0 && out.data[out.len - 1] != '.') ||
+				 (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+				 *p == '_' || (*p >= '0' && *p <= '9' && out.len > 0 &&
+								out.data[out.len - 1] != '.'))
+			appendStringInfoChar(&out, *p);
+		else
+			return NULL;
+	}
+	if (out.len == 0 || out.data[out.len - 1] == '.')
+		return NULL;
+	return out.data;
+}
+
+/*
+ * The selection set of one item of resource: the fields of fields (the
+ * paths a scan reads, comma-separated), or NULL for those of all its
+ * columns; always its identity_at.  *item_cost is what an item costs.
+ * palloc'd.
+ */
+static char *
+item_selection(const ResourceSpec *resource, const char *fields,
+			   double *item_cost)
 {
 	StringInfoData out;
 	List	   *paths = NIL;
 	const ColumnSpec *column;
+	char	   *path;
 
-	for (column = resource->columns; column->name != NULL; column++)
+	if (resource->identity_at != NULL)
+		paths = lappend(paths, selection_path(resource->identity_at));
+	if (fields != NULL)
 	{
-		StringInfoData path;
-		const char *p;
+		char	   *copy = pstrdup(fields);
+		char	   *save;
 
-		if (column->path == NULL || column->path[0] == '\0')
-			continue;
-		initStringInfo(&path);
-		for (p = column->path; *p; p++)
-		{
-			if (strncmp(p, "[*]", 3) == 0)
-				p += 2;
-			else
-				appendStringInfoChar(&path, *p);
-		}
-		paths = lappend(paths, path.data);
+		for (path = strtok_r(copy, ",", &save); path; path = strtok_r(NULL, ",", &save))
+			if ((path = selection_path(path)) != NULL)
+				paths = lappend(paths, path);
 	}
+	else
+		for (column = resource->columns; column->name != NULL; column++)
+			if (column->path != NULL && (path = selection_path(column->path)) != NULL)
+				paths = lappend(paths, path);
 	initStringInfo(&out);
 	*item_cost = 1 + append_selection(&out, paths);
+	return out.data;
+}
+
+/*
+ * graphql_fields
+ *		The paths a scan of foreign table relid (of resource) reads, for
+ *		the selection set: those of columns (attribute numbers, 0 alone for
+ *		the whole row), a column's path option or else its description's,
+ *		comma-separated; NULL when the whole item is read (the whole row, or
+ *		a column of path "").  palloc'd.
+ */
+char *
+graphql_fields(Oid relid, const ResourceSpec *resource, List *columns)
+{
+	StringInfoData out;
+	ListCell   *cell;
+
+	initStringInfo(&out);
+	foreach(cell, columns)
+	{
+		AttrNumber	attnum = lfirst_int(cell);
+		const char *path;
+		const ColumnSpec *column;
+
+		if (attnum == 0)
+			return NULL;
+		path = saas_column_path_option(relid, attnum);
+		if (path == NULL &&
+			(column = resource_column(resource, saas_column_name(relid, attnum))) != NULL)
+			path = column->path;
+		if (path == NULL)
+			continue;
+		if (path[0] == '\0')
+			return NULL;
+		appendStringInfo(&out, "%s%s", out.len > 0 ? "," : "", path);
+	}
 	return out.data;
 }
 
@@ -242,6 +309,8 @@ url_variables(const ResourceSpec *resource, const char *url, double item_cost)
 		variable = palloc(sizeof(GraphQLVariable));
 		variable->name = url_decoded(p + 1, eq - p - 1);
 		variable->value = url_decoded(eq + 1, end - eq - 1);
+		if (strcmp(variable->name, GRAPHQL_FIELDS_PARAM) == 0)
+			continue;
 		if (resource->page_size_param != NULL && resource->max_complexity > 0 &&
 			strcmp(variable->name, resource->page_size_param) == 0)
 		{
@@ -253,6 +322,24 @@ url_variables(const ResourceSpec *resource, const char *url, double item_cost)
 		variables = lappend(variables, variable);
 	}
 	return variables;
+}
+
+/* The fields a page's URL names (GRAPHQL_FIELDS_PARAM), or NULL.  palloc'd. */
+static char *
+url_fields(const char *url)
+{
+	const char *p;
+
+	for (p = strchr(url, '?'); p != NULL; p = strchr(p + 1, '&'))
+	{
+		const char *end = strchr(p + 1, '&');
+
+		if (strncmp(p + 1, GRAPHQL_FIELDS_PARAM "=", strlen(GRAPHQL_FIELDS_PARAM) + 1) != 0)
+			continue;
+		p += strlen(GRAPHQL_FIELDS_PARAM) + 2;
+		return url_decoded(p, end ? end - p : strlen(p));
+	}
+	return NULL;
 }
 
 /* A variable's value as JSON into out: the filter object, a number, or a string */
@@ -283,7 +370,7 @@ graphql_json_body(const ResourceSpec *resource, const char *url,
 {
 	const char *query = strchr(url, '?');
 	double		item_cost;
-	char	   *selection = item_selection(resource, &item_cost);
+	char	   *selection = item_selection(resource, url_fields(url), &item_cost);
 	StringInfoData body;
 	ListCell   *cell;
 	List	   *variables = url_variables(resource, url, item_cost);
@@ -320,7 +407,7 @@ graphql_call_text(const ResourceSpec *resource, const char *url)
 	ListCell   *cell;
 	List	   *variables;
 
-	(void) item_selection(resource, &item_cost);
+	(void) item_selection(resource, url_fields(url), &item_cost);
 	variables = url_variables(resource, url, item_cost);
 	initStringInfo(&out);
 	appendStringInfo(&out, "%s(", resource->table);

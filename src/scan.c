@@ -134,6 +134,9 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 
 	state->reader = tuple_reader_create(rel, state->resource,
 										list_nth(fsplan->fdw_private, FdwScanPrivateColumns));
+	if (state->resource->graphql_query != NULL)
+		state->fields = graphql_fields(RelationGetRelid(rel), state->resource,
+									   list_nth(fsplan->fdw_private, FdwScanPrivateColumns));
 	state->items_at = json_path_compile(state->resource->items_at ? state->resource->items_at : "");
 	state->single_at = json_path_compile(state->resource->single_at ? state->resource->single_at : "");
 	if (state->resource->cursor_at)
@@ -236,7 +239,8 @@ make_streams(ForeignScanState *node, SaasScanState *state)
 	return build_request_streams(state->options,
 								 RelationGetRelationName(node->ss.ss_currentRelation),
 								 state->quals, bound, state->sort_index,
-								 state->sort_desc, state->page_size);
+								 state->sort_desc, state->page_size,
+								 state->fields);
 }
 
 /*

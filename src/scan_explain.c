@@ -72,13 +72,14 @@ plan_deparse_context(PlannerInfo *root, Bitmapset *rels_used)
  * Returns a List allocated in the current memory context.
  */
 static List *
-request_lines(const SaasTableOptions *options, const char *relname,
+request_lines(const SaasTableOptions *options, Oid relid,
 			  RequestPlan *plan, Node **slots, List *context)
 {
 	List	   *bound = NIL;
 	List	   *streams;
 	List	   *lines = NIL;
 	ListCell   *cell;
+	char	   *relname = get_rel_name(relid);
 
 	if (plan->missing_key != NULL)
 		return list_make2(makeString("API Request"),
@@ -110,7 +111,10 @@ request_lines(const SaasTableOptions *options, const char *relname,
 	streams = build_request_streams(options, relname, plan->quals, bound,
 									intVal(slots[FdwScanPrivateSortIndex]),
 									intVal(slots[FdwScanPrivateSortDesc]) != 0,
-									intVal(slots[FdwScanPrivatePageSize]));
+									intVal(slots[FdwScanPrivatePageSize]),
+									options->resource->graphql_query == NULL ? NULL :
+									graphql_fields(relid, options->resource,
+												   (List *) slots[FdwScanPrivateColumns]));
 	if (streams == NIL)
 		return list_make2(makeString("API Request"),
 						  makeString("none (the conditions match no row)"));
@@ -174,7 +178,7 @@ explain_plan_slots(PlannerInfo *root, RelOptInfo *baserel,
 	Bitmapset  *rels_used = bms_make_singleton(baserel->relid);
 	List	   *context;
 	ListCell   *cell;
-	char	   *relname = get_rel_name(planner_rt_fetch(baserel->relid, root)->relid);
+	Oid			relid = planner_rt_fetch(baserel->relid, root)->relid;
 
 	foreach(cell, scan_clauses)
 	{
@@ -186,7 +190,7 @@ explain_plan_slots(PlannerInfo *root, RelOptInfo *baserel,
 	rels_used = bms_add_members(rels_used, pull_varnos(root, (Node *) pushed));
 	context = plan_deparse_context(root, rels_used);
 
-	slots[FdwScanPrivateRequests] = (Node *) request_lines(options, relname, plan,
+	slots[FdwScanPrivateRequests] = (Node *) request_lines(options, relid, plan,
 														   slots, context);
 	slots[FdwScanPrivateApiFilter] = (Node *)
 		makeString(pushed == NIL ? "" :

@@ -51,6 +51,7 @@ typedef struct SaasScanState
 	bool		sort_desc;
 	int			page_size;
 	const char *missing_key;	/* a key column with no value, or NULL */
+	char	   *fields;			/* GraphQL: the fields read (graphql_fields) */
 	TupleReader *reader;
 	char	   *row_layout;		/* of the current stream's rows */
 	SaasJsonPath   *items_at;

@@ -21,8 +21,9 @@
  *
  * Left out for now: OR, <> and NOT IN (AND-only terms in the engine's
  * filter language), ORDER BY (orderBy's direction is not documented, so no
- * order is claimed), filters of teams, projects and users, and asking only
- * for the fields the query reads (the selection holds every column's).
+ * order is claimed), and filters of teams, projects and users.  The
+ * selection set holds the fields of the columns a query reads
+ * (request_graphql.c).
  *
  *-------------------------------------------------------------------------
  */
