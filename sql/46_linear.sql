@@ -97,6 +97,13 @@ SELECT key, name, description, private FROM linear.teams ORDER BY key;
 SELECT name, state, start_date, target_date FROM linear.projects ORDER BY name;
 SELECT email, display_name, admin FROM linear.users ORDER BY email;
 SELECT * FROM linear_calls();
+-- all share POST /graphql: the cache tells them apart by their operation
+ALTER SERVER linear OPTIONS (SET cache_ttl '600');
+SELECT (SELECT count(*) FROM linear.teams) AS teams, (SELECT count(*) FROM linear.users) AS users,
+       (SELECT count(*) FROM linear.projects) AS projects;
+SELECT (SELECT count(*) FROM linear.teams) AS teams, (SELECT count(*) FROM linear.users) AS users;
+SELECT * FROM linear_calls();
+ALTER SERVER linear OPTIONS (SET cache_ttl '0');
 
 -- comments of an issue (ENG-1 has 60), by id or identifier
 SELECT issue_id, count(*), count(DISTINCT id) FROM linear.comments

@@ -7,8 +7,10 @@
  *
  * Rules a reader must know:
  *	- As for every POST, a page is named by its URL (cache, EXPLAIN, page
- *	  loops): each query parameter of the URL becomes one variable of the
- *	  body; the query text is the description's own, with the selection
+ *	  loops): each query parameter of the URL that the query declares as a
+ *	  variable becomes one of the body; the others only name the request
+ *	  (the operation, which the path alone does not, and the fields read,
+ *	  GRAPHQL_FIELDS_PARAM).  The query text is the description's own, with the selection
  *	  set of the columns' fields.  No value of a query ever goes into the
  *	  query text: values are JSON in the variables, written here (strings
  *	  escaped by append_json_string), so none can change the query.
@@ -286,8 +288,22 @@ typedef struct GraphQLVariable
 	char	   *value;
 } GraphQLVariable;
 
+/* Does query declare the variable $name? */
+static bool
+declares_variable(const char *query, const char *name)
+{
+	const char *p;
+	size_t		len = strlen(name);
+
+	for (p = strchr(query, '$'); p != NULL; p = strchr(p + 1, '$'))
+		if (strncmp(p + 1, name, len) == 0 && p[len + 1] == ':')
+			return true;
+	return false;
+}
+
 /*
- * The variables of url's query string, with the page size cut to what
+ * The variables of url's query string that the query declares (the others
+ * only name the request: the fields read, the operation), with the page size cut to what
  * max_complexity allows for items of item_cost.
  */
 static List *
@@ -309,7 +325,7 @@ url_variables(const ResourceSpec *resource, const char *url, double item_cost)
 		variable = palloc(sizeof(GraphQLVariable));
 		variable->name = url_decoded(p + 1, eq - p - 1);
 		variable->value = url_decoded(eq + 1, end - eq - 1);
-		if (strcmp(variable->name, GRAPHQL_FIELDS_PARAM) == 0)
+		if (!declares_variable(resource->graphql_query, variable->name))
 			continue;
 		if (resource->page_size_param != NULL && resource->max_complexity > 0 &&
 			strcmp(variable->name, resource->page_size_param) == 0)

@@ -531,9 +531,11 @@ typedef struct ResourceSpec
 
 	/*
 	 * A GraphQL API (Linear): the POST body is {"query": graphql_query,
-	 * "variables": {...}} instead, each parameter of the URL one variable
-	 * (typed as above; the filter language's param as the JSON object it
-	 * is).  graphql_query has one %s, where the selection set of an item
+	 * "variables": {...}} instead, each parameter of the URL that the query
+	 * declares ($name:) one variable (typed as above; the filter language's
+	 * param as the JSON object it is); the others only name the page (the
+	 * resources share one path: path_template names the operation too,
+	 * "/graphql?operation=issues").  graphql_query has one %s, where the selection set of an item
 	 * goes: the fields of the columns' paths ("state.name" is
 	 * "state { name }", "labels.nodes[*].name" "labels { nodes { name } }").
 	 * max_complexity: the points one query may cost (Linear: 10,000); the

@@ -123,7 +123,11 @@ static const FilterLanguage linear_issue_filter = {
 	.list_operator = "in",
 };
 
-/* a connection's page and what follows it, at data.<field> */
+/*
+ * a connection's page and what follows it, at data.<field>; every table's
+ * path names its operation (all share /graphql), so that no two tables'
+ * pages share a name in the cache
+ */
 #define LINEAR_PAGES(field) \
 	.items_at = "data." field ".nodes", \
 	.pages = PAGES_BODY_CURSOR, \
@@ -143,7 +147,7 @@ static const FilterLanguage linear_issue_filter = {
 #define LINEAR_WORKSPACE_LIST(field, operation, item_columns) \
 	{ \
 		.table = field, \
-		.path_template = "/graphql", \
+		.path_template = "/graphql?operation=" field, \
 		LINEAR_PAGES(field), \
 		.columns = item_columns, \
 		.doc = field " of the workspace", \
@@ -201,7 +205,7 @@ static const ColumnSpec linear_comment_columns[] = {
 static const ResourceSpec linear_resources[] = {
 	{
 		.table = "issues",
-		.path_template = "/graphql",
+		.path_template = "/graphql?operation=issues",
 		LINEAR_PAGES("issues"),
 		.columns = linear_issue_columns,
 		.pushdown = linear_issue_pushdown,
@@ -216,7 +220,7 @@ static const ResourceSpec linear_resources[] = {
 	LINEAR_WORKSPACE_LIST("users", "Users", linear_user_columns),
 	{
 		.table = "comments",
-		.path_template = "/graphql?issue_id={issue_id}",
+		.path_template = "/graphql?operation=comments&issue_id={issue_id}",
 		.key_columns = issue_id_key,
 		LINEAR_PAGES("issue.comments"),
 		.columns = linear_comment_columns,

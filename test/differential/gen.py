@@ -20,7 +20,7 @@ has no heap twin and is a failure).
 Query N of seed S is a function of (S, N) and the fakes' data only, so a
 failure is replayed with "gen.py show --seed S N".  Python 3 stdlib; psql
 connects through the PG* environment.  Fake URLs: FAKE_GITHUB_URL,
-FAKE_STRIPE_URL, FAKE_SLACK_URL.
+FAKE_STRIPE_URL, FAKE_SLACK_URL, FAKE_LINEAR_URL.
 """
 import argparse
 import datetime
@@ -46,6 +46,7 @@ KNOWN_DEFECTS = {
 DB_COLLATION = "ci"             # nondeterministic ICU collation made by setup
 
 REPOS = ["octo/hello", "octo/world", "acme/widgets", "acme/empty"]
+LINEAR_ISSUES = ["ENG-1", "ENG-2", "DES-3", "OPS-5", "OPS-11"]
 CHANNELS = ["C01GENERAL", "C02RANDOM", "C03ENGINEERING", "C04SECRET",
             "C05ARCHIVED", "D08DIRECT", "G09GROUPDM"]
 
@@ -106,6 +107,15 @@ TABLES = [
     Table("slack", "replies", keys=["channel", "thread_ts"], pushed=["ts", "ts_time"],
           unique=["channel", "thread_ts", "ts"]),
     Table("slack", "users"),
+    Table("linear", "issues",
+          pushed=["id", "number", "title", "priority", "estimate", "state_name", "state_type",
+                  "team_key", "assignee_email", "creator_email", "labels", "project_name",
+                  "cycle_number", "created_at", "updated_at", "started_at", "completed_at",
+                  "canceled_at", "due_date"]),
+    Table("linear", "teams"),
+    Table("linear", "projects"),
+    Table("linear", "users"),
+    Table("linear", "comments", keys=["issue_id"], unique=["issue_id", "id"]),
     # declared by a user, with types of their own (issue 13 #2)
     Table("github", "issues_typed", keys=["repo"], single="number",
           pushed=["state", "user_login", "labels", "milestone", "updated_at"],
@@ -150,15 +160,15 @@ def setup():
     out, _, _ = psql("SELECT to_regclass('h_github.setup_done') IS NOT NULL;")
     if out.strip() == "t":
         return
-    gh, st, sl = (os.environ[v] for v in ("FAKE_GITHUB_URL", "FAKE_STRIPE_URL",
-                                          "FAKE_SLACK_URL"))
+    gh, st, sl, li = (os.environ[v] for v in ("FAKE_GITHUB_URL", "FAKE_STRIPE_URL",
+                                              "FAKE_SLACK_URL", "FAKE_LINEAR_URL"))
     sl += "/api"
     sql = ["SET client_min_messages = warning;",
            "CREATE EXTENSION IF NOT EXISTS saas_fdw;",
            "CREATE COLLATION IF NOT EXISTS %s (provider = icu, "
            "locale = 'und-u-ks-level2', deterministic = false);" % DB_COLLATION]
     for service, url, token in (("github", gh, "ghp_test"), ("stripe", st, "sk_test_123"),
-                                ("slack", sl, "xoxb-test")):
+                                ("slack", sl, "xoxb-test"), ("linear", li, "lin_api_test")):
         sql += ["DROP SERVER IF EXISTS d_%s CASCADE;" % service,
                 "DROP SCHEMA IF EXISTS d_%s CASCADE;" % service,
                 "DROP SCHEMA IF EXISTS h_%s CASCADE;" % service,
@@ -189,6 +199,10 @@ def setup():
                    EXECUTE format('INSERT INTO h_slack.replies SELECT * FROM d_slack.replies WHERE channel = %L AND thread_ts = %L', m.channel, m.ts);
                  END LOOP; END $$;""",
             "CREATE TABLE h_slack.users AS SELECT * FROM d_slack.users;"]
+    for name in ("issues", "teams", "projects", "users"):
+        sql.append("CREATE TABLE h_linear.%s AS SELECT * FROM d_linear.%s;" % (name, name))
+    sql += ["CREATE TABLE h_linear.comments AS SELECT * FROM d_linear.comments "
+            "WHERE issue_id IN (%s);" % ", ".join(lit_text(i) for i in LINEAR_ISSUES)]
     psql("\n".join(sql))
     for t in TABLES:
         if t.declared is None:
@@ -235,6 +249,7 @@ def load():
         BY_NAME["github.issues_typed"].key_tuples = [(r,) for r in REPOS]
     if "slack.messages_typed" in BY_NAME and BY_NAME["slack.messages_typed"] in TABLES:
         BY_NAME["slack.messages_typed"].key_tuples = [("C01GENERAL",), ("C02RANDOM",), ("D08DIRECT",)]
+    BY_NAME["linear.comments"].key_tuples = [(i,) for i in LINEAR_ISSUES]
     BY_NAME["slack.replies"].key_tuples = [
         (r["channel"], r["ts"]) for r in BY_NAME["slack.messages"].rows
         if (r["reply_count"] or 0) > 0]
@@ -710,6 +725,11 @@ RULES = {
                r"created\[lte\]=", r"[?&]customer=", r"[?&]payment_intent=", r"[?&]charge=",
                r"[?&]email=", r"[?&]status=", r"[?&]collection_method=", r"[?&]subscription=",
                r"due_date\[", r"/v1/charges/ch_", r"[?&]limit=([1-9]|[1-9]\d)(&|$)"],
+    "linear": [r'"team":\{"key":\{"eq"', r'"state":\{"(name|type)":\{"(eq|in)"',
+               r'"labels":\{"some":\{"name"', r'"null":(true|false)', r'"number":\{"(lt|lte|gt|gte)"',
+               r'"createdAt":\{"(lt|lte|gt|gte)"', r'"updatedAt":\{"(lt|lte|gt|gte)"',
+               r'"priority":\{"(eq|in)"', r'"(eq|in)":\[?"', r'"issue_id":"',
+               r'"first":([1-9]|[1-9]\d)[,}]'],
     "slack": [r"[?&]oldest=", r"[?&]latest=", r"inclusive=true", r"exclude_archived=true",
               r"types=im(&|$)", r"types=private_channel(,|%2C)mpim", r"types=public_channel(,|%2C)im"],
 }
