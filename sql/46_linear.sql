@@ -133,6 +133,12 @@ ALTER USER MAPPING FOR CURRENT_USER SERVER linear OPTIONS (SET token 'lin_api_ra
 SELECT count(*) FROM linear.teams;
 SELECT * FROM linear_calls();
 ALTER USER MAPPING FOR CURRENT_USER SERVER linear OPTIONS (SET token 'lin_api_test');
+-- the shared limiter reads Linear's x-ratelimit-requests-remaining and
+-- -reset (epoch milliseconds), and the Retry-After of the rate limit
+SELECT min(remaining), max(remaining),
+       bool_and(reset_at BETWEEN now() + interval '55 minutes' AND now() + interval '61 minutes') AS reset_in_an_hour,
+       count(blocked_until) AS blocked
+  FROM saas_fdw_rate_limits WHERE server = 'linear';
 
 DROP FUNCTION linear_same(text, text);
 DROP FUNCTION linear_calls();

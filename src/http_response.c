@@ -24,6 +24,7 @@
 #include "http_internal.h"
 #include "link_header.h"
 
+static int64 reset_seconds(int64 value);
 static void http_keep_link(HttpTransfer *t, const char *value, size_t len,
 						   const char *rel, char *dst);
 
@@ -218,10 +219,12 @@ http_header_callback(char *buffer, size_t size, size_t nitems, void *userdata)
 						value, value_len);
 	else if (http_header_is(buffer, name_len, "retry-after"))
 		t->retry_after_s = header_number_seconds(value, value_len);
-	else if (http_header_is(buffer, name_len, "x-ratelimit-remaining"))
+	else if (http_header_is(buffer, name_len, "x-ratelimit-remaining") ||
+			 http_header_is(buffer, name_len, "x-ratelimit-requests-remaining"))
 		t->ratelimit_remaining = header_number_count(value, value_len);
-	else if (http_header_is(buffer, name_len, "x-ratelimit-reset"))
-		t->ratelimit_reset = Max(header_number_count(value, value_len), 0);
+	else if (http_header_is(buffer, name_len, "x-ratelimit-reset") ||
+			 http_header_is(buffer, name_len, "x-ratelimit-requests-reset"))
+		t->ratelimit_reset = reset_seconds(header_number_count(value, value_len));
 	else if (http_header_is(buffer, name_len, "stripe-should-retry"))
 	{
 		if (value_len == 4 && pg_strncasecmp(value, "true", 4) == 0)
@@ -230,6 +233,23 @@ http_header_callback(char *buffer, size_t size, size_t nitems, void *userdata)
 			t->should_retry = 0;
 	}
 	return len;
+}
+
+/*
+ * reset_seconds
+ *		A rate limit's reset time, epoch seconds, from its header value:
+ *		seconds (GitHub), or milliseconds (Linear's x-ratelimit-requests-
+ *		reset), told apart by size (10^11 seconds is past the year 5000),
+ *		rounded up; 0 for none.
+ */
+static int64
+reset_seconds(int64 value)
+{
+	if (value <= 0)
+		return 0;
+	if (value >= INT64CONST(100000000000))
+		return (value + 999) / 1000;
+	return value;
 }
 
 /*
