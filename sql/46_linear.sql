@@ -77,6 +77,16 @@ SELECT identifier, state_name FROM linear.issues
  WHERE state_name IN ('Todo', 'Done') AND number = ANY ('{1,2,3}') ORDER BY 1;
 SELECT * FROM linear_calls();
 
+-- a generic plan's parameters are shown as {$n}
+SET plan_cache_mode = force_generic_plan;
+PREPARE linear_q(text, int[]) AS
+  SELECT identifier FROM linear.issues WHERE team_key = $1 AND number = ANY ($2) ORDER BY 1;
+EXPLAIN (VERBOSE, COSTS OFF) EXECUTE linear_q('OPS', '{1,2}');
+EXECUTE linear_q('OPS', '{1,2}');
+DEALLOCATE linear_q;
+RESET plan_cache_mode;
+SELECT * FROM linear_calls();
+
 -- hostile values go in the variables as JSON strings, and match no row
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT id FROM linear.issues WHERE team_key = 'ENG"}}, "or": [{"team": {"key": {"neq": "x"}}}], "a": {"b": "';

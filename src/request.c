@@ -547,9 +547,9 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 		if (qual->kind == BIND_PARAM && resource->filter != NULL &&
 			resource->filter->list_operator != NULL &&
 			resource->pushdown[qual->spec_index].op == PUSH_EQ &&
-			list_length(values->values) > 1)
+			(list_length(values->values) > 1 || (qual->is_array && values->verbatim)))
 		{
-			/* one term of the list operator: any value may hold */
+			/* one term of the list operator: any value may hold (EXPLAIN's {$1} of an array too) */
 			builder.terms = add_term(builder.terms,
 									 &resource->pushdown[qual->spec_index],
 									 NULL, values->verbatim);
