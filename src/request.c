@@ -14,6 +14,8 @@
  *	- In a resource with a filter language (service.h), the pushed quals
  *	  are the terms of one query, each value written by the language's
  *	  quoting rules (write_filter); a value they cannot write is not sent.
+ *	  A GraphQL filter object is written by request_graphql.c, where an IN
+ *	  list is one term of the language's list_operator, not streams.
  *	- The product of IN lists is capped by saas_fdw.max_streams before any
  *	  request is made, and a single-object request is made once, whatever
  *	  the IN lists beside it.
@@ -496,8 +498,8 @@ check_stream_count(const char *relname, List *dimensions)
  * The request streams for the bound values (a BoundValues per qual, in
  * the order of quals) of a scan of relname, allocated in the current memory
  * context; fields, for a GraphQL resource, names the fields the scan reads
- * (graphql_fields; NULL: all).  NIL when a value can match nothing; an error past
- * saas_fdw.max_streams.
+ * (graphql_fields; NULL: all).  NIL when a value can match nothing; an
+ * error past saas_fdw.max_streams.
  */
 List *
 build_request_streams(const SaasTableOptions *options, const char *relname,
@@ -549,7 +551,10 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 			resource->pushdown[qual->spec_index].op == PUSH_EQ &&
 			(list_length(values->values) > 1 || (qual->is_array && values->verbatim)))
 		{
-			/* one term of the list operator: any value may hold (EXPLAIN's {$1} of an array too) */
+			/*
+			 * one term of the list operator, any value may hold (also
+			 * EXPLAIN's {$1} of an array)
+			 */
 			builder.terms = add_term(builder.terms,
 									 &resource->pushdown[qual->spec_index],
 									 NULL, values->verbatim);

@@ -28,8 +28,12 @@
 /* The page size of a connection that gives none (Linear: 50) */
 #define GRAPHQL_DEFAULT_FIRST	50
 
-/* The pageInfo object, its two fields, and the connection itself */
-#define GRAPHQL_PAGE_OVERHEAD	3.0
+/*
+ * What a page costs besides its items: the connection, the pageInfo object
+ * and its two fields, an object around the connection (an issue's
+ * comments), and rounding
+ */
+#define GRAPHQL_PAGE_OVERHEAD	5.0
 
 /* One value of a term: a JSON string, or bare (a number, EXPLAIN's {$1}) */
 static void
@@ -139,7 +143,7 @@ append_selection(StringInfo out, List *paths)
 		const char *path = lfirst(cell);
 		int			len = segment_length(path);
 		List	   *children = NIL;
-		bool		connection = true;
+		bool		connection = false;
 		bool		seen = false;
 
 		foreach(other, paths)
@@ -160,7 +164,8 @@ append_selection(StringInfo out, List *paths)
 				o[len] != '.')
 				continue;
 			children = lappend(children, (char *) o + len + 1);
-			connection &= strncmp(o + len + 1, "nodes", 5) == 0 &&
+			/* a connection's items: counted times its page size */
+			connection |= strncmp(o + len + 1, "nodes", 5) == 0 &&
 				segment_length(o + len + 1) == 5;
 		}
 		appendStringInfo(out, "%s%.*s", out->len > 0 &&
