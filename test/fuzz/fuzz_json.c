@@ -48,9 +48,9 @@
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Every path the service descriptions name, compiled for each input. */
-static SaasJsonPath *known_paths[256];
+static SaasJsonPath *known_paths[512];
 static int	nknown_paths;
-static SaasJsonPath *item_paths[16];	/* the distinct items_at */
+static SaasJsonPath *item_paths[32];	/* the distinct items_at */
 static int	nitem_paths;
 
 static void
@@ -96,6 +96,8 @@ compile_known_paths(void)
 
 		ADD_KNOWN((*service)->error_message_at);
 		ADD_KNOWN((*service)->ok_flag_at);
+		ADD_KNOWN((*service)->errors_at);
+		ADD_KNOWN((*service)->error_code_at);
 		for (resource = (*service)->resources; resource->table; resource++)
 		{
 			const ColumnSpec *column;
