@@ -20,8 +20,12 @@
  * default.
  *
  * Left out for now: OR, <> and NOT IN (AND-only terms in the engine's
- * filter language), ORDER BY (orderBy's direction is not documented, so no
- * order is claimed), and filters of teams, projects and users.  The
+ * filter language; IssueFilter has or, neq and nin), ORDER BY (orderBy's
+ * direction is not documented, so no order is claimed), LIKE (contains,
+ * startsWith), values of estimate (a float: no such family in pushdown.c)
+ * and due_date (a date's text follows DateStyle), identifier (no field of
+ * IssueFilter; issue(id) takes it), and filters of teams, projects and
+ * users.  The
  * selection set holds the fields of the columns a query reads
  * (request_graphql.c).
  *
