@@ -75,6 +75,21 @@ target_method(const FetchTarget *target)
 }
 
 /*
+ * fetch_auth_scheme
+ *		How the requests of service (reads and writes) send the credential
+ *		(ServiceSpec.auth).
+ */
+HttpAuthScheme
+fetch_auth_scheme(const ServiceSpec *service)
+{
+	if (service->auth == AUTH_BASIC)
+		return HTTP_AUTH_BASIC;
+	if (service->auth == AUTH_KEY)
+		return HTTP_AUTH_PLAIN;
+	return HTTP_AUTH_BEARER;
+}
+
+/*
  * parse_page
  *		Parse a page and raise an API error sent in its body.  With
  *		may_retry, an error saying the service failed on its side (Slack's
@@ -182,8 +197,7 @@ fetch_page_start(const FetchTarget *target, const char *url,
 		request->body = request_json_body(target->resource, fetch->key.url, &post_url);
 		request->url = post_url;
 	}
-	request->auth = target->service->auth == AUTH_BASIC ? HTTP_AUTH_BASIC :
-		target->service->auth == AUTH_KEY ? HTTP_AUTH_PLAIN : HTTP_AUTH_BEARER;
+	request->auth = fetch_auth_scheme(target->service);
 	request->token = target->token;
 	request->headers = target->service->headers;
 	request->ca_file = target->ca_file;

@@ -54,5 +54,6 @@ extern PageFetch *fetch_page_start(const FetchTarget *target, const char *url,
 extern FetchedPage fetch_page_finish(PageFetch *fetch);
 extern void fetch_page_keep_rows(PageFetch *fetch, const PageRows *rows);
 extern void fetch_page_cancel(PageFetch *fetch);
+extern HttpAuthScheme fetch_auth_scheme(const ServiceSpec *service);
 
 #endif							/* SAAS_FETCH_H */

@@ -51,6 +51,7 @@
 #include "cache.h"
 #include "convert.h"
 #include "credential.h"
+#include "fetch.h"
 #include "modify.h"
 #include "modify_internal.h"
 #include "request.h"
@@ -84,6 +85,7 @@ typedef struct ModifyState
 	List	   *identity;		/* WriteColumns named by the path (UPDATE,
 								 * DELETE: from the junk columns) */
 	AttrNumber	wholerow;		/* DELETE ... RETURNING: the old row */
+	bool		returning;		/* the statement has RETURNING */
 	TupleReader *reader;		/* RETURNING: makes the row of the answer */
 	SaasJsonPath *result_at;
 	HttpCounters counters;
@@ -110,6 +112,23 @@ saasBeginForeignInsert(ModifyTableState *mtstate, ResultRelInfo *rinfo)
  *		Execution
  * ----------------------------------------------------------------
  */
+
+/*
+ * body_name
+ *		The API's name of column in a body (WritesSpec.body_names), else
+ *		the column's own.  Not copied.
+ */
+static const char *
+body_name(const WritesSpec *writes, const char *column)
+{
+	const char *const *pair;
+	size_t		len = strlen(column);
+
+	for (pair = writes->body_names; pair && *pair; pair++)
+		if (strncmp(*pair, column, len) == 0 && (*pair)[len] == ':')
+			return *pair + len + 1;
+	return column;
+}
 
 static void
 init_write_column(WriteColumn *column, Relation rel, AttrNumber attnum)
@@ -161,7 +180,10 @@ saasBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 
 		init_write_column(column, rel, lfirst_int(cell));
 		spec = resource_column(state->options->resource, column->name);
-		if (state->writes->body_at_paths && spec != NULL && spec->path != NULL)
+		if (state->writes->body == BODY_GRAPHQL)
+			column->body_path = psprintf("input.%s",
+										 body_name(state->writes, column->name));
+		else if (state->writes->body_at_paths && spec != NULL && spec->path != NULL)
 			column->body_path = spec->path;
 		column->adf = modify_names_column(state->writes->adf_columns, column->name);
 	}
@@ -185,6 +207,7 @@ saasBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 		state->identity = lappend(state->identity, column);
 	}
 	returning = boolVal(list_nth(fdw_private, FdwModifyPrivateReturning));
+	state->returning = returning;
 	if (operation == CMD_DELETE && returning)
 		state->wholerow = ExecFindJunkAttributeInTlist(subplan->targetlist, "wholerow");
 
@@ -286,6 +309,33 @@ check_query(ModifyState *state, List *keys, TupleTableSlot *slot)
 }
 
 /*
+ * check_success
+ *		Raise if the answer doc to the write of url says the change was not
+ *		made (WritesSpec.success_at false, or no answer).
+ */
+static void
+check_success(ModifyState *state, SaasJsonDoc *doc, const char *url)
+{
+	StringInfoData text;
+	SaasJsonKind kind = JKIND_MISSING;
+
+	initStringInfo(&text);
+	if (doc != NULL)
+		kind = json_item_value(json_doc_root(doc),
+							   json_path_compile(state->writes->success_at),
+							   JOUT_TEXT, &text);
+	if (kind == JKIND_BOOL && strcmp(text.data, "true") == 0)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_ERROR),
+			 errmsg("%s API did not make the change of %s %s",
+					state->options->service->name, state->method, url),
+			 errdetail("The answer's %s is %s.", state->writes->success_at,
+					   kind == JKIND_BOOL ? text.data : "missing"),
+			 errhint("Check the values written, and that the token may change this item.")));
+}
+
+/*
  * send_write
  *		Send one row's request of method and return the API's answer
  *		(status < 300, and for an API that says so in the body, "ok"),
@@ -334,7 +384,7 @@ send_write(ModifyState *state, const char *method, const char *path,
 	memset(&request, 0, sizeof(request));
 	request.url = url;
 	request.token = state->token;
-	request.auth = options->service->auth == AUTH_BASIC ? HTTP_AUTH_BASIC : HTTP_AUTH_BEARER;
+	request.auth = fetch_auth_scheme(options->service);
 	request.headers = headers;
 	request.ca_file = options->ca_file;
 	request.serverid = options->serverid;
@@ -356,12 +406,15 @@ send_write(ModifyState *state, const char *method, const char *path,
 			api_report_method_error(options->service, method, url, response);
 		if (response->body_len > 0)
 			doc = json_doc_parse(response->body, response->body_len);
-		if (doc != NULL && options->service->ok_flag_at != NULL)
+		if (doc != NULL && (options->service->ok_flag_at != NULL ||
+							options->service->errors_at != NULL))
 		{
 			unknown = api_ok_flag_transient(options->service, doc);
 			api_check_method_ok_flag(options->service, method, url,
 									 response, doc);
 		}
+		if (!read && state->writes->success_at != NULL)
+			check_success(state, doc, url);
 	}
 	PG_CATCH();
 	{
@@ -523,8 +576,8 @@ write_row(ModifyState *state, TupleTableSlot *slot, TupleTableSlot *planSlot)
 			char	   *value = list_nth(keys, k++);
 
 			if (modify_names_column(state->write->body_keys, column->name))
-				write_body_add(&wb, column->name, TEXTOID,
-							   CStringGetTextDatum(value), false);
+				write_body_add(&wb, body_name(state->writes, column->name),
+							   TEXTOID, CStringGetTextDatum(value), false);
 		}
 		for (i = 0; i < state->nbody; i++)
 		{
@@ -543,6 +596,9 @@ write_row(ModifyState *state, TupleTableSlot *slot, TupleTableSlot *planSlot)
 				write_body_add(&wb, column->name, column->typid, value, isnull);
 		}
 		body = write_body_finish(&wb);
+		if (state->writes->body == BODY_GRAPHQL)
+			body = graphql_mutation_body(resource, state->write->graphql_mutation,
+										 body, state->returning);
 	}
 
 	path = fill_path(state, state->write->path_template, keys, NULL, NULL);

@@ -108,5 +108,8 @@ extern char *graphql_json_body(const ResourceSpec *resource, const char *url,
 extern char *graphql_call_text(const ResourceSpec *resource, const char *url);
 extern char *graphql_fields(Oid relid, const ResourceSpec *resource,
 							List *columns);
+extern char *graphql_mutation_body(const ResourceSpec *resource,
+								   const char *mutation,
+								   const char *variables, bool returning);
 
 #endif							/* SAAS_REQUEST_H */

@@ -3,7 +3,8 @@
  * request_graphql.c
  *		  Requests of a GraphQL API (service.h: ResourceSpec.graphql_query,
  *		  FilterLanguage.graphql_object): the filter object of the pushed
- *		  quals, and the POST body {"query", "variables"} of a page.
+ *		  quals, and the POST body {"query", "variables"} of a page or of
+ *		  a write's mutation.
  *
  * Rules a reader must know:
  *	- As for every POST, a page is named by its URL (cache, EXPLAIN, page
@@ -442,4 +443,29 @@ graphql_call_text(const ResourceSpec *resource, const char *url)
 	}
 	appendStringInfoChar(&out, ')');
 	return out.data;
+}
+
+/*
+ * graphql_mutation_body
+ *		The POST body of a write of resource by mutation (a WriteSpec's
+ *		graphql_mutation, one %s for the selection set of the object
+ *		written): {"query": ..., "variables": variables}, variables being
+ *		the JSON object write_body wrote.  The selection set is every
+ *		column's field with returning (RETURNING reads the answer), else
+ *		the item's id alone.  palloc'd.
+ */
+char *
+graphql_mutation_body(const ResourceSpec *resource, const char *mutation,
+					  const char *variables, bool returning)
+{
+	double		item_cost;
+	char	   *selection = item_selection(resource, returning ? NULL : "",
+										   &item_cost);
+	StringInfoData body;
+
+	initStringInfo(&body);
+	appendStringInfoString(&body, "{\"query\":");
+	append_json_string(&body, psprintf(mutation, selection));
+	appendStringInfo(&body, ",\"variables\":%s}", variables);
+	return body.data;
 }

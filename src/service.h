@@ -22,6 +22,18 @@
  * object written (refetch_path).  A JSON body may nest (body_at_paths),
  * and a column may be written as a rich-text document (adf_columns).
  *
+ * A GraphQL API (Linear) writes by mutations (BODY_GRAPHQL): every
+ * command is a POST of {"query": the WriteSpec's graphql_mutation,
+ * "variables": {...}} to the path.  The row's keys (body_keys) are
+ * variables of their own, the columns written one variable $input, an
+ * object of their API names (body_names: team_id is teamId): values are
+ * always in the variables, never in the query text.  The mutation's
+ * selection set is written from the columns' paths, as a read's is
+ * (request_graphql.c), so the answer fills RETURNING (result_at, by the
+ * mutation's own aliases); GraphQL's errors[] fail a write as they fail a
+ * read (ServiceSpec.errors_at, HTTP 200 too), and so does a payload whose
+ * success is false (success_at).
+ *
  * How pushed quals reach the API is a kind of the model too: each rule is
  * its own query parameter ("creator=x"), or, for a resource that names a
  * FilterLanguage, a term of one query string written in that language
@@ -234,8 +246,11 @@ typedef enum BodyFormat
 {
 	BODY_JSON,					/* a JSON object: {"title": "...", "labels":
 								 * [...]} (GitHub, Slack) */
-	BODY_FORM					/* application/x-www-form-urlencoded, nested
+	BODY_FORM,					/* application/x-www-form-urlencoded, nested
 								 * values as name[key]=value (Stripe) */
+	BODY_GRAPHQL				/* a GraphQL mutation (Linear): {"query":
+								 * WriteSpec.graphql_mutation, "variables":
+								 * {...}}, see WritesSpec */
 } BodyFormat;
 
 /* The request that makes one command's change to one row. */
@@ -256,6 +271,15 @@ typedef struct WriteSpec
 									 * that name the row in the body instead
 									 * of the path (Slack's channel and ts),
 									 * sent as the path's are */
+
+	/*
+	 * BODY_GRAPHQL: the mutation, with one %s where the selection set of
+	 * the object written goes ("mutation M($input: IssueCreateInput!) {
+	 * write: issueCreate(input: $input) { success item: issue { %s } } }").
+	 * Its variables are the body_keys, each by its name ($id), and $input,
+	 * the object of the columns written.
+	 */
+	const char *graphql_mutation;
 } WriteSpec;
 
 /* What INSERT, UPDATE and DELETE do to the items of a resource. */
@@ -304,6 +328,20 @@ typedef struct WritesSpec
 	 * answer (the new key).  NULL: the answer is the object (result_at).
 	 */
 	const char *refetch_path;
+
+	/*
+	 * NULL-terminated "column:name" pairs, or NULL: the API's name of a
+	 * column written, where it is not the column's own (Linear's team_id
+	 * is teamId); in the body, a key's too.
+	 */
+	const char *const *body_names;
+
+	/*
+	 * The path of a boolean in the answer that is false when the API did
+	 * not make the change (a GraphQL payload's success): an error.  NULL:
+	 * none.
+	 */
+	const char *success_at;
 } WritesSpec;
 
 /*

@@ -14,6 +14,7 @@
  * which Stripe reads as "unset".  Every string is sent in UTF-8, as every API reads it, whatever
  * the database's encoding.
  *
+ * A GraphQL mutation's variables (BODY_GRAPHQL) are such a JSON object.
  * A JSON body may nest (write_body_add_at): a field's path "fields.
  * project.key" puts it in objects "fields" and "project", and fields whose
  * paths share a prefix share its objects, in the order first added.  A
@@ -387,7 +388,7 @@ write_body_add_at(WriteBody *body, const char *path, bool adf, Oid typid,
 	const char *p = path;
 	const char *dot;
 
-	Assert(body->format == BODY_JSON);
+	Assert(body->format != BODY_FORM);
 	while ((dot = strchr(p, '.')) != NULL)
 	{
 		segments = lappend(segments, pnstrdup(p, dot - p));
@@ -451,7 +452,7 @@ append_object(StringInfo out, List *fields, int depth)
 char *
 write_body_finish(WriteBody *body)
 {
-	if (body->format == BODY_JSON)
+	if (body->format != BODY_FORM)
 		append_object(&body->buf, body->fields, 0);
 	return body->buf.data;
 }

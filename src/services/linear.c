@@ -67,6 +67,9 @@ static const ColumnSpec linear_issue_columns[] = {
 	{"due_date", "date", "dueDate", CONV_VALUE, "due date"},
 	{"url", "text", "url", CONV_VALUE, "URL of the issue in Linear"},
 	{"attrs", "jsonb", "", CONV_VALUE, "the issue's fields as the API returned them"},
+	{"team_id", "text", "team.id", CONV_VALUE, "id of the team"},
+	{"state_id", "text", "state.id", CONV_VALUE, "id of the workflow state"},
+	{"assignee_id", "text", "assignee.id", CONV_VALUE, "id of the assignee"},
 	{NULL}
 };
 
@@ -91,6 +94,9 @@ static const PushdownSpec linear_issue_pushdown[] = {
 	{"state_name", PUSH_EQ, "state.name", VALUE_TEXT, NULL, true},
 	{"state_type", PUSH_EQ, "state.type", VALUE_TEXT, NULL, true},
 	{"team_key", PUSH_EQ, "team.key", VALUE_TEXT, NULL, true},
+	{"team_id", PUSH_EQ, "team.id", VALUE_TEXT, NULL, true},
+	{"state_id", PUSH_EQ, "state.id", VALUE_TEXT, NULL, true},
+	{"assignee_id", PUSH_EQ, "assignee.id", VALUE_TEXT, NULL, true},
 	{"assignee_email", PUSH_EQ, "assignee.email", VALUE_TEXT, NULL, true},
 	LINEAR_NULLS("assignee_email", "assignee"),
 	{"creator_email", PUSH_EQ, "creator.email", VALUE_TEXT, NULL, true},
@@ -206,6 +212,63 @@ static const ColumnSpec linear_comment_columns[] = {
 	{NULL}
 };
 
+/*
+ * Writes are mutations (schema.graphql: issueCreate(input:
+ * IssueCreateInput!), issueUpdate(id: String!, input: IssueUpdateInput!),
+ * commentCreate(input: CommentCreateInput!), each answering a payload of
+ * success and the object).  Aliased write and item, so that one result_at
+ * reads every answer.  issueDelete trashes an issue for 30 days (the
+ * schema's words) and is not offered: an UPDATE to a canceled state is
+ * Linear's own way.  Linear has no idempotency key: at most once.
+ */
+#define LINEAR_MUTATION(name, args, call, payload) \
+	"mutation " name "(" args ") { write: " call " { success item: " payload " { %s } } }"
+
+static const char *const linear_issue_insert_columns[] = {
+	"title", "description", "priority", "estimate", "due_date", "team_id",
+	"state_id", "assignee_id", NULL
+};
+static const char *const linear_issue_update_columns[] = {
+	"title", "description", "priority", "estimate", "due_date", "state_id",
+	"assignee_id", NULL
+};
+static const char *const linear_issue_required[] = {"team_id", "title", NULL};
+static const char *const linear_id_key[] = {"id", NULL};
+static const char *const linear_comment_columns_written[] = {"issue_id", "body", NULL};
+static const char *const linear_comment_required[] = {"issue_id", "body", NULL};
+static const char *const linear_body_names[] = {
+	"due_date:dueDate", "team_id:teamId", "state_id:stateId",
+	"assignee_id:assigneeId", "issue_id:issueId", NULL
+};
+
+static const WritesSpec linear_issue_writes = {
+	.insert = {"POST", "/graphql", linear_issue_insert_columns, linear_issue_required,
+		.graphql_mutation = LINEAR_MUTATION("IssueCreate", "$input: IssueCreateInput!",
+											"issueCreate(input: $input)", "issue")},
+	.update = {"POST", "/graphql", linear_issue_update_columns, NULL, NULL, linear_id_key,
+		.graphql_mutation = LINEAR_MUTATION("IssueUpdate",
+											"$id: String!, $input: IssueUpdateInput!",
+											"issueUpdate(id: $id, input: $input)", "issue")},
+	.delete = {NULL, NULL, NULL, NULL,
+		"Linear's issueDelete only trashes an issue: cancel it instead, UPDATE ... SET state_id = the id of a canceled state of its team."},
+	.body = BODY_GRAPHQL,
+	.result_at = "data.write.item",
+	.body_names = linear_body_names,
+	.success_at = "data.write.success",
+};
+
+static const WritesSpec linear_comment_writes = {
+	.insert = {"POST", "/graphql", linear_comment_columns_written, linear_comment_required,
+		.graphql_mutation = LINEAR_MUTATION("CommentCreate", "$input: CommentCreateInput!",
+											"commentCreate(input: $input)", "comment")},
+	.update = {NULL, NULL, NULL, NULL, "saas_fdw writes Linear comments only by INSERT."},
+	.delete = {NULL, NULL, NULL, NULL, "saas_fdw writes Linear comments only by INSERT."},
+	.body = BODY_GRAPHQL,
+	.result_at = "data.write.item",
+	.body_names = linear_body_names,
+	.success_at = "data.write.success",
+};
+
 static const ResourceSpec linear_resources[] = {
 	{
 		.table = "issues",
@@ -215,6 +278,7 @@ static const ResourceSpec linear_resources[] = {
 		.pushdown = linear_issue_pushdown,
 		.doc = "issues of the workspace, archived ones left out",
 		.filter = &linear_issue_filter,
+		.writes = &linear_issue_writes,
 		.graphql_query = "query Issues($filter: IssueFilter, $first: Int, $after: String) "
 		"{ issues(filter: $filter, first: $first, after: $after) "
 		"{ nodes { %s } " LINEAR_PAGE_INFO " } }",
@@ -229,6 +293,7 @@ static const ResourceSpec linear_resources[] = {
 		LINEAR_PAGES("issue.comments"),
 		.columns = linear_comment_columns,
 		.doc = "comments of an issue",
+		.writes = &linear_comment_writes,
 		.graphql_query = "query Comments($issue_id: String!, $first: Int, $after: String) "
 		"{ issue(id: $issue_id) { comments(first: $first, after: $after) "
 		"{ nodes { %s } " LINEAR_PAGE_INFO " } } }",

@@ -229,6 +229,11 @@ class FakeService:
     def handle(self, request):
         raise NotImplementedError
 
+    def is_write(self, request):
+        """Does request change something (for /_drop_write)?  Any method but
+        GET here; a GraphQL service (linear.py) posts reads too."""
+        return request.method != "GET"
+
     def summary(self):
         """Human-readable facts about the generated data (--summary)."""
         return ""
@@ -399,7 +404,7 @@ class FakeHandler(BaseHTTPRequestHandler):
                 if hold_ms:
                     self.server.hold(hold_ms, generation)
                 self.server.end_request()
-            if request.method != "GET" and self.server.take_drop():
+            if self.server.service.is_write(request) and self.server.take_drop():
                 self.close_connection = True
                 return
         self._send(response)

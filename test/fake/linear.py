@@ -15,7 +15,9 @@ Anything else: HTTP 400 with an "authentication error" (see AUTH_ERROR).
 "Authorization: lin_api_ratelimited" is a valid key whose first request per
 distinct body is rate limited (HTTP 400, extensions.code RATELIMITED).
 
-The GraphQL subset: one query operation (named or not) with variables;
+The GraphQL subset: one query or mutation operation (named or not) with
+variables; mutations issueCreate, issueUpdate and commentCreate, see
+linear_writes.py;
 fields with arguments and aliases; __typename; no fragments or directives
 (a parse error says so).  Root fields: issues, issue(id), teams, projects,
 users, comments.  Connections: nodes, edges { cursor node }, pageInfo
@@ -30,9 +32,11 @@ import base64
 import calendar
 import json
 import re
+import sys
 import time
 import uuid
 
+from linear_writes import MutationRunner
 from fakebase import (FakeService, json_response, log_line, mix, parse_iso8601,
                       percent, pick,
                       serve)
@@ -197,6 +201,7 @@ class Parser:
     def __init__(self, text):
         self.toks = gql_tokens(text)
         self.i = 0
+        self.kind = "query"
 
     def peek(self):
         return self.toks[self.i] if self.i < len(self.toks) else (None, None)
@@ -223,9 +228,10 @@ class Parser:
             if word == "fragment":
                 raise GraphQLError("Syntax Error: fragments are not supported by this fake.",
                                    "GRAPHQL_PARSE_FAILED")
-            if word != "query":
+            if word not in ("query", "mutation"):
                 raise GraphQLError('Syntax Error: Unexpected Name "%s".' % word,
                                    "GRAPHQL_PARSE_FAILED")
+            self.kind = word
             if self.peek()[0] == "name":
                 self.i += 1
             defaults = {}
@@ -359,11 +365,21 @@ SCHEMA = {
                     user=("object", "User"), issue=("object", "Issue")),
     "PageInfo": {f: ("scalar", None) for f in ("hasNextPage", "hasPreviousPage", "startCursor",
                                                "endCursor")},
+    # writes: see linear_writes.py
+    "Mutation": {"issueCreate": ("object", "IssuePayload"),
+                 "issueUpdate": ("object", "IssuePayload"),
+                 "commentCreate": ("object", "CommentPayload")},
+    "IssuePayload": {"success": ("scalar", None), "lastSyncId": ("scalar", None),
+                     "issue": ("object", "Issue")},
+    "CommentPayload": {"success": ("scalar", None), "lastSyncId": ("scalar", None),
+                       "comment": ("object", "Comment")},
 }
 # the arguments each kind of field takes [sdk schema.graphql]; last, before
 # and sort ([INTERNAL]) exist there, but this fake refuses them
 CONNECTION_ARGS = ("first", "after", "filter", "orderBy", "includeArchived")
-OBJECT_ARGS = {("Query", "issue"): ("id",)}
+OBJECT_ARGS = {("Query", "issue"): ("id",), ("Mutation", "issueCreate"): ("input",),
+               ("Mutation", "issueUpdate"): ("id", "input"),
+               ("Mutation", "commentCreate"): ("input",)}
 
 
 def page_size(args):
@@ -709,6 +725,20 @@ class LinearService(FakeService):
     def __init__(self):
         super().__init__()
         self.issues = build_issues()
+        self.writer = MutationRunner(sys.modules[__name__], self)
+
+    def reset(self):
+        super().reset()
+        self.writer.reset()
+
+    def is_write(self, request):
+        """A mutation (the only kind of write GraphQL has)."""
+        try:
+            parser = Parser(json.loads(request.body.decode("utf-8"))["query"])
+            parser.document()
+            return parser.kind == "mutation"
+        except (ValueError, KeyError, TypeError, AttributeError, GraphQLError):
+            return False
 
     def log_suffix(self, request):
         if request.method == "POST" and request.body:
@@ -757,9 +787,11 @@ class LinearService(FakeService):
             return gql_error(400, "Invalid request body", "BAD_USER_INPUT", "invalid input",
                              "The body must be JSON with a query string.")
         try:
-            defaults, sel = Parser(query).document()
+            parser = Parser(query)
+            defaults, sel = parser.document()
             ctx = {"vars": dict(defaults, **variables), "me": USERS[0]["id"]}
-            score = complexity(sel, "Query", ctx["vars"])
+            score = complexity(sel, "Mutation" if parser.kind == "mutation" else "Query",
+                               ctx["vars"])
         except GraphQLError as e:
             return gql_error(400, e.message, e.code, "invalid input", e.message, headers=headers)
         score = int(-(-score // 1))
@@ -770,7 +802,10 @@ class LinearService(FakeService):
                              "The query is too complex. Complexity: %d. Maximum allowed "
                              "complexity: %d." % (score, MAX_COMPLEXITY), headers=headers)
         try:
-            data = run_root(sel, ctx, self.issues)
+            if parser.kind == "mutation":
+                data = self.writer.run(sel, ctx)
+            else:
+                data = run_root(sel, ctx, self.issues)
         except FilterError as e:
             if e.validation:
                 return gql_error(400, str(e), "GRAPHQL_VALIDATION_FAILED", "invalid input",
