@@ -37,10 +37,10 @@ RETURNING identifier, team_key, title, description, priority, estimate, due_date
           state_name, labels, creator_email, team_id = :'ops' AS same_team;
 SELECT * FROM l52_calls();
 
--- a later SELECT sees the new issue (the write forgot the cached pages)
-SELECT identifier, title, state_name FROM l52.issues
- WHERE team_key = 'OPS' AND title = 'First write';
-DO $$ BEGIN PERFORM api_calls(8086); END $$;
+-- the same SELECT as before the write sees the new issue: the write
+-- forgot the cached page, which is asked for again
+SELECT count(*) FROM l52.issues WHERE team_key = 'OPS' AND number > 70;
+SELECT * FROM l52_calls();
 
 -- hostile values stay values: the query text is the description's own
 -- (without RETURNING, the selection is the id alone), the title a string
@@ -85,6 +85,15 @@ INSERT INTO l52.comments (issue_id, body) VALUES ('OPS-71', 'First comment, "quo
 RETURNING issue_id, body, user_email;
 SELECT issue_id, body FROM l52.comments WHERE issue_id = 'OPS-71';
 SELECT * FROM l52_calls();
+
+-- a rate limit (HTTP 400 RATELIMITED, with Retry-After) is answered before
+-- the API acts: the mutation is sent again, and makes one comment
+ALTER USER MAPPING FOR CURRENT_USER SERVER linear52 OPTIONS (SET token 'lin_api_ratelimited');
+INSERT INTO l52.comments (issue_id, body) VALUES ('OPS-71', 'After a rate limit');
+ALTER USER MAPPING FOR CURRENT_USER SERVER linear52 OPTIONS (SET token 'lin_api_test');
+SELECT * FROM l52_calls();
+SELECT count(*) FROM l52.comments WHERE issue_id = 'OPS-71' AND body = 'After a rate limit';
+DO $$ BEGIN PERFORM api_calls(8086); END $$;
 
 -- the answer is lost (the fake reads the mutation, makes the issue, then
 -- closes the connection): not sent again (max_retries is 2), SQLSTATE
