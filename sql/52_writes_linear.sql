@@ -114,8 +114,11 @@ SELECT body FROM l52.comments WHERE issue_id = 'OPS-71' ORDER BY body;
 DO $$ BEGIN PERFORM api_calls(8086); END $$;
 
 -- EXPLAIN VERBOSE shows the request of each row
+-- (and the mutation, its selection set left out)
 EXPLAIN (VERBOSE, COSTS OFF)
 UPDATE l52.issues SET title = 'x' WHERE team_key = 'OPS' AND number = 71;
+EXPLAIN (VERBOSE, COSTS OFF)
+INSERT INTO l52.comments (issue_id, body) VALUES ('OPS-71', 'x');
 
 -- leave the fake as it was
 COPY fake52 FROM PROGRAM 'curl -sf http://127.0.0.1:8086/_reset';

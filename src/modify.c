@@ -695,7 +695,8 @@ saasEndForeignModify(EState *estate, ResultRelInfo *rinfo)
 
 /*
  * saasExplainForeignModify
- *		The request each row makes; with ANALYZE, how many were sent.
+ *		The request each row makes (and a GraphQL write's mutation); with
+ *		ANALYZE, how many were sent.
  */
 void
 saasExplainForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
@@ -705,11 +706,22 @@ saasExplainForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	ModifyState *state = rinfo->ri_FdwState;
 
 	if (es->verbose)
+	{
+		Relation	rel = rinfo->ri_RelationDesc;
+		const WriteSpec *write;
+
 		ExplainPropertyText("API Request",
 							psprintf("%s %s",
 									 strVal(list_nth(fdw_private, FdwModifyPrivateMethod)),
 									 strVal(list_nth(fdw_private, FdwModifyPrivatePath))),
 							es);
+		/* a GraphQL write: its mutation, the selection set left out */
+		write = modify_command_write(saas_get_table_options(RelationGetRelid(rel)),
+									 mtstate->operation, RelationGetRelationName(rel));
+		if (write->graphql_mutation != NULL)
+			ExplainPropertyText("GraphQL Mutation",
+								psprintf(write->graphql_mutation, "..."), es);
+	}
 	if (es->analyze && state != NULL)
 	{
 		ExplainPropertyInteger("API Requests", NULL, state->counters.requests, es);
