@@ -31,6 +31,10 @@
  *   sent only when the statement has RETURNING.  A DELETE, whose answer
  *   holds no object, returns the row as the scan read it.
  *
+ * - An answer fails the write as a read's would, an API's error sent with
+ *   HTTP 200 too ("ok": false, GraphQL's errors[]); so does a payload
+ *   whose success flag (WritesSpec.success_at) is not true.
+ *
  * - A ROLLBACK cannot undo a request: when a transaction that made API
  *   writes aborts, a WARNING says how many reached the API and which
  *   (write_xact.c).
