@@ -597,7 +597,8 @@ write_row(ModifyState *state, TupleTableSlot *slot, TupleTableSlot *planSlot)
 								  column->name, column->adf, column->typid,
 								  value, isnull);
 			else
-				write_body_add(&wb, column->name, column->typid, value, isnull);
+				write_body_add(&wb, body_name(state->writes, column->name),
+							   column->typid, value, isnull);
 		}
 		body = write_body_finish(&wb);
 		if (state->writes->body == BODY_GRAPHQL)
