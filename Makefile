@@ -44,6 +44,7 @@ OBJS = \
 	src/shmem.o \
 	src/cache.o \
 	src/cache_arena.o \
+	src/cache_segment.o \
 	src/cache_check.o \
 	src/cache_lru.o \
 	src/cache_sql.o \

@@ -137,7 +137,7 @@ static int64 lock_exclusive_count = 0;
 void
 cache_lock(LWLockMode mode)
 {
-	LWLockAcquire(cache->lock, mode);
+	LWLockAcquire(&cache->lock, mode);
 #ifdef SAAS_CACHE_CHECK
 	if (mode == LW_SHARED)
 		lock_shared_count++;
@@ -157,7 +157,7 @@ cache_unlock(void)
 #ifdef SAAS_CACHE_CHECK
 	cache_check_invariants();
 #endif
-	LWLockRelease(cache->lock);
+	LWLockRelease(&cache->lock);
 }
 
 /*
@@ -339,8 +339,8 @@ cache_lock_all(void)
 	if (cache == NULL)
 		return false;
 	/* we never raise FATAL with the lock held, but be safe */
-	if (LWLockHeldByMe(cache->lock))
-		LWLockRelease(cache->lock);
+	if (LWLockHeldByMe(&cache->lock))
+		LWLockRelease(&cache->lock);
 	cache_lock(LW_EXCLUSIVE);
 	return true;
 }
@@ -379,26 +379,6 @@ cache_unlock_all(void)
  * The interface used by fetch.c
  * ---------------------------------------------------------------------
  */
-
-/*
- * warn_not_preloaded
- *		Without preloading there is no shared cache: say so once per backend,
- *		the first time a page could have been cached.
- */
-static void
-warn_not_preloaded(void)
-{
-	static bool warned = false;
-
-	if (warned)
-		return;
-	warned = true;
-	ereport(WARNING,
-			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-			 errmsg("saas_fdw is not caching API pages: it is not in shared_preload_libraries"),
-			 errdetail("Every scan asks the API again, and backends do not share pages."),
-			 errhint("Add saas_fdw to shared_preload_libraries and restart the server, or set saas_fdw.cache_ttl to 0 to do without the cache.")));
-}
 
 /*
  * entry_fresh
@@ -477,9 +457,7 @@ cache_get(const CacheKey *key, int ttl_s, CachedPage *page)
 	uint64		stalled_claim = 0;
 
 	memset(page, 0, sizeof(CachedPage));
-	if (cache == NULL && ttl_s > 0 && !cache_preloaded)
-		warn_not_preloaded();
-	if (cache == NULL || ttl_s <= 0)
+	if (ttl_s <= 0 || !cache_attach(true))
 		return CACHE_DISABLED;
 
 	if (!cache_key_locate(key, &url_len, &hashcode))
@@ -738,7 +716,7 @@ cache_forget_server(Oid serverid)
 {
 	int32		i;
 
-	if (cache == NULL)
+	if (!cache_attach(false))
 		return;
 	cache_lock(LW_EXCLUSIVE);
 	for (i = 0; i < cache->nentries; i++)

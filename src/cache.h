@@ -54,9 +54,11 @@ typedef enum CacheResult
 	CACHE_DISABLED				/* no shared cache (not preloaded, ttl 0) */
 } CacheResult;
 
-/* shared memory, called by shmem.c (in cache_arena.c) */
+/* shared memory, called by shmem.c (in cache_arena.c, cache_segment.c) */
 extern Size cache_shmem_size(void);
 extern void cache_shmem_init(void);
+extern Size cache_segment_size(void);
+extern void cache_segment_attach(void *part, bool create);
 
 /* in cache.c */
 extern CacheResult cache_get(const CacheKey *key, int ttl_s, CachedPage *page);

@@ -5,9 +5,11 @@
  *		  per-server statistics slots (the LRU list and eviction are in
  *		  cache_lru.c, the checker of the invariants in cache_check.c).
  *
- * The cache lives in one fixed arena allocated at server start (it needs
- * shared_preload_libraries = 'saas_fdw'; saas_fdw.cache_size sets its size).
- * The arena holds a header, a bucket array, a table of entries and a pool
+ * The cache lives in one fixed arena of saas_fdw.cache_size: allocated at
+ * server start when saas_fdw is preloaded, else (PostgreSQL 17 and later)
+ * in a segment of dynamic shared memory made at first use (cache_segment.c).
+ * Nothing in it is a pointer: the arrays are found by the offsets its
+ * header records, and its lock is in it.  The arena holds a header, a bucket array, a table of entries and a pool
  * of fixed-size blocks.  An entry is keyed by (server OID, credential
  * fingerprint, full URL); its URL, its page (body, next URL, ETag,
  * Last-Modified) and then maybe its rows (layout, cursor, tuples) are
@@ -39,6 +41,7 @@
 
 #include "cache_internal.h"
 #include "saas_fdw.h"
+#include "shmem.h"
 
 #define CACHE_SHMEM_NAME		"saas_fdw page cache"
 
@@ -57,7 +60,7 @@ typedef enum CursorOp
 	CURSOR_COMPARE
 } CursorOp;
 
-/* The layout cache_shmem_size works out, in the postmaster. */
+/* The layout cache_shmem_size works out, for cache_arena_init. */
 static int32 layout_nblocks = 0;
 static int32 layout_nbuckets = 0;
 
@@ -120,71 +123,97 @@ cache_shmem_size(void)
 
 /*
  * cache_shmem_init
- *		Create the arena (in the postmaster) or attach to it; shmem.c calls
- *		it with AddinShmemInitLock held.
+ *		Create the arena (in the postmaster) or attach to it, when saas_fdw
+ *		is preloaded; shmem.c calls it with AddinShmemInitLock held.
  */
 void
 cache_shmem_init(void)
 {
 	bool		found;
-	CacheShared *shared;
 	char	   *base;
-	int32		i;
 
 	cache_preloaded = true;
 	cache = NULL;
 	if (layout_nblocks == 0)
 		return;
 
-	shared = ShmemInitStruct(CACHE_SHMEM_NAME, cache_shmem_size(), &found);
-	base = (char *) shared;
-
+	base = ShmemInitStruct(CACHE_SHMEM_NAME, cache_shmem_size(), &found);
 	if (!found)
+		cache_arena_init(base);
+	cache_arena_attach(base);
+}
+
+/*
+ * cache_arena_init
+ *		Make a new, empty arena at base, of the layout the last call of
+ *		cache_shmem_size worked out (cache_shmem_size() bytes), its lock
+ *		within.  Never raises an ERROR.
+ */
+void
+cache_arena_init(char *base)
+{
+	CacheShared *shared = (CacheShared *) base;
+	Size		off = MAXALIGN(sizeof(CacheShared));
+	int32	   *buckets;
+	CacheEntry *entries;
+	int32	   *block_next;
+	int32		i;
+
+	Assert(layout_nblocks > 0);
+	memset(shared, 0, sizeof(CacheShared));
+	shmem_lock_attach(&shared->lock, &shared->tranche_id, true, CACHE_TRANCHE);
+	for (i = 0; i < CACHE_WAIT_QUEUES; i++)
+		ConditionVariableInit(&shared->queues[i].cv);
+	shared->nbuckets = layout_nbuckets;
+	shared->nentries = layout_nblocks;
+	shared->nblocks = layout_nblocks;
+
+	shared->buckets_off = off;
+	off += MAXALIGN(sizeof(int32) * layout_nbuckets);
+	shared->entries_off = off;
+	off += MAXALIGN(sizeof(CacheEntry) * layout_nblocks);
+	shared->block_next_off = off;
+	off += MAXALIGN(sizeof(int32) * layout_nblocks);
+	shared->blocks_off = off;
+
+	buckets = (int32 *) (base + shared->buckets_off);
+	entries = (CacheEntry *) (base + shared->entries_off);
+	block_next = (int32 *) (base + shared->block_next_off);
+
+	for (i = 0; i < layout_nbuckets; i++)
+		buckets[i] = NO_INDEX;
+	memset(entries, 0, sizeof(CacheEntry) * layout_nblocks);
+	for (i = 0; i < layout_nblocks; i++)
 	{
-		Size		off = MAXALIGN(sizeof(CacheShared));
-
-		memset(shared, 0, sizeof(CacheShared));
-		shared->lock = &(GetNamedLWLockTranche(CACHE_TRANCHE))->lock;
-		for (i = 0; i < CACHE_WAIT_QUEUES; i++)
-			ConditionVariableInit(&shared->queues[i].cv);
-		shared->nbuckets = layout_nbuckets;
-		shared->nentries = layout_nblocks;
-		shared->nblocks = layout_nblocks;
-
-		shared->buckets_off = off;
-		off += MAXALIGN(sizeof(int32) * layout_nbuckets);
-		shared->entries_off = off;
-		off += MAXALIGN(sizeof(CacheEntry) * layout_nblocks);
-		shared->block_next_off = off;
-		off += MAXALIGN(sizeof(int32) * layout_nblocks);
-		shared->blocks_off = off;
-
-		cache_buckets = (int32 *) (base + shared->buckets_off);
-		cache_entries = (CacheEntry *) (base + shared->entries_off);
-		cache_block_next = (int32 *) (base + shared->block_next_off);
-
-		for (i = 0; i < layout_nbuckets; i++)
-			cache_buckets[i] = NO_INDEX;
-		memset(cache_entries, 0, sizeof(CacheEntry) * layout_nblocks);
-		for (i = 0; i < layout_nblocks; i++)
-		{
-			cache_entries[i].hash_next = (i + 1 < layout_nblocks) ? i + 1 : NO_INDEX;
-			cache_block_next[i] = (i + 1 < layout_nblocks) ? i + 1 : NO_INDEX;
-		}
-		shared->free_entry = 0;
-		shared->free_block = 0;
-		shared->nfree_blocks = layout_nblocks;
-		shared->lru_head = NO_INDEX;
-		shared->lru_tail = NO_INDEX;
-		shared->next_claim_id = 1;
-		shared->next_page_gen = 1;
-		for (i = 0; i < CACHE_STATS_SLOTS; i++)
-			pg_atomic_init_u64(&shared->stats[i].hits, 0);
-		/* slot 0 collects servers beyond CACHE_STATS_SLOTS - 1 */
-		shared->stats[0].used = true;
-		shared->stats[0].serverid = InvalidOid;
+		entries[i].hash_next = (i + 1 < layout_nblocks) ? i + 1 : NO_INDEX;
+		block_next[i] = (i + 1 < layout_nblocks) ? i + 1 : NO_INDEX;
 	}
+	shared->free_entry = 0;
+	shared->free_block = 0;
+	shared->nfree_blocks = layout_nblocks;
+	shared->lru_head = NO_INDEX;
+	shared->lru_tail = NO_INDEX;
+	shared->next_claim_id = 1;
+	shared->next_page_gen = 1;
+	for (i = 0; i < CACHE_STATS_SLOTS; i++)
+		pg_atomic_init_u64(&shared->stats[i].hits, 0);
+	/* slot 0 collects servers beyond CACHE_STATS_SLOTS - 1 */
+	shared->stats[0].used = true;
+	shared->stats[0].serverid = InvalidOid;
+}
 
+/*
+ * cache_arena_attach
+ *		Use the arena at base, which cache_arena_init made: set the pointers
+ *		into it (its header records the offsets, so the arena may be mapped
+ *		at another address in each backend) and name its lock's tranche.
+ */
+void
+cache_arena_attach(char *base)
+{
+	CacheShared *shared = (CacheShared *) base;
+
+	shmem_lock_attach(&shared->lock, &shared->tranche_id, false, CACHE_TRANCHE);
 	cache_buckets = (int32 *) (base + shared->buckets_off);
 	cache_entries = (CacheEntry *) (base + shared->entries_off);
 	cache_block_next = (int32 *) (base + shared->block_next_off);

@@ -2,12 +2,15 @@
  *
  * cache_internal.h
  *		  What the files of the page cache share: the arena's layout and the
- *		  functions of cache_arena.c and cache_lru.c, the lock of cache.c.
+ *		  functions of cache_arena.c, cache_lru.c and cache_segment.c, the
+ *		  lock of cache.c.
  *
- * Every function declared here, but cache_lock itself, runs with the lock
- * held (cache.c states the rules); those that change the arena need it
- * exclusive, and none of them raises an ERROR but for the palloc of
- * cache_entry_hand_out, before anything changes.
+ * Every function declared here, but cache_lock itself and those that place
+ * the arena (cache_arena_init, cache_arena_attach, cache_attach,
+ * cache_segment_possible), runs with the lock held (cache.c states the
+ * rules); those that change the arena need it exclusive, and none of them
+ * raises an ERROR but for the palloc of cache_entry_hand_out, before
+ * anything changes.
  *
  *-------------------------------------------------------------------------
  */
@@ -98,7 +101,10 @@ typedef struct CacheEntry
 /* The arena's header; the arrays follow it at the offsets recorded here. */
 typedef struct CacheShared
 {
-	LWLock	   *lock;
+	LWLock		lock;			/* in the arena, so that the arena may live in
+								 * a segment mapped at another address in
+								 * each backend */
+	int			tranche_id;
 	ConditionVariableMinimallyPadded queues[CACHE_WAIT_QUEUES];
 	int32		nbuckets;		/* a power of two */
 	int32		nentries;		/* entry slots == blocks */
@@ -123,9 +129,10 @@ typedef struct CacheShared
 } CacheShared;
 
 /*
- * Set by cache_shmem_init (in cache_arena.c).  cache_preloaded: saas_fdw is
- * preloaded, even if saas_fdw.cache_size is too small for a cache; the
- * pointers into the arena are NULL without a shared cache.
+ * Set by cache_arena_attach (in cache_arena.c).  cache_preloaded: saas_fdw
+ * is preloaded, even if saas_fdw.cache_size is too small for a cache; the
+ * pointers into the arena are NULL without a shared cache, or until
+ * cache_attach (cache_segment.c) maps it.
  */
 extern bool cache_preloaded;
 extern CacheShared *cache;
@@ -177,6 +184,8 @@ extern bool cache_make_room(int32 need);
 extern void cache_entry_settle(CacheEntry *e, bool probation);
 
 /* in cache_arena.c */
+extern void cache_arena_init(char *base);
+extern void cache_arena_attach(char *base);
 extern int16 cache_stats_slot(Oid serverid);
 extern bool cache_key_locate(const CacheKey *key, int32 *url_len,
 							 uint64 *hashcode);
@@ -197,6 +206,10 @@ extern bool cache_entry_hand_out(const CacheEntry *e, const CacheKey *key,
 #ifdef SAAS_CACHE_CHECK
 extern void cache_check_invariants(void);
 #endif
+
+/* in cache_segment.c */
+extern bool cache_attach(bool create);
+extern bool cache_segment_possible(void);
 
 /* in cache.c */
 extern void cache_lock(LWLockMode mode);

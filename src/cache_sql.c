@@ -6,8 +6,9 @@
  *
  * Each takes the cache's lock as cache.c says: shared to copy the counters
  * out (and builds its rows after releasing it), exclusive to reset.
- * Without a cache (not preloaded, or saas_fdw.cache_size too small) each
- * raises an error that says which.
+ * The first call in a backend may make the cache (cache_attach).  Without
+ * one (not preloaded before 17, no room for it, or saas_fdw.cache_size too
+ * small) each raises an error that says which.
  *
  *-------------------------------------------------------------------------
  */
@@ -19,6 +20,7 @@
 #include "utils/builtins.h"
 
 #include "cache_internal.h"
+#include "compat.h"
 #include "saas_fdw.h"
 
 PG_FUNCTION_INFO_V1(saas_fdw_cache_stats);
@@ -34,13 +36,20 @@ PG_FUNCTION_INFO_V1(saas_fdw_cache_reset_server);
 static void
 check_cache_available(void)
 {
-	if (cache != NULL)
+	if (cache_attach(true))
 		return;
-	if (!cache_preloaded)
+	if (!cache_preloaded && !SAAS_HAVE_NAMED_DSM)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("saas_fdw shared cache is not available"),
-				 errhint("Add saas_fdw to shared_preload_libraries and restart the server.")));
+				 errdetail("Before PostgreSQL 17 the cache needs saas_fdw preloaded."),
+				 errhint("Add saas_fdw to shared_preload_libraries and restart the server (PostgreSQL 17 and later need neither).")));
+	if (!cache_preloaded && !cache_segment_possible())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+				 errmsg("saas_fdw shared cache is not available"),
+				 errdetail("This session could not allocate its shared memory (see the WARNING it gave)."),
+				 errhint("Lower saas_fdw.cache_size or give /dev/shm more room (new sessions try again), or add saas_fdw to shared_preload_libraries and restart the server.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 			 errmsg("saas_fdw shared cache is not available"),

@@ -130,10 +130,14 @@ saas_wait_event_new(const char *name)
  * shared memory found by name, made (and init called on it) by the first
  * backend that asks, attached by the others.  PostgreSQL 17 added it
  * (commit 8b2bcf3f2, "Introduce the dynamic shared memory registry"); 18
- * keeps its signature.  Before 17: NULL, there is no such segment.
+ * keeps its signature.  Before 17: NULL, there is no such segment
+ * (SAAS_HAVE_NAMED_DSM tells which).
  */
 #if PG_VERSION_NUM >= 170000
 #include "storage/dsm_registry.h"
+#define SAAS_HAVE_NAMED_DSM		true
+#else
+#define SAAS_HAVE_NAMED_DSM		false
 #endif
 
 static inline void *

@@ -35,6 +35,7 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
+#include "compat.h"
 #include "json.h"
 #include "saas_fdw.h"
 
@@ -874,6 +875,8 @@ saas_column_path_option(Oid foreigntableid, AttrNumber attnum)
 void
 saas_define_gucs(void)
 {
+	bool		preloading = process_shared_preload_libraries_in_progress;
+
 	DefineCustomIntVariable("saas_fdw.timeout",
 							"Longest time one API request may take.",
 							"Server option timeout_ms overrides it.",
@@ -944,12 +947,20 @@ saas_define_gucs(void)
 							 "Off: only key columns are sent (to name the request); every other qual, the order and the limit are applied locally.",
 							 &saas_pushdown, true,
 							 PGC_USERSET, 0, NULL, NULL, NULL);
-	/* a server-start setting can only be defined while preloading */
-	if (process_shared_preload_libraries_in_progress)
+	/*
+	 * A server-start setting can only be defined while preloading.  Without
+	 * preloading (17 and later) the cache is made at first use, of the size
+	 * set then: a reloadable setting, read by the backend that makes it.
+	 */
+	if (preloading || SAAS_HAVE_NAMED_DSM)
 		DefineCustomIntVariable("saas_fdw.cache_size",
-								"Shared memory for the page cache (needs shared_preload_libraries).",
-								NULL,
+								preloading ?
+								"Shared memory for the page cache, reserved at server start." :
+								"Shared memory for the page cache, allocated at first use.",
+								preloading ? NULL :
+								"The first session to use the cache sets its size until the server restarts.",
 								&saas_cache_size_kb, 65536, 0, INT_MAX / 1024,
-								PGC_POSTMASTER, GUC_UNIT_KB, NULL, NULL, NULL);
+								preloading ? PGC_POSTMASTER : PGC_SIGHUP,
+								GUC_UNIT_KB, NULL, NULL, NULL);
 	MarkGUCPrefixReserved("saas_fdw");
 }

@@ -158,12 +158,9 @@ ratelimit_shmem_attach(void *part, bool create)
 	RateLimitShared *shared = part;
 
 	if (create)
-	{
 		memset(shared, 0, sizeof(RateLimitShared));
-		shared->tranche_id = LWLockNewTrancheId();
-		LWLockInitialize(&shared->lock, shared->tranche_id);
-	}
-	LWLockRegisterTranche(shared->tranche_id, RATELIMIT_TRANCHE);
+	shmem_lock_attach(&shared->lock, &shared->tranche_id, create,
+					  RATELIMIT_TRANCHE);
 	ratelimit = shared;
 }
 

@@ -15,12 +15,12 @@
  * compat.h) that the first backend to need it makes and the others attach
  * to: shmem_attach, called before a module's table is used (a scan's
  * start, a request, the modules' SQL functions), gives each module its
- * pointers with its *_shmem_attach.  The page cache, sized by a setting
- * that only preloading can set, still needs preloading.  Before 17, and for
- * the cache, the pointers stay NULL without preloading, and each module
- * works without its table (the cache and the limiter do nothing, scans are
- * not shown in saas_fdw_activity; their SQL functions say why they cannot
- * answer).
+ * pointers with its *_shmem_attach.  The page cache, of a size set by
+ * saas_fdw.cache_size, has only its control there: the arena is a segment
+ * of its own, made at first use (cache_segment.c).  Before 17 the pointers
+ * stay NULL without preloading, and each module works without its table
+ * (the cache and the limiter do nothing, scans are not shown in
+ * saas_fdw_activity; their SQL functions say why they cannot answer).
  *
  * A claim is what a backend holds in a shared table until it gives it back:
  * a cache key it fetches, requests in flight it counted against a rate
@@ -92,7 +92,7 @@ shmem_install_hooks(void)
 
 /*
  * shmem_request
- *		Request the space and the LWLocks of every module.
+ *		Request the space of every module (each one's LWLock is in its part).
  */
 static void
 shmem_request(void)
@@ -105,9 +105,6 @@ shmem_request(void)
 
 	size = add_size(shmem_segment_size(), cache_size);
 	RequestAddinShmemSpace(size);
-	/* saas_fdw.cache_size too small for a cache: no cache, and no lock */
-	if (cache_size > 0)
-		RequestNamedLWLockTranche(CACHE_TRANCHE, 1);
 }
 
 /*
@@ -145,7 +142,8 @@ shmem_segment_size(void)
 {
 	Size		size = add_size(credential_shmem_size(), ratelimit_shmem_size());
 
-	return add_size(size, activity_shmem_size());
+	size = add_size(size, activity_shmem_size());
+	return add_size(size, cache_segment_size());
 }
 
 /*
@@ -161,6 +159,8 @@ shmem_segment_attach(char *segment, bool create)
 	ratelimit_shmem_attach(segment, create);
 	segment += ratelimit_shmem_size();
 	activity_shmem_attach(segment, create);
+	segment += activity_shmem_size();
+	cache_segment_attach(segment, create);
 }
 
 /*
@@ -195,6 +195,25 @@ shmem_attach(void)
 	if (segment != NULL && found)
 		shmem_segment_attach(segment, false);
 	shmem_ready = true;
+}
+
+
+/*
+ * shmem_lock_attach
+ *		The LWLock of a part that may be mapped at another address in each
+ *		backend, so it lives in the part: made, with a tranche of its own,
+ *		when create; its tranche named in this backend in any case.
+ */
+void
+shmem_lock_attach(LWLock *lock, int *tranche_id, bool create,
+				  const char *tranche_name)
+{
+	if (create)
+	{
+		*tranche_id = LWLockNewTrancheId();
+		LWLockInitialize(lock, *tranche_id);
+	}
+	LWLockRegisterTranche(*tranche_id, tranche_name);
 }
 
 

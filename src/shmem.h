@@ -10,6 +10,8 @@
 #ifndef SAAS_SHMEM_H
 #define SAAS_SHMEM_H
 
+#include "storage/lwlock.h"
+
 /* Claims one backend may hold in one shared table at once. */
 #define SHMEM_MAX_CLAIMS		8
 
@@ -57,6 +59,8 @@ typedef struct ShmemClaimSet
 /* in shmem.c */
 extern void shmem_install_hooks(void);
 extern void shmem_attach(void);
+extern void shmem_lock_attach(LWLock *lock, int *tranche_id, bool create,
+							  const char *tranche_name);
 extern void shmem_claims_register(ShmemClaimSet *set);
 extern ShmemClaim *shmem_claim_add(ShmemClaimSet *set, uint32 which,
 								   uint64 tag);

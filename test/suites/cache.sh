@@ -141,7 +141,36 @@ then
 	t_not_ok "set up the extension, server, mappings and schema"
 	t_done
 fi
-t_ok "set up with shared_preload_libraries = saas_fdw"
+t_ok "set up with shared_preload_libraries = ${SAAS_CACHE_SUITE_PRELOAD-saas_fdw}"
+
+# ---- without preload, where /dev/shm is small (17 and later) -------------------
+
+# Run by the part "without preload" below, in a cluster of its own that does
+# not preload saas_fdw and whose /dev/shm (a mount namespace's own) has
+# 16MB, less than the 64MB of saas_fdw.cache_size: making the cache fails
+# there, as in a container with a small /dev/shm.
+if [[ ${SAAS_CACHE_SUITE_PART:-} == small_shm ]]; then
+	NOT_CACHING='^WARNING:  saas_fdw is not caching API pages: its shared memory could not be allocated'
+	clear_log
+	rows=$(sql -c "SET saas_fdw.cache_ttl = 0" -c "$SCAN")
+	pages=$(requests)
+	out=$(sql -c "$SCAN" -c "$SCAN" 2>&1)
+	is "$(grep -c "$NOT_CACHING" <<<"$out")" 1 \
+		"a session that cannot allocate the cache warns once"
+	is "$(grep -v '^WARNING:\|^DETAIL:\|^HINT:' <<<"$out" | tr '\n' ' ')/$(requests)" "$rows $rows /$((2 * pages))" \
+		"its scans return the rows, each fetching every page"
+	err=$(sql -c "SELECT total_bytes FROM saas_fdw_cache_space()" 2>&1)
+	check "another session tries again, and the cache functions then say why there is no cache" "got: $err" \
+		grep -q 'This session could not allocate its shared memory' <<<"$err"
+	sql -c "ALTER SYSTEM SET saas_fdw.cache_size = '4MB'" -c "SELECT pg_reload_conf()" >/dev/null
+	sleep 0.5
+	out=$(sql -c "$SCAN" 2>&1)
+	is "$out/$(requests)" "$rows/$pages" \
+		"with saas_fdw.cache_size lowered, a new session makes the cache (the failures left nothing behind)"
+	is "$(sql -c "$SCAN" 2>&1)/$(requests)" "$rows/0" \
+		"and another session's scan is served from it"
+	t_done
+fi
 
 # ---- sharing between backends ----------------------------------------------
 
@@ -538,24 +567,64 @@ check "saas_fdw_cache_reset() is not open to every role" "got: $err" \
 
 # ---- without preload -----------------------------------------------------------
 
-# (ALTER SYSTEM ... = '' would ask for a library named ""; and without the
-# library saas_fdw.cache_size is no known setting, so drop it too)
+# Before 17 there is no cache without preloading.  On 17 and later the first
+# backend that needs the cache makes it in dynamic shared memory, of the
+# size saas_fdw.cache_size has then (src/cache_segment.c).
+# (ALTER SYSTEM ... = '' would ask for a library named ""; and before 17,
+# without the library, saas_fdw.cache_size is no known setting, so drop it)
 sql -c "ALTER SYSTEM RESET saas_fdw.cache_size" >/dev/null
 pg_conftool "$PGVERSION" regress remove shared_preload_libraries
-pg_conftool "$PGVERSION" regress remove saas_fdw.cache_size
+named_dsm=$(($(sql -c "SHOW server_version_num") >= 170000))
+if ((named_dsm)); then
+	pg_conftool "$PGVERSION" regress set saas_fdw.cache_size 8MB
+else
+	pg_conftool "$PGVERSION" regress remove saas_fdw.cache_size
+fi
 check "restart without shared_preload_libraries" "restart failed" restart
-err=$(sql -c "SELECT * FROM saas_fdw_cache" 2>&1)
-check "without preload the view says how to enable the cache" "got: $err" \
-	grep -q 'HINT:  Add saas_fdw to shared_preload_libraries and restart the server.' <<<"$err"
-err=$(sql -c "SELECT saas_fdw_cache_reset()" 2>&1)
-check "without preload saas_fdw_cache_reset() raises the same error" "got: $err" \
-	grep -q 'saas_fdw shared cache is not available' <<<"$err"
 clear_log
-rows_nopre=$(scan 2>/dev/null)
-scan >/dev/null 2>&1
-is "$rows_nopre/$(requests)" "$rows/$((2 * pages))" "without preload scans work and are not cached"
-warnings=$(sql -c "$SCAN" -c "$SCAN" 2>&1 >/dev/null | grep -c '^WARNING:  saas_fdw is not caching API pages')
-is "$warnings" 1 "without preload a backend warns once that nothing is cached"
+if ((named_dsm)); then
+	out=$(sql -c "$SCAN" 2>&1)
+	is "$out/$(requests)" "$rows/$pages" "without preload (17 and later) a cold scan pages through the API"
+	out=$(sql -c "$SCAN" 2>&1)
+	is "$out/$(requests)" "$rows/0" \
+		"without preload (17 and later) another backend's scan is served from the cache, with no WARNING"
+	is "$(stat misses)/$(stat hits)/$(stat entries)" "$pages/$pages/$pages" \
+		"without preload (17 and later) saas_fdw_cache counts the misses of one backend and the hits of the other"
+	total=$(sql -c "SELECT total_bytes FROM saas_fdw_cache_space()")
+	check "without preload (17 and later) the cache has the size saas_fdw.cache_size had (8MB)" \
+		"total_bytes: $total" test "$total" -gt $((7 * 1024 * 1024)) -a "$total" -le $((8 * 1024 * 1024))
+	sql -c "ALTER SYSTEM SET saas_fdw.cache_size = '16MB'" -c "SELECT pg_reload_conf()" >/dev/null
+	sleep 0.5
+	is "$(sql -c "SHOW saas_fdw.cache_size")/$(sql -c "SELECT total_bytes FROM saas_fdw_cache_space()")" \
+		"16MB/$total" "without preload (17 and later) a reload changes the setting, not the cache made already"
+	sql -c "SELECT saas_fdw_cache_reset()" >/dev/null
+	scan >/dev/null
+	is "$(requests)/$(stat entries)" "$pages/$pages" \
+		"without preload (17 and later) saas_fdw_cache_reset() empties the cache of every backend"
+	sql -c "ALTER SYSTEM RESET saas_fdw.cache_size" >/dev/null
+	pg_conftool "$PGVERSION" regress remove saas_fdw.cache_size
+	# the part small_shm above, in a cluster of its own (as root: a mount
+	# namespace of its own, with a /dev/shm of 16MB)
+	SAAS_CACHE_SUITE_PART=small_shm SAAS_CACHE_SUITE_PRELOAD= \
+		unshare --mount --propagation private bash -c '
+			mount -t tmpfs -o size=16m,mode=1777 shm /dev/shm && exec "$@"' small_shm \
+		"${SAAS_FDW_WITH_CLUSTER:-$top/test/with-cluster.sh}" \
+		-o shared_preload_libraries= -o saas_fdw.cache_size=64MB -- "$0" ||
+		t_not_ok "without preload (17 and later), where /dev/shm is small" "the part small_shm failed"
+else
+	echo "ok - without preload, the cache made at first use # SKIP needs PostgreSQL 17 or later"
+	err=$(sql -c "SELECT * FROM saas_fdw_cache" 2>&1)
+	check "without preload (15, 16) the view says how to enable the cache" "got: $err" \
+		grep -q 'HINT:  Add saas_fdw to shared_preload_libraries and restart the server (PostgreSQL 17 and later need neither).' <<<"$err"
+	err=$(sql -c "SELECT saas_fdw_cache_reset()" 2>&1)
+	check "without preload (15, 16) saas_fdw_cache_reset() raises the same error" "got: $err" \
+		grep -q 'saas_fdw shared cache is not available' <<<"$err"
+	rows_nopre=$(scan 2>/dev/null)
+	scan >/dev/null 2>&1
+	is "$rows_nopre/$(requests)" "$rows/$((2 * pages))" "without preload (15, 16) scans work and are not cached"
+	warnings=$(sql -c "$SCAN" -c "$SCAN" 2>&1 >/dev/null | grep -c '^WARNING:  saas_fdw is not caching API pages')
+	is "$warnings" 1 "without preload (15, 16) a backend warns once that nothing is cached"
+fi
 
 # The rate limiter and saas_fdw_activity without preload: on PostgreSQL 17
 # and later in a named segment of dynamic shared memory that the first
