@@ -171,6 +171,15 @@ cache_attach(bool create)
 	if (map_failed)
 		return false;
 
+	/*
+	 * Nothing to attach to and nothing to make (a write, or a cache_size too
+	 * small for a cache): not worth the lock.  Read without it, the handle
+	 * may be stale; then the next call attaches.
+	 */
+	if (segment->arena == DSM_HANDLE_INVALID &&
+		(!create || cache_shmem_size() == 0))
+		return false;
+
 	LWLockAcquire(&segment->lock, LW_EXCLUSIVE);
 	PG_TRY();
 	{
