@@ -141,7 +141,7 @@ then
 	t_not_ok "set up the extension, server, mappings and schema"
 	t_done
 fi
-t_ok "set up with shared_preload_libraries = ${SAAS_CACHE_SUITE_PRELOAD-saas_fdw}"
+t_ok "set up (shared_preload_libraries = '${SAAS_CACHE_SUITE_PRELOAD-saas_fdw}')"
 
 # ---- without preload, where /dev/shm is small (17 and later) -------------------
 
@@ -604,9 +604,12 @@ if ((named_dsm)); then
 	sql -c "ALTER SYSTEM RESET saas_fdw.cache_size" >/dev/null
 	pg_conftool "$PGVERSION" regress remove saas_fdw.cache_size
 	# the part small_shm above, in a cluster of its own (as root: a mount
-	# namespace of its own, with a /dev/shm of 16MB)
+	# namespace of its own, with a /dev/shm of 16MB; that mount point made
+	# private first, so that the new mount is not seen outside even where
+	# the root is no mount point, as in test/majors.sh's chroot)
 	SAAS_CACHE_SUITE_PART=small_shm SAAS_CACHE_SUITE_PRELOAD= \
-		unshare --mount --propagation private bash -c '
+		unshare --mount --propagation unchanged bash -c '
+			mount --make-private /dev/shm &&
 			mount -t tmpfs -o size=16m,mode=1777 shm /dev/shm && exec "$@"' small_shm \
 		"${SAAS_FDW_WITH_CLUSTER:-$top/test/with-cluster.sh}" \
 		-o shared_preload_libraries= -o saas_fdw.cache_size=64MB -- "$0" ||
