@@ -45,7 +45,8 @@ static const char *const push_op_text[] = {
 	[PUSH_IS_NULL] = "IS NULL",
 	[PUSH_IS_NOT_NULL] = "IS NOT NULL",
 	[PUSH_IS_TRUE] = "= true",
-	[PUSH_IS_FALSE] = "= false"
+	[PUSH_IS_FALSE] = "= false",
+	[PUSH_NE] = "<>, NOT IN"
 };
 
 /*

@@ -12,6 +12,11 @@
  *	  value that does not depend on the scanned row and is not volatile: a
  *	  Const, a Param, or an outer column of a parameterized scan.  An OR of
  *	  such equalities on one column is read as that column's IN list.
+ *	- In a resource whose filter language has a disjunction, any other OR,
+ *	  a NOT and a <> (or NOT IN) become a boolean tree (match_tree, and
+ *	  service.h "Boolean trees"): NOTs moved to the leaves, a leaf with no
+ *	  rule taken as true, so the tree never matches fewer rows than the
+ *	  clause.  Its leaves bind no parameter of their own.
  *	  Values are evaluated by the executor, never by the planner.
  *	- The column's type, through domains, must be of the family of the API
  *	  field's (a role may declare its own foreign table with any types), and
@@ -80,6 +85,8 @@ op_from_name(const char *name, bool *ok)
 		return PUSH_GT;
 	if (strcmp(name, ">=") == 0)
 		return PUSH_GE;
+	if (strcmp(name, "<>") == 0)
+		return PUSH_NE;
 	*ok = false;
 	return PUSH_EQ;
 }
@@ -210,11 +217,25 @@ match_array_op(PlannerInfo *root, ScalarArrayOpExpr *expr, Index relid,
 {
 	Node	   *scalar = linitial(expr->args);
 	Node	   *array = lsecond(expr->args);
+	char	   *opname;
 
-	if (!expr->useOr || !is_builtin_same_type_op(expr->opno) ||
-		strcmp(get_opname(expr->opno), "=") != 0)
+	if (!is_builtin_same_type_op(expr->opno))
 		return false;
+	opname = get_opname(expr->opno);
 	shape->collation = expr->inputcollid;
+
+	if (!expr->useOr)
+	{
+		/* column <> ALL(values), column NOT IN (...) */
+		shape->attnum = scanned_column(scalar, relid);
+		shape->op = PUSH_NE;
+		shape->value = (Expr *) array;
+		shape->is_array = true;
+		return strcmp(opname, "<>") == 0 && shape->attnum > 0 &&
+			is_runtime_value(root, array, relid);
+	}
+	if (strcmp(opname, "=") != 0)
+		return false;
 
 	if ((shape->attnum = scanned_column(scalar, relid)) > 0)
 	{
@@ -429,6 +450,140 @@ pushdown_index(const ResourceSpec *resource, const char *column, PushOp op)
 	return -1;
 }
 
+/*
+ * The operator of NOT (x op v), in SQL's three-valued logic: both sides are
+ * NULL when x or v is.  false for one with no such operator (NOT of v =
+ * ANY(x) holds for an empty array, which no "x != v" of a language does).
+ */
+static bool
+negate_op(PushOp *op)
+{
+	static const PushOp negated[PUSH_OP_COUNT] = {
+		[PUSH_EQ] = PUSH_NE,
+		[PUSH_NE] = PUSH_EQ,
+		[PUSH_LT] = PUSH_GE,
+		[PUSH_GE] = PUSH_LT,
+		[PUSH_LE] = PUSH_GT,
+		[PUSH_GT] = PUSH_LE,
+		[PUSH_IS_NULL] = PUSH_IS_NOT_NULL,
+		[PUSH_IS_NOT_NULL] = PUSH_IS_NULL,
+		[PUSH_IS_TRUE] = PUSH_IS_FALSE,
+		[PUSH_IS_FALSE] = PUSH_IS_TRUE,
+	};
+
+	if (*op == PUSH_CONTAINS)
+		return false;
+	*op = negated[*op];
+	return true;
+}
+
+/*
+ * match_tree
+ *		The clause (negated when negate) as a FilterTree (pushdown.h), its
+ *		leaves appended to *leaves and named by their index there.
+ *
+ * NULL when, as far as the API can be asked, the clause may hold for any
+ * row: a leaf with no rule, an OR with such an arm, an AND with none left.
+ * *exact is cleared when the tree may match more rows than the clause (a
+ * leaf taken as true, an inexact rule).  Allocated in the current memory
+ * context.
+ */
+static FilterTree *
+match_tree(PlannerInfo *root, const ResourceSpec *resource, Oid relid,
+		   Index varno, Expr *clause, bool negate, List **leaves, bool *exact)
+{
+	QualShape	shape;
+	PushedQual *qual;
+	FilterTree *node = palloc0(sizeof(FilterTree));
+	int			index;
+
+	if (is_notclause(clause))
+		return match_tree(root, resource, relid, varno, get_notclausearg(clause),
+						  !negate, leaves, exact);
+	if (is_andclause(clause) || is_orclause(clause))
+	{
+		int			start = list_length(*leaves);
+		ListCell   *cell;
+
+		/* NOT (a AND b) is NOT a OR NOT b, NOT (a OR b) NOT a AND NOT b */
+		node->kind = is_andclause(clause) != negate ? FILTER_AND : FILTER_OR;
+		foreach(cell, ((BoolExpr *) clause)->args)
+		{
+			FilterTree *child = match_tree(root, resource, relid, varno,
+										   lfirst(cell), negate, leaves, exact);
+
+			if (child != NULL)
+				node->children = lappend(node->children, child);
+			else if (node->kind == FILTER_OR)
+			{
+				*leaves = list_truncate(*leaves, start);
+				return NULL;
+			}
+		}
+		if (list_length(node->children) <= 1)
+			return node->children ? linitial(node->children) : NULL;
+		return node;
+	}
+
+	if (!match_qual(root, clause, varno, &shape) ||
+		!column_accepts(resource, relid, &shape) ||
+		(negate && !negate_op(&shape.op)) ||
+		(index = pushdown_index(resource, saas_column_name(relid, shape.attnum),
+								shape.op)) < 0 ||
+		resource->pushdown[index].path_key != NULL)
+	{
+		*exact = false;
+		return NULL;
+	}
+	qual = palloc0(sizeof(PushedQual));
+	qual->kind = BIND_PARAM;
+	qual->spec_index = index;
+	qual->value = shape.value;
+	qual->is_array = shape.is_array;
+	qual->in_tree = true;
+	*exact &= resource->pushdown[index].exact;
+	node->kind = FILTER_LEAF;
+	node->qual_index = list_length(*leaves);
+	*leaves = lappend(*leaves, qual);
+	return node;
+}
+
+/*
+ * plan_tree
+ *		Push clause as a boolean tree, if the resource's filter language
+ *		takes trees and the tree is not empty; false if it did not.  Its
+ *		leaves go to *leaves.
+ */
+static bool
+plan_tree(PlannerInfo *root, RequestPlan *plan, const ResourceSpec *resource,
+		  Oid relid, Index varno, Expr *clause, List **leaves)
+{
+	bool		exact = true;
+	FilterTree *tree;
+
+	if (!saas_pushdown || resource->filter == NULL ||
+		resource->filter->disjunction == NULL)
+		return false;
+	tree = match_tree(root, resource, relid, varno, clause, false, leaves, &exact);
+	if (tree == NULL)
+		return false;
+	plan->trees = lappend(plan->trees, tree);
+	plan->all_exact &= exact;
+	return true;
+}
+
+/* Add base to the qual index of every leaf of tree. */
+static void
+offset_leaves(FilterTree *tree, int base)
+{
+	ListCell   *cell;
+
+	if (tree->kind == FILTER_LEAF)
+		tree->qual_index += base;
+	foreach(cell, tree->children)
+		offset_leaves(lfirst(cell), base);
+}
+
 /* Is a binding for the same target already there? */
 static PushedQual *
 find_binding(List *quals, const ResourceSpec *resource, BindingKind kind,
@@ -582,6 +737,7 @@ plan_request(PlannerInfo *root, RelOptInfo *baserel,
 	RequestPlan *plan = palloc0(sizeof(RequestPlan));
 	Oid			relid = planner_rt_fetch(baserel->relid, root)->relid;
 	List	   *pushed_rinfos = NIL;	/* the RestrictInfo of each qual */
+	List	   *leaves = NIL;	/* PushedQuals of the trees */
 	ListCell   *cell;
 	int			k;
 
@@ -595,10 +751,15 @@ plan_request(PlannerInfo *root, RelOptInfo *baserel,
 		bool		exact = true;
 
 		if (!match_qual(root, rinfo->clause, baserel->relid, &shape) ||
-			!column_accepts(resource, relid, &shape))
+			!column_accepts(resource, relid, &shape) || shape.op == PUSH_NE)
 		{
-			plan->local_only = lappend(plan->local_only, rinfo);
-			plan->all_exact = false;
+			/* OR, NOT, <>: a boolean tree, in a language that takes them */
+			if (!plan_tree(root, plan, resource, relid, baserel->relid,
+						   rinfo->clause, &leaves))
+			{
+				plan->local_only = lappend(plan->local_only, rinfo);
+				plan->all_exact = false;
+			}
 			continue;
 		}
 		column = saas_column_name(relid, shape.attnum);
@@ -656,6 +817,9 @@ plan_request(PlannerInfo *root, RelOptInfo *baserel,
 	}
 
 	plan->missing_key = choose_key_path(plan, options, pushed_rinfos);
+	foreach(cell, plan->trees)
+		offset_leaves(lfirst(cell), list_length(plan->quals));
+	plan->quals = list_concat(plan->quals, leaves);
 	for (k = 0; resource->key_columns && resource->key_columns[k] && !plan->missing_key; k++)
 	{
 		if (!resource_key_path(resource, resource->key_columns[k]) &&
@@ -666,14 +830,50 @@ plan_request(PlannerInfo *root, RelOptInfo *baserel,
 	return plan;
 }
 
+/* A FilterTree as nodes: a leaf its Integer, else a List of the kind and
+ * the children. */
+static Node *
+tree_to_node(FilterTree *tree)
+{
+	List	   *node;
+	ListCell   *cell;
+
+	if (tree->kind == FILTER_LEAF)
+		return (Node *) makeInteger(tree->qual_index);
+	node = list_make1(makeInteger(tree->kind));
+	foreach(cell, tree->children)
+		node = lappend(node, tree_to_node(lfirst(cell)));
+	return (Node *) node;
+}
+
+static FilterTree *
+tree_from_node(Node *node)
+{
+	FilterTree *tree = palloc0(sizeof(FilterTree));
+	ListCell   *cell;
+
+	if (IsA(node, Integer))
+	{
+		tree->kind = FILTER_LEAF;
+		tree->qual_index = intVal(node);
+		return tree;
+	}
+	tree->kind = intVal(linitial((List *) node));
+	for_each_from(cell, (List *) node, 1)
+		tree->children = lappend(tree->children, tree_from_node(lfirst(cell)));
+	return tree;
+}
+
 /*
- * Pack the pushed quals for fdw_private: a List of Integer lists (kind,
- * spec index, is_array, index of the value in *exprs or -1).
+ * Pack the pushed quals for fdw_private: a List of two, the quals as
+ * Integer lists (kind, spec index, is_array, index of the value in *exprs
+ * or -1, in_tree), and the trees (tree_to_node).
  */
 List *
 request_plan_to_list(RequestPlan *plan, List **exprs)
 {
 	List	   *packed = NIL;
+	List	   *trees = NIL;
 	ListCell   *cell;
 
 	foreach(cell, plan->quals)
@@ -686,21 +886,27 @@ request_plan_to_list(RequestPlan *plan, List **exprs)
 			*exprs = lappend(*exprs, qual->value);
 			expr_index = list_length(*exprs) - 1;
 		}
-		packed = lappend(packed, list_make4(makeInteger(qual->kind),
+		packed = lappend(packed, list_make5(makeInteger(qual->kind),
 											makeInteger(qual->spec_index),
 											makeInteger(qual->is_array),
-											makeInteger(expr_index)));
+											makeInteger(expr_index),
+											makeInteger(qual->in_tree)));
 	}
-	return packed;
+	foreach(cell, plan->trees)
+		trees = lappend(trees, tree_to_node(lfirst(cell)));
+	return list_make2(packed, trees);
 }
 
 List *
-request_quals_from_list(List *packed, List *exprs)
+request_quals_from_list(List *packed, List *exprs, List **trees)
 {
 	List	   *quals = NIL;
 	ListCell   *cell;
 
-	foreach(cell, packed)
+	*trees = NIL;
+	foreach(cell, (List *) lsecond(packed))
+		*trees = lappend(*trees, tree_from_node(lfirst(cell)));
+	foreach(cell, (List *) linitial(packed))
 	{
 		List	   *item = lfirst(cell);
 		PushedQual *qual = palloc0(sizeof(PushedQual));
@@ -710,6 +916,7 @@ request_quals_from_list(List *packed, List *exprs)
 		qual->spec_index = intVal(list_nth(item, 1));
 		qual->is_array = intVal(list_nth(item, 2)) != 0;
 		qual->value = expr_index >= 0 ? list_nth(exprs, expr_index) : NULL;
+		qual->in_tree = intVal(list_nth(item, 4)) != 0;
 		quals = lappend(quals, qual);
 	}
 	return quals;

@@ -16,6 +16,8 @@
  *	  quoting rules (write_filter); a value they cannot write is not sent.
  *	  A GraphQL filter object is written by request_graphql.c, where an IN
  *	  list is one term of the language's list_operator, not streams.
+ *	  A boolean tree is one more term, in parentheses (write_tree): a leaf
+ *	  whose value cannot be sent is true there, never false.
  *	- The product of IN lists is capped by saas_fdw.max_streams before any
  *	  request is made, and a single-object request is made once, whatever
  *	  the IN lists beside it.
@@ -147,11 +149,149 @@ append_language_value(StringInfo out, const FilterLanguage *language,
 }
 
 /*
- * The query of terms in the language, with text, the user's own query text
- * (or NULL), ANDed as it is; palloc'd.
+ * A value of a term of spec, into out: a description's fixed value, and
+ * EXPLAIN's {$1}, as they are; any other by the language's rules.
+ */
+static void
+append_term_value(StringInfo out, const FilterLanguage *language,
+				  const PushdownSpec *spec, const char *value, bool verbatim)
+{
+	if (verbatim || spec->fixed_value != NULL)
+		appendStringInfoString(out, value);
+	else
+		append_language_value(out, language, value);
+}
+
+/* A term, the field, the operator and the value, into out. */
+static void
+append_term(StringInfo out, const FilterLanguage *language,
+			const PushdownSpec *spec, const char *value, bool verbatim)
+{
+	const char *op = language->operators[spec->op];
+
+	appendStringInfo(out, "%s%s", spec->param, op ? op : "");
+	append_term_value(out, language, spec, value, verbatim);
+}
+
+/* parts (char *) joined by separator; in group_format when several. */
+static char *
+join_parts(const FilterLanguage *language, List *parts, const char *separator)
+{
+	StringInfoData out;
+	ListCell   *cell;
+
+	if (list_length(parts) == 1)
+		return linitial(parts);
+	initStringInfo(&out);
+	foreach(cell, parts)
+	{
+		if (out.len > 0)
+			appendStringInfoString(&out, separator);
+		appendStringInfoString(&out, lfirst(cell));
+	}
+	return psprintf(language->group_format, out.data);
+}
+
+/*
+ * A leaf of a boolean tree, the qual with its bound values, as written;
+ * NULL when it is taken as true (not sent), with *none set when it matches
+ * no row.  An IN (NOT IN) list is one term when the language has a list
+ * operator, else an OR (an AND) of terms; a CONTAINS list an AND.
  */
 static char *
-write_filter(const FilterLanguage *language, List *terms, const char *text)
+write_leaf(const ResourceSpec *resource, PushedQual *qual,
+		   BoundValues *values, bool *none)
+{
+	const FilterLanguage *language = resource->filter;
+	const PushdownSpec *spec = &resource->pushdown[qual->spec_index];
+	List	   *parts = NIL;
+	ListCell   *cell;
+	StringInfoData out;
+
+	if (values->no_rows)
+		*none = true;
+	if (values->no_rows || values->unsent || values->values == NIL)
+		return NULL;
+	initStringInfo(&out);
+	if (qual->is_array && spec->op != PUSH_CONTAINS &&
+		language->list_operators[spec->op] != NULL)
+	{
+		StringInfoData list;
+
+		initStringInfo(&list);
+		foreach(cell, values->values)
+		{
+			if (list.len > 0)
+				appendStringInfoString(&list, language->list_separator);
+			append_term_value(&list, language, spec, lfirst(cell), values->verbatim);
+		}
+		appendStringInfo(&out, "%s%s", spec->param, language->list_operators[spec->op]);
+		appendStringInfo(&out, language->list_format, list.data);
+		return out.data;
+	}
+	foreach(cell, values->values)
+	{
+		resetStringInfo(&out);
+		append_term(&out, language, spec, lfirst(cell), values->verbatim);
+		parts = lappend(parts, pstrdup(out.data));
+	}
+	return join_parts(language, parts, spec->op == PUSH_EQ ?
+					  language->disjunction : language->conjunction);
+}
+
+/*
+ * write_tree
+ *		A boolean tree (pushdown.h) of the quals and their bound values (in
+ *		the order of the quals), as written in the resource's language;
+ *		NULL when, as far as the API can be asked, it holds for every row
+ *		(nothing to send), with *none set when it holds for none.
+ *
+ * A leaf not sent is true: an AND drops it, an OR with it is true.  The
+ * result is palloc'd.
+ */
+static char *
+write_tree(const ResourceSpec *resource, const FilterTree *tree, List *quals,
+		   List *bound, bool *none)
+{
+	bool		is_and = tree->kind == FILTER_AND;
+	List	   *parts = NIL;
+	ListCell   *cell;
+
+	if (tree->kind == FILTER_LEAF)
+		return write_leaf(resource, list_nth(quals, tree->qual_index),
+						  list_nth(bound, tree->qual_index), none);
+	foreach(cell, tree->children)
+	{
+		bool		child_none = false;
+		char	   *text = write_tree(resource, lfirst(cell), quals, bound,
+									  &child_none);
+
+		if (child_none ? is_and : (text == NULL && !is_and))
+		{
+			*none = child_none;
+			return NULL;
+		}
+		if (text != NULL)
+			parts = lappend(parts, text);
+	}
+	if (parts == NIL)
+	{
+		/* every arm of an OR matches no row; every part of an AND is true */
+		*none = !is_and;
+		return NULL;
+	}
+	return join_parts(resource->filter, parts, is_and ?
+					  resource->filter->conjunction : resource->filter->disjunction);
+}
+
+/*
+ * The query of terms in the language, then the groups (boolean trees
+ * already written), with text, the user's own query text (or NULL), ANDed
+ * as it is; palloc'd.
+ */
+static char *
+write_filter(const FilterLanguage *language, List *terms, List *groups,
+			 const char *text)
 {
 	StringInfoData out;
 	ListCell   *cell;
@@ -162,16 +302,16 @@ write_filter(const FilterLanguage *language, List *terms, const char *text)
 	foreach(cell, terms)
 	{
 		FilterTerm *term = lfirst(cell);
-		const char *op = language->operators[term->spec->op];
 
 		if (out.len > 0)
 			appendStringInfoString(&out, language->conjunction);
-		appendStringInfo(&out, "%s%s", term->spec->param, op ? op : "");
-		/* a description's fixed value, and EXPLAIN's {$1}, as they are */
-		if (term->verbatim || term->spec->fixed_value != NULL)
-			appendStringInfoString(&out, term->value);
-		else
-			append_language_value(&out, language, term->value);
+		append_term(&out, language, term->spec, term->value, term->verbatim);
+	}
+	foreach(cell, groups)
+	{
+		if (out.len > 0)
+			appendStringInfoString(&out, language->conjunction);
+		appendStringInfoString(&out, lfirst(cell));
 	}
 	if (text != NULL)
 	{
@@ -302,14 +442,20 @@ typedef struct StreamBuilder
 	List	   *fixed_params;	/* QueryParams of single-valued quals */
 	List	   *terms;			/* FilterTerms of single-valued quals, in
 								 * a resource with a filter language */
+	List	   *groups;			/* its boolean trees, written (char *) */
 	const char *sort_params;
 	int			page_size;
 	const char *fields;			/* GraphQL: the fields read, or NULL */
 	List	   *streams;
 } StreamBuilder;
 
-static void
-emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
+/*
+ * The stream of one choice of the dimensions' values, with groups, the
+ * boolean trees written, ANDed to its query; palloc'd.
+ */
+static RequestStream *
+make_stream(StreamBuilder *builder, const char **choice, bool *verbatim,
+			List *groups)
 {
 	const ResourceSpec *resource = builder->resource;
 	RequestStream *stream = palloc0(sizeof(RequestStream));
@@ -371,7 +517,7 @@ emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
 		const char *text = text_column ?
 			keys[resource_key_index(resource, text_column)] : NULL;
 
-		stream->filter_text = write_filter(resource->filter, terms, text);
+		stream->filter_text = write_filter(resource->filter, terms, groups, text);
 		/* the order clause follows a query, and makes none by itself */
 		if (resource->filter->order_in_query && stream->filter_text[0] != '\0' &&
 			builder->sort_params != NULL && builder->sort_params[0] != '\0')
@@ -438,6 +584,25 @@ emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
 		}
 	}
 	stream->path_and_query = url.data;
+	return stream;
+}
+
+/*
+ * Add the stream of one choice of the dimensions' values.  A stream whose
+ * query holds boolean trees has a fallback, the same query without them:
+ * an API that refuses a value that exists nowhere (no_match_words in
+ * service.h) refuses it inside an OR or a <> too, where the rest of the
+ * tree may still match rows, so the scan then asks the fallback (which
+ * matches more rows, rechecked) instead of taking the refusal as no row.
+ */
+static void
+emit_stream(StreamBuilder *builder, const char **choice, bool *verbatim)
+{
+	RequestStream *stream = make_stream(builder, choice, verbatim,
+										builder->groups);
+
+	if (builder->groups != NIL && builder->resource->no_match_words != NULL)
+		stream->fallback = make_stream(builder, choice, verbatim, NIL);
 	builder->streams = lappend(builder->streams, stream);
 }
 
@@ -503,7 +668,7 @@ check_stream_count(const char *relname, List *dimensions)
  */
 List *
 build_request_streams(const SaasTableOptions *options, const char *relname,
-					  List *quals, List *bound, int sort_index,
+					  List *quals, List *bound, List *trees, int sort_index,
 					  bool sort_desc, int page_size, const char *fields)
 {
 	const ResourceSpec *resource = options->resource;
@@ -516,6 +681,7 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 	RangeSplit *split = plan_range_split(resource, quals, bound, sort_index,
 										 sort_desc);
 
+	Assert(trees == NIL || resource->filter != NULL);
 	memset(&builder, 0, sizeof(builder));
 	builder.options = options;
 	builder.resource = resource;
@@ -541,6 +707,8 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 		PushedQual *qual = lfirst(qcell);
 		BoundValues *values = lfirst(bcell);
 
+		if (qual->in_tree)
+			continue;			/* written with its tree, below */
 		if (values->no_rows)
 			return NIL;
 		if (values->unsent || (single && qual->kind == BIND_PARAM) ||
@@ -624,6 +792,18 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 			dim->verbatim = values->verbatim;
 			builder.dimensions = lappend(builder.dimensions, dim);
 		}
+	}
+
+	/* a single-object request takes none, as it takes no parameters */
+	foreach(cell, single ? NIL : trees)
+	{
+		bool		none = false;
+		char	   *text = write_tree(resource, lfirst(cell), quals, bound, &none);
+
+		if (none)
+			return NIL;
+		if (text != NULL)
+			builder.groups = lappend(builder.groups, text);
 	}
 
 	/*

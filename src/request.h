@@ -39,6 +39,10 @@ typedef struct RequestStream
 								 * language ("" for none), or NULL */
 	const char *split_column;	/* a stream of a range split on this
 								 * column (request_split.c), or NULL */
+	struct RequestStream *fallback; /* the same request without its boolean
+									 * trees, asked when the API refuses a
+									 * value of them (request.c,
+									 * emit_stream), or NULL */
 } RequestStream;
 
 /*
@@ -82,7 +86,7 @@ extern RangeSplit *plan_range_split(const ResourceSpec *resource, List *quals,
 /* in request.c */
 extern List *build_request_streams(const SaasTableOptions *options,
 								   const char *relname, List *quals,
-								   List *bound, int sort_index,
+								   List *bound, List *trees, int sort_index,
 								   bool sort_desc, int page_size,
 								   const char *fields);
 extern void append_url_encoded(StringInfo out, const char *value,

@@ -223,6 +223,16 @@ is_fixed_width_ts(const char *ts)
 	return ts[17] == '\0';
 }
 
+/* Does value hold a lower-case ASCII letter? */
+static bool
+has_lower_case(const char *value)
+{
+	for (; *value; value++)
+		if (*value >= 'a' && *value <= 'z')
+			return true;
+	return false;
+}
+
 /*
  * list_has_string
  *		Is value one of the strings (char *) of list?
@@ -299,6 +309,9 @@ format_value(Datum value, Oid type, ValueFormat format, PushOp op,
 			/* a ts is sent only where text order is the API's order */
 			if (format == VALUE_SLACK_TS_TEXT && !is_fixed_width_ts(out->data))
 				return NOT_EXPRESSIBLE;
+			/* a name held in upper case: no row has a lower-case one */
+			if (format == VALUE_UPPER_NAME && has_lower_case(out->data))
+				return MATCHES_NOTHING;
 			/* an integer's text: below 1 it starts with '-' or is "0" */
 			if (format == VALUE_NUMBERED &&
 				(out->data[0] == '-' || strcmp(out->data, "0") == 0))
@@ -344,6 +357,11 @@ write_value(const ResourceSpec *resource, PushedQual *qual, Datum value,
 
 /*
  * The strings one pushed qual sends, from its value at run time.
+ *
+ * For <> and NOT IN (PUSH_NE) a value that no row has excludes nothing: it
+ * is left out of the list, and a qual left with no value is not sent (it
+ * holds for every row the API can tell apart); a NULL among the values
+ * makes NOT IN match no row, as in SQL.
  */
 BoundValues *
 bind_value(const ResourceSpec *resource, PushedQual *qual, Datum value,
@@ -389,8 +407,11 @@ bind_value(const ResourceSpec *resource, PushedQual *qual, Datum value,
 
 			if (nulls[i])
 			{
-				/* col @> '{NULL}' is never true; NULL in IN matches nothing */
-				if (op == PUSH_CONTAINS)
+				/*
+				 * col @> '{NULL}' and col NOT IN (NULL) are never true; NULL
+				 * in IN matches nothing
+				 */
+				if (op == PUSH_CONTAINS || op == PUSH_NE)
 					bound->no_rows = true;
 				continue;
 			}
@@ -403,7 +424,9 @@ bind_value(const ResourceSpec *resource, PushedQual *qual, Datum value,
 					 !list_has_string(bound->values, buf.data))
 				bound->values = lappend(bound->values, buf.data);
 		}
-		if (bound->values == NIL && op != PUSH_CONTAINS && !bound->unsent)
+		if (bound->values == NIL && op == PUSH_NE)
+			bound->unsent = true;
+		else if (bound->values == NIL && op != PUSH_CONTAINS && !bound->unsent)
 			bound->no_rows = true;
 		return bound;
 	}
@@ -414,11 +437,16 @@ bind_value(const ResourceSpec *resource, PushedQual *qual, Datum value,
 		case WRITTEN:
 			if (value_known(spec, buf.data))
 				bound->values = list_make1(buf.data);
+			else if (op == PUSH_NE)
+				bound->unsent = true;
 			else
 				bound->no_rows = true;
 			break;
 		case MATCHES_NOTHING:
-			bound->no_rows = true;
+			if (op == PUSH_NE)
+				bound->unsent = true;
+			else
+				bound->no_rows = true;
 			break;
 		case NOT_EXPRESSIBLE:
 			bound->unsent = true;

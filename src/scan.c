@@ -93,7 +93,7 @@ saasBeginForeignScan(ForeignScanState *node, int eflags)
 	state->options = saas_get_table_options(RelationGetRelid(rel));
 	state->resource = state->options->resource;
 	state->quals = request_quals_from_list(list_nth(fsplan->fdw_private, FdwScanPrivateQuals),
-										   fsplan->fdw_exprs);
+										   fsplan->fdw_exprs, &state->trees);
 	state->sort_index = intVal(list_nth(fsplan->fdw_private, FdwScanPrivateSortIndex));
 	state->sort_desc = intVal(list_nth(fsplan->fdw_private, FdwScanPrivateSortDesc)) != 0;
 	state->page_size = intVal(list_nth(fsplan->fdw_private, FdwScanPrivatePageSize));
@@ -238,7 +238,7 @@ make_streams(ForeignScanState *node, SaasScanState *state)
 	}
 	return build_request_streams(state->options,
 								 RelationGetRelationName(node->ss.ss_currentRelation),
-								 state->quals, bound, state->sort_index,
+								 state->quals, bound, state->trees, state->sort_index,
 								 state->sort_desc, state->page_size,
 								 state->fields);
 }
@@ -498,6 +498,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 	char	   *url;
 	char	   *cursor = NULL;
 	int			nitems = 0;
+	bool		refused;
 
 	if (!state->streams_built)
 	{
@@ -571,6 +572,7 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 	activity_request(&state->activity, pending->url);
 	old = MemoryContextSwitchTo(state->page_cxt);
 	state->page = fetch_page_finish(pending->fetch);
+	refused = state->page.doc == NULL && state->page.rows == NULL;
 	state->record.pages++;
 	if (state->page.rows != NULL)
 		cursor = state->page.rows->cursor;
@@ -609,6 +611,17 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 		MemoryContextSwitchTo(old);
 	}
 	pfree(pending);
+	/*
+	 * The API refused a value of the stream's boolean trees as one that
+	 * exists nowhere: ask the same search without them next (emit_stream).
+	 */
+	if (refused && state->stream->fallback != NULL && state->stream_pages == 1)
+	{
+		old = MemoryContextSwitchTo(state->run_cxt);
+		state->streams = list_insert_nth(state->streams, state->next_stream,
+										 state->stream->fallback);
+		MemoryContextSwitchTo(old);
+	}
 	state->item_count = state->page.rows->ntuples;
 	state->rows_received += state->item_count;
 	activity_page_done(&state->activity, state->record.pages,

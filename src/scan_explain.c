@@ -109,6 +109,7 @@ request_lines(const SaasTableOptions *options, Oid relid,
 		bound = lappend(bound, values);
 	}
 	streams = build_request_streams(options, relname, plan->quals, bound,
+									plan->trees,
 									intVal(slots[FdwScanPrivateSortIndex]),
 									intVal(slots[FdwScanPrivateSortDesc]) != 0,
 									intVal(slots[FdwScanPrivatePageSize]),

@@ -117,6 +117,7 @@ typedef struct SaasScanState
 	StreamLane *lanes;			/* in run_cxt */
 	int			nlanes;
 	int			lane;			/* the one in the fields above, or -1 */
+	List	   *trees;			/* FilterTree *, over quals (pushdown.h) */
 } SaasScanState;
 
 /* The HTTP method of the scan's page requests: GET, or the resource's POST. */

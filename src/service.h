@@ -117,10 +117,14 @@ typedef enum PushOp
 	PUSH_IS_NULL,
 	PUSH_IS_NOT_NULL,
 	PUSH_IS_TRUE,				/* a boolean column, or col = true */
-	PUSH_IS_FALSE				/* NOT col, or col = false */
+	PUSH_IS_FALSE,				/* NOT col, or col = false */
+	PUSH_NE						/* col <> v, NOT (col = v), and col NOT IN
+								 * (...) as one list: only in a filter
+								 * language (FilterLanguage.disjunction),
+								 * as a term of a boolean tree */
 } PushOp;
 
-#define PUSH_OP_COUNT	(PUSH_IS_FALSE + 1)
+#define PUSH_OP_COUNT	(PUSH_NE + 1)
 
 /* How a SQL value is written into a request parameter. */
 typedef enum ValueFormat
@@ -156,10 +160,16 @@ typedef enum ValueFormat
 	VALUE_NUMBER,				/* a number's text form, written bare (a
 								 * JSON number in a GraphQL filter object);
 								 * NaN and infinities are not sent */
-	VALUE_ISO8601_MS			/* timestamptz as YYYY-MM-DDTHH:MM:SS.mmmZ,
+	VALUE_ISO8601_MS,			/* timestamptz as YYYY-MM-DDTHH:MM:SS.mmmZ,
 								 * rounded to the millisecond away from the
 								 * range's inside (> and >= down, < and <=
 								 * up): never exact, no row lost */
+	VALUE_UPPER_NAME			/* text that the API holds only in upper
+								 * case (Jira's project and issue keys) and
+								 * matches without case: a value with a
+								 * lower-case letter is no row's (= matches
+								 * no row, <> every row not NULL); any other
+								 * the API matches as SQL does */
 } ValueFormat;
 
 typedef struct ColumnSpec
@@ -371,6 +381,26 @@ typedef struct WritesSpec
  * With order_in_query, a SortSpec's asc_params and desc_params are not
  * query parameters but the language's own order clause ("ORDER BY created
  * ASC"), written after the terms.
+ *
+ * Boolean trees.  A language with a disjunction (JQL's " OR ") also takes a
+ * clause that is an OR, NOT or <> of pushable conditions, across columns
+ * too, as one term: a FilterTree (pushdown.h) of AND and OR nodes whose
+ * leaves are pushed quals.  Planning moves every NOT to the leaves (NOT (a
+ * AND b) is NOT a OR NOT b; NOT (x = v) is x <> v, NOT (x < v) is x >= v,
+ * NOT (x IS NULL) is x IS NOT NULL: SQL's three-valued logic agrees, a NULL
+ * x making both sides NULL), so the language needs no NOT word, and a
+ * negated leaf needs a rule of its own (PUSH_NE, a complemented range, IS
+ * NOT NULL).  A leaf with no rule, or whose value cannot be sent at run
+ * time, is taken as true: the tree sent only ever matches more rows than
+ * SQL's clause (an OR of it is then not sent at all), and PostgreSQL
+ * rechecks them.  A rule for <> belongs only to a field the API compares
+ * as SQL does: where it matches names without case (JQL), "x != v" would
+ * drop the rows whose x differs from v in case only, which SQL keeps.  An
+ * IN list in a tree is one term, the field, list_operators[PUSH_EQ] (or,
+ * for NOT IN, [PUSH_NE]) and the values in list_format, joined by
+ * list_separator; a language without them writes an OR (an AND) of terms.
+ * A group of several terms is written in group_format.  A language without
+ * a disjunction keeps such clauses local (GitHub search's q).
  */
 typedef struct FilterLanguage
 {
@@ -405,6 +435,13 @@ typedef struct FilterLanguage
 								 * comparator ("in") with the values as a
 								 * JSON list, not one stream per value;
 								 * NULL: streams */
+	const char *disjunction;	/* between alternatives: " OR "; NULL: no
+								 * boolean trees */
+	const char *group_format;	/* one %s: "(%s)" */
+	const char *list_operators[PUSH_OP_COUNT];	/* by PushOp, before a
+												 * list: " in ", " not in " */
+	const char *list_format;	/* one %s, the values: "(%s)" */
+	const char *list_separator; /* ", " */
 } FilterLanguage;
 
 /*

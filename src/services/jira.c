@@ -10,13 +10,16 @@
  * come back unless fields are named; a site is https://<site>.atlassian.net
  * and authentication is Basic, of an e-mail address and an API token.
  *
- * The pushed quals are the clauses of one JQL query, ANDed: each value in
+ * The pushed quals are the clauses of one JQL query, ANDed, an OR or NOT
+ * of them a parenthesized clause of its own (a boolean tree): each value in
  * double quotes with '"' and '\' escaped, so no value, whatever reserved
  * word, character or function call it holds, changes the query.  An IN
  * list makes one search per value.  JQL refuses a value of project,
  * status, type, priority, user, component or version that does not exist
  * with a 400 ("The value 'X' does not exist for the field 'status'."):
- * the clauses being ANDed, such a search matches no row, as in SQL.  JQL
+ * the clauses being ANDed, such a search matches no row, as in SQL; when
+ * the query has an OR or a != (a tree), the scan asks again without the
+ * tree (emit_stream in request.c), as the value may be in one arm.  JQL
  * times are minutes in the searching user's time zone: bounds are widened
  * (VALUE_LOCAL_MINUTE) and rechecked.  Names match without case in JQL,
  * so every pushed qual is rechecked too.
@@ -24,8 +27,12 @@
  * The jql column (or table option) is the user's own JQL, ANDed in
  * parentheses: a table fixed to jql 'project = ENG' is always bounded.
  *
- * Left out for now: OR, NOT, <> and NOT IN (AND-only terms in
- * the engine's filter language), summary ~ for ILIKE, the table option
+ * != and NOT IN are rules only of the project and issue keys, which Jira
+ * holds in upper case (VALUE_UPPER_NAME): JQL matches names without case,
+ * so "status != done" would drop the rows of status Done, which SQL's
+ * status <> 'done' keeps.  NOT of another name stays local.
+ *
+ * Left out for now: summary ~ for ILIKE, the table option
  * project, asking only for the fields the query reads, description as
  * plain text (it is Atlassian Document Format, sent as jsonb), and IMPORT
  * of custom fields.
@@ -127,12 +134,15 @@ static const SortSpec jira_issue_sorts[] = {
 	{column, PUSH_GE, field, VALUE_LOCAL_MINUTE, NULL, false}
 
 static const PushdownSpec jira_issue_pushdown[] = {
-	{"project_key", PUSH_EQ, "project", VALUE_TEXT, NULL, true},
-	{"key", PUSH_EQ, "key", VALUE_TEXT, NULL, true},
+	{"project_key", PUSH_EQ, "project", VALUE_UPPER_NAME, NULL, true},
+	{"project_key", PUSH_NE, "project", VALUE_UPPER_NAME, NULL, true},
+	{"key", PUSH_EQ, "key", VALUE_UPPER_NAME, NULL, true},
+	{"key", PUSH_NE, "key", VALUE_UPPER_NAME, NULL, true},
 	{"status", PUSH_EQ, "status", VALUE_TEXT, NULL, true},
 	{"issue_type", PUSH_EQ, "issuetype", VALUE_TEXT, NULL, true},
 	{"priority", PUSH_EQ, "priority", VALUE_TEXT, NULL, true},
 	{"priority", PUSH_IS_NULL, "priority", VALUE_TEXT, "EMPTY", true},
+	{"priority", PUSH_IS_NOT_NULL, "priority", VALUE_TEXT, "EMPTY", true},
 	{"assignee_account_id", PUSH_EQ, "assignee", VALUE_TEXT, NULL, true},
 	{"assignee_account_id", PUSH_IS_NULL, "assignee", VALUE_TEXT, "EMPTY", true},
 	{"assignee_account_id", PUSH_IS_NOT_NULL, "assignee", VALUE_TEXT, "EMPTY", true},
@@ -163,6 +173,7 @@ static const FilterLanguage jql_language = {
 		[PUSH_CONTAINS] = " = ",
 		[PUSH_IS_NULL] = " is ",
 		[PUSH_IS_NOT_NULL] = " is not ",
+		[PUSH_NE] = " != ",
 	},
 	.conjunction = " AND ",
 	.quote = '"',
@@ -171,6 +182,14 @@ static const FilterLanguage jql_language = {
 	.text_column = "jql",
 	.text_format = "(%s)",
 	.order_in_query = true,
+	.disjunction = " OR ",
+	.group_format = "(%s)",
+	.list_operators = {
+		[PUSH_EQ] = " in ",
+		[PUSH_NE] = " not in ",
+	},
+	.list_format = "(%s)",
+	.list_separator = ", ",
 };
 
 static const char *const jira_body_numbers[] = {"maxResults", NULL};

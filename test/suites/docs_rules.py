@@ -79,7 +79,7 @@ def quote_ident(name):
 # The extension's rules
 # --------------------------------------------------------------------------
 
-COMPARISONS = ("IS NOT NULL", "IS NULL", "= true", "= false", "<=", ">=", "<", ">")
+COMPARISONS = ("IS NOT NULL", "IS NULL", "= true", "= false", "<=", ">=", "<", ">", "<>")
 # operators whose parameter carries a value of the rule's own (milestone=none,
 # types=im), which the page must show as name=value
 FIXED_VALUE_OPS = ("IS NULL", "IS NOT NULL", "= true", "= false")
@@ -103,6 +103,9 @@ def comment_rules(comment):
         if o:
             orders = {d.lower() for d in o.group(1).split(", ")}
             text = text.replace(o.group(0), "")
+        if "<>, NOT IN" in text:
+            ops.add("<>")
+            text = text.replace("<>, NOT IN", "")
         if "= ANY, @>" in text:
             ops |= {"= ANY", "@>"}
             text = text.replace("= ANY, @>", "")
@@ -148,7 +151,7 @@ def samples(column, element=False):
 
 def qual_sqls(column, op):
     c = quote_ident(column.name)
-    if op in ("=", "single", "<", "<=", ">", ">="):
+    if op in ("=", "single", "<", "<=", ">", ">=", "<>"):
         return ["%s %s %s" % (c, "=" if op == "single" else op, s) for s in samples(column)]
     if op == "= ANY":
         return ["%s = ANY (%s)" % (s, c) for s in samples(column, True)]
@@ -223,9 +226,10 @@ def query_terms(query):
     """The terms of a query, as (field, value): GitHub's qualifiers
     ("author:x label:\"a b\""), or JQL's clauses ("project = \"A\" AND
     assignee is EMPTY"), their operator kept in the field ("project =")."""
-    if " AND " in query or re.match(r'\w+ (=|<=|>=|is) ', query):
+    if " AND " in query or re.match(r'\w+ (=|!=|<=|>=|is|in|not in) ', query):
         return [(m.group(1), m.group(2))
-                for m in re.finditer(r'(\w+ (?:=|<=|>=|is not|is) )("(?:[^"\\]|\\.)*"|\w+)', query)]
+                for m in re.finditer(r'(\w+ (?:=|!=|<=|>=|is not|is|not in|in) )'
+                                     r'("(?:[^"\\]|\\.)*"|\w+|\([^)]*\))', query)]
     return [(m.group(1), m.group(2))
             for m in re.finditer(r'(\w+:)((?:[^\s"]|"[^"]*")*)', query)]
 
@@ -322,7 +326,7 @@ def read_page(path, table_names):
     return columns, rows
 
 
-OP_AFTER = r"(IS NOT NULL|IS NULL|= ANY|@>|>=|<=|=|<|>|IN)"
+OP_AFTER = r"(IS NOT NULL|IS NULL|= ANY|@>|<>|>=|<=|=|<|>|NOT IN|IN)"
 
 
 def claims(sql, table):
@@ -349,6 +353,9 @@ def claims(sql, table):
             continue
         for part in re.split(r"\bAND\b", s):
             p = re.sub(r"^ON\s+", "", part.strip())
+            if re.match(r"NOT IN\b", p) and last:
+                filters.append((last, "NOT IN"))
+                continue
             m = re.fullmatch(r"'[^']*' = ANY \((\w+)\)", p)
             if m:
                 filters.append((m.group(1), "= ANY"))
@@ -405,9 +412,12 @@ def documents(rule_op, claimed_op):
 
 
 def allows(rule_op, claimed_op):
-    """Does the rule make a claim of claimed_op true?  IN goes wherever = does."""
+    """Does the rule make a claim of claimed_op true?  IN goes wherever = does,
+    NOT IN wherever <> does."""
     if claimed_op in ("=", "IN"):
         return rule_op in ("key", "single", "=")
+    if claimed_op == "NOT IN":
+        return rule_op == "<>"
     return claimed_op == rule_op
 
 
