@@ -20,7 +20,7 @@ has no heap twin and is a failure).
 Query N of seed S is a function of (S, N) and the fakes' data only, so a
 failure is replayed with "gen.py show --seed S N".  Python 3 stdlib; psql
 connects through the PG* environment.  Fake URLs: FAKE_GITHUB_URL,
-FAKE_STRIPE_URL, FAKE_SLACK_URL, FAKE_LINEAR_URL.
+FAKE_STRIPE_URL, FAKE_SLACK_URL, FAKE_LINEAR_URL, FAKE_JIRA_URL.
 """
 import argparse
 import datetime
@@ -133,6 +133,13 @@ TABLES = [
           declared=("messages", 'channel text, ts numeric, ts_time timestamptz, "user" varchar, '
                     "thread_ts varchar, reply_count bigint",
                     "channel IN ('C01GENERAL', 'C02RANDOM', 'D08DIRECT')")),
+    # bounded by its table option jql (a search needs a condition); its
+    # ORs and NOTs are JQL's boolean trees
+    Table("jira", "issues",
+          pushed=["project_key", "key", "status", "issue_type", "priority",
+                  "assignee_account_id", "reporter_account_id", "labels", "components",
+                  "fix_versions", "created", "updated", "resolution_date"],
+          sorts={"created": "ad", "updated": "ad"}, unique=["key"]),
 ]
 BY_NAME = {t.service + "." + t.name: t for t in TABLES}
 
@@ -180,7 +187,19 @@ def setup():
                 % (service, token),
                 "CREATE SCHEMA d_%s; CREATE SCHEMA h_%s;" % (service, service),
                 "IMPORT FOREIGN SCHEMA %s FROM SERVER d_%s INTO d_%s;" % (service, service, service)]
+    sql += ["DROP SERVER IF EXISTS d_jira CASCADE;",
+            "DROP SCHEMA IF EXISTS d_jira CASCADE;",
+            "DROP SCHEMA IF EXISTS h_jira CASCADE;",
+            "CREATE SERVER d_jira FOREIGN DATA WRAPPER saas_fdw OPTIONS "
+            "(service 'jira', base_url '%s', cache_ttl '3600');"
+            % os.environ.get("FAKE_JIRA_URL", "http://127.0.0.1:8085"),
+            "CREATE USER MAPPING FOR CURRENT_USER SERVER d_jira "
+            "OPTIONS (user 'fdw@example.com', token 'jira_token_1');",
+            "CREATE SCHEMA d_jira; CREATE SCHEMA h_jira;",
+            "IMPORT FOREIGN SCHEMA jira LIMIT TO (issues) FROM SERVER d_jira INTO d_jira;",
+            "ALTER FOREIGN TABLE d_jira.issues OPTIONS (ADD jql 'project in (ENG, OPS)');"]
     sql += ["SET saas_fdw.pushdown = off;",
+            "CREATE TABLE h_jira.issues AS SELECT * FROM d_jira.issues;",
             "CREATE TABLE h_github.issues AS SELECT * FROM d_github.issues WHERE repo IN (%s);"
             % ", ".join(lit_text(r) for r in REPOS),
             "CREATE TABLE h_github.issue_comments AS SELECT * FROM d_github.issue_comments LIMIT 0;",
