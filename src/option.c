@@ -179,7 +179,8 @@ resource_with_option(const char *resource_name, const char *option)
 
 		if (resource != NULL &&
 			(resource_is_key_column(resource, option) ||
-			 resource_has_default_param(resource, option)))
+			 resource_has_default_param(resource, option) ||
+			 resource_filter_field(resource, option) != NULL))
 			return resource;
 	}
 	return NULL;
@@ -216,6 +217,10 @@ valid_option_names(Oid context, const char *resource_name)
 			continue;
 		for (i = 0; resource->key_columns && resource->key_columns[i]; i++)
 			appendStringInfo(&buf, ", %s", resource->key_columns[i]);
+		for (i = 0; resource->filter && resource->pushdown && resource->pushdown[i].column; i++)
+			if (resource_filter_field(resource, resource->pushdown[i].param) ==
+				&resource->pushdown[i])
+				appendStringInfo(&buf, ", %s", resource->pushdown[i].param);
 		/* the names of default_query's "name=value&name=value" */
 		for (p = resource->default_query; p != NULL && *p != '\0';)
 		{
@@ -696,6 +701,8 @@ saas_get_table_options(Oid foreigntableid)
 			opts->fixed_keys = lappend(opts->fixed_keys, def);
 		else if (resource_has_default_param(opts->resource, def->defname))
 			opts->fixed_query = lappend(opts->fixed_query, def);
+		else if (resource_filter_field(opts->resource, def->defname) != NULL)
+			opts->fixed_terms = lappend(opts->fixed_terms, def);
 		else
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),

@@ -677,6 +677,7 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 	ListCell   *bcell;
 	ListCell   *cell;
 	bool		single = false;
+	List	   *option_terms = NIL;
 	int			k;
 	RangeSplit *split = plan_range_split(resource, quals, bound, sort_index,
 										 sort_desc);
@@ -793,6 +794,18 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 			builder.dimensions = lappend(builder.dimensions, dim);
 		}
 	}
+
+	/* the table options that are terms, first */
+	foreach(cell, options->fixed_terms)
+	{
+		DefElem    *def = lfirst_node(DefElem, cell);
+
+		if (language_can_write(resource->filter, defGetString(def)))
+			option_terms = add_term(option_terms,
+									resource_filter_field(resource, def->defname),
+									defGetString(def), false);
+	}
+	builder.terms = list_concat(option_terms, builder.terms);
 
 	/* a single-object request takes none, as it takes no parameters */
 	foreach(cell, single ? NIL : trees)

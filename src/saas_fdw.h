@@ -66,6 +66,9 @@ typedef struct SaasTableOptions
 								 * server; default true): false makes a
 								 * writable resource read-only */
 	char	   *site;			/* the server option site, or NULL */
+	List	   *fixed_terms;	/* DefElems: table options that are terms of
+								 * the filter language's query
+								 * (resource_filter_field) */
 } SaasTableOptions;
 
 extern void saas_define_gucs(void);

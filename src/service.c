@@ -135,6 +135,22 @@ resource_key_is_required(const ResourceSpec *resource, const char *column)
 		  strcmp(resource->filter->text_column, column) == 0);
 }
 
+/*
+ * The = rule whose field of the resource's filter language is name (JQL's
+ * "project"), or NULL: a table option of that name is a term of every
+ * query of the table (see FilterLanguage in service.h).
+ */
+const PushdownSpec *
+resource_filter_field(const ResourceSpec *resource, const char *name)
+{
+	const PushdownSpec *spec;
+
+	for (spec = resource->pushdown; resource->filter && spec && spec->column; spec++)
+		if (spec->op == PUSH_EQ && strcmp(spec->param, name) == 0)
+			return spec;
+	return NULL;
+}
+
 /* Does the resource's default_query set this parameter? */
 bool
 resource_has_default_param(const ResourceSpec *resource, const char *name)

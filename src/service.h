@@ -378,6 +378,10 @@ typedef struct WritesSpec
  * its OR), and is optional (without a value, the column reads NULL); as any
  * key column, a table option may fix it.
  *
+ * A table option named after the field of an = rule (JQL's project 'ENG')
+ * is a term of every query of the table, "project = \"ENG\"", written as a
+ * value of a qual is (so a table can be bounded without a qual).
+ *
  * With order_in_query, a SortSpec's asc_params and desc_params are not
  * query parameters but the language's own order clause ("ORDER BY created
  * ASC"), written after the terms.
@@ -676,6 +680,8 @@ extern const char *resource_list_path(const ResourceSpec *resource,
 									   const char *const *key_values);
 extern bool resource_key_is_required(const ResourceSpec *resource,
 									 const char *column);
+extern const PushdownSpec *resource_filter_field(const ResourceSpec *resource,
+												 const char *name);
 extern bool resource_has_default_param(const ResourceSpec *resource,
 									   const char *name);
 extern const ParamValuesSpec *resource_param_values(const ResourceSpec *resource,

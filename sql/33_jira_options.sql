@@ -1,0 +1,45 @@
+--
+-- Jira: a table option named after a JQL field of an = rule (project) is a
+-- term of every query of the table, so the table is bounded without a qual;
+-- its value is quoted as any value is.
+--
+SET timezone = 'UTC';
+CREATE FUNCTION jira_calls() RETURNS SETOF text LANGUAGE sql
+  AS $$ SELECT * FROM api_calls(8085) $$;
+DO $$ BEGIN PERFORM jira_calls(); END $$;
+CREATE SERVER jira_options FOREIGN DATA WRAPPER saas_fdw
+  OPTIONS (cache_ttl '0', service 'jira', base_url 'http://127.0.0.1:8085');
+CREATE USER MAPPING FOR CURRENT_USER SERVER jira_options
+  OPTIONS (token 'jira_token_1', user 'fdw@example.com');
+CREATE SCHEMA jopt;
+
+CREATE FOREIGN TABLE jopt.eng (key text, project_key text, status text, priority text)
+  SERVER jira_options OPTIONS (resource 'issues', project 'ENG');
+EXPLAIN (VERBOSE, COSTS OFF) SELECT key FROM jopt.eng;
+SELECT count(*), min(project_key), max(project_key) FROM jopt.eng;
+-- with quals, trees and LIMIT
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT key FROM jopt.eng WHERE status = 'Done' OR priority = 'High' LIMIT 3;
+SELECT key FROM jopt.eng WHERE status = 'Done' OR priority = 'High' LIMIT 3;
+-- a qual on another project: both terms, no row
+SELECT count(*) FROM jopt.eng WHERE project_key = 'OPS';
+SELECT * FROM jira_calls();
+
+-- a hostile value is only a value (Jira: no such project, no row)
+CREATE FOREIGN TABLE jopt.hostile (key text)
+  SERVER jira_options OPTIONS (resource 'issues', project 'ENG" OR project = "OPS');
+EXPLAIN (VERBOSE, COSTS OFF) SELECT key FROM jopt.hostile;
+SELECT count(*) FROM jopt.hostile;
+SELECT * FROM jira_calls();
+
+-- other fields of = rules too; not a field of another kind, nor of another resource
+CREATE FOREIGN TABLE jopt.done (key text, status text)
+  SERVER jira_options OPTIONS (resource 'issues', jql 'project = OPS', status 'Done');
+SELECT count(*), min(status), max(status) FROM jopt.done;
+CREATE FOREIGN TABLE jopt.bad1 (key text) SERVER jira_options OPTIONS (resource 'issues', created '2024-01-01');
+CREATE FOREIGN TABLE jopt.bad2 (key text) SERVER jira_options OPTIONS (resource 'projects', project 'ENG');
+SELECT * FROM jira_calls();
+
+DROP FUNCTION jira_calls();
+DROP SCHEMA jopt CASCADE;
+DROP SERVER jira_options CASCADE;
