@@ -40,6 +40,33 @@ CREATE FOREIGN TABLE jopt.bad1 (key text) SERVER jira_options OPTIONS (resource 
 CREATE FOREIGN TABLE jopt.bad2 (key text) SERVER jira_options OPTIONS (resource 'projects', project 'ENG');
 SELECT * FROM jira_calls();
 
+-- fields: only those of the columns the query reads (output and rechecked
+-- quals); none when it reads only key and id; all for the whole issue
+CREATE FUNCTION body_of(query text) RETURNS SETOF text LANGUAGE plpgsql AS $$
+DECLARE
+  line text;
+BEGIN
+  FOR line IN EXECUTE 'EXPLAIN (VERBOSE, COSTS OFF) ' || query LOOP
+    IF line ~ 'Request Body:' THEN RETURN NEXT regexp_replace(btrim(line), ',"jql".*', ''); END IF;
+  END LOOP;
+END $$;
+SELECT body_of('SELECT key FROM jopt.eng');
+SELECT body_of('SELECT count(*) FROM jopt.eng');
+SELECT body_of($$SELECT key, priority FROM jopt.eng WHERE status = 'Done'$$);
+CREATE FOREIGN TABLE jopt.custom (key text, id text, story_points numeric OPTIONS (path 'fields.customfield_10016'),
+  summary text, attrs jsonb) SERVER jira_options OPTIONS (resource 'issues', project 'ENG');
+SELECT body_of('SELECT story_points, summary FROM jopt.custom');
+SELECT body_of('SELECT key, id FROM jopt.custom');
+SELECT body_of('SELECT attrs FROM jopt.custom');
+SELECT body_of('SELECT c FROM jopt.custom c');
+SELECT key, id IS NOT NULL AS has_id, summary IS NOT NULL AS has_summary
+  FROM jopt.custom ORDER BY key LIMIT 2;
+-- a table option fields is sent as it is
+ALTER FOREIGN TABLE jopt.custom OPTIONS (ADD fields 'summary');
+SELECT body_of('SELECT key FROM jopt.custom');
+DROP FUNCTION body_of(text);
+SELECT count(*) FROM jira_calls();
+
 DROP FUNCTION jira_calls();
 DROP SCHEMA jopt CASCADE;
 DROP SERVER jira_options CASCADE;

@@ -447,6 +447,7 @@ typedef struct StreamBuilder
 	int			page_size;
 	const char *fields;			/* GraphQL: the fields read, or NULL */
 	List	   *streams;
+	const char *item_fields;	/* fields_param's value, or "" */
 } StreamBuilder;
 
 /*
@@ -484,6 +485,8 @@ make_stream(StreamBuilder *builder, const char **choice, bool *verbatim,
 
 		params = set_param(params, def->defname, defGetString(def), false);
 	}
+	if (builder->item_fields[0] != '\0')
+		params = set_param(params, resource->fields_param, builder->item_fields, false);
 	foreach(cell, builder->dimensions)
 	{
 		Dimension  *dim = lfirst(cell);
@@ -663,13 +666,15 @@ check_stream_count(const char *relname, List *dimensions)
  * The request streams for the bound values (a BoundValues per qual, in
  * the order of quals) of a scan of relname, allocated in the current memory
  * context; fields, for a GraphQL resource, names the fields the scan reads
- * (graphql_fields; NULL: all).  NIL when a value can match nothing; an
+ * (graphql_fields; NULL: all); item_fields is the value of the resource's
+ * fields_param ("" for its default).  NIL when a value can match nothing; an
  * error past saas_fdw.max_streams.
  */
 List *
 build_request_streams(const SaasTableOptions *options, const char *relname,
 					  List *quals, List *bound, List *trees, int sort_index,
-					  bool sort_desc, int page_size, const char *fields)
+					  bool sort_desc, int page_size, const char *fields,
+					  const char *item_fields)
 {
 	const ResourceSpec *resource = options->resource;
 	StreamBuilder builder;
@@ -688,6 +693,7 @@ build_request_streams(const SaasTableOptions *options, const char *relname,
 	builder.resource = resource;
 	builder.page_size = page_size;
 	builder.fields = fields;
+	builder.item_fields = item_fields;
 	if (sort_index >= 0)
 		builder.sort_params = sort_desc ? resource->sorts[sort_index].desc_params
 			: resource->sorts[sort_index].asc_params;

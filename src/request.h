@@ -88,7 +88,7 @@ extern List *build_request_streams(const SaasTableOptions *options,
 								   const char *relname, List *quals,
 								   List *bound, List *trees, int sort_index,
 								   bool sort_desc, int page_size,
-								   const char *fields);
+								   const char *fields, const char *item_fields);
 extern void append_url_encoded(StringInfo out, const char *value,
 							   bool in_path);
 extern void append_encoded(StringInfo out, const char *value, bool in_path);

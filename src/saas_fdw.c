@@ -405,6 +405,63 @@ retrieved_columns(RelOptInfo *baserel, List *local_quals)
 	return columns;
 }
 
+/*
+ * requested_fields
+ *		The value of the resource's fields_param (service.h) for a scan of
+ *		relid that reads columns (attnums, 0 for all): the fields those
+ *		columns' paths read; "" to send default_query's (a table option sets
+ *		it, a column reads the whole item, or the resource has none).
+ *
+ * Returns a string palloc'd in the current memory context.
+ */
+static char *
+requested_fields(Oid relid, const SaasTableOptions *options, List *columns)
+{
+	const ResourceSpec *resource = options->resource;
+	char	   *prefix;
+	StringInfoData out;
+	List	   *fields = NIL;
+	ListCell   *cell;
+
+	if (resource->fields_param == NULL ||
+		option_value(options->fixed_query, resource->fields_param) != NULL)
+		return "";
+	prefix = psprintf("%s.", resource->fields_param);
+	foreach(cell, columns)
+	{
+		AttrNumber	attnum = lfirst_int(cell);
+		const char *path;
+		const ColumnSpec *spec;
+		char	   *field;
+
+		if (attnum == 0)
+			return "";
+		path = saas_column_path_option(relid, attnum);
+		if (path == NULL)
+		{
+			field = saas_column_name(relid, attnum);
+			spec = resource_column(resource, field);
+			path = spec ? spec->path : field;
+		}
+		if (path == NULL)
+			continue;			/* a key column, from the request */
+		if (path[0] == '\0')
+			return "";
+		if (strncmp(path, prefix, strlen(prefix)) != 0)
+			continue;
+		path += strlen(prefix);
+		field = pnstrdup(path, strcspn(path, ".["));
+		if (field[0] != '\0' && !list_member(fields, makeString(field)))
+			fields = lappend(fields, makeString(field));
+	}
+	if (fields == NIL)
+		return pstrdup(resource->fields_none);
+	initStringInfo(&out);
+	foreach(cell, fields)
+		appendStringInfo(&out, "%s%s", out.len > 0 ? "," : "", strVal(lfirst(cell)));
+	return out.data;
+}
+
 static ForeignScan *
 saasGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 				   ForeignPath *best_path, List *tlist, List *scan_clauses,
@@ -439,6 +496,9 @@ saasGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	slots[FdwScanPrivateColumns] = (Node *) retrieved_columns(baserel,
 															  local_quals);
 	slots[FdwScanPrivateReadAhead] = (Node *) makeBoolean(may_read_ahead(root));
+	slots[FdwScanPrivateFields] = (Node *)
+		makeString(requested_fields(info->relid, info->options,
+									(List *) slots[FdwScanPrivateColumns]));
 	slots[FdwScanPrivateMissingKey] = (Node *)
 		makeString(pstrdup(plan->missing_key ? plan->missing_key : ""));
 	explain_plan_slots(root, baserel, info->options, plan, scan_clauses, slots);

@@ -240,7 +240,9 @@ make_streams(ForeignScanState *node, SaasScanState *state)
 								 RelationGetRelationName(node->ss.ss_currentRelation),
 								 state->quals, bound, state->trees, state->sort_index,
 								 state->sort_desc, state->page_size,
-								 state->fields);
+								 state->fields,
+								 strVal(list_nth(((ForeignScan *) node->ss.ps.plan)->fdw_private,
+												 FdwScanPrivateFields)));
 }
 
 /*

@@ -35,6 +35,8 @@ enum FdwScanPrivateIndex
 								 * query, a POST's body) (scan_explain.c) */
 	FdwScanPrivateApiFilter,	/* String: the pushed quals as EXPLAIN
 								 * VERBOSE prints them, or "" */
+	FdwScanPrivateFields,		/* String: the value of the resource's
+								 * fields_param, or "" (saas_fdw.c) */
 	FdwScanPrivateCount			/* the number of slots */
 };
 

@@ -115,7 +115,8 @@ request_lines(const SaasTableOptions *options, Oid relid,
 									intVal(slots[FdwScanPrivatePageSize]),
 									options->resource->graphql_query == NULL ? NULL :
 									graphql_fields(relid, options->resource,
-												   (List *) slots[FdwScanPrivateColumns]));
+												   (List *) slots[FdwScanPrivateColumns]),
+									strVal(slots[FdwScanPrivateFields]));
 	if (streams == NIL)
 		return list_make2(makeString("API Request"),
 						  makeString("none (the conditions match no row)"));

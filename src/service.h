@@ -624,6 +624,19 @@ typedef struct ResourceSpec
 	 */
 	const char *graphql_query;
 	int			max_complexity;
+
+	/*
+	 * The parameter that names the fields of an item the API returns (Jira's
+	 * fields: issues are large), or NULL.  It is sent with only the fields
+	 * the query reads: those named by the first segment after
+	 * "<fields_param>." of the paths of the columns read ("fields.status.name"
+	 * reads status); a column of the whole item (path "") reads every one
+	 * default_query names; when no column needs a field, fields_none (the
+	 * API's value for none: Jira's "id").  A table option of that name
+	 * replaces it, as any default_query parameter's.
+	 */
+	const char *fields_param;
+	const char *fields_none;
 } ResourceSpec;
 
 typedef struct ServiceSpec

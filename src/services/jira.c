@@ -271,6 +271,8 @@ static const ResourceSpec jira_resources[] = {
 		.method = "POST",
 		.body_numbers = jira_body_numbers,
 		.body_lists = jira_body_lists,
+		.fields_param = "fields",
+		.fields_none = "id",
 		.writes = &jira_issue_writes,
 	},
 	{
