@@ -39,6 +39,7 @@ OBJS = \
 	src/api_error.o \
 	src/api_text.o \
 	src/json.o \
+	src/json_adf.o \
 	src/json_path.o \
 	src/json_value.o \
 	src/shmem.o \

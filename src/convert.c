@@ -271,6 +271,8 @@ init_column(ColumnReader *column, Relation rel, const ResourceSpec *resource,
 	else if (type_is_array(column->basetypid))
 		column->output = type_is_json(getBaseType(get_element_type(column->basetypid))) ?
 			JOUT_PG_JSON_ARRAY : JOUT_PG_ARRAY;
+	else if (column->conv == CONV_ADF_TEXT)
+		column->output = JOUT_ADF_TEXT;
 	else
 		column->output = JOUT_TEXT;
 

@@ -41,8 +41,10 @@ typedef enum SaasJsonOutput
 	JOUT_JSON,					/* always JSON text (jsonb columns) */
 	JOUT_PG_ARRAY,				/* a PostgreSQL array literal of the
 								 * elements (text[] columns) */
-	JOUT_PG_JSON_ARRAY			/* the same, each element as JSON text
+	JOUT_PG_JSON_ARRAY,			/* the same, each element as JSON text
 								 * (json[] and jsonb[] columns) */
+	JOUT_ADF_TEXT				/* the plain text of an Atlassian Document
+								 * Format document (json_adf.c) */
 } SaasJsonOutput;
 
 /* in json.c */

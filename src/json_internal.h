@@ -47,6 +47,9 @@ extern int	json_follow(json_object **obj, const SaasJsonStep *steps, int nsteps)
 /* in json_value.c */
 extern SaasJsonKind json_kind_of(json_object *obj);
 
+/* in json_adf.c */
+extern void json_write_adf_text(StringInfo out, json_object *doc);
+
 /*
  * json-c 0.18's JSON_TOKENER_STRICT rejects every byte above 0x7f inside a
  * string, so valid UTF-8 written as is (not as a \u escape) fails with

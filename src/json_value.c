@@ -560,6 +560,9 @@ json_item_value(SaasJsonItem *item, const SaasJsonPath *path,
 				json_write_pg_array(out, value, NULL, 0,
 									output == JOUT_PG_JSON_ARRAY);
 			break;
+		case JOUT_ADF_TEXT:
+			json_write_adf_text(out, value);
+			return JKIND_STRING;
 	}
 	return kind;
 }

@@ -98,9 +98,13 @@ typedef enum ColumnConv
 	CONV_PRESENT,				/* boolean: the path holds a non-null value */
 	CONV_EXPANDABLE_ID,			/* text: an id string, or an expanded object
 								 * whose "id" is taken (Stripe expand[]) */
-	CONV_URL_LAST_TWO			/* text: the last two segments of a URL
+	CONV_URL_LAST_TWO,			/* text: the last two segments of a URL
 								 * string ("https://h/repos/o/n" gives
 								 * "o/n") */
+	CONV_ADF_TEXT				/* text: the plain text of an Atlassian
+								 * Document Format document (json_adf.c);
+								 * a json or jsonb column reads the
+								 * document */
 } ColumnConv;
 
 /* The SQL comparison a pushdown rule accepts. */

@@ -185,6 +185,50 @@ def adf(paragraphs):
                         for p in paragraphs]}
 
 
+# ADF fixture: the comments of this issue are documents a reader must
+# survive (structure per Atlassian's "Atlassian Document Format" page: nodes
+# {type, content, text, attrs, marks}); the nesting stays under the
+# parser's depth limit
+ADF_FIXTURE_ISSUE = "WEB-2"
+
+
+def _nested(depth):
+    node = {"type": "paragraph", "content": [{"type": "text", "text": "deep"}]}
+    for _ in range(depth):
+        node = {"type": "blockquote", "content": [node]}
+    return {"type": "doc", "version": 1, "content": [node]}
+
+
+ADF_FIXTURE_BODIES = [
+    {"type": "doc", "version": 1, "content": [
+        {"type": "heading", "attrs": {"level": 1}, "content": [{"type": "text", "text": "Title"}]},
+        {"type": "paragraph", "content": [
+            {"type": "text", "text": "Hello "},
+            {"type": "text", "text": "bold", "marks": [{"type": "strong"}]},
+            {"type": "hardBreak"},
+            {"type": "mention", "attrs": {"id": "5b10a2844c20165700ede21g", "text": "@Mia Krystof"}},
+            {"type": "text", "text": " naïve \"q\" \\ AND OR"}]},
+        {"type": "bulletList", "content": [
+            {"type": "listItem", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "one"}]}]},
+            {"type": "listItem", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "two"}]}]}]},
+        {"type": "codeBlock", "content": [{"type": "text", "text": "x = 1"}]}]},
+    {"type": "doc", "version": 1, "content": "not an array"},
+    {"type": "doc", "content": [1, "x", None, [], {"type": "text", "text": 5},
+                                {"type": "text"}, {"content": {"a": 1}},
+                                {"type": "text", "text": "kept"}]},
+    _nested(24),
+    "a plain string",
+    None,
+    {},
+    [{"type": "text", "text": "an array, not a node"}],
+]
+ADF_FIXTURE_COMMENTS = [
+    {"id": str(900000 + k), "author": {"accountId": "5b10a2844c20165700ede21g"},
+     "body": body, "created": "2024-05-01T10:%02d:00.000+0000" % k,
+     "updated": "2024-05-01T10:%02d:00.000+0000" % k}
+    for k, body in enumerate(ADF_FIXTURE_BODIES)]
+
+
 # --------------------------------------------------------------------------
 # Data
 # --------------------------------------------------------------------------
@@ -1285,7 +1329,7 @@ class JiraService(FakeService):
         if paging is None:
             return errors(400, "The startAt and maxResults parameters must be non-negative integers.")
         start, size = paging
-        items = issue.comments
+        items = ADF_FIXTURE_COMMENTS if issue.key == ADF_FIXTURE_ISSUE else issue.comments
         if req.param("orderBy") == "-created":
             items = list(reversed(items))
         return json_response(200, {"startAt": start, "maxResults": size, "total": len(items),
