@@ -137,6 +137,25 @@ SELECT count(*) FROM ghs.issues WHERE repo = 'octo/hello' AND number = 1;
 SELECT count(*) AS slots, count(*) FILTER (WHERE remaining < 30) AS search_slots
   FROM saas_fdw_rate_limits WHERE server = 'gh_search';
 
+-- two bounds of one time column: one range qualifier, created:a..b
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT number FROM ghs.search_issues
+ WHERE repo = 'octo/hello' AND created_at >= '2024-02-01' AND created_at < '2024-04-01 00:00:00.5'
+   AND updated_at > '2024-01-01';
+SELECT same_rows('created_at >= ''2024-02-01'' AND created_at < ''2024-04-01 00:00:00.5''');
+SELECT same_rows('closed_at > ''2024-02-01'' AND closed_at <= ''2024-05-01'' AND closed_at < ''2024-06-01''');
+-- org: the owner of the repository; IN makes one search per owner; an
+-- owner that does not exist matches no row
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT number FROM ghs.search_issues WHERE org IN ('octo', 'nobody-here') AND state = 'open';
+SELECT org, count(*) FROM ghs.search_issues WHERE org IN ('octo', 'nobody-here') AND state = 'open' GROUP BY org;
+SELECT same_rows('org = ''acme''', 'repo:acme/widgets');
+SELECT same_rows('org = ''octo''', 'repo:acme/widgets');
+-- OR and <> stay local: the search syntax has no OR across qualifiers
+EXPLAIN (VERBOSE, COSTS OFF)
+SELECT number FROM ghs.search_issues WHERE repo = 'octo/hello' AND (state = 'open' OR comments > 3) AND user_login <> 'hubot';
+SELECT * FROM api_calls();
+
 DROP FUNCTION same_rows(text, text);
 DROP SCHEMA ghs CASCADE;
 DROP SERVER gh_search CASCADE;

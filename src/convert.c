@@ -777,9 +777,20 @@ read_column(TupleReader *reader, ColumnReader *column, SaasJsonItem *item,
 		*isnull = true;
 		return checked_value(reader, column, (Datum) 0, true);
 	}
-	if (column->conv == CONV_URL_LAST_TWO && kind == JKIND_STRING &&
-		column->output == JOUT_TEXT)
+	if ((column->conv == CONV_URL_LAST_TWO || column->conv == CONV_URL_OWNER) &&
+		kind == JKIND_STRING && column->output == JOUT_TEXT)
+	{
+		char	   *slash;
+
 		keep_last_two_segments(buf);
+		/* CONV_URL_OWNER: "octo/hello" becomes "octo" */
+		if (column->conv == CONV_URL_OWNER &&
+			(slash = memchr(buf->data, '/', buf->len)) != NULL)
+		{
+			buf->len = slash - buf->data;
+			buf->data[buf->len] = '\0';
+		}
+	}
 	buf_to_server(reader, true);
 	if (column->basetypid == TIMESTAMPTZOID && kind == JKIND_STRING &&
 		iso8601_utc_to_timestamptz(buf->data, buf->len, &value))

@@ -94,7 +94,28 @@ static List *
 add_term(List *terms, const PushdownSpec *spec, const char *value,
 		 bool verbatim)
 {
-	FilterTerm *term = palloc0(sizeof(FilterTerm));
+	FilterTerm *term;
+	ListCell   *cell;
+
+	/* a range_syntax field takes its two bounds in one term, "lower..upper" */
+	foreach(cell, spec->range_syntax ? terms : NIL)
+	{
+		bool		lower = spec->op == PUSH_GT || spec->op == PUSH_GE;
+		PushdownSpec *merged;
+
+		term = lfirst(cell);
+		if (!term->spec->range_syntax || strcmp(term->spec->param, spec->param) != 0)
+			continue;
+		merged = palloc(sizeof(PushdownSpec));
+		*merged = *spec;
+		merged->op = PUSH_EQ;
+		term->value = psprintf("%s..%s", lower ? value : term->value,
+							   lower ? term->value : value);
+		term->verbatim |= verbatim;
+		term->spec = merged;
+		return terms;
+	}
+	term = palloc0(sizeof(FilterTerm));
 
 	term->spec = spec;
 	term->value = value;

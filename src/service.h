@@ -101,10 +101,13 @@ typedef enum ColumnConv
 	CONV_URL_LAST_TWO,			/* text: the last two segments of a URL
 								 * string ("https://h/repos/o/n" gives
 								 * "o/n") */
-	CONV_ADF_TEXT				/* text: the plain text of an Atlassian
+	CONV_ADF_TEXT,				/* text: the plain text of an Atlassian
 								 * Document Format document (json_adf.c);
 								 * a json or jsonb column reads the
 								 * document */
+	CONV_URL_OWNER				/* text: the second last segment of a URL
+								 * string ("https://h/repos/o/n" gives
+								 * "o") */
 } ColumnConv;
 
 /* The SQL comparison a pushdown rule accepts. */

@@ -446,8 +446,11 @@ static const SortSpec github_repo_sorts[] = {
  * that the token cannot see) is a 422 that means no row.  Several label:
  * qualifiers must all hold.  Times go to the second (rounded so no row is
  * lost) and logins and labels match without case: those are rechecked.
- * The created, updated and closed qualifiers take one bound each: a second
- * bound on one column stays local.  milestone: takes a title, not the
+ * The created, updated and closed qualifiers take a lower and an upper
+ * bound together as created:a..b; any further bound stays local.  org:
+ * (the owner, an organization or a user) matches any repository of it;
+ * several widen a search, as repo: do, so org IN (...) makes one search
+ * per owner.  milestone: takes a title, not the
  * number this table shows, so only IS NULL (no:milestone) is sent.
  */
 static const char *const search_key[] = {"q", NULL};
@@ -456,20 +459,25 @@ static const ColumnSpec github_search_columns[] = {
 	{"repo", "text", "repository_url", CONV_URL_LAST_TWO, "repository as owner/name"},
 	GITHUB_ISSUE_ITEM_COLUMNS,
 	{"score", "double precision", "score", CONV_VALUE, "search relevance"},
+	{"org", "text", "repository_url", CONV_URL_OWNER, "owner of the repository, an organization or a user"},
 	{"q", "text", NULL, CONV_VALUE, "your own search text and qualifiers, ANDed to the pushed ones"},
 	{"attrs", "jsonb", "", CONV_VALUE, "the whole search item as the API returned it"},
 	{NULL}
 };
 
-/* a time range qualifier: each bound to the second, rechecked */
+/*
+ * a time range qualifier: each bound to the second, rechecked; a lower and
+ * an upper bound make one qualifier, created:a..b (both inclusive)
+ */
 #define GITHUB_SEARCH_TIME(column, qualifier) \
-	{column, PUSH_LT, qualifier, VALUE_ISO8601, NULL, false}, \
-	{column, PUSH_LE, qualifier, VALUE_ISO8601, NULL, false}, \
-	{column, PUSH_GT, qualifier, VALUE_ISO8601, NULL, false}, \
-	{column, PUSH_GE, qualifier, VALUE_ISO8601, NULL, false}
+	{column, PUSH_LT, qualifier, VALUE_ISO8601, NULL, false, .range_syntax = true}, \
+	{column, PUSH_LE, qualifier, VALUE_ISO8601, NULL, false, .range_syntax = true}, \
+	{column, PUSH_GT, qualifier, VALUE_ISO8601, NULL, false, .range_syntax = true}, \
+	{column, PUSH_GE, qualifier, VALUE_ISO8601, NULL, false, .range_syntax = true}
 
 static const PushdownSpec github_search_pushdown[] = {
 	{"repo", PUSH_EQ, "repo", VALUE_TEXT, NULL, true},
+	{"org", PUSH_EQ, "org", VALUE_TEXT, NULL, true},
 	{"state", PUSH_EQ, "is", VALUE_TEXT, NULL, true, NULL, github_issue_states},
 	{"is_pull_request", PUSH_IS_TRUE, "type", VALUE_TEXT, "pr", true},
 	{"is_pull_request", PUSH_IS_FALSE, "type", VALUE_TEXT, "issue", true},
