@@ -27,6 +27,7 @@ OBJS = \
 	src/page_rows.o \
 	src/convert.o \
 	src/import.o \
+	src/import_fields.o \
 	src/describe.o \
 	src/fetch.o \
 	src/credential.o \

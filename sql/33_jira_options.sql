@@ -62,8 +62,36 @@ SELECT key, id IS NOT NULL AS has_id, summary IS NOT NULL AS has_summary
 -- a table option fields is sent as it is
 ALTER FOREIGN TABLE jopt.custom OPTIONS (ADD fields 'summary');
 SELECT body_of('SELECT key FROM jopt.custom');
-DROP FUNCTION body_of(text);
 SELECT count(*) FROM api_calls(8085);
+
+-- IMPORT ... OPTIONS (custom_fields 'true'): the site's custom fields
+-- (GET /rest/api/3/field) as columns named after them, typed from their
+-- schema; hostile names are only quoted identifiers, an id that is not
+-- plain is left out
+CREATE SCHEMA jcustom;
+IMPORT FOREIGN SCHEMA jira LIMIT TO (issues) FROM SERVER jira_options INTO jcustom
+  OPTIONS (custom_fields 'true');
+SELECT attname, format_type(atttypid, atttypmod) AS type, attfdwoptions
+  FROM pg_attribute WHERE attrelid = 'jcustom.issues'::regclass AND attnum > 24
+ ORDER BY attnum;
+SELECT count(*) AS issues, count(story_point_estimate) AS estimated, count(team) AS teams,
+       count(target_date) AS dated, count(*) FILTER (WHERE cardinality(affected_services) > 0) AS with_services,
+       count(*) FILTER (WHERE jsonb_typeof(customer_impact) = 'object') AS impact_documents,
+       count("robert_drop_table_x") AS hostile
+  FROM jcustom.issues WHERE project_key = 'ENG';
+SELECT body_of('SELECT key, story_point_estimate, team FROM jcustom.issues WHERE project_key = ''ENG''');
+-- without the option, the table's own columns only; a wrong value is refused
+CREATE SCHEMA jplain;
+IMPORT FOREIGN SCHEMA jira LIMIT TO (issues) FROM SERVER jira_options INTO jplain
+  OPTIONS (custom_fields 'false');
+SELECT count(*) FROM pg_attribute WHERE attrelid = 'jplain.issues'::regclass AND attnum > 0;
+IMPORT FOREIGN SCHEMA jira LIMIT TO (projects) FROM SERVER jira_options INTO jplain
+  OPTIONS (custom_fields 'maybe');
+IMPORT FOREIGN SCHEMA jira LIMIT TO (projects) FROM SERVER jira_options INTO jplain
+  OPTIONS (custom 'true');
+DROP SCHEMA jcustom CASCADE;
+DROP SCHEMA jplain CASCADE;
+DROP FUNCTION body_of(text);
 
 DROP SCHEMA jopt CASCADE;
 DROP SERVER jira_options CASCADE;

@@ -13,6 +13,9 @@
  * reads, so that ALTER ... RENAME COLUMN keeps the mapping (as
  * postgres_fdw's IMPORT does).
  *
+ * OPTIONS (custom_fields 'true') adds the site's own fields as columns, for
+ * a resource whose API lists them (import_fields.c).
+ *
  * OPTIONS (replace 'true') drops each foreign table the statement is about
  * to create, if one of that name exists in the target schema, so that a
  * re-import after an upgrade picks up new columns.  The DROP is an
@@ -33,18 +36,21 @@
 #include "saas_fdw.h"
 
 /* The options IMPORT FOREIGN SCHEMA takes. */
-static const char *const import_options[] = {"replace", NULL};
+static const char *const import_options[] = {"replace", "custom_fields", NULL};
 
 /*
  * resource_ddl
  *		The CREATE FOREIGN TABLE command of a resource on server, with
- *		column_name on every column.
+ *		column_name on every column, and then the column definitions extra
+ *		(strings: the site's own fields, import_fields.c).
  *
  * Returns a string palloc'd in the current memory context.
  */
 static char *
-resource_ddl(const ResourceSpec *resource, const char *server)
+resource_ddl(const ResourceSpec *resource, const char *server, List *extra)
 {
+	ListCell   *cell;
+
 	StringInfoData buf;
 	const ColumnSpec *column;
 
@@ -62,7 +68,10 @@ resource_ddl(const ResourceSpec *resource, const char *server)
 						 column->path == NULL &&
 						 !resource_key_path(resource, column->name) &&
 						 resource_key_is_required(resource, column->name) ? " NOT NULL" : "",
-						 column[1].name ? "," : "");
+						 column[1].name || extra != NIL ? "," : "");
+	foreach(cell, extra)
+		appendStringInfo(&buf, "%s%s\n", (char *) lfirst(cell),
+						 lnext(extra, cell) ? "," : "");
 	appendStringInfo(&buf, ") SERVER %s OPTIONS (resource %s)",
 					 quote_identifier(server), quote_literal_cstr(resource->table));
 	return buf.data;
@@ -104,34 +113,40 @@ resource_wanted(ImportForeignSchemaStmt *stmt, const char *table)
 }
 
 /*
- * import_replace_option
- *		The value of IMPORT's OPTIONS (replace ...); unknown options are
- *		refused.
+ * import_bool_option
+ *		The value of IMPORT's boolean option name (false when not given);
+ *		unknown options are refused.
  */
 static bool
-import_replace_option(ImportForeignSchemaStmt *stmt)
+import_bool_option(ImportForeignSchemaStmt *stmt, const char *name)
 {
 	ListCell   *cell;
-	bool		replace = false;
+	bool		value = false;
 
 	foreach(cell, stmt->options)
 	{
 		DefElem    *def = lfirst_node(DefElem, cell);
+		const char *const *known;
+		bool		given;
 
-		if (strcmp(def->defname, "replace") != 0)
+		for (known = import_options; *known && strcmp(*known, def->defname) != 0; known++)
+			;
+		if (*known == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
 					 errmsg("invalid option \"%s\" of IMPORT FOREIGN SCHEMA", def->defname),
-					 errhint("Valid options of IMPORT FOREIGN SCHEMA are: %s.",
-							 import_options[0])));
-		if (!parse_bool(defGetString(def), &replace))
+					 errhint("Valid options of IMPORT FOREIGN SCHEMA are: %s, %s.",
+							 import_options[0], import_options[1])));
+		if (!parse_bool(defGetString(def), &given))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid value for option \"%s\": \"%s\"",
 							def->defname, defGetString(def)),
 					 errhint("Use true or false.")));
+		if (strcmp(def->defname, name) == 0)
+			value = given;
 	}
-	return replace;
+	return value;
 }
 
 /*
@@ -184,7 +199,8 @@ saasImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 	const ResourceSpec *resource;
 	List	   *commands = NIL;
 	ListCell   *cell;
-	bool		replace = import_replace_option(stmt);
+	bool		replace = import_bool_option(stmt, "replace");
+	bool		custom_fields = import_bool_option(stmt, "custom_fields");
 
 	foreach(cell, server->options)
 	{
@@ -220,7 +236,9 @@ saasImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid)
 			continue;
 		make_room(stmt, resource->table, replace);
 		commands = lappend(commands,
-						   resource_ddl(resource, server->servername));
+						   resource_ddl(resource, server->servername,
+										custom_fields && resource->custom_fields_path ?
+										custom_field_columns(serverOid, resource) : NIL));
 	}
 	return commands;
 }

@@ -605,20 +605,16 @@ saas_fdw_validator(PG_FUNCTION_ARGS)
 }
 
 /*
- * saas_get_table_options
- *		The options in force for a scan of a foreign table: table options
- *		over server options over settings.
+ * server_options
+ *		The options of server over the settings, without a table's (and
+ *		without the base URL, which base_url_option settles).
  *
  * The struct and its strings are palloc'd in the current memory context.
  */
-SaasTableOptions *
-saas_get_table_options(Oid foreigntableid)
+static SaasTableOptions *
+server_options(ForeignServer *server)
 {
-	ForeignTable *table = GetForeignTable(foreigntableid);
-	ForeignServer *server = GetForeignServer(table->serverid);
 	SaasTableOptions *opts = palloc0(sizeof(SaasTableOptions));
-	const char *resource_name = NULL;
-	List	   *resource_options = NIL;
 	ListCell   *cell;
 
 	opts->serverid = server->serverid;
@@ -659,6 +655,69 @@ saas_get_table_options(Oid foreigntableid)
 				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
 				 errmsg("server \"%s\" has no valid \"service\" option",
 						server->servername)));
+	return opts;
+}
+
+/*
+ * base_url_option
+ *		Settle opts->base_url of server: base_url, else the site's, else the
+ *		service's; without a trailing '/'.
+ */
+static void
+base_url_option(SaasTableOptions *opts, ForeignServer *server)
+{
+	if (opts->base_url == NULL && opts->site != NULL && opts->service->site_url != NULL)
+		opts->base_url = psprintf(opts->service->site_url, opts->site);
+	if (opts->base_url == NULL && opts->service->default_base_url == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+				 errmsg("server \"%s\" needs the option \"site\"", server->servername),
+				 errhint("Set it to the name of your %s site: ALTER SERVER %s OPTIONS (ADD site '...').",
+						 opts->service->name, quote_identifier(server->servername))));
+	if (opts->base_url == NULL)
+		opts->base_url = pstrdup(opts->service->default_base_url);
+	else
+	{
+		size_t		len = strlen(opts->base_url);
+
+		while (len > 0 && opts->base_url[len - 1] == '/')
+			opts->base_url[--len] = '\0';
+	}
+}
+
+/*
+ * saas_get_server_options
+ *		The options in force for a request of the server with no table
+ *		(IMPORT's): server options over settings; resource is NULL.
+ *
+ * The struct and its strings are palloc'd in the current memory context.
+ */
+SaasTableOptions *
+saas_get_server_options(Oid serverid)
+{
+	ForeignServer *server = GetForeignServer(serverid);
+	SaasTableOptions *opts = server_options(server);
+
+	base_url_option(opts, server);
+	return opts;
+}
+
+/*
+ * saas_get_table_options
+ *		The options in force for a scan of a foreign table: table options
+ *		over server options over settings.
+ *
+ * The struct and its strings are palloc'd in the current memory context.
+ */
+SaasTableOptions *
+saas_get_table_options(Oid foreigntableid)
+{
+	ForeignTable *table = GetForeignTable(foreigntableid);
+	ForeignServer *server = GetForeignServer(table->serverid);
+	SaasTableOptions *opts = server_options(server);
+	const char *resource_name = NULL;
+	List	   *resource_options = NIL;
+	ListCell   *cell;
 
 	foreach(cell, table->options)
 	{
@@ -713,23 +772,7 @@ saas_get_table_options(Oid foreigntableid)
 							 get_rel_name(foreigntableid), def->defname)));
 	}
 
-	if (opts->base_url == NULL && opts->site != NULL && opts->service->site_url != NULL)
-		opts->base_url = psprintf(opts->service->site_url, opts->site);
-	if (opts->base_url == NULL && opts->service->default_base_url == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
-				 errmsg("server \"%s\" needs the option \"site\"", server->servername),
-				 errhint("Set it to the name of your %s site: ALTER SERVER %s OPTIONS (ADD site '...').",
-						 opts->service->name, quote_identifier(server->servername))));
-	if (opts->base_url == NULL)
-		opts->base_url = pstrdup(opts->service->default_base_url);
-	else
-	{
-		size_t		len = strlen(opts->base_url);
-
-		while (len > 0 && opts->base_url[len - 1] == '/')
-			opts->base_url[--len] = '\0';
-	}
+	base_url_option(opts, server);
 	if (opts->page_size > opts->resource->max_page_size && opts->resource->max_page_size > 0)
 		opts->page_size = opts->resource->max_page_size;
 	return opts;

@@ -73,6 +73,10 @@ typedef struct SaasTableOptions
 
 extern void saas_define_gucs(void);
 extern SaasTableOptions *saas_get_table_options(Oid foreigntableid);
+extern SaasTableOptions *saas_get_server_options(Oid serverid);
+
+/* in import_fields.c */
+extern List *custom_field_columns(Oid serverid, const ResourceSpec *resource);
 extern const char *option_value(List *options, const char *name);
 extern char *saas_get_token(Oid serverid, Oid userid);
 extern char *saas_column_path_option(Oid foreigntableid, AttrNumber attnum);

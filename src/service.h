@@ -644,6 +644,14 @@ typedef struct ResourceSpec
 	 */
 	const char *fields_param;
 	const char *fields_none;
+
+	/*
+	 * The path of the API's list of the site's fields (Jira's
+	 * /rest/api/3/field: [{"id", "name", "custom", "schema"}]): IMPORT
+	 * FOREIGN SCHEMA ... OPTIONS (custom_fields 'true') adds a column for each
+	 * custom one, read at fields_param.<id> (import_fields.c).  NULL: none.
+	 */
+	const char *custom_fields_path;
 } ResourceSpec;
 
 typedef struct ServiceSpec

@@ -32,10 +32,9 @@
  * so "status != done" would drop the rows of status Done, which SQL's
  * status <> 'done' keeps.  NOT of another name stays local.
  *
- * Left out for now: summary ~ for ILIKE, the table option
- * project, asking only for the fields the query reads, description as
- * plain text (it is Atlassian Document Format, sent as jsonb), and IMPORT
- * of custom fields.
+ * Left out: summary ~ for ILIKE (JQL's ~ matches whole words, stemmed, so
+ * '%word%' inside a longer word would be lost), and ORDER BY key and
+ * priority (see jira_issue_sorts).
  *
  *-------------------------------------------------------------------------
  */
@@ -273,6 +272,7 @@ static const ResourceSpec jira_resources[] = {
 		.body_lists = jira_body_lists,
 		.fields_param = "fields",
 		.fields_none = "id",
+		.custom_fields_path = "/rest/api/3/field",
 		.writes = &jira_issue_writes,
 	},
 	{

@@ -136,6 +136,16 @@ CUSTOM_FIELDS = (
      {"type": "array", "items": "string",
       "custom": "com.atlassian.jira.plugin.system.customfieldtypes:labels", "customId": 10080}),
 )
+# listed by GET /rest/api/3/field only (no issue has a value): names and
+# ids an IMPORT must survive; a site's admins choose field names freely
+HOSTILE_FIELDS = (
+    ("customfield_10090", 'Robert"); DROP TABLE x;--', {"type": "number", "customId": 10090}),
+    ("customfield_10091", "Team", {"type": "user", "customId": 10091}),
+    ("customfield_10092", "ÜBER straße 2", {"type": "array", "items": "option", "customId": 10092}),
+    ("customfield_10093.x", "Dotted id", {"type": "string", "customId": 10093}),
+    ("customfield_10094", "!!!", {"type": "any", "customId": 10094}),
+    ("customfield_10095", "Key", {"type": "datetime", "customId": 10095}),
+)
 SYSTEM_FIELDS = (
     ("summary", "Summary", {"type": "string", "system": "summary"}),
     ("description", "Description", {"type": "string", "system": "description"}),
@@ -1271,7 +1281,7 @@ class JiraService(FakeService):
             out.append({"id": fid, "key": fid, "name": name, "custom": False, "orderable": True,
                         "navigable": True, "searchable": True,
                         "clauseNames": [fid], "schema": schema})
-        for fid, name, schema in CUSTOM_FIELDS:
+        for fid, name, schema in CUSTOM_FIELDS + HOSTILE_FIELDS:
             num = fid.split("_")[1]
             out.append({"id": fid, "key": fid, "name": name, "untranslatedName": name,
                         "custom": True, "orderable": True, "navigable": True, "searchable": True,
