@@ -27,7 +27,7 @@ libs=(-L"$("$PG_CONFIG" --pkglibdir)" -lpgcommon -lpgport -ljson-c -lm)
 declare -A sources=(
 	[fuzz_api_text]="$src/api_text.c"
 	[fuzz_header_number]="$src/header_number.c"
-	[fuzz_json]="$src/json.c $src/json_path.c $src/json_value.c $src/service.c $src/services/github.c $src/services/stripe.c $src/services/slack.c $src/services/jira.c $src/services/linear.c"
+	[fuzz_json]="$src/json.c $src/json_adf.c $src/json_path.c $src/json_value.c $src/service.c $src/services/github.c $src/services/stripe.c $src/services/slack.c $src/services/jira.c $src/services/linear.c"
 	[fuzz_link_header]="$src/link_header.c"
 )
 for target in "${!sources[@]}"; do

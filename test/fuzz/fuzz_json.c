@@ -161,7 +161,7 @@ static void
 read_value(SaasJsonItem *item, const SaasJsonPath *path)
 {
 	static const SaasJsonOutput outputs[] = {
-		JOUT_TEXT, JOUT_JSON, JOUT_PG_ARRAY, JOUT_PG_JSON_ARRAY
+		JOUT_TEXT, JOUT_JSON, JOUT_PG_ARRAY, JOUT_PG_JSON_ARRAY, JOUT_ADF_TEXT
 	};
 	StringInfoData out;
 	int			i;
@@ -200,6 +200,14 @@ read_value(SaasJsonItem *item, const SaasJsonPath *path)
 					fuzz_fail("array literal written for a non-array", out.data);
 				if (!pg_array_literal_ok(out.data, out.len))
 					fuzz_fail("malformed array literal", out.data);
+				break;
+			case JOUT_ADF_TEXT:
+				/*
+				 * any value, a document or not, reads as a string; through a
+				 * [*] step, the values as for JOUT_TEXT
+				 */
+				if (kind != JKIND_STRING && kind != JKIND_ARRAY)
+					fuzz_fail("ADF text of a value read as another kind", out.data);
 				break;
 		}
 	}
