@@ -613,11 +613,15 @@ fetch_next_page(ForeignScanState *node, SaasScanState *state)
 		MemoryContextSwitchTo(old);
 	}
 	pfree(pending);
+
 	/*
 	 * The API refused a value of the stream's boolean trees as one that
 	 * exists nowhere: ask the same search without them next (emit_stream).
+	 * (A range split's lanes never hold such a stream: no filter language
+	 * splits a range.)
 	 */
-	if (refused && state->stream->fallback != NULL && state->stream_pages == 1)
+	if (refused && state->stream->fallback != NULL && state->stream_pages == 1 &&
+		state->lanes == NULL)
 	{
 		old = MemoryContextSwitchTo(state->run_cxt);
 		state->streams = list_insert_nth(state->streams, state->next_stream,
