@@ -217,7 +217,7 @@ valid_option_names(Oid context, const char *resource_name)
 			continue;
 		for (i = 0; resource->key_columns && resource->key_columns[i]; i++)
 			appendStringInfo(&buf, ", %s", resource->key_columns[i]);
-		for (i = 0; resource->filter && resource->pushdown && resource->pushdown[i].column; i++)
+		for (i = 0; resource->pushdown && resource->pushdown[i].column; i++)
 			if (resource_filter_field(resource, resource->pushdown[i].param) ==
 				&resource->pushdown[i])
 				appendStringInfo(&buf, ", %s", resource->pushdown[i].param);

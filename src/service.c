@@ -145,7 +145,9 @@ resource_filter_field(const ResourceSpec *resource, const char *name)
 {
 	const PushdownSpec *spec;
 
-	for (spec = resource->pushdown; resource->filter && spec && spec->column; spec++)
+	if (resource->filter == NULL || resource->filter->graphql_object)
+		return NULL;			/* a query string's fields only */
+	for (spec = resource->pushdown; spec && spec->column; spec++)
 		if (spec->op == PUSH_EQ && strcmp(spec->param, name) == 0)
 			return spec;
 	return NULL;

@@ -385,8 +385,9 @@ typedef struct WritesSpec
  * its OR), and is optional (without a value, the column reads NULL); as any
  * key column, a table option may fix it.
  *
- * A table option named after the field of an = rule (JQL's project 'ENG')
- * is a term of every query of the table, "project = \"ENG\"", written as a
+ * A table option named after the field of an = rule of a query string
+ * (JQL's project 'ENG'; not of a GraphQL object) is a term of every query
+ * of the table, "project = \"ENG\"", written as a
  * value of a qual is (so a table can be bounded without a qual).
  *
  * With order_in_query, a SortSpec's asc_params and desc_params are not
