@@ -54,7 +54,7 @@ static const ColumnSpec jira_issue_columns[] = {
 	{"id", "text", "id", CONV_VALUE, "issue id"},
 	{"project_key", "text", "fields.project.key", CONV_VALUE, "key of the project"},
 	{"summary", "text", "fields.summary", CONV_VALUE, "summary"},
-	{"description", "jsonb", "fields.description", CONV_ADF_TEXT, "description in Atlassian Document Format (a text column reads its plain text)"},
+	{"description", "text", "fields.description", CONV_ADF_TEXT, "description as plain text (its Atlassian Document Format is in attrs; a jsonb column reads the document)"},
 	{"status", "text", "fields.status.name", CONV_VALUE, "status name"},
 	{"status_category", "text", "fields.status.statusCategory.key", CONV_VALUE, "new, indeterminate or done"},
 	{"issue_type", "text", "fields.issuetype.name", CONV_VALUE, "issue type name"},
@@ -86,9 +86,10 @@ static const ColumnSpec jira_issue_columns[] = {
  * change, answering 204 with no body; "Delete issue" is DELETE of the same
  * path, 204 (refused with a 400 while the issue has subtasks, unless
  * deleteSubtasks, which saas_fdw does not send).  Each column is written at
- * its read path, description as an ADF document; RETURNING reads the issue
- * back with "Get issue", GET /rest/api/3/issue/{key}.  Jira has no
- * idempotency key: writes are sent at most once.
+ * its read path, description (plain text) as an ADF document of one
+ * paragraph per line; RETURNING reads the issue back with "Get issue",
+ * GET /rest/api/3/issue/{key}.  Jira has no idempotency key: writes are
+ * sent at most once.
  */
 static const char *const jira_issue_insert_columns[] = {
 	"project_key", "summary", "issue_type", "description", "labels",
@@ -225,7 +226,7 @@ static const ColumnSpec jira_comment_columns[] = {
 	{"id", "text", "id", CONV_VALUE, "comment id"},
 	{"author_account_id", "text", "author.accountId", CONV_VALUE, "account id of the author"},
 	{"author_name", "text", "author.displayName", CONV_VALUE, "display name of the author"},
-	{"body", "jsonb", "body", CONV_ADF_TEXT, "body in Atlassian Document Format (a text column reads its plain text)"},
+	{"body", "text", "body", CONV_ADF_TEXT, "body as plain text (its Atlassian Document Format is in attrs; a jsonb column reads the document)"},
 	{"created", "timestamptz", "created", CONV_VALUE, "creation time"},
 	{"updated", "timestamptz", "updated", CONV_VALUE, "last update time"},
 	{"attrs", "jsonb", "", CONV_VALUE, "the whole comment as the API returned it"},
