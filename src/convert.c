@@ -858,6 +858,16 @@ tuple_reader_form(TupleReader *reader, SaasJsonItem *item, List *key_values)
 }
 
 /*
+ * tuple_reader_tupdesc
+ *		The descriptor of the tuples the reader forms (the relation's).
+ */
+TupleDesc
+tuple_reader_tupdesc(TupleReader *reader)
+{
+	return reader->tupdesc;
+}
+
+/*
  * tuple_reader_settings_used
  *		May a value formed since the last call depend on the settings input
  *		functions read (the layout's settings)?  Starts counting again.

@@ -9,6 +9,7 @@
 #define SAAS_CONVERT_H
 
 #include "access/htup.h"
+#include "access/tupdesc.h"
 #include "nodes/pg_list.h"
 #include "utils/relcache.h"
 
@@ -26,5 +27,6 @@ extern char *tuple_reader_layout(TupleReader *reader, List *key_values);
 extern HeapTuple tuple_reader_form(TupleReader *reader, SaasJsonItem *item,
 								   List *key_values);
 extern bool tuple_reader_settings_used(TupleReader *reader);
+extern TupleDesc tuple_reader_tupdesc(TupleReader *reader);
 
 #endif							/* SAAS_CONVERT_H */

@@ -18,13 +18,27 @@
  * (page_rows_layout_covers): the other columns are NULL in the scan's own
  * tuples and unread by its query.
  *
+ * A row longer than TOAST_TUPLE_THRESHOLD has its largest values compressed
+ * with pglz, as a heap table stores them (page_rows_compress): each is kept
+ * compressed only if that saves room, inline in the tuple in TOAST's own
+ * form, and whoever reads the value decompresses it as it would a heap
+ * table's (detoasting), so a query that does not read it does not pay.
+ * Corrupt compressed bytes (shared memory is not trusted) are then
+ * PostgreSQL's ERROR "compressed pglz data is corrupt", as for a table:
+ * pglz_decompress checks every back-reference and never writes past the
+ * size the value claims.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include <ctype.h>
 
+#include "access/heaptoast.h"
 #include "access/htup_details.h"
+#include "access/toast_compression.h"
+#include "access/toast_internals.h"
+#include "catalog/pg_type.h"
 #include "utils/memutils.h"
 
 #include "page_rows.h"
@@ -79,6 +93,75 @@ page_rows_add(PageRows *rows, HeapTuple tuple, const char *identity)
 	append_padded(rows, tuple->t_data, tuple->t_len);
 	append_padded(rows, identity, strlen(identity) + 1);
 	rows->ntuples++;
+}
+
+/*
+ * page_rows_compress
+ *		tuple (of tupdesc) with its values compressed as a heap table's would
+ *		be: when it is longer than TOAST_TUPLE_THRESHOLD, its largest
+ *		varlena values, largest first, until it is no longer than
+ *		TOAST_TUPLE_TARGET, of columns whose storage (ALTER FOREIGN TABLE
+ *		... SET STORAGE) is EXTENDED or MAIN; a value stays as it is when
+ *		compressing it would not save room (toast_compress_datum).
+ *
+ * Returns tuple itself, or a tuple palloc'd in the current memory context.
+ */
+HeapTuple
+page_rows_compress(TupleDesc tupdesc, HeapTuple tuple)
+{
+	Datum	   *values;
+	bool	   *nulls;
+	bool	   *tried;
+	Size		len = tuple->t_len;
+	bool		compressed = false;
+
+	if (len <= TOAST_TUPLE_THRESHOLD)
+		return tuple;
+	values = palloc(sizeof(Datum) * tupdesc->natts);
+	nulls = palloc(sizeof(bool) * tupdesc->natts);
+	tried = palloc0(sizeof(bool) * tupdesc->natts);
+	heap_deform_tuple(tuple, tupdesc, values, nulls);
+
+	while (len > TOAST_TUPLE_TARGET)
+	{
+		int			largest = -1;
+		Size		largest_len = 0;
+		Datum		value;
+		int			i;
+
+		for (i = 0; i < tupdesc->natts; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+			struct varlena *v = (struct varlena *) DatumGetPointer(values[i]);
+
+			/*
+			 * as TOAST: only columns whose storage allows compression
+			 * (EXTENDED, MAIN); a short or compressed varlena is no candidate
+			 */
+			if (nulls[i] || tried[i] || att->attlen != -1 ||
+				(att->attstorage != TYPSTORAGE_EXTENDED &&
+				 att->attstorage != TYPSTORAGE_MAIN) ||
+				VARATT_IS_EXTENDED(v))
+				continue;
+			if (VARSIZE(v) > largest_len)
+			{
+				largest = i;
+				largest_len = VARSIZE(v);
+			}
+		}
+		if (largest < 0)
+			break;
+		tried[largest] = true;
+		value = toast_compress_datum(values[largest], TOAST_PGLZ_COMPRESSION);
+		if (DatumGetPointer(value) == NULL)
+			continue;
+		len -= largest_len - VARSIZE(DatumGetPointer(value));
+		values[largest] = value;
+		compressed = true;
+	}
+	if (compressed)
+		tuple = heap_form_tuple(tupdesc, values, nulls);
+	return tuple;
 }
 
 /*

@@ -9,6 +9,7 @@
 #define SAAS_PAGE_ROWS_H
 
 #include "access/htup.h"
+#include "access/tupdesc.h"
 
 /*
  * A page's items as heap tuples of one row layout, with where the next page
@@ -33,6 +34,7 @@ typedef struct PageRows
 
 /* in page_rows.c */
 extern PageRows *page_rows_create(const char *cursor);
+extern HeapTuple page_rows_compress(TupleDesc tupdesc, HeapTuple tuple);
 extern void page_rows_add(PageRows *rows, HeapTuple tuple,
 						  const char *identity);
 extern void page_rows_read(const PageRows *rows, Size *offset, HeapTuple tuple,

@@ -290,6 +290,7 @@ make_page_rows(SaasScanState *state, SaasJsonDoc *doc, int nitems,
 		MemoryContextReset(state->tuple_cxt);
 		old = MemoryContextSwitchTo(state->tuple_cxt);
 		tuple = tuple_reader_form(state->reader, item, state->stream->key_values);
+		tuple = page_rows_compress(tuple_reader_tupdesc(state->reader), tuple);
 		MemoryContextSwitchTo(old);
 		page_rows_add(rows, tuple, item_identity(state, item));
 		/* now and then, let the pages on their way come in */
