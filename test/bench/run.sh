@@ -161,7 +161,9 @@ in_cluster() {
 		CREATE SCHEMA st_range; IMPORT FOREIGN SCHEMA stripe LIMIT TO (charges) FROM SERVER st_range INTO st_range;
 		CREATE TABLE heap_issues AS SELECT $GH_COLS FROM gh.issues WHERE repo = 'bench/big';
 		CREATE TABLE heap_charges AS SELECT $ST_COLS FROM st.charges;
+		CREATE TABLE heap_issues_all AS SELECT * FROM gh.issues WHERE repo = 'bench/big';
 		VACUUM ANALYZE heap_issues;
+		VACUUM ANALYZE heap_issues_all;
 		VACUUM ANALYZE heap_charges;
 		CREATE UNLOGGED TABLE staging (page jsonb);
 	SQL
@@ -225,7 +227,7 @@ in_cluster() {
 	# what a second scan, another column list, count(*), another session's
 	# settings and a whole-row scan find of it
 	echo "== the cache at saas_fdw.cache_size = $BENCH_CACHE_SIZE"
-	local cache_mem second fewer counted tz whole whole2
+	local cache_mem second fewer counted tz whole whole2 whole3 heap_size
 	cache_mem=$(psql_q -c "SELECT saas_fdw_cache_reset()" -c "$fdw_pre $gh_fdw" \
 		-c "SELECT entries, page_bytes, row_bytes, bytes, bytes_per_page FROM saas_fdw_cache WHERE server = 'gh'" | tail -n 1)
 	second=$(scan_counts "$fdw_pre" "$gh_fdw")
@@ -236,6 +238,14 @@ in_cluster() {
 		-c "$fdw_pre SELECT count(*) FROM gh.issues i WHERE repo = 'bench/big' AND i IS NOT NULL;" >/dev/null
 	whole=$(scan_counts "$fdw_pre" "SELECT count(*) FROM gh.issues i WHERE repo = 'bench/big' AND i IS NOT NULL;")
 	whole2=$(psql_q -c "SELECT page_bytes, row_bytes, bytes FROM saas_fdw_cache WHERE server = 'gh'" | tail -n 1)
+	# every column of every row sent to the client, attrs too: from those
+	# rows (large values compressed) and from a heap table (TOAST)
+	heap=$(time_sql "$BENCH_RUNS" "" "SELECT * FROM heap_issues_all;")
+	ms=$(time_sql "$BENCH_RUNS" "$fdw_pre" "SELECT * FROM gh.issues WHERE repo = 'bench/big';")
+	row "GitHub saas_fdw, cached, every column sent to the client (attrs too)" "$ms" "$heap" "<= 2 x heap"
+	row "GitHub heap table, every column sent to the client" "$heap" "$heap" "baseline of cached"
+	whole3=$(scan_counts "$fdw_pre" "SELECT count(*) FROM gh.issues i WHERE repo = 'bench/big' AND i IS NOT NULL;")
+	heap_size=$(psql_q -c "SELECT pg_total_relation_size('heap_issues_all'), (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'gh' AND table_name = 'issues')")
 
 	echo "== Stripe charges, 20,000 rows in 200 pages, no added latency"
 	floor_seq=$(time_floor "$BENCH_RUNS" stripe "$FAST$CHARGES")
@@ -306,6 +316,9 @@ in_cluster() {
 		echo "| every column, attrs too (whole row), second scan | $whole |"
 		IFS='|' read -r w_pages w_rows w_bytes <<<"$whole2"
 		echo "| ... its cache: page_bytes, row_bytes, bytes | $w_pages, $w_rows, $w_bytes |"
+		echo "| every column, after the timed runs of every column | $whole3 |"
+		IFS='|' read -r h_bytes h_columns <<<"$heap_size"
+		echo "| heap table of every column ($h_columns), with TOAST: bytes | $h_bytes |"
 		echo
 		echo "LIMIT 10 with exact quals: $((after - before)) request(s) reached nginx:"
 		tail -n $((after - before)) "$RUN_DIR/access.log" | awk '{ print "    " $6, $7 }'
