@@ -14,7 +14,8 @@
 # 3. in a throwaway cluster with saas_fdw preloaded (test/with-cluster.sh)
 #    measures, side by side: the floor (libcurl + json-c, sequential and
 #    concurrent), COPY FROM PROGRAM 'curl' + jsonb by hand, saas_fdw with an
-#    empty cache and with a warm one, a heap table of the same rows; the
+#    empty cache and with a warm one, a heap table of the same rows (and
+#    one of every column, for every column sent to the client); the
 #    backend's peak memory for 1,000 and 20,000 rows; the requests a LIMIT 10
 #    makes; then prints a table of medians and ratios.
 #
