@@ -194,13 +194,18 @@ append_term(StringInfo out, const FilterLanguage *language,
 	append_term_value(out, language, spec, value, verbatim);
 }
 
-/* parts (char *) joined by separator; in group_format when several. */
+/*
+ * parts (char *) joined by separator; in group_format when several (a
+ * GraphQL object's combinator of that name).
+ */
 static char *
 join_parts(const FilterLanguage *language, List *parts, const char *separator)
 {
 	StringInfoData out;
 	ListCell   *cell;
 
+	if (language->graphql_object)
+		return graphql_group(separator, parts);
 	if (list_length(parts) == 1)
 		return linitial(parts);
 	initStringInfo(&out);
@@ -239,6 +244,9 @@ write_leaf(const ResourceSpec *resource, PushedQual *qual,
 	{
 		StringInfoData list;
 
+		if (language->graphql_object)
+			return graphql_term(language, spec, NULL, values->values,
+								values->verbatim);
 		initStringInfo(&list);
 		foreach(cell, values->values)
 		{
@@ -252,6 +260,12 @@ write_leaf(const ResourceSpec *resource, PushedQual *qual,
 	}
 	foreach(cell, values->values)
 	{
+		if (language->graphql_object)
+		{
+			parts = lappend(parts, graphql_term(language, spec, lfirst(cell),
+												NIL, values->verbatim));
+			continue;
+		}
 		resetStringInfo(&out);
 		append_term(&out, language, spec, lfirst(cell), values->verbatim);
 		parts = lappend(parts, pstrdup(out.data));
@@ -318,7 +332,7 @@ write_filter(const FilterLanguage *language, List *terms, List *groups,
 	ListCell   *cell;
 
 	if (language->graphql_object)
-		return graphql_filter_object(language, terms);
+		return graphql_filter_object(language, terms, groups);
 	initStringInfo(&out);
 	foreach(cell, terms)
 	{

@@ -105,8 +105,12 @@ extern void append_json_string(StringInfo out, const char *value);
 #define GRAPHQL_FIELDS_PARAM	"fields"
 
 /* in request_graphql.c */
+extern char *graphql_term(const FilterLanguage *language,
+						  const PushdownSpec *spec, const char *value,
+						  List *values, bool verbatim);
+extern char *graphql_group(const char *name, List *parts);
 extern char *graphql_filter_object(const FilterLanguage *language,
-								   List *terms);
+								   List *terms, List *groups);
 extern char *graphql_json_body(const ResourceSpec *resource, const char *url,
 							   char **url_without_query);
 extern char *graphql_call_text(const ResourceSpec *resource, const char *url);

@@ -69,8 +69,12 @@ append_term(StringInfo out, const FilterLanguage *language,
 		p = dot + 1;
 	}
 	appendStringInfoChar(out, '{');
-	append_json_string(out, term->values != NIL ? language->list_operator :
-					   language->operators[term->spec->op]);
+	if (term->values == NIL)
+		append_json_string(out, language->operators[term->spec->op]);
+	else if (language->list_operators[term->spec->op] != NULL)
+		append_json_string(out, language->list_operators[term->spec->op]);
+	else
+		append_json_string(out, language->list_operator);
 	appendStringInfoChar(out, ':');
 	if (term->spec->fixed_value != NULL)
 		appendStringInfoString(out, term->spec->fixed_value);
@@ -93,30 +97,75 @@ append_term(StringInfo out, const FilterLanguage *language,
 }
 
 /*
- * graphql_filter_object
- *		The filter object of terms (FilterTerm *) in language, "" for none:
- *		one term's object, or {"and": [...]} of several.  palloc'd.
+ * graphql_term
+ *		One term of spec in language as a filter object: of value, or of
+ *		values (a list comparator, "in", "nin") when they are not NIL;
+ *		verbatim values (EXPLAIN's {$1}) as they are.  palloc'd.
  */
 char *
-graphql_filter_object(const FilterLanguage *language, List *terms)
+graphql_term(const FilterLanguage *language, const PushdownSpec *spec,
+			 const char *value, List *values, bool verbatim)
+{
+	FilterTerm	term = {spec, value, verbatim, values};
+	StringInfoData out;
+
+	initStringInfo(&out);
+	append_term(&out, language, &term);
+	return out.data;
+}
+
+/*
+ * graphql_group
+ *		The filter objects parts (char *, written) combined by the
+ *		combinator name ("and", "or"): {"or": [...]}, or the one part
+ *		alone.  palloc'd.
+ */
+char *
+graphql_group(const char *name, List *parts)
 {
 	StringInfoData out;
 	ListCell   *cell;
 
+	if (list_length(parts) == 1)
+		return linitial(parts);
 	initStringInfo(&out);
-	if (terms == NIL)
-		return out.data;
-	if (list_length(terms) > 1)
-		appendStringInfoString(&out, "{\"and\":[");
+	appendStringInfoChar(&out, '{');
+	append_json_string(&out, name);
+	appendStringInfoString(&out, ":[");
+	foreach(cell, parts)
+	{
+		if (cell != list_head(parts))
+			appendStringInfoChar(&out, ',');
+		appendStringInfoString(&out, lfirst(cell));
+	}
+	appendStringInfoString(&out, "]}");
+	return out.data;
+}
+
+/*
+ * graphql_filter_object
+ *		The filter object of terms (FilterTerm *) in language and of groups
+ *		(boolean trees, written by graphql_group), "" for none: one object,
+ *		or {"and": [...]} of several.  palloc'd.
+ */
+char *
+graphql_filter_object(const FilterLanguage *language, List *terms,
+					  List *groups)
+{
+	List	   *parts = NIL;
+	ListCell   *cell;
+	StringInfoData out;
+
 	foreach(cell, terms)
 	{
-		if (cell != list_head(terms))
-			appendStringInfoChar(&out, ',');
+		initStringInfo(&out);
 		append_term(&out, language, lfirst(cell));
+		parts = lappend(parts, out.data);
 	}
-	if (list_length(terms) > 1)
-		appendStringInfoString(&out, "]}");
-	return out.data;
+	parts = list_concat(parts, groups);
+	if (parts == NIL)
+		return pstrdup("");
+	return graphql_group("and", parts);
 }
 
 /* The length of path's first segment */

@@ -412,7 +412,10 @@ typedef struct WritesSpec
  * for NOT IN, [PUSH_NE]) and the values in list_format, joined by
  * list_separator; a language without them writes an OR (an AND) of terms.
  * A group of several terms is written in group_format.  A language without
- * a disjunction keeps such clauses local (GitHub search's q).
+ * a disjunction keeps such clauses local (GitHub search's q).  In a GraphQL
+ * object, conjunction and disjunction name the combinators ("and", "or"):
+ * a group is {"or": [...]}, a list term {"a": {"nin": [...]}} of
+ * list_operators, and the trees are members of the top {"and": [...]}.
  */
 typedef struct FilterLanguage
 {

@@ -83,19 +83,37 @@ static const ColumnSpec linear_issue_columns[] = {
 	{column, PUSH_IS_NULL, field, VALUE_TEXT, "true", true}, \
 	{column, PUSH_IS_NOT_NULL, field, VALUE_TEXT, "false", true}
 
+/*
+ * <> and NOT IN as neq and nin, only on fields never null (priority's
+ * none is 0): neq and nin hold on a null field (test/fake/linear.py
+ * comparator), where SQL's <> does not, and what they do on a missing
+ * related object (assignee, project) is not documented (digest section 5.1)
+ */
+#define LINEAR_NE(column, field, format) \
+	{column, PUSH_NE, field, format, NULL, true}
+
 static const PushdownSpec linear_issue_pushdown[] = {
 	{"id", PUSH_EQ, "id", VALUE_TEXT, NULL, true},
+	LINEAR_NE("id", "id", VALUE_TEXT),
 	{"number", PUSH_EQ, "number", VALUE_NUMBER, NULL, true},
+	LINEAR_NE("number", "number", VALUE_NUMBER),
 	LINEAR_RANGE("number", "number", VALUE_NUMBER, true),
 	{"title", PUSH_EQ, "title", VALUE_TEXT, NULL, true},
+	LINEAR_NE("title", "title", VALUE_TEXT),
 	{"priority", PUSH_EQ, "priority", VALUE_NUMBER, NULL, true},
+	LINEAR_NE("priority", "priority", VALUE_NUMBER),
 	LINEAR_RANGE("priority", "priority", VALUE_NUMBER, true),
 	LINEAR_NULLS("estimate", "estimate"),
 	{"state_name", PUSH_EQ, "state.name", VALUE_TEXT, NULL, true},
+	LINEAR_NE("state_name", "state.name", VALUE_TEXT),
 	{"state_type", PUSH_EQ, "state.type", VALUE_TEXT, NULL, true},
+	LINEAR_NE("state_type", "state.type", VALUE_TEXT),
 	{"team_key", PUSH_EQ, "team.key", VALUE_TEXT, NULL, true},
+	LINEAR_NE("team_key", "team.key", VALUE_TEXT),
 	{"team_id", PUSH_EQ, "team.id", VALUE_TEXT, NULL, true},
+	LINEAR_NE("team_id", "team.id", VALUE_TEXT),
 	{"state_id", PUSH_EQ, "state.id", VALUE_TEXT, NULL, true},
+	LINEAR_NE("state_id", "state.id", VALUE_TEXT),
 	{"assignee_id", PUSH_EQ, "assignee.id", VALUE_TEXT, NULL, true},
 	{"assignee_email", PUSH_EQ, "assignee.email", VALUE_TEXT, NULL, true},
 	LINEAR_NULLS("assignee_email", "assignee"),
@@ -126,11 +144,18 @@ static const FilterLanguage linear_issue_filter = {
 		[PUSH_CONTAINS] = "eq",
 		[PUSH_IS_NULL] = "null",
 		[PUSH_IS_NOT_NULL] = "null",
+		[PUSH_NE] = "neq",
 	},
+	.conjunction = "and",
 	.quote = '"',
 	.escape = '\\',
 	.graphql_object = true,
 	.list_operator = "in",
+	.disjunction = "or",
+	.list_operators = {
+		[PUSH_EQ] = "in",
+		[PUSH_NE] = "nin",
+	},
 };
 
 /*
