@@ -136,15 +136,17 @@ CUSTOM_FIELDS = (
      {"type": "array", "items": "string",
       "custom": "com.atlassian.jira.plugin.system.customfieldtypes:labels", "customId": 10080}),
 )
+CFT = "com.atlassian.jira.plugin.system.customfieldtypes:"
 # listed by GET /rest/api/3/field only (no issue has a value): names and
 # ids an IMPORT must survive; a site's admins choose field names freely
 HOSTILE_FIELDS = (
-    ("customfield_10090", 'Robert"); DROP TABLE x;--', {"type": "number", "customId": 10090}),
-    ("customfield_10091", "Team", {"type": "user", "customId": 10091}),
-    ("customfield_10092", "ÜBER straße 2", {"type": "array", "items": "option", "customId": 10092}),
-    ("customfield_10093.x", "Dotted id", {"type": "string", "customId": 10093}),
-    ("customfield_10094", "!!!", {"type": "any", "customId": 10094}),
-    ("customfield_10095", "Key", {"type": "datetime", "customId": 10095}),
+    ("customfield_10090", 'Robert"); DROP TABLE x;--', {"type": "number", "custom": CFT + "float", "customId": 10090}),
+    ("customfield_10091", "Team", {"type": "user", "custom": CFT + "userpicker", "customId": 10091}),
+    ("customfield_10092", "ÜBER straße 2", {"type": "array", "items": "option", "custom": CFT + "multiselect",
+                                          "customId": 10092}),
+    ("customfield_10093.x", "Dotted id", {"type": "string", "custom": CFT + "textfield", "customId": 10093}),
+    ("customfield_10094", "!!!", {"type": "any", "custom": "com.example.plugin:anything", "customId": 10094}),
+    ("customfield_10095", "Key", {"type": "datetime", "custom": CFT + "datetime", "customId": 10095}),
 )
 SYSTEM_FIELDS = (
     ("summary", "Summary", {"type": "string", "system": "summary"}),
