@@ -137,6 +137,14 @@ SELECT count(*) FROM ghs.issues WHERE repo = 'octo/hello' AND number = 1;
 SELECT count(*) AS slots, count(*) FILTER (WHERE remaining < 30) AS search_slots
   FROM saas_fdw_rate_limits WHERE server = 'gh_search';
 
+SELECT * FROM api_calls();
+
+-- a new minute of the search limit (30 searches a minute, README 1.1), so
+-- that what follows runs whenever the test started: the fake forgets its
+-- counters (and its request log), and the limiter what the API said
+COPY (SELECT 1 WHERE false) TO PROGRAM 'curl -sf http://127.0.0.1:8081/_reset >/dev/null';
+SELECT saas_fdw_rate_limit_reset('gh_search');
+
 -- two bounds of one time column: one range qualifier, created:a..b
 EXPLAIN (VERBOSE, COSTS OFF)
 SELECT number FROM ghs.search_issues
