@@ -983,6 +983,37 @@ append_json_string(StringInfo out, const char *value)
 }
 
 /*
+ * url_query_params
+ *		The parameters of url's query string, in order, each a UrlParam of
+ *		its decoded name and value; a part without '=' is left out.
+ *
+ * Returns a List palloc'd in the current memory context.
+ */
+List *
+url_query_params(const char *url)
+{
+	List	   *params = NIL;
+	const char *p;
+
+	for (p = strchr(url, '?'); p != NULL; p = strchr(p + 1, '&'))
+	{
+		const char *eq = strchr(p + 1, '=');
+		const char *end = strchr(p + 1, '&');
+		UrlParam   *param;
+
+		if (end == NULL)
+			end = p + 1 + strlen(p + 1);
+		if (eq == NULL || eq > end)
+			continue;
+		param = palloc(sizeof(UrlParam));
+		param->name = url_decoded(p + 1, eq - p - 1);
+		param->value = url_decoded(eq + 1, end - eq - 1);
+		params = lappend(params, param);
+	}
+	return params;
+}
+
+/*
  * request_json_body
  *		The JSON body of a POST request of resource (its method is POST),
  *		from the query string of url, the request's name: each parameter a
@@ -995,26 +1026,19 @@ request_json_body(const ResourceSpec *resource, const char *url,
 {
 	const char *query = strchr(url, '?');
 	StringInfoData body;
-	const char *p;
+	ListCell   *cell;
 
 	if (resource->graphql_query != NULL)
 		return graphql_json_body(resource, url, url_without_query);
 	*url_without_query = query ? pnstrdup(url, query - url) : pstrdup(url);
 	initStringInfo(&body);
 	appendStringInfoChar(&body, '{');
-	for (p = query; p != NULL; p = strchr(p + 1, '&'))
+	foreach(cell, url_query_params(url))
 	{
-		const char *eq = strchr(p + 1, '=');
-		const char *end = strchr(p + 1, '&');
-		char	   *name;
-		char	   *value;
+		UrlParam   *param = lfirst(cell);
+		const char *name = param->name;
+		char	   *value = param->value;
 
-		if (end == NULL)
-			end = p + 1 + strlen(p + 1);
-		if (eq == NULL || eq > end)
-			continue;
-		name = url_decoded(p + 1, eq - p - 1);
-		value = url_decoded(eq + 1, end - eq - 1);
 		if (body.len > 1)
 			appendStringInfoChar(&body, ',');
 		append_json_string(&body, name);

@@ -96,6 +96,15 @@ extern char *request_json_body(const ResourceSpec *resource, const char *url,
 							   char **url_without_query);
 extern bool name_listed(const char *const *names, const char *name);
 extern char *url_decoded(const char *value, size_t len);
+
+/* One parameter of a URL's query string, decoded (url_query_params). */
+typedef struct UrlParam
+{
+	char	   *name;
+	char	   *value;
+} UrlParam;
+
+extern List *url_query_params(const char *url);
 extern void append_json_string(StringInfo out, const char *value);
 
 /*

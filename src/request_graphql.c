@@ -336,13 +336,6 @@ graphql_fields(Oid relid, const ResourceSpec *resource, List *columns)
 	return out.data;
 }
 
-/* A variable of the request being written. */
-typedef struct GraphQLVariable
-{
-	char	   *name;
-	char	   *value;
-} GraphQLVariable;
-
 /* Does query declare the variable $name? */
 static bool
 declares_variable(const char *query, const char *name)
@@ -364,22 +357,13 @@ declares_variable(const char *query, const char *name)
 static List *
 url_variables(const ResourceSpec *resource, const char *url, double item_cost)
 {
-	const char *p;
 	List	   *variables = NIL;
+	ListCell   *cell;
 
-	for (p = strchr(url, '?'); p != NULL; p = strchr(p + 1, '&'))
+	foreach(cell, url_query_params(url))
 	{
-		const char *eq = strchr(p + 1, '=');
-		const char *end = strchr(p + 1, '&');
-		GraphQLVariable *variable;
+		UrlParam   *variable = lfirst(cell);
 
-		if (end == NULL)
-			end = p + 1 + strlen(p + 1);
-		if (eq == NULL || eq > end)
-			continue;
-		variable = palloc(sizeof(GraphQLVariable));
-		variable->name = url_decoded(p + 1, eq - p - 1);
-		variable->value = url_decoded(eq + 1, end - eq - 1);
 		if (!declares_variable(resource->graphql_query, variable->name))
 			continue;
 		if (resource->page_size_param != NULL && resource->max_complexity > 0 &&
@@ -399,16 +383,14 @@ url_variables(const ResourceSpec *resource, const char *url, double item_cost)
 static char *
 url_fields(const char *url)
 {
-	const char *p;
+	ListCell   *cell;
 
-	for (p = strchr(url, '?'); p != NULL; p = strchr(p + 1, '&'))
+	foreach(cell, url_query_params(url))
 	{
-		const char *end = strchr(p + 1, '&');
+		UrlParam   *param = lfirst(cell);
 
-		if (strncmp(p + 1, GRAPHQL_FIELDS_PARAM "=", strlen(GRAPHQL_FIELDS_PARAM) + 1) != 0)
-			continue;
-		p += strlen(GRAPHQL_FIELDS_PARAM) + 2;
-		return url_decoded(p, end ? end - p : strlen(p));
+		if (strcmp(param->name, GRAPHQL_FIELDS_PARAM) == 0)
+			return param->value;
 	}
 	return NULL;
 }
@@ -416,7 +398,7 @@ url_fields(const char *url)
 /* A variable's value as JSON into out: the filter object, a number, or a string */
 static void
 append_variable(StringInfo out, const ResourceSpec *resource,
-				const GraphQLVariable *variable)
+				const UrlParam *variable)
 {
 	const char *value = variable->value;
 
@@ -453,7 +435,7 @@ graphql_json_body(const ResourceSpec *resource, const char *url,
 	appendStringInfoString(&body, ",\"variables\":{");
 	foreach(cell, variables)
 	{
-		GraphQLVariable *variable = lfirst(cell);
+		UrlParam   *variable = lfirst(cell);
 
 		if (cell != list_head(variables))
 			appendStringInfoChar(&body, ',');
@@ -484,7 +466,7 @@ graphql_call_text(const ResourceSpec *resource, const char *url)
 	appendStringInfo(&out, "%s(", resource->table);
 	foreach(cell, variables)
 	{
-		GraphQLVariable *variable = lfirst(cell);
+		UrlParam   *variable = lfirst(cell);
 
 		appendStringInfo(&out, "%s%s: ", cell == list_head(variables) ? "" : ", ",
 						 variable->name);
